@@ -1,0 +1,106 @@
+//===- PackedStorage.h - Tile-compressed storage helpers --------*- C++ -*-===//
+//
+// Host-side helpers that build, walk and check the tile-compressed storage
+// of a `!tsparse.matrix` (see `#tsparse.layout`). They are shared by the op
+// verifiers and folders and by the passes that pack constants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_DIALECT_TSPARSE_IR_PACKEDSTORAGE_H
+#define TSPARSE_DIALECT_TSPARSE_IR_PACKEDSTORAGE_H
+
+#include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// Index arrays of the tile-compressed storage.
+struct PackedIndices {
+  /// Original column of every kept column (compacted layouts only).
+  SmallVector<int32_t> colIds;
+  /// Offsets of each tile's kept units in `rowIds` (one more than tiles).
+  SmallVector<int32_t> tilePtr;
+  /// Kept unit indices of every tile, ascending within a tile.
+  SmallVector<int32_t> rowIds;
+};
+
+/// Element-wise residual in CSR form over the rows of the matrix.
+struct ResidualIndices {
+  SmallVector<int32_t> rowPtr;
+  SmallVector<int32_t> cols;
+};
+
+/// Computes the index arrays of a matrix of type `type` from its masks.
+/// `unitMask` is row-major `[numUnits x maxNumTiles]`; `columnMask` has one
+/// entry per column and is used only by compacted layouts.
+PackedIndices buildPackedIndices(MatrixType type, ArrayRef<bool> unitMask,
+                                 ArrayRef<bool> columnMask);
+
+/// Number of columns that are tiled: the kept columns of a compacted layout,
+/// all columns otherwise.
+int64_t getNumTiledColumns(MatrixType type, ArrayRef<int32_t> colIds);
+
+/// Calls `fn(row, col)` with the original position of every stored value, in
+/// storage order.
+void forEachStoredElement(MatrixType type, ArrayRef<int32_t> colIds,
+                          ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> rowIds,
+                          function_ref<void(int64_t row, int64_t col)> fn);
+
+/// Number of values the storage holds for the given index arrays.
+int64_t getNumStoredValues(MatrixType type, ArrayRef<int32_t> colIds,
+                           ArrayRef<int32_t> tilePtr);
+
+/// Builds the residual of the elements for which `isResidual(row, col)` holds,
+/// in CSR order.
+ResidualIndices
+buildResidualIndices(MatrixType type,
+                     function_ref<bool(int64_t row, int64_t col)> isResidual);
+
+/// Checks that the index arrays and the number of values describe a valid
+/// matrix of type `type`.
+LogicalResult verifyPackedIndices(function_ref<InFlightDiagnostic()> emitError,
+                                  MatrixType type, ArrayRef<int32_t> colIds,
+                                  ArrayRef<int32_t> tilePtr,
+                                  ArrayRef<int32_t> rowIds, int64_t numValues);
+
+/// Checks that the residual CSR arrays are valid for type `type`.
+LogicalResult
+verifyResidualIndices(function_ref<InFlightDiagnostic()> emitError,
+                      MatrixType type, ArrayRef<int32_t> rowPtr,
+                      ArrayRef<int32_t> cols, int64_t numValues);
+
+/// Returns the elements of a `dense` or `dense_resource` attribute of float
+/// type as raw bytes (splats are expanded), or failure when the data is not
+/// available (e.g. an elided resource).
+FailureOr<SmallVector<char>> getRawElementData(ElementsAttr attr);
+
+/// The storage arrays of a `tsparse.constant`; absent arrays are null.
+struct PackedConstantAttrs {
+  DenseIntElementsAttr tilePtr;
+  DenseIntElementsAttr rowIds;
+  ElementsAttr values;
+  DenseIntElementsAttr colIds;
+  DenseIntElementsAttr residualPtr;
+  DenseIntElementsAttr residualCols;
+  ElementsAttr residualValues;
+};
+
+/// Packs the constant `dense` (K x N) with the given masks into the storage
+/// of a matrix of type `type`. Fails when the data of `dense` is not
+/// available.
+FailureOr<PackedConstantAttrs> packConstant(MatrixType type, ElementsAttr dense,
+                                            ArrayRef<bool> unitMask,
+                                            ArrayRef<bool> columnMask);
+
+/// Expands verified constant storage back into a dense `K x N` attribute.
+/// Fails when the data of a value array is not available.
+FailureOr<DenseElementsAttr> unpackConstant(MatrixType type,
+                                            const PackedConstantAttrs &storage);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_DIALECT_TSPARSE_IR_PACKEDSTORAGE_H

@@ -1,0 +1,244 @@
+//===- TSparseOps.td - TSparse operations ------------------*- tablegen -*-===//
+//
+// Packing, packed constants, storage access and the tile-sparse product.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_DIALECT_TSPARSE_IR_TSPARSEOPS_TD
+#define TSPARSE_DIALECT_TSPARSE_IR_TSPARSEOPS_TD
+
+include "tsparse/Dialect/TSparse/IR/TSparseDialect.td"
+include "tsparse/Dialect/TSparse/IR/TSparseAttrs.td"
+include "tsparse/Dialect/TSparse/IR/TSparseTypes.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+defvar TSparse_ElementTypes = [F16, BF16, F32];
+
+def TSparse_DenseMatrix : TensorRankOf<TSparse_ElementTypes, [2]>;
+def TSparse_UnitMask : TensorRankOf<[I1], [2]>;
+def TSparse_ColumnMask : TensorRankOf<[I1], [1]>;
+def TSparse_StorageArray : TensorRankOf<[I32, F16, BF16, F32], [1]>;
+
+//===----------------------------------------------------------------------===//
+// PackOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_PackOp : TSparse_Op<"pack", [Pure]> {
+  let summary = "Packs a dense matrix into tile-compressed storage";
+  let description = [{
+    Packs the dense matrix `dense[K x N]` into a `!tsparse.matrix` at run
+    time. `unit_mask[K / unit_k x T]`, with `T = ceil(N / tile_n)`, tells which
+    row units of which column tile are kept; elements of dropped units are
+    discarded (whatever their value) unless the layout has a residual, in
+    which case every nonzero element outside the kept units goes to the
+    residual and packing is lossless.
+
+    With a `compacted` layout (TW-2D) a `columns` mask of `N` elements tells
+    which columns survive; the survivors are then tiled in order and
+    `unit_mask` is indexed by those tiles (its tiles past the last one in use
+    are ignored).
+
+    When the operands are constants the op canonicalizes to a
+    `tsparse.constant`.
+
+    Example:
+
+    ```mlir
+    %packed = tsparse.pack %w, %units
+        : tensor<256x512xf16>, tensor<256x4xi1>
+          -> !tsparse.matrix<256x512xf16, #tsparse.layout<tile_n = 128>>
+    %packed2d = tsparse.pack %w, %units columns %cols
+        : tensor<256x512xf16>, tensor<256x4xi1>, tensor<512xi1>
+          -> !tsparse.matrix<256x512xf16,
+                             #tsparse.layout<tile_n = 128, columns = compacted>>
+    ```
+  }];
+
+  let arguments = (ins TSparse_DenseMatrix:$dense,
+                       TSparse_UnitMask:$unit_mask,
+                       Optional<TSparse_ColumnMask>:$column_mask);
+  let results = (outs TSparse_MatrixType:$result);
+
+  let assemblyFormat = [{
+    $dense `,` $unit_mask (`columns` $column_mask^)? attr-dict `:`
+    type($dense) `,` type($unit_mask) (`,` type($column_mask)^)?
+    `->` qualified(type($result))
+  }];
+
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// UnpackOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_UnpackOp : TSparse_Op<"unpack", [Pure]> {
+  let summary = "Expands a packed matrix into a dense tensor";
+  let description = [{
+    Returns the dense `K x N` matrix a `!tsparse.matrix` represents: stored
+    values at their original positions (and residual elements, if any), zero
+    everywhere else.
+
+    Example:
+
+    ```mlir
+    %dense = tsparse.unpack %packed
+        : !tsparse.matrix<256x512xf16, #tsparse.layout<tile_n = 128>>
+          -> tensor<256x512xf16>
+    ```
+  }];
+
+  let arguments = (ins TSparse_MatrixType:$matrix);
+  let results = (outs TSparse_DenseMatrix:$result);
+
+  let assemblyFormat = [{
+    $matrix attr-dict `:` qualified(type($matrix)) `->` type($result)
+  }];
+
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_ConstantOp : TSparse_Op<"constant", [Pure]> {
+  let summary = "A packed matrix known at compile time";
+  let description = [{
+    Holds the tile-compressed storage of a matrix whose values are known at
+    compile time (pruned weights). The attributes are the storage arrays of
+    `#tsparse.layout`: `tile_ptr`, `row_ids` and `values` always, `col_ids`
+    for a `compacted` layout and the three `residual_*` arrays for a layout
+    with a residual. Index arrays are 1-D `i32` tensors; value arrays are 1-D
+    tensors of the matrix element type and may be `dense` or `dense_resource`.
+
+    The verifier checks that the arrays describe a valid matrix of the result
+    type: sizes agree, indices are in range and ascending.
+
+    Example (a 4x6 TW-1D matrix with tiles of 4 columns; tile 0 keeps row 1,
+    tile 1, two columns wide, keeps rows 0 and 3):
+
+    ```mlir
+    %w = tsparse.constant {
+           tile_ptr = dense<[0, 1, 3]> : tensor<3xi32>,
+           row_ids = dense<[1, 0, 3]> : tensor<3xi32>,
+           values = dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]>
+                    : tensor<8xf32>}
+        : !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4>>
+    ```
+  }];
+
+  let arguments = (ins I32ElementsAttr:$tile_ptr,
+                       I32ElementsAttr:$row_ids,
+                       ElementsAttr:$values,
+                       OptionalAttr<I32ElementsAttr>:$col_ids,
+                       OptionalAttr<I32ElementsAttr>:$residual_ptr,
+                       OptionalAttr<I32ElementsAttr>:$residual_cols,
+                       OptionalAttr<ElementsAttr>:$residual_values);
+  let results = (outs TSparse_MatrixType:$result);
+
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+
+  let builders = [
+    OpBuilder<(ins "MatrixType":$type, "const PackedConstantAttrs &":$storage)>
+  ];
+
+  let extraClassDeclaration = [{
+    /// Returns the storage arrays held by this constant.
+    PackedConstantAttrs getStorage();
+  }];
+
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// StorageOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_StorageOp : TSparse_Op<"storage", [Pure]> {
+  let summary = "Returns one array of a packed matrix's storage";
+  let description = [{
+    Exposes one array of the tile-compressed storage of a packed matrix (see
+    `#tsparse.layout`) as a 1-D tensor, for lowerings that compute on the
+    storage directly. Index arrays are `i32`; `values` and `residual_values`
+    have the matrix element type. `col_ids` exists only for `compacted`
+    layouts and the `residual_*` arrays only for layouts with a residual.
+    Canonicalizes to an `arith.constant` when the matrix is a
+    `tsparse.constant`.
+
+    Example:
+
+    ```mlir
+    %rows = tsparse.storage %packed[row_ids]
+        : !tsparse.matrix<256x512xf16, #tsparse.layout<tile_n = 128>>
+          -> tensor<?xi32>
+    ```
+  }];
+
+  let arguments = (ins TSparse_MatrixType:$matrix,
+                       TSparse_StorageFieldAttr:$field);
+  let results = (outs TSparse_StorageArray:$result);
+
+  let assemblyFormat = [{
+    $matrix `[` custom<StorageField>($field) `]` attr-dict `:` qualified(type($matrix)) `->`
+    type($result)
+  }];
+
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_MatmulOp : TSparse_Op<"matmul", [
+    Pure, AllTypesMatch<["c", "result"]>,
+    DestinationStyleOpInterface]> {
+  let summary = "Tile-sparse matrix product C = A * B + C";
+  let description = [{
+    Multiplies the dense matrix `A[M x K]` by the packed tile-sparse matrix
+    `B[K x N]` and accumulates into `C[M x N]`, in destination style: the
+    result is `C + A * B` (fill `C` with zeros for a plain product). `A` and
+    `B` have the same element type (`f32`, `f16` or `bf16`); `C` is `f32` or
+    of the input element type, and products are accumulated in `C`'s type, as
+    `linalg.matmul` does. `M` may be dynamic; `K` and `N` must match `B`.
+
+    Pruned units of `B` contribute nothing: a lowering never loads or
+    multiplies them.
+
+    Example:
+
+    ```mlir
+    %r = tsparse.matmul %a, %b, %c
+        : tensor<?x768xf16>,
+          !tsparse.matrix<768x3072xf16, #tsparse.layout<tile_n = 128>>
+          -> tensor<?x3072xf32>
+    ```
+  }];
+
+  let arguments = (ins TSparse_DenseMatrix:$a,
+                       TSparse_MatrixType:$b,
+                       TSparse_DenseMatrix:$c);
+  let results = (outs TSparse_DenseMatrix:$result);
+
+  let assemblyFormat = [{
+    $a `,` $b `,` $c attr-dict `:` type($a) `,` qualified(type($b)) `->`
+    type($c)
+  }];
+
+  let extraClassDeclaration = [{
+    /// DestinationStyleOpInterface: `c` is the only init.
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getCMutable(); }
+  }];
+
+  let hasVerifier = 1;
+}
+
+#endif // TSPARSE_DIALECT_TSPARSE_IR_TSPARSEOPS_TD

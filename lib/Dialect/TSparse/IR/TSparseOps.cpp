@@ -1,0 +1,343 @@
+//===- TSparseOps.cpp - TSparse operations --------------------------------===//
+//
+// Verifiers and canonicalizations of the tsparse operations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// Parses a storage field written as a bare keyword, e.g. `row_ids`.
+static ParseResult parseStorageField(OpAsmParser &parser,
+                                     StorageFieldAttr &field) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef keyword;
+  if (parser.parseKeyword(&keyword))
+    return failure();
+  std::optional<StorageField> value = symbolizeStorageField(keyword);
+  if (!value)
+    return parser.emitError(loc)
+           << "expected one of col_ids, tile_ptr, row_ids, values, "
+              "residual_ptr, residual_cols, residual_values but got '"
+           << keyword << "'";
+  field = StorageFieldAttr::get(parser.getContext(), *value);
+  return success();
+}
+
+/// Prints a storage field as a bare keyword.
+static void printStorageField(OpAsmPrinter &printer, Operation *,
+                              StorageFieldAttr field) {
+  printer << stringifyStorageField(field.getValue());
+}
+
+#define GET_OP_CLASSES
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// PackOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult PackOp::verify() {
+  MatrixType type = getResult().getType();
+  RankedTensorType denseType = getDense().getType();
+  if (denseType != type.getDenseType())
+    return emitOpError() << "expected dense operand of type "
+                         << type.getDenseType() << " but got " << denseType;
+
+  auto maskType =
+      RankedTensorType::get({type.getNumUnits(), type.getMaxNumTiles()},
+                            IntegerType::get(getContext(), 1));
+  if (getUnitMask().getType() != maskType)
+    return emitOpError() << "expected unit mask of type " << maskType
+                         << " but got " << getUnitMask().getType();
+
+  bool compacted = type.getLayout().isCompacted();
+  if (compacted && !getColumnMask())
+    return emitOpError() << "expected a column mask for layout "
+                         << type.getLayout();
+  if (!compacted && getColumnMask())
+    return emitOpError() << "unexpected column mask for layout "
+                         << type.getLayout()
+                         << ", which does not compact columns";
+  if (compacted) {
+    auto columnMaskType = RankedTensorType::get(
+        {type.getNumColumns()}, IntegerType::get(getContext(), 1));
+    if (getColumnMask().getType() != columnMaskType)
+      return emitOpError() << "expected column mask of type " << columnMaskType
+                           << " but got " << getColumnMask().getType();
+  }
+  return success();
+}
+
+namespace {
+/// Packs constant operands at compile time: pack(constants) -> constant.
+struct FoldConstantPack : OpRewritePattern<PackOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(PackOp op,
+                                PatternRewriter &rewriter) const override {
+    ElementsAttr dense;
+    DenseIntElementsAttr unitMask, columnMask;
+    if (!matchPattern(op.getDense(), m_Constant(&dense)) ||
+        !matchPattern(op.getUnitMask(), m_Constant(&unitMask)))
+      return failure();
+    if (op.getColumnMask() &&
+        !matchPattern(op.getColumnMask(), m_Constant(&columnMask)))
+      return failure();
+
+    SmallVector<bool> units = llvm::to_vector(unitMask.getValues<bool>());
+    SmallVector<bool> columns;
+    if (columnMask)
+      columns = llvm::to_vector(columnMask.getValues<bool>());
+    MatrixType type = op.getResult().getType();
+    FailureOr<PackedConstantAttrs> storage =
+        packConstant(type, dense, units, columns);
+    if (failed(storage))
+      return rewriter.notifyMatchFailure(op, "constant data not available");
+    rewriter.replaceOpWithNewOp<ConstantOp>(op, type, *storage);
+    return success();
+  }
+};
+} // namespace
+
+void PackOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                         MLIRContext *context) {
+  results.add<FoldConstantPack>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// UnpackOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult UnpackOp::verify() {
+  RankedTensorType expected = getMatrix().getType().getDenseType();
+  if (getResult().getType() != expected)
+    return emitOpError() << "expected result of type " << expected
+                         << " but got " << getResult().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+void ConstantOp::build(OpBuilder &builder, OperationState &state,
+                       MatrixType type, const PackedConstantAttrs &storage) {
+  build(builder, state, type, storage.tilePtr, storage.rowIds, storage.values,
+        storage.colIds, storage.residualPtr, storage.residualCols,
+        storage.residualValues);
+}
+
+PackedConstantAttrs ConstantOp::getStorage() {
+  return {getTilePtr(),           getRowIds(),          getValues(),
+          getColIdsAttr(),        getResidualPtrAttr(), getResidualColsAttr(),
+          getResidualValuesAttr()};
+}
+
+/// Returns the elements of a 1-D index array, or failure after a diagnostic
+/// when it is not 1-D.
+static FailureOr<SmallVector<int32_t>>
+getIndexArray(ConstantOp op, StringRef name, DenseIntElementsAttr attr) {
+  if (!attr)
+    return SmallVector<int32_t>();
+  if (attr.getType().getRank() != 1)
+    return op.emitOpError()
+           << "expected " << name << " to be 1-D but got " << attr.getType();
+  return llvm::to_vector(attr.getValues<int32_t>());
+}
+
+/// Checks that a value array is 1-D with the matrix element type.
+static LogicalResult verifyValueArray(ConstantOp op, StringRef name,
+                                      ElementsAttr attr, Type elementType) {
+  auto type = cast<ShapedType>(attr.getType());
+  if (type.getRank() != 1 || type.getElementType() != elementType)
+    return op.emitOpError() << "expected " << name << " of type tensor<?x"
+                            << elementType << "> but got " << type;
+  return success();
+}
+
+LogicalResult ConstantOp::verify() {
+  MatrixType type = getResult().getType();
+  LayoutAttr layout = type.getLayout();
+  if (layout.isCompacted() != static_cast<bool>(getColIdsAttr()))
+    return emitOpError() << "expected col_ids "
+                         << (layout.isCompacted() ? "for" : "only with a")
+                         << " compacted layout but got layout " << layout;
+  bool hasResidual =
+      getResidualPtrAttr() || getResidualColsAttr() || getResidualValuesAttr();
+  bool hasFullResidual =
+      getResidualPtrAttr() && getResidualColsAttr() && getResidualValuesAttr();
+  if (layout.hasResidual() ? !hasFullResidual : hasResidual)
+    return emitOpError()
+           << "expected residual_ptr, residual_cols and residual_values "
+           << (layout.hasResidual() ? "for" : "only with a")
+           << " residual layout but got layout " << layout;
+
+  FailureOr<SmallVector<int32_t>> colIds =
+      getIndexArray(*this, "col_ids", getColIdsAttr());
+  FailureOr<SmallVector<int32_t>> tilePtr =
+      getIndexArray(*this, "tile_ptr", getTilePtr());
+  FailureOr<SmallVector<int32_t>> rowIds =
+      getIndexArray(*this, "row_ids", getRowIds());
+  if (failed(colIds) || failed(tilePtr) || failed(rowIds) ||
+      failed(verifyValueArray(*this, "values", getValues(),
+                              type.getElementType())))
+    return failure();
+  auto emitError = [&] { return emitOpError(); };
+  int64_t numValues = cast<ShapedType>(getValues().getType()).getNumElements();
+  if (failed(verifyPackedIndices(emitError, type, *colIds, *tilePtr, *rowIds,
+                                 numValues)))
+    return failure();
+  if (!layout.hasResidual())
+    return success();
+
+  FailureOr<SmallVector<int32_t>> residualPtr =
+      getIndexArray(*this, "residual_ptr", getResidualPtrAttr());
+  FailureOr<SmallVector<int32_t>> residualCols =
+      getIndexArray(*this, "residual_cols", getResidualColsAttr());
+  if (failed(residualPtr) || failed(residualCols) ||
+      failed(verifyValueArray(*this, "residual_values", getResidualValuesAttr(),
+                              type.getElementType())))
+    return failure();
+  int64_t numResidual =
+      cast<ShapedType>(getResidualValuesAttr().getType()).getNumElements();
+  return verifyResidualIndices(emitError, type, *residualPtr, *residualCols,
+                               numResidual);
+}
+
+//===----------------------------------------------------------------------===//
+// StorageOp
+//===----------------------------------------------------------------------===//
+
+/// Returns true if `field` exists in the storage of layout `layout`.
+static bool hasField(LayoutAttr layout, StorageField field) {
+  switch (field) {
+  case StorageField::ColIds:
+    return layout.isCompacted();
+  case StorageField::ResidualPtr:
+  case StorageField::ResidualCols:
+  case StorageField::ResidualValues:
+    return layout.hasResidual();
+  case StorageField::TilePtr:
+  case StorageField::RowIds:
+  case StorageField::Values:
+    return true;
+  }
+  llvm_unreachable("unknown storage field");
+}
+
+/// Returns true if `field` holds matrix elements rather than indices.
+static bool isValueField(StorageField field) {
+  return field == StorageField::Values || field == StorageField::ResidualValues;
+}
+
+LogicalResult StorageOp::verify() {
+  MatrixType type = getMatrix().getType();
+  if (!hasField(type.getLayout(), getField()))
+    return emitOpError() << "expected a field of layout " << type.getLayout()
+                         << " but got " << stringifyStorageField(getField());
+  Type expected = isValueField(getField()) ? type.getElementType()
+                                           : IntegerType::get(getContext(), 32);
+  Type elementType = getResult().getType().getElementType();
+  if (elementType != expected)
+    return emitOpError() << "expected result element type " << expected
+                         << " for " << stringifyStorageField(getField())
+                         << " but got " << elementType;
+  return success();
+}
+
+/// Returns the array of `storage` named by `field`.
+static ElementsAttr getField(const PackedConstantAttrs &storage,
+                             StorageField field) {
+  switch (field) {
+  case StorageField::ColIds:
+    return storage.colIds;
+  case StorageField::TilePtr:
+    return storage.tilePtr;
+  case StorageField::RowIds:
+    return storage.rowIds;
+  case StorageField::Values:
+    return storage.values;
+  case StorageField::ResidualPtr:
+    return storage.residualPtr;
+  case StorageField::ResidualCols:
+    return storage.residualCols;
+  case StorageField::ResidualValues:
+    return storage.residualValues;
+  }
+  llvm_unreachable("unknown storage field");
+}
+
+namespace {
+/// Reads a field of a packed constant at compile time.
+struct FoldConstantStorage : OpRewritePattern<StorageOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(StorageOp op,
+                                PatternRewriter &rewriter) const override {
+    auto constant = op.getMatrix().getDefiningOp<ConstantOp>();
+    if (!constant)
+      return failure();
+    auto array =
+        cast<TypedAttr>(getField(constant.getStorage(), op.getField()));
+    Value value = arith::ConstantOp::create(rewriter, op.getLoc(), array);
+    if (value.getType() != op.getType())
+      value =
+          tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), value);
+    rewriter.replaceOp(op, value);
+    return success();
+  }
+};
+} // namespace
+
+void StorageOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                            MLIRContext *context) {
+  results.add<FoldConstantStorage>(context);
+}
+
+//===----------------------------------------------------------------------===//
+// MatmulOp
+//===----------------------------------------------------------------------===//
+
+/// Prints a dimension, with `?` for a dynamic one.
+static std::string dimToString(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
+}
+
+LogicalResult MatmulOp::verify() {
+  MatrixType matrixType = getB().getType();
+  RankedTensorType aType = getA().getType();
+  RankedTensorType cType = getC().getType();
+  Type elementType = matrixType.getElementType();
+  if (aType.getElementType() != elementType)
+    return emitOpError() << "expected lhs element type " << elementType
+                         << " (the matrix element type) but got "
+                         << aType.getElementType();
+  Type accType = cType.getElementType();
+  if (!accType.isF32() && accType != elementType)
+    return emitOpError() << "expected accumulator element type f32 or "
+                         << elementType << " but got " << accType;
+  if (aType.getDimSize(1) != matrixType.getNumRows())
+    return emitOpError() << "expected lhs K dimension "
+                         << matrixType.getNumRows() << " but got "
+                         << dimToString(aType.getDimSize(1));
+  if (cType.getDimSize(1) != matrixType.getNumColumns())
+    return emitOpError() << "expected accumulator N dimension "
+                         << matrixType.getNumColumns() << " but got "
+                         << dimToString(cType.getDimSize(1));
+  int64_t m = aType.getDimSize(0);
+  int64_t accM = cType.getDimSize(0);
+  if (!ShapedType::isDynamic(m) && !ShapedType::isDynamic(accM) && m != accM)
+    return emitOpError() << "expected accumulator M dimension " << m
+                         << " (as lhs) but got " << accM;
+  return success();
+}

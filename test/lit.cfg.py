@@ -1,0 +1,42 @@
+# -*- Python -*-
+"""lit configuration of the tsparse regression tests."""
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "TSPARSE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py",
+                   "Inputs"]
+
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.tsparse_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%tsparse_src_root", config.tsparse_src_root))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+# Tools come from the build (tsparse-opt) and from LLVM (FileCheck, mlir-runner).
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+tool_dirs = [config.tsparse_tools_dir, config.llvm_tools_dir]
+tools = ["tsparse-opt", "mlir-runner"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Shared libraries for executing lowered programs on the host CPU.
+for name in ["mlir_c_runner_utils", "mlir_runner_utils"]:
+    path = os.path.join(config.llvm_lib_dir, "lib" + name + config.llvm_shlib_ext)
+    config.substitutions.append(("%" + name, path))
+    if os.path.exists(path):
+        config.available_features.add("lib" + name)
+
+# Sanitized binaries need the ASan runtime ahead of the JIT's dlopen calls.
+if config.enable_sanitizers:
+    config.available_features.add("sanitizers")
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"

@@ -1,0 +1,28 @@
+//===- tsparse-opt.cpp - tsparse optimizer driver -------------------------===//
+//
+// An mlir-opt with the tsparse dialect and passes added to every upstream
+// dialect, extension and pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+  mlir::tsparse::registerTSparsePasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<mlir::tsparse::TSparseDialect>();
+
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "tsparse optimizer driver\n", registry));
+}
