@@ -177,6 +177,14 @@ tsparse::verifyResidualIndices(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+bool tsparse::hasElementData(ElementsAttr attr) {
+  if (isa<DenseElementsAttr>(attr))
+    return true;
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    return resource.getRawHandle().getBlob() != nullptr;
+  return false;
+}
+
 FailureOr<SmallVector<char>> tsparse::getRawElementData(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());
   unsigned bytes = type.getElementTypeBitWidth() / 8;

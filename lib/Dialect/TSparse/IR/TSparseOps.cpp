@@ -160,8 +160,10 @@ static LogicalResult verifyValueArray(ConstantOp op, StringRef name,
                                       ElementsAttr attr, Type elementType) {
   auto type = cast<ShapedType>(attr.getType());
   if (type.getRank() != 1 || type.getElementType() != elementType)
-    return op.emitOpError() << "expected " << name << " of type tensor<?x"
-                            << elementType << "> but got " << type;
+    return op.emitOpError()
+           << "expected " << name << " of type "
+           << RankedTensorType::get({ShapedType::kDynamic}, elementType)
+           << " but got " << type;
   return success();
 }
 

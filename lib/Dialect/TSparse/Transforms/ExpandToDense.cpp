@@ -71,8 +71,7 @@ struct ExpandConstant : OpConversionPattern<ConstantOp> {
     FailureOr<DenseElementsAttr> dense =
         unpackConstant(op.getType(), op.getStorage());
     if (failed(dense))
-      return op.emitOpError()
-             << "cannot be expanded: the data of its values is not available";
+      return rewriter.notifyMatchFailure(op, "constant data not available");
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, *dense);
     return success();
   }
@@ -197,12 +196,22 @@ struct TSparseExpandToDensePass
     StorageOp::getCanonicalizationPatterns(foldPatterns, ctx);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
-    WalkResult storageLeft = module.walk([](StorageOp op) {
-      op.emitOpError() << "cannot be expanded: its matrix is not a "
-                          "compile-time constant";
-      return WalkResult::interrupt();
+    WalkResult unsupported = module.walk([](Operation *op) {
+      if (isa<StorageOp>(op)) {
+        op->emitOpError() << "cannot be expanded: its matrix is not a "
+                             "compile-time constant";
+        return WalkResult::interrupt();
+      }
+      auto constant = dyn_cast<ConstantOp>(op);
+      if (constant && !llvm::all_of(constant.getStorage().getValueArrays(),
+                                    hasElementData)) {
+        op->emitOpError()
+            << "cannot be expanded: the data of its values is not available";
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
     });
-    if (storageLeft.wasInterrupted())
+    if (unsupported.wasInterrupted())
       return signalPassFailure();
 
     DenseMatrixTypeConverter typeConverter;

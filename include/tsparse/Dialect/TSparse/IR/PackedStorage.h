@@ -72,6 +72,10 @@ verifyResidualIndices(function_ref<InFlightDiagnostic()> emitError,
                       MatrixType type, ArrayRef<int32_t> rowPtr,
                       ArrayRef<int32_t> cols, int64_t numValues);
 
+/// Returns true if the elements of `attr` can be read at compile time (false
+/// e.g. for an elided resource).
+bool hasElementData(ElementsAttr attr);
+
 /// Returns the elements of a `dense` or `dense_resource` attribute of float
 /// type as raw bytes (splats are expanded), or failure when the data is not
 /// available (e.g. an elided resource).
@@ -86,6 +90,15 @@ struct PackedConstantAttrs {
   DenseIntElementsAttr residualPtr;
   DenseIntElementsAttr residualCols;
   ElementsAttr residualValues;
+
+  /// The arrays holding matrix elements (`values`, and `residualValues` when
+  /// present).
+  SmallVector<ElementsAttr, 2> getValueArrays() const {
+    SmallVector<ElementsAttr, 2> arrays = {values};
+    if (residualValues)
+      arrays.push_back(residualValues);
+    return arrays;
+  }
 };
 
 /// Packs the constant `dense` (K x N) with the given masks into the storage
