@@ -7,6 +7,7 @@
 
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
+#include "tsparse/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -17,6 +18,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tsparse::registerTSparsePasses();
+  mlir::tsparse::registerTSparsePipelines();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
