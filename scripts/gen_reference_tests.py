@@ -21,12 +21,16 @@ OUT_DIR = os.path.join(HERE, "..", "test", "Integration", "CPU")
 
 class Case:
     def __init__(self, m, k, n, elem, acc, tile_n, unit_k=1, compacted=False,
-                 residual=False, keep=0.5, keep_cols=0.7, why=""):
+                 residual=False, keep=0.5, keep_cols=0.7, from_zeros=False,
+                 why=""):
         self.m, self.k, self.n = m, k, n
         self.elem, self.acc = elem, acc
         self.tile_n, self.unit_k = tile_n, unit_k
         self.compacted, self.residual = compacted, residual
         self.keep, self.keep_cols = keep, keep_cols
+        # Pack without masks: the weights are pruned here and tsparse infers
+        # the masks from their zeros.
+        self.from_zeros = from_zeros
         self.why = why
 
     def layout(self):
@@ -85,6 +89,8 @@ def build_case(case, rng):
                 kept = kept and col_mask[col]
             if kept or case.residual:
                 masked[row][col] = w[row][col]
+    if case.from_zeros:
+        w = masked
     expected = [[c[i][j] + sum(a[i][p] * masked[p][j] for p in range(case.k))
                  for j in range(case.n)] for i in range(case.m)]
     checksum = int(sum(sum(r) for r in expected))
@@ -149,34 +155,43 @@ def emit_file(name, title, cases, seed):
         ta, tw, tc = ("tensor<%dx%dx%s>" % (m, k, e), "tensor<%dx%dx%s>" % (k, n, e),
                       "tensor<%dx%dx%s>" % (m, n, acc))
         tum, tcm = "tensor<%dx%dxi1>" % (units, tiles), "tensor<%dxi1>" % n
-        cols_arg = ", %%cm: %s" % tcm if case.compacted else ""
-        cols_use = " columns %cm" if case.compacted else ""
-        cols_ty = ", %s" % tcm if case.compacted else ""
+        with_cols = case.compacted and not case.from_zeros
+        cols_arg = ", %%cm: %s" % tcm if with_cols else ""
+        cols_use = " columns %cm" if with_cols else ""
+        cols_ty = ", %s" % tcm if with_cols else ""
+        um_arg = "" if case.from_zeros else ", %%um: %s" % tum
+        um_use = "" if case.from_zeros else ", %um"
+        um_ty = "" if case.from_zeros else ", %s" % tum
         funcs.append("""
 // Case {i}: {why}
-func.func @runtime_pack_{i}(%a: {ta}, %w: {tw}, %um: {tum}{cols_arg},
+func.func @runtime_pack_{i}(%a: {ta}, %w: {tw}{um_arg}{cols_arg},
                           %c: {tc}) -> {tc} {{
-  %p = tsparse.pack %w, %um{cols_use} : {tw}, {tum}{cols_ty} -> {mat}
+  %p = tsparse.pack %w{um_use}{cols_use} : {tw}{um_ty}{cols_ty} -> {mat}
   %r = tsparse.matmul %a, %p, %c : {ta}, {mat} -> {tc}
   return %r : {tc}
 }}
-""".format(i=idx, why=case.why, ta=ta, tw=tw, tc=tc, tum=tum, cols_arg=cols_arg,
-           cols_use=cols_use, cols_ty=cols_ty, mat=mat))
+""".format(i=idx, why=case.why, ta=ta, tw=tw, tc=tc, um_arg=um_arg, um_use=um_use,
+           um_ty=um_ty, cols_arg=cols_arg, cols_use=cols_use, cols_ty=cols_ty,
+           mat=mat))
         v = "_%d" % idx
         cm_def = "  %%cm%s = arith.constant dense<%s> : %s\n" % (
-            v, dense_literal(col_mask, fmt_bool), tcm) if case.compacted else ""
-        cm_arg = ", %%cm%s" % v if case.compacted else ""
-        cm_use = " columns %%cm%s" % v if case.compacted else ""
+            v, dense_literal(col_mask, fmt_bool), tcm) if with_cols else ""
+        cm_arg = ", %%cm%s" % v if with_cols else ""
+        cm_use = " columns %%cm%s" % v if with_cols else ""
+        um_def = "" if case.from_zeros else \
+            "  %%um%s = arith.constant dense<%s> : %s\n" % (
+                v, dense_literal(unit_mask, fmt_bool), tum)
+        um_arg = "" if case.from_zeros else ", %%um%s" % v
+        um_use = "" if case.from_zeros else ", %%um%s" % v
         body.append("""
   // Case {i}.
   %a{v} = arith.constant dense<{a}> : {ta}
   %w{v} = arith.constant dense<{w}> : {tw}
   %c{v} = arith.constant dense<{c}> : {tc}
-  %um{v} = arith.constant dense<{um}> : {tum}
-{cm_def}  %wref{v} = arith.constant dense<{wref}> : {tw}
-  %rt{v} = call @runtime_pack_{i}(%a{v}, %w{v}, %um{v}{cm_arg}, %c{v})
-      : ({ta}, {tw}, {tum}{cols_ty}, {tc}) -> {tc}
-  %p{v} = tsparse.pack %w{v}, %um{v}{cm_use} : {tw}, {tum}{cols_ty} -> {mat}
+{um_def}{cm_def}  %wref{v} = arith.constant dense<{wref}> : {tw}
+  %rt{v} = call @runtime_pack_{i}(%a{v}, %w{v}{um_arg}{cm_arg}, %c{v})
+      : ({ta}, {tw}{um_ty}{cols_ty}, {tc}) -> {tc}
+  %p{v} = tsparse.pack %w{v}{um_use}{cm_use} : {tw}{um_ty}{cols_ty} -> {mat}
   %rc{v} = tsparse.matmul %a{v}, %p{v}, %c{v} : {ta}, {mat} -> {tc}
   %ref{v} = linalg.matmul ins(%a{v}, %wref{v} : {ta}, {tw}) outs(%c{v} : {tc}) -> {tc}
   %rtd{v} = tensor.cast %rt{v} : {tc} to tensor<?x?x{acc}>
@@ -192,10 +207,10 @@ func.func @runtime_pack_{i}(%a: {ta}, %w: {tw}, %um: {tum}{cols_arg},
   vector.print str "case {i} checksum "
   vector.print %sum{v} : i64
 """.format(i=idx, v=v, a=dense_literal(a, fmt_float), w=dense_literal(w, fmt_float),
-           c=dense_literal(c, fmt_float), um=dense_literal(unit_mask, fmt_bool),
-           wref=dense_literal(masked, fmt_float), ta=ta, tw=tw, tc=tc, tum=tum,
-           cm_def=cm_def, cm_arg=cm_arg, cm_use=cm_use, cols_ty=cols_ty, mat=mat,
-           acc=acc))
+           c=dense_literal(c, fmt_float), wref=dense_literal(masked, fmt_float),
+           ta=ta, tw=tw, tc=tc, um_def=um_def, um_arg=um_arg, um_use=um_use,
+           um_ty=um_ty, cm_def=cm_def, cm_arg=cm_arg, cm_use=cm_use,
+           cols_ty=cols_ty, mat=mat, acc=acc))
         checks.append("// CHECK: case {i} runtime-pack error 0\n"
                       "// CHECK-NEXT: case {i} constant-pack error 0\n"
                       "// CHECK-NEXT: case {i} checksum {s}\n".format(i=idx, s=checksum))
@@ -225,6 +240,8 @@ def main():
                   Case(3, 6, 8, "f32", "f32", 4, keep=0.0, why="every unit pruned: C unchanged"),
                   Case(3, 6, 8, "f32", "f32", 4, keep=1.0, why="nothing pruned: dense product"),
                   Case(2, 1, 5, "f32", "f32", 2, why="K = 1"),
+                  Case(3, 8, 10, "f32", "f32", 4, from_zeros=True,
+                       why="masks inferred from the zeros"),
               ], seed=1)
     emit_file("reference-tw2d.mlir",
               "TW-2D (compacted columns) through the reference path.", [
@@ -235,6 +252,8 @@ def main():
                        why="every column pruned"),
                   Case(2, 4, 6, "f32", "f32", 4, compacted=True, keep=1.0, keep_cols=1.0,
                        why="nothing pruned"),
+                  Case(2, 8, 12, "f16", "f32", 4, compacted=True, from_zeros=True,
+                       why="masks and kept columns inferred from the zeros"),
               ], seed=2)
     emit_file("reference-bw.mlir",
               "Block-wise (unit_k > 1) through the reference path.", [
@@ -242,6 +261,8 @@ def main():
                   Case(2, 12, 10, "bf16", "f32", 4, unit_k=4, why="4x4 blocks, bf16"),
                   Case(2, 8, 8, "f16", "f32", 4, unit_k=8, compacted=True,
                        why="one unit spans K, compacted columns"),
+                  Case(3, 8, 6, "bf16", "f32", 2, unit_k=4, from_zeros=True,
+                       why="blocks inferred from the zeros"),
               ], seed=3)
     emit_file("reference-tew.mlir",
               "TEW (residual) through the reference path: packing is lossless.", [

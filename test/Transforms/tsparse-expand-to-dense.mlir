@@ -67,6 +67,22 @@ func.func @pack_residual_is_identity(%w: tensor<4x6xf32>, %m: tensor<4x2xi1>)
 
 // -----
 
+// Without masks, packing is lossless too.
+// CHECK-LABEL: func.func @pack_without_masks_is_identity
+// CHECK-SAME: (%[[W:.*]]: tensor<4x6xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[W]]
+func.func @pack_without_masks_is_identity(%w: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  %p = tsparse.pack %w : tensor<4x6xf32>
+      -> !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
+  %d = tsparse.unpack %p
+      : !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
+      -> tensor<4x6xf32>
+  return %d : tensor<4x6xf32>
+}
+
+// -----
+
 // A packed constant unpacks at compile time; pruned positions are zero.
 // CHECK-LABEL: func.func @constant_unpacks
 // CHECK: %[[D:.*]] = arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 5.000000e+00, 6.000000e+00], [1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 7.000000e+00, 8.000000e+00]]> : tensor<4x6xf32>

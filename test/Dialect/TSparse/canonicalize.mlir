@@ -79,6 +79,27 @@ func.func @pack_constant_splat_all_pruned() -> !tsparse.matrix<2x8xbf16, #tspars
 
 // -----
 
+// A dense constant whose zeros follow the layout packs without masks: column 1
+// is all zero and dropped; kept columns 0, 2, 3 form tiles {0, 2} and {3};
+// tile 0 keeps unit 1 (rows 2-3) only, tile 1 keeps unit 0 only.
+// CHECK-LABEL: func.func @pack_constant_from_zeros
+// CHECK: tsparse.constant
+// CHECK-SAME: col_ids = dense<[0, 2, 3]> : tensor<3xi32>
+// CHECK-SAME: row_ids = dense<[1, 0]> : tensor<2xi32>
+// CHECK-SAME: tile_ptr = dense<[0, 1, 2]> : tensor<3xi32>
+// CHECK-SAME: values = dense<[1.000000e+00, 0.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00]> : tensor<6xf32>
+func.func @pack_constant_from_zeros() -> !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 2, unit_k = 2, columns = compacted>> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 5.0],
+                             [0.0, 0.0, 0.0, 6.0],
+                             [1.0, 0.0, 0.0, 0.0],
+                             [3.0, 0.0, 4.0, 0.0]]> : tensor<4x4xf32>
+  %p = tsparse.pack %w : tensor<4x4xf32>
+      -> !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 2, unit_k = 2, columns = compacted>>
+  return %p : !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 2, unit_k = 2, columns = compacted>>
+}
+
+// -----
+
 // Runtime operands cannot be packed at compile time.
 // CHECK-LABEL: func.func @negative_pack_runtime_weights
 // CHECK: tsparse.pack

@@ -137,6 +137,15 @@ func.func @pack_column_mask_shape(%w: tensor<8x6xf32>, %m: tensor<8x2xi1>, %c: t
 
 // -----
 
+// Only reachable in generic form: the custom form cannot spell it.
+func.func @pack_column_mask_without_unit_mask(%w: tensor<8x6xf32>, %c: tensor<6xi1>) {
+  // expected-error @+1 {{expected a unit mask with the column mask}}
+  %p = "tsparse.pack"(%w, %c) <{operandSegmentSizes = array<i32: 1, 0, 1>}> : (tensor<8x6xf32>, tensor<6xi1>) -> !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
+  return
+}
+
+// -----
+
 #tw = #tsparse.layout<tile_n = 4>
 func.func @unpack_result_type(%p: !tsparse.matrix<8x6xf32, #tw>) {
   // expected-error @+1 {{expected result of type 'tensor<8x6xf32>' but got 'tensor<6x8xf32>'}}

@@ -56,6 +56,16 @@ func.func @pack_tw2d(%w: tensor<256x100xf32>, %m: tensor<256x2xi1>,
   return %p : !tsparse.matrix<256x100xf32, #tw2d>
 }
 
+// Without masks, the masks follow the zeros of the dense operand.
+// CHECK-LABEL: func.func @pack_from_zeros
+// CHECK: tsparse.pack %{{.*}} : tensor<256x100xf32> -> !tsparse.matrix<256x100xf32, #[[$TW2D]]>
+func.func @pack_from_zeros(%w: tensor<256x100xf32>)
+    -> !tsparse.matrix<256x100xf32, #tw2d> {
+  %p = tsparse.pack %w : tensor<256x100xf32>
+      -> !tsparse.matrix<256x100xf32, #tw2d>
+  return %p : !tsparse.matrix<256x100xf32, #tw2d>
+}
+
 // Block-wise units: the unit mask has K / unit_k rows.
 // CHECK-LABEL: func.func @pack_bw
 // CHECK: tsparse.pack %{{.*}}, %{{.*}} : tensor<256x512xf16>, tensor<8x8xi1> -> !tsparse.matrix<256x512xf16, #[[$BW]]>

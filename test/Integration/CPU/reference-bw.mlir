@@ -15,6 +15,9 @@
 // CHECK: case 2 runtime-pack error 0
 // CHECK-NEXT: case 2 constant-pack error 0
 // CHECK-NEXT: case 2 checksum -19
+// CHECK: case 3 runtime-pack error 0
+// CHECK-NEXT: case 3 constant-pack error 0
+// CHECK-NEXT: case 3 checksum 5
 
 func.func @max_abs_diff_f32(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> f32 {
   %zero = arith.constant 0.0 : f32
@@ -75,6 +78,14 @@ func.func @runtime_pack_2(%a: tensor<2x8xf16>, %w: tensor<8x8xf16>, %um: tensor<
   %p = tsparse.pack %w, %um columns %cm : tensor<8x8xf16>, tensor<1x2xi1>, tensor<8xi1> -> !tsparse.matrix<8x8xf16, #tsparse.layout<tile_n = 4, unit_k = 8, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<2x8xf16>, !tsparse.matrix<8x8xf16, #tsparse.layout<tile_n = 4, unit_k = 8, columns = compacted>> -> tensor<2x8xf32>
   return %r : tensor<2x8xf32>
+}
+
+// Case 3: blocks inferred from the zeros
+func.func @runtime_pack_3(%a: tensor<3x8xbf16>, %w: tensor<8x6xbf16>,
+                          %c: tensor<3x6xf32>) -> tensor<3x6xf32> {
+  %p = tsparse.pack %w : tensor<8x6xbf16> -> !tsparse.matrix<8x6xbf16, #tsparse.layout<tile_n = 2, unit_k = 4>>
+  %r = tsparse.matmul %a, %p, %c : tensor<3x8xbf16>, !tsparse.matrix<8x6xbf16, #tsparse.layout<tile_n = 2, unit_k = 4>> -> tensor<3x6xf32>
+  return %r : tensor<3x6xf32>
 }
 
 func.func @main() {
@@ -150,5 +161,28 @@ func.func @main() {
   vector.print %erc_2 : f32
   vector.print str "case 2 checksum "
   vector.print %sum_2 : i64
+
+  // Case 3.
+  %a_3 = arith.constant dense<[[-1.0, 0.0, -3.0, -2.0, 1.0, -3.0, 2.0, 2.0], [0.0, 3.0, -3.0, 1.0, -2.0, -3.0, -1.0, 0.0], [1.0, 2.0, 3.0, 1.0, 0.0, 2.0, 3.0, -3.0]]> : tensor<3x8xbf16>
+  %w_3 = arith.constant dense<[[0.0, 0.0, -3.0, -1.0, 0.0, 0.0], [0.0, 0.0, -1.0, 0.0, 0.0, 0.0], [0.0, 0.0, -2.0, -2.0, 0.0, 0.0], [0.0, 0.0, -3.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x6xbf16>
+  %c_3 = arith.constant dense<[[2.0, 2.0, -2.0, 2.0, -2.0, 1.0], [-1.0, -1.0, 1.0, -2.0, 2.0, -2.0], [2.0, -2.0, 1.0, -1.0, -2.0, 0.0]]> : tensor<3x6xf32>
+  %wref_3 = arith.constant dense<[[0.0, 0.0, -3.0, -1.0, 0.0, 0.0], [0.0, 0.0, -1.0, 0.0, 0.0, 0.0], [0.0, 0.0, -2.0, -2.0, 0.0, 0.0], [0.0, 0.0, -3.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x6xbf16>
+  %rt_3 = call @runtime_pack_3(%a_3, %w_3, %c_3)
+      : (tensor<3x8xbf16>, tensor<8x6xbf16>, tensor<3x6xf32>) -> tensor<3x6xf32>
+  %p_3 = tsparse.pack %w_3 : tensor<8x6xbf16> -> !tsparse.matrix<8x6xbf16, #tsparse.layout<tile_n = 2, unit_k = 4>>
+  %rc_3 = tsparse.matmul %a_3, %p_3, %c_3 : tensor<3x8xbf16>, !tsparse.matrix<8x6xbf16, #tsparse.layout<tile_n = 2, unit_k = 4>> -> tensor<3x6xf32>
+  %ref_3 = linalg.matmul ins(%a_3, %wref_3 : tensor<3x8xbf16>, tensor<8x6xbf16>) outs(%c_3 : tensor<3x6xf32>) -> tensor<3x6xf32>
+  %rtd_3 = tensor.cast %rt_3 : tensor<3x6xf32> to tensor<?x?xf32>
+  %rcd_3 = tensor.cast %rc_3 : tensor<3x6xf32> to tensor<?x?xf32>
+  %refd_3 = tensor.cast %ref_3 : tensor<3x6xf32> to tensor<?x?xf32>
+  %ert_3 = call @max_abs_diff_f32(%rtd_3, %refd_3) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %erc_3 = call @max_abs_diff_f32(%rcd_3, %refd_3) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %sum_3 = call @checksum_f32(%rtd_3) : (tensor<?x?xf32>) -> i64
+  vector.print str "case 3 runtime-pack error "
+  vector.print %ert_3 : f32
+  vector.print str "case 3 constant-pack error "
+  vector.print %erc_3 : f32
+  vector.print str "case 3 checksum "
+  vector.print %sum_3 : i64
   return
 }

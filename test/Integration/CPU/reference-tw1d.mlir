@@ -27,6 +27,9 @@
 // CHECK: case 6 runtime-pack error 0
 // CHECK-NEXT: case 6 constant-pack error 0
 // CHECK-NEXT: case 6 checksum -3
+// CHECK: case 7 runtime-pack error 0
+// CHECK-NEXT: case 7 constant-pack error 0
+// CHECK-NEXT: case 7 checksum -2
 
 func.func @max_abs_diff_bf16(%x: tensor<?x?xbf16>, %y: tensor<?x?xbf16>) -> f32 {
   %zero = arith.constant 0.0 : f32
@@ -157,6 +160,14 @@ func.func @runtime_pack_6(%a: tensor<2x1xf32>, %w: tensor<1x5xf32>, %um: tensor<
   %p = tsparse.pack %w, %um : tensor<1x5xf32>, tensor<1x3xi1> -> !tsparse.matrix<1x5xf32, #tsparse.layout<tile_n = 2>>
   %r = tsparse.matmul %a, %p, %c : tensor<2x1xf32>, !tsparse.matrix<1x5xf32, #tsparse.layout<tile_n = 2>> -> tensor<2x5xf32>
   return %r : tensor<2x5xf32>
+}
+
+// Case 7: masks inferred from the zeros
+func.func @runtime_pack_7(%a: tensor<3x8xf32>, %w: tensor<8x10xf32>,
+                          %c: tensor<3x10xf32>) -> tensor<3x10xf32> {
+  %p = tsparse.pack %w : tensor<8x10xf32> -> !tsparse.matrix<8x10xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %p, %c : tensor<3x8xf32>, !tsparse.matrix<8x10xf32, #tsparse.layout<tile_n = 4>> -> tensor<3x10xf32>
+  return %r : tensor<3x10xf32>
 }
 
 func.func @main() {
@@ -327,5 +338,28 @@ func.func @main() {
   vector.print %erc_6 : f32
   vector.print str "case 6 checksum "
   vector.print %sum_6 : i64
+
+  // Case 7.
+  %a_7 = arith.constant dense<[[0.0, 0.0, -2.0, -1.0, 0.0, -2.0, 1.0, 0.0], [-2.0, -3.0, 0.0, 1.0, 1.0, 0.0, -3.0, 2.0], [-1.0, -1.0, -2.0, 0.0, 2.0, 1.0, -3.0, -2.0]]> : tensor<3x8xf32>
+  %w_7 = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 3.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, -3.0, 3.0, -2.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 2.0, -1.0, 3.0, 1.0, -1.0, -3.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x10xf32>
+  %c_7 = arith.constant dense<[[2.0, 1.0, -2.0, 1.0, 1.0, -1.0, 2.0, -2.0, 0.0, 2.0], [2.0, -1.0, 1.0, 2.0, 2.0, 1.0, 0.0, -1.0, 1.0, 2.0], [2.0, -1.0, 0.0, 2.0, -2.0, 1.0, 2.0, 1.0, 1.0, 0.0]]> : tensor<3x10xf32>
+  %wref_7 = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 3.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, -3.0, 3.0, -2.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 2.0, -1.0, 3.0, 1.0, -1.0, -3.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x10xf32>
+  %rt_7 = call @runtime_pack_7(%a_7, %w_7, %c_7)
+      : (tensor<3x8xf32>, tensor<8x10xf32>, tensor<3x10xf32>) -> tensor<3x10xf32>
+  %p_7 = tsparse.pack %w_7 : tensor<8x10xf32> -> !tsparse.matrix<8x10xf32, #tsparse.layout<tile_n = 4>>
+  %rc_7 = tsparse.matmul %a_7, %p_7, %c_7 : tensor<3x8xf32>, !tsparse.matrix<8x10xf32, #tsparse.layout<tile_n = 4>> -> tensor<3x10xf32>
+  %ref_7 = linalg.matmul ins(%a_7, %wref_7 : tensor<3x8xf32>, tensor<8x10xf32>) outs(%c_7 : tensor<3x10xf32>) -> tensor<3x10xf32>
+  %rtd_7 = tensor.cast %rt_7 : tensor<3x10xf32> to tensor<?x?xf32>
+  %rcd_7 = tensor.cast %rc_7 : tensor<3x10xf32> to tensor<?x?xf32>
+  %refd_7 = tensor.cast %ref_7 : tensor<3x10xf32> to tensor<?x?xf32>
+  %ert_7 = call @max_abs_diff_f32(%rtd_7, %refd_7) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %erc_7 = call @max_abs_diff_f32(%rcd_7, %refd_7) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %sum_7 = call @checksum_f32(%rtd_7) : (tensor<?x?xf32>) -> i64
+  vector.print str "case 7 runtime-pack error "
+  vector.print %ert_7 : f32
+  vector.print str "case 7 constant-pack error "
+  vector.print %erc_7 : f32
+  vector.print str "case 7 checksum "
+  vector.print %sum_7 : i64
   return
 }

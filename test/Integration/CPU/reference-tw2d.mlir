@@ -18,6 +18,9 @@
 // CHECK: case 3 runtime-pack error 0
 // CHECK-NEXT: case 3 constant-pack error 0
 // CHECK-NEXT: case 3 checksum 35
+// CHECK: case 4 runtime-pack error 0
+// CHECK-NEXT: case 4 constant-pack error 0
+// CHECK-NEXT: case 4 checksum 13
 
 func.func @max_abs_diff_f32(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> f32 {
   %zero = arith.constant 0.0 : f32
@@ -86,6 +89,14 @@ func.func @runtime_pack_3(%a: tensor<2x4xf32>, %w: tensor<4x6xf32>, %um: tensor<
   %p = tsparse.pack %w, %um columns %cm : tensor<4x6xf32>, tensor<4x2xi1>, tensor<6xi1> -> !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<2x4xf32>, !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<2x6xf32>
   return %r : tensor<2x6xf32>
+}
+
+// Case 4: masks and kept columns inferred from the zeros
+func.func @runtime_pack_4(%a: tensor<2x8xf16>, %w: tensor<8x12xf16>,
+                          %c: tensor<2x12xf32>) -> tensor<2x12xf32> {
+  %p = tsparse.pack %w : tensor<8x12xf16> -> !tsparse.matrix<8x12xf16, #tsparse.layout<tile_n = 4, columns = compacted>>
+  %r = tsparse.matmul %a, %p, %c : tensor<2x8xf16>, !tsparse.matrix<8x12xf16, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<2x12xf32>
+  return %r : tensor<2x12xf32>
 }
 
 func.func @main() {
@@ -188,5 +199,28 @@ func.func @main() {
   vector.print %erc_3 : f32
   vector.print str "case 3 checksum "
   vector.print %sum_3 : i64
+
+  // Case 4.
+  %a_4 = arith.constant dense<[[0.0, 3.0, 2.0, 0.0, 2.0, -3.0, -1.0, 0.0], [1.0, 2.0, 0.0, 2.0, -2.0, 3.0, -3.0, -3.0]]> : tensor<2x8xf16>
+  %w_4 = arith.constant dense<[[0.0, -2.0, 2.0, 0.0, 1.0, 0.0, -2.0, -3.0, 0.0, 3.0, 0.0, 0.0], [3.0, -2.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, -2.0, 0.0, 2.0, 0.0, 0.0], [-3.0, -1.0, -3.0, 0.0, 1.0, 0.0, 2.0, 2.0, 0.0, 3.0, 0.0, 0.0], [2.0, -1.0, 0.0, 0.0, 1.0, 0.0, -3.0, -3.0, 0.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [-3.0, -1.0, -3.0, 0.0, 3.0, 0.0, 1.0, 0.0, 0.0, 3.0, 0.0, 0.0]]> : tensor<8x12xf16>
+  %c_4 = arith.constant dense<[[1.0, -1.0, 1.0, 2.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0], [2.0, -2.0, 2.0, -1.0, 1.0, 2.0, 2.0, -1.0, 2.0, -2.0, 0.0, -2.0]]> : tensor<2x12xf32>
+  %wref_4 = arith.constant dense<[[0.0, -2.0, 2.0, 0.0, 1.0, 0.0, -2.0, -3.0, 0.0, 3.0, 0.0, 0.0], [3.0, -2.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, -2.0, 0.0, 2.0, 0.0, 0.0], [-3.0, -1.0, -3.0, 0.0, 1.0, 0.0, 2.0, 2.0, 0.0, 3.0, 0.0, 0.0], [2.0, -1.0, 0.0, 0.0, 1.0, 0.0, -3.0, -3.0, 0.0, 3.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [-3.0, -1.0, -3.0, 0.0, 3.0, 0.0, 1.0, 0.0, 0.0, 3.0, 0.0, 0.0]]> : tensor<8x12xf16>
+  %rt_4 = call @runtime_pack_4(%a_4, %w_4, %c_4)
+      : (tensor<2x8xf16>, tensor<8x12xf16>, tensor<2x12xf32>) -> tensor<2x12xf32>
+  %p_4 = tsparse.pack %w_4 : tensor<8x12xf16> -> !tsparse.matrix<8x12xf16, #tsparse.layout<tile_n = 4, columns = compacted>>
+  %rc_4 = tsparse.matmul %a_4, %p_4, %c_4 : tensor<2x8xf16>, !tsparse.matrix<8x12xf16, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<2x12xf32>
+  %ref_4 = linalg.matmul ins(%a_4, %wref_4 : tensor<2x8xf16>, tensor<8x12xf16>) outs(%c_4 : tensor<2x12xf32>) -> tensor<2x12xf32>
+  %rtd_4 = tensor.cast %rt_4 : tensor<2x12xf32> to tensor<?x?xf32>
+  %rcd_4 = tensor.cast %rc_4 : tensor<2x12xf32> to tensor<?x?xf32>
+  %refd_4 = tensor.cast %ref_4 : tensor<2x12xf32> to tensor<?x?xf32>
+  %ert_4 = call @max_abs_diff_f32(%rtd_4, %refd_4) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %erc_4 = call @max_abs_diff_f32(%rcd_4, %refd_4) : (tensor<?x?xf32>, tensor<?x?xf32>) -> f32
+  %sum_4 = call @checksum_f32(%rtd_4) : (tensor<?x?xf32>) -> i64
+  vector.print str "case 4 runtime-pack error "
+  vector.print %ert_4 : f32
+  vector.print str "case 4 constant-pack error "
+  vector.print %erc_4 : f32
+  vector.print str "case 4 checksum "
+  vector.print %sum_4 : i64
   return
 }

@@ -26,6 +26,36 @@ static int64_t getTileWidth(LayoutAttr layout, int64_t numColumns,
   return std::min(tileN, numColumns - tile * tileN);
 }
 
+PackMasks tsparse::inferMasksFromNonZeros(
+    MatrixType type, function_ref<bool(int64_t, int64_t)> isNonZero) {
+  LayoutAttr layout = type.getLayout();
+  int64_t numRows = type.getNumRows(), numColumns = type.getNumColumns();
+  PackMasks masks;
+  // Tile of every column: its rank among kept columns when compacted.
+  SmallVector<int64_t> tileOf(numColumns);
+  if (layout.isCompacted()) {
+    masks.columns.assign(numColumns, false);
+    int64_t rank = 0;
+    for (int64_t col = 0; col < numColumns; ++col) {
+      for (int64_t row = 0; row < numRows && !masks.columns[col]; ++row)
+        masks.columns[col] = isNonZero(row, col);
+      tileOf[col] = rank / layout.getTileN();
+      rank += masks.columns[col];
+    }
+  } else {
+    for (int64_t col = 0; col < numColumns; ++col)
+      tileOf[col] = col / layout.getTileN();
+  }
+  int64_t maxNumTiles = type.getMaxNumTiles();
+  masks.units.assign(type.getNumUnits() * maxNumTiles, false);
+  for (int64_t row = 0; row < numRows; ++row)
+    for (int64_t col = 0; col < numColumns; ++col)
+      if (isNonZero(row, col))
+        masks.units[(row / layout.getUnitK()) * maxNumTiles + tileOf[col]] =
+            true;
+  return masks;
+}
+
 PackedIndices tsparse::buildPackedIndices(MatrixType type,
                                           ArrayRef<bool> unitMask,
                                           ArrayRef<bool> columnMask) {
@@ -212,6 +242,13 @@ FailureOr<SmallVector<char>> tsparse::getRawElementData(ElementsAttr attr) {
   return data;
 }
 
+/// Returns true unless every bit of the element is zero (-0.0 counts as
+/// nonzero, which only keeps an element that could have been dropped).
+static bool isNonZeroElement(const char *element, int64_t bytes) {
+  return llvm::any_of(ArrayRef<char>(element, bytes),
+                      [](char byte) { return byte != 0; });
+}
+
 /// Returns a 1-D i32 tensor attribute holding `values`.
 static DenseIntElementsAttr getIndexArray(MLIRContext *ctx,
                                           ArrayRef<int32_t> values) {
@@ -260,14 +297,11 @@ tsparse::packConstant(MatrixType type, ElementsAttr dense,
     attrs.colIds = getIndexArray(ctx, indices.colIds);
   if (type.getLayout().hasResidual()) {
     // Every nonzero that the kept units do not cover goes to the residual.
-    auto isNonZero = [&](int64_t row, int64_t col) {
-      const char *element = data->data() + (row * numColumns + col) * bytes;
-      return llvm::any_of(ArrayRef<char>(element, bytes),
-                          [](char byte) { return byte != 0; });
-    };
     ResidualIndices residual =
         buildResidualIndices(type, [&](int64_t row, int64_t col) {
-          return !stored[row * numColumns + col] && isNonZero(row, col);
+          int64_t index = row * numColumns + col;
+          return !stored[index] &&
+                 isNonZeroElement(data->data() + index * bytes, bytes);
         });
     SmallVector<char> residualValues;
     for (int64_t row = 0, e = type.getNumRows(); row < e; ++row)
@@ -279,6 +313,20 @@ tsparse::packConstant(MatrixType type, ElementsAttr dense,
     attrs.residualValues = getValueArray(elementType, residualValues);
   }
   return attrs;
+}
+
+FailureOr<PackedConstantAttrs>
+tsparse::packConstantLossless(MatrixType type, ElementsAttr dense) {
+  FailureOr<SmallVector<char>> data = getRawElementData(dense);
+  if (failed(data))
+    return failure();
+  int64_t bytes = type.getElementType().getIntOrFloatBitWidth() / 8;
+  int64_t numColumns = type.getNumColumns();
+  PackMasks masks = inferMasksFromNonZeros(type, [&](int64_t row, int64_t col) {
+    return isNonZeroElement(data->data() + (row * numColumns + col) * bytes,
+                            bytes);
+  });
+  return packConstant(type, dense, masks.units, masks.columns);
 }
 
 /// Returns the elements of a 1-D i32 attribute.

@@ -53,9 +53,16 @@ LogicalResult PackOp::verify() {
     return emitOpError() << "expected dense operand of type "
                          << type.getDenseType() << " but got " << denseType;
 
+  // Without masks, the masks follow the zeros of the dense operand.
+  if (!getUnitMask()) {
+    if (getColumnMask())
+      return emitOpError() << "expected a unit mask with the column mask";
+    return success();
+  }
+
+  auto i1 = IntegerType::get(getContext(), 1);
   auto maskType =
-      RankedTensorType::get({type.getNumUnits(), type.getMaxNumTiles()},
-                            IntegerType::get(getContext(), 1));
+      RankedTensorType::get({type.getNumUnits(), type.getMaxNumTiles()}, i1);
   if (getUnitMask().getType() != maskType)
     return emitOpError() << "expected unit mask of type " << maskType
                          << " but got " << getUnitMask().getType();
@@ -69,8 +76,7 @@ LogicalResult PackOp::verify() {
                          << type.getLayout()
                          << ", which does not compact columns";
   if (compacted) {
-    auto columnMaskType = RankedTensorType::get(
-        {type.getNumColumns()}, IntegerType::get(getContext(), 1));
+    auto columnMaskType = RankedTensorType::get({type.getNumColumns()}, i1);
     if (getColumnMask().getType() != columnMaskType)
       return emitOpError() << "expected column mask of type " << columnMaskType
                            << " but got " << getColumnMask().getType();
@@ -87,20 +93,26 @@ struct FoldConstantPack : OpRewritePattern<PackOp> {
                                 PatternRewriter &rewriter) const override {
     ElementsAttr dense;
     DenseIntElementsAttr unitMask, columnMask;
-    if (!matchPattern(op.getDense(), m_Constant(&dense)) ||
+    if (!matchPattern(op.getDense(), m_Constant(&dense)))
+      return failure();
+    if (op.getUnitMask() &&
         !matchPattern(op.getUnitMask(), m_Constant(&unitMask)))
       return failure();
     if (op.getColumnMask() &&
         !matchPattern(op.getColumnMask(), m_Constant(&columnMask)))
       return failure();
 
-    SmallVector<bool> units = llvm::to_vector(unitMask.getValues<bool>());
-    SmallVector<bool> columns;
-    if (columnMask)
-      columns = llvm::to_vector(columnMask.getValues<bool>());
     MatrixType type = op.getResult().getType();
-    FailureOr<PackedConstantAttrs> storage =
-        packConstant(type, dense, units, columns);
+    FailureOr<PackedConstantAttrs> storage = failure();
+    if (unitMask) {
+      SmallVector<bool> units = llvm::to_vector(unitMask.getValues<bool>());
+      SmallVector<bool> columns;
+      if (columnMask)
+        columns = llvm::to_vector(columnMask.getValues<bool>());
+      storage = packConstant(type, dense, units, columns);
+    } else {
+      storage = packConstantLossless(type, dense);
+    }
     if (failed(storage))
       return rewriter.notifyMatchFailure(op, "constant data not available");
     rewriter.replaceOpWithNewOp<ConstantOp>(op, type, *storage);

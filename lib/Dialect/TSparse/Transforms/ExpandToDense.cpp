@@ -87,8 +87,8 @@ struct ExpandPack : OpConversionPattern<PackOp> {
                   ConversionPatternRewriter &rewriter) const override {
     MatrixType type = op.getType();
     LayoutAttr layout = type.getLayout();
-    // With a residual every dropped nonzero is kept: packing is lossless.
-    if (layout.hasResidual()) {
+    // Without masks, or with a residual, packing is lossless.
+    if (!adaptor.getUnitMask() || layout.hasResidual()) {
       rewriter.replaceOp(op, adaptor.getDense());
       return success();
     }

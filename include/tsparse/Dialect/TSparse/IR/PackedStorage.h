@@ -33,6 +33,21 @@ struct ResidualIndices {
   SmallVector<int32_t> cols;
 };
 
+/// Unit and column masks in the form `tsparse.pack` takes them.
+struct PackMasks {
+  /// Row-major `[numUnits x maxNumTiles]`.
+  SmallVector<bool> units;
+  /// One entry per column (compacted layouts only).
+  SmallVector<bool> columns;
+};
+
+/// Returns the smallest masks that cover every element for which
+/// `isNonZero(row, col)` holds: a column survives if it has a nonzero, a unit
+/// is kept if it holds a nonzero.
+PackMasks
+inferMasksFromNonZeros(MatrixType type,
+                       function_ref<bool(int64_t row, int64_t col)> isNonZero);
+
 /// Computes the index arrays of a matrix of type `type` from its masks.
 /// `unitMask` is row-major `[numUnits x maxNumTiles]`; `columnMask` has one
 /// entry per column and is used only by compacted layouts.
@@ -107,6 +122,11 @@ struct PackedConstantAttrs {
 FailureOr<PackedConstantAttrs> packConstant(MatrixType type, ElementsAttr dense,
                                             ArrayRef<bool> unitMask,
                                             ArrayRef<bool> columnMask);
+
+/// Packs the constant `dense` with masks inferred from its zeros: the result
+/// represents `dense` exactly. Fails when the data is not available.
+FailureOr<PackedConstantAttrs> packConstantLossless(MatrixType type,
+                                                    ElementsAttr dense);
 
 /// Expands verified constant storage back into a dense `K x N` attribute.
 /// Fails when the data of a value array is not available.

@@ -28,20 +28,24 @@ def TSparse_StorageArray : TensorRankOf<[I32, F16, BF16, F32], [1]>;
 // PackOp
 //===----------------------------------------------------------------------===//
 
-def TSparse_PackOp : TSparse_Op<"pack", [Pure]> {
+def TSparse_PackOp : TSparse_Op<"pack", [Pure, AttrSizedOperandSegments]> {
   let summary = "Packs a dense matrix into tile-compressed storage";
   let description = [{
     Packs the dense matrix `dense[K x N]` into a `!tsparse.matrix` at run
-    time. `unit_mask[K / unit_k x T]`, with `T = ceil(N / tile_n)`, tells which
-    row units of which column tile are kept; elements of dropped units are
-    discarded (whatever their value) unless the layout has a residual, in
-    which case every nonzero element outside the kept units goes to the
-    residual and packing is lossless.
+    time.
 
-    With a `compacted` layout (TW-2D) a `columns` mask of `N` elements tells
-    which columns survive; the survivors are then tiled in order and
-    `unit_mask` is indexed by those tiles (its tiles past the last one in use
-    are ignored).
+    With masks, `unit_mask[K / unit_k x T]`, where `T = ceil(N / tile_n)`,
+    tells which row units of which column tile are kept; elements of dropped
+    units are discarded (whatever their value) unless the layout has a
+    residual, in which case every nonzero element outside the kept units goes
+    to the residual. With a `compacted` layout (TW-2D) a `columns` mask of `N`
+    elements tells which columns survive; the survivors are then tiled in
+    order and `unit_mask` is indexed by those tiles (its tiles past the last
+    one in use are ignored).
+
+    Without masks, the masks follow the zeros of `dense`: a column survives
+    if it has a nonzero and a unit is kept if it holds a nonzero. Packing is
+    then lossless for every layout.
 
     When the operands are constants the op canonicalizes to a
     `tsparse.constant`.
@@ -56,17 +60,20 @@ def TSparse_PackOp : TSparse_Op<"pack", [Pure]> {
         : tensor<256x512xf16>, tensor<256x4xi1>, tensor<512xi1>
           -> !tsparse.matrix<256x512xf16,
                              #tsparse.layout<tile_n = 128, columns = compacted>>
+    // Masks from the zeros of %w.
+    %lossless = tsparse.pack %w : tensor<256x512xf16>
+        -> !tsparse.matrix<256x512xf16, #tsparse.layout<tile_n = 128>>
     ```
   }];
 
   let arguments = (ins TSparse_DenseMatrix:$dense,
-                       TSparse_UnitMask:$unit_mask,
+                       Optional<TSparse_UnitMask>:$unit_mask,
                        Optional<TSparse_ColumnMask>:$column_mask);
   let results = (outs TSparse_MatrixType:$result);
 
   let assemblyFormat = [{
-    $dense `,` $unit_mask (`columns` $column_mask^)? attr-dict `:`
-    type($dense) `,` type($unit_mask) (`,` type($column_mask)^)?
+    $dense (`,` $unit_mask^)? (`columns` $column_mask^)? attr-dict `:`
+    type($dense) (`,` type($unit_mask)^)? (`,` type($column_mask)^)?
     `->` qualified(type($result))
   }];
 
