@@ -11,20 +11,26 @@
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
 
-void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm) {
+void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
+                                               bool parallel) {
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
@@ -32,11 +38,21 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (parallel) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
@@ -47,7 +63,24 @@ void tsparse::buildReferencePipeline(OpPassManager &pm) {
   buildHostBufferizeAndLowerToLLVM(pm);
 }
 
+void tsparse::buildCPUPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options) {
+  TSparseLowerToLoopsOptions lowerOptions;
+  lowerOptions.mTile = options.mTile;
+  lowerOptions.microRows = options.microRows;
+  lowerOptions.microCols = options.microCols;
+  pm.addPass(createTSparseLowerToLoops(lowerOptions));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  buildHostBufferizeAndLowerToLLVM(pm, options.parallel);
+}
+
 void tsparse::registerTSparsePipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "tsparse-cpu-pipeline",
+      "Lower tsparse programs to skipped-tile vector loops and on to LLVM for "
+      "the host CPU",
+      buildCPUPipeline);
   PassPipelineRegistration<>(
       "tsparse-reference-pipeline",
       "Expand tsparse ops to dense ops (the golden reference) and lower to "

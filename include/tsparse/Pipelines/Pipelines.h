@@ -8,17 +8,40 @@
 #define TSPARSE_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
 namespace tsparse {
 
+/// Options of `--tsparse-cpu-pipeline`.
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<int64_t> mTile{*this, "m-tile",
+                                     llvm::cl::desc("Rows of A per work item"),
+                                     llvm::cl::init(64)};
+  PassOptions::Option<int64_t> microRows{
+      *this, "micro-rows",
+      llvm::cl::desc("Rows of A in the register-blocked micro-kernel"),
+      llvm::cl::init(6)};
+  PassOptions::Option<int64_t> microCols{
+      *this, "micro-cols",
+      llvm::cl::desc("Columns of B per micro-kernel vector"),
+      llvm::cl::init(32)};
+  PassOptions::Option<bool> parallel{
+      *this, "parallel", llvm::cl::desc("Run the work items on OpenMP threads"),
+      llvm::cl::init(false)};
+};
+
 /// Bufferizes a program of linalg, tensor and tsparse-free ops and lowers it
 /// to the LLVM dialect for the host CPU. Shared tail of the CPU pipelines.
-void buildHostBufferizeAndLowerToLLVM(OpPassManager &pm);
+void buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel = false);
 
 /// The reference pipeline: `--tsparse-expand-to-dense`, then
 /// buildHostBufferizeAndLowerToLLVM. Its output runs with `mlir-runner`.
 void buildReferencePipeline(OpPassManager &pm);
+
+/// The optimized CPU pipeline: `--tsparse-lower-to-loops`, then bufferization
+/// and lowering to LLVM, with the work items on OpenMP threads if requested.
+void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
 /// Registers the tsparse pipelines with the global pass registry.
 void registerTSparsePipelines();

@@ -14,6 +14,38 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
+SmallVector<StorageField> tsparse::getStorageFields(LayoutAttr layout) {
+  SmallVector<StorageField> fields;
+  if (layout.isCompacted())
+    fields.push_back(StorageField::ColIds);
+  fields.append(
+      {StorageField::TilePtr, StorageField::RowIds, StorageField::Values});
+  if (layout.hasResidual())
+    fields.append({StorageField::ResidualPtr, StorageField::ResidualCols,
+                   StorageField::ResidualValues});
+  return fields;
+}
+
+ElementsAttr PackedConstantAttrs::getArray(StorageField field) const {
+  switch (field) {
+  case StorageField::ColIds:
+    return colIds;
+  case StorageField::TilePtr:
+    return tilePtr;
+  case StorageField::RowIds:
+    return rowIds;
+  case StorageField::Values:
+    return values;
+  case StorageField::ResidualPtr:
+    return residualPtr;
+  case StorageField::ResidualCols:
+    return residualCols;
+  case StorageField::ResidualValues:
+    return residualValues;
+  }
+  llvm_unreachable("unknown storage field");
+}
+
 int64_t tsparse::getNumTiledColumns(MatrixType type, ArrayRef<int32_t> colIds) {
   return type.getLayout().isCompacted() ? static_cast<int64_t>(colIds.size())
                                         : type.getNumColumns();

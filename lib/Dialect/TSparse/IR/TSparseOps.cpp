@@ -229,29 +229,43 @@ LogicalResult ConstantOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// AssembleOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AssembleOp::verify() {
+  MatrixType type = getResult().getType();
+  SmallVector<StorageField> fields = getStorageFields(type.getLayout());
+  if (getArrays().size() != fields.size())
+    return emitOpError() << "expected " << fields.size()
+                         << " arrays for layout " << type.getLayout()
+                         << " but got " << getArrays().size();
+  for (auto [field, array] : llvm::zip_equal(fields, getArrays())) {
+    Type expected = getStorageElementType(type, field);
+    Type actual = cast<RankedTensorType>(array.getType()).getElementType();
+    if (actual != expected)
+      return emitOpError() << "expected " << stringifyStorageField(field)
+                           << " of element type " << expected << " but got "
+                           << actual;
+  }
+  return success();
+}
+
+Value AssembleOp::getArray(StorageField field) {
+  SmallVector<StorageField> fields =
+      getStorageFields(getResult().getType().getLayout());
+  auto *it = llvm::find(fields, field);
+  if (it == fields.end())
+    return {};
+  return getArrays()[std::distance(fields.begin(), it)];
+}
+
+//===----------------------------------------------------------------------===//
 // StorageOp
 //===----------------------------------------------------------------------===//
 
 /// Returns true if `field` exists in the storage of layout `layout`.
 static bool hasField(LayoutAttr layout, StorageField field) {
-  switch (field) {
-  case StorageField::ColIds:
-    return layout.isCompacted();
-  case StorageField::ResidualPtr:
-  case StorageField::ResidualCols:
-  case StorageField::ResidualValues:
-    return layout.hasResidual();
-  case StorageField::TilePtr:
-  case StorageField::RowIds:
-  case StorageField::Values:
-    return true;
-  }
-  llvm_unreachable("unknown storage field");
-}
-
-/// Returns true if `field` holds matrix elements rather than indices.
-static bool isValueField(StorageField field) {
-  return field == StorageField::Values || field == StorageField::ResidualValues;
+  return llvm::is_contained(getStorageFields(layout), field);
 }
 
 LogicalResult StorageOp::verify() {
@@ -259,36 +273,13 @@ LogicalResult StorageOp::verify() {
   if (!hasField(type.getLayout(), getField()))
     return emitOpError() << "expected a field of layout " << type.getLayout()
                          << " but got " << stringifyStorageField(getField());
-  Type expected = isValueField(getField()) ? type.getElementType()
-                                           : IntegerType::get(getContext(), 32);
+  Type expected = getStorageElementType(type, getField());
   Type elementType = getResult().getType().getElementType();
   if (elementType != expected)
     return emitOpError() << "expected result element type " << expected
                          << " for " << stringifyStorageField(getField())
                          << " but got " << elementType;
   return success();
-}
-
-/// Returns the array of `storage` named by `field`.
-static ElementsAttr getField(const PackedConstantAttrs &storage,
-                             StorageField field) {
-  switch (field) {
-  case StorageField::ColIds:
-    return storage.colIds;
-  case StorageField::TilePtr:
-    return storage.tilePtr;
-  case StorageField::RowIds:
-    return storage.rowIds;
-  case StorageField::Values:
-    return storage.values;
-  case StorageField::ResidualPtr:
-    return storage.residualPtr;
-  case StorageField::ResidualCols:
-    return storage.residualCols;
-  case StorageField::ResidualValues:
-    return storage.residualValues;
-  }
-  llvm_unreachable("unknown storage field");
 }
 
 namespace {
@@ -298,12 +289,16 @@ struct FoldConstantStorage : OpRewritePattern<StorageOp> {
 
   LogicalResult matchAndRewrite(StorageOp op,
                                 PatternRewriter &rewriter) const override {
-    auto constant = op.getMatrix().getDefiningOp<ConstantOp>();
-    if (!constant)
+    Value value;
+    if (auto constant = op.getMatrix().getDefiningOp<ConstantOp>()) {
+      auto array =
+          cast<TypedAttr>(constant.getStorage().getArray(op.getField()));
+      value = arith::ConstantOp::create(rewriter, op.getLoc(), array);
+    } else if (auto assemble = op.getMatrix().getDefiningOp<AssembleOp>()) {
+      value = assemble.getArray(op.getField());
+    } else {
       return failure();
-    auto array =
-        cast<TypedAttr>(getField(constant.getStorage(), op.getField()));
-    Value value = arith::ConstantOp::create(rewriter, op.getLoc(), array);
+    }
     if (value.getType() != op.getType())
       value =
           tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), value);

@@ -17,6 +17,23 @@
 namespace mlir {
 namespace tsparse {
 
+/// Returns the storage fields of `layout`, in their canonical order:
+/// `col_ids` (compacted), `tile_ptr`, `row_ids`, `values`, then the residual
+/// arrays (residual layouts).
+SmallVector<StorageField> getStorageFields(LayoutAttr layout);
+
+/// Returns true if `field` holds matrix elements rather than indices.
+inline bool isValueField(StorageField field) {
+  return field == StorageField::Values || field == StorageField::ResidualValues;
+}
+
+/// Returns the element type of the array holding `field`: `i32` for index
+/// arrays, the matrix element type for value arrays.
+inline Type getStorageElementType(MatrixType type, StorageField field) {
+  return isValueField(field) ? type.getElementType()
+                             : IntegerType::get(type.getContext(), 32);
+}
+
 /// Index arrays of the tile-compressed storage.
 struct PackedIndices {
   /// Original column of every kept column (compacted layouts only).
@@ -105,6 +122,9 @@ struct PackedConstantAttrs {
   DenseIntElementsAttr residualPtr;
   DenseIntElementsAttr residualCols;
   ElementsAttr residualValues;
+
+  /// Returns the array holding `field` (null if absent).
+  ElementsAttr getArray(StorageField field) const;
 
   /// The arrays holding matrix elements (`values`, and `residualValues` when
   /// present).

@@ -165,6 +165,47 @@ def TSparse_ConstantOp : TSparse_Op<"constant", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// AssembleOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_AssembleOp : TSparse_Op<"assemble", [Pure]> {
+  let summary = "Builds a packed matrix from its storage arrays";
+  let description = [{
+    Wraps storage arrays computed at run time into a `!tsparse.matrix`. The
+    arrays are those of the layout (see `#tsparse.layout`), in this order:
+    `col_ids` (compacted layouts only), `tile_ptr`, `row_ids`, `values`, then
+    `residual_ptr`, `residual_cols`, `residual_values` (residual layouts
+    only). Index arrays are `i32`, value arrays have the matrix element type.
+    The arrays must describe a valid matrix; nothing is checked at run time.
+    `tsparse.storage` of an assembled matrix folds to the array.
+
+    Lowerings of `tsparse.pack` produce this op.
+
+    Example:
+
+    ```mlir
+    %m = tsparse.assemble %tile_ptr, %row_ids, %values
+        : tensor<?xi32>, tensor<?xi32>, tensor<?xf16>
+          -> !tsparse.matrix<256x512xf16, #tsparse.layout<tile_n = 128>>
+    ```
+  }];
+
+  let arguments = (ins Variadic<TSparse_StorageArray>:$arrays);
+  let results = (outs TSparse_MatrixType:$result);
+
+  let assemblyFormat = [{
+    $arrays attr-dict `:` type($arrays) `->` qualified(type($result))
+  }];
+
+  let extraClassDeclaration = [{
+    /// Returns the array holding `field`, or null if the layout has none.
+    ::mlir::Value getArray(StorageField field);
+  }];
+
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // StorageOp
 //===----------------------------------------------------------------------===//
 
@@ -177,7 +218,8 @@ def TSparse_StorageOp : TSparse_Op<"storage", [Pure]> {
     have the matrix element type. `col_ids` exists only for `compacted`
     layouts and the `residual_*` arrays only for layouts with a residual.
     Canonicalizes to an `arith.constant` when the matrix is a
-    `tsparse.constant`.
+    `tsparse.constant` and to the array itself when it is a
+    `tsparse.assemble`.
 
     Example:
 

@@ -25,6 +25,28 @@ public:
 void populateExpandToDensePatterns(const TypeConverter &typeConverter,
                                    RewritePatternSet &patterns);
 
+/// Parameters of the skipped-tile loop lowering.
+struct LowerToLoopsOptions {
+  /// Rows of A per parallel work item.
+  int64_t mTile = 64;
+  /// Rows of A in the register-blocked micro-kernel.
+  int64_t microRows = 6;
+  /// Columns of B per micro-kernel vector.
+  int64_t microCols = 32;
+};
+
+/// Returns the non-empty column tiles of a matrix with offsets `tilePtr`,
+/// longest (most kept units) first; ties keep the tile order.
+SmallVector<int32_t> computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr);
+
+/// Collects the pattern lowering `tsparse.matmul` to skipped-tile loops.
+void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
+                                        const LowerToLoopsOptions &options);
+
+/// Collects the patterns lowering `tsparse.pack` and `tsparse.unpack` to
+/// loops over the storage arrays.
+void populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns);
+
 } // namespace tsparse
 } // namespace mlir
 

@@ -1,0 +1,488 @@
+//===- LowerMatmul.cpp - Skipped-tile loops for tsparse.matmul ------------===//
+//
+// Lowers the tile-sparse product to an scf.forall over (M tile, column tile)
+// whose body visits only the kept row units of its column tile, with a
+// register-blocked vector micro-kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+SmallVector<int32_t>
+tsparse::computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr) {
+  SmallVector<int32_t> order;
+  for (int32_t tile = 0, e = tilePtr.size() - 1; tile < e; ++tile)
+    if (tilePtr[tile + 1] > tilePtr[tile])
+      order.push_back(tile);
+  llvm::stable_sort(order, [&](int32_t lhs, int32_t rhs) {
+    return tilePtr[lhs + 1] - tilePtr[lhs] > tilePtr[rhs + 1] - tilePtr[rhs];
+  });
+  return order;
+}
+
+namespace {
+/// The storage arrays of a packed matrix as tensors, and the column tiles the
+/// lowering visits.
+struct MatrixStorage {
+  Value colIds, tilePtr, rowIds, values;
+  Value residualPtr, residualCols, residualValues;
+  /// Tiles to visit in order; null to visit every tile in index order.
+  Value order;
+  /// Number of tiles to visit.
+  Value numScheduled;
+  /// Number of tiled columns (kept columns of a compacted layout).
+  Value numTiledColumns;
+};
+
+/// Builds index arithmetic and tensor reads with less noise.
+struct IndexBuilder {
+  OpBuilder &b;
+  Location loc;
+
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value add(Value lhs, Value rhs) {
+    return arith::AddIOp::create(b, loc, lhs, rhs);
+  }
+  Value sub(Value lhs, Value rhs) {
+    return arith::SubIOp::create(b, loc, lhs, rhs);
+  }
+  Value mul(Value lhs, Value rhs) {
+    return arith::MulIOp::create(b, loc, lhs, rhs);
+  }
+  Value min(Value lhs, Value rhs) {
+    return arith::MinSIOp::create(b, loc, lhs, rhs);
+  }
+  Value rem(Value lhs, Value rhs) {
+    return arith::RemSIOp::create(b, loc, lhs, rhs);
+  }
+  Value ceilDiv(Value lhs, Value rhs) {
+    return arith::CeilDivSIOp::create(b, loc, lhs, rhs);
+  }
+  Value dim(Value tensor, int64_t dim) {
+    return tensor::DimOp::create(b, loc, tensor, dim);
+  }
+  /// Reads element `index` of a 1-D i32 tensor as an index.
+  Value load(Value tensor, Value index) {
+    Value value = tensor::ExtractOp::create(b, loc, tensor, index);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
+  }
+};
+} // namespace
+
+/// Materializes the storage of `matrix` at the current insertion point.
+static MatrixStorage getMatrixStorage(OpBuilder &b, Location loc,
+                                      TypedValue<MatrixType> matrix) {
+  IndexBuilder ib{b, loc};
+  MatrixType type = matrix.getType();
+  LayoutAttr layout = type.getLayout();
+  MatrixStorage storage;
+  auto setArray = [&](StorageField field, Value value) {
+    switch (field) {
+    case StorageField::ColIds:
+      storage.colIds = value;
+      break;
+    case StorageField::TilePtr:
+      storage.tilePtr = value;
+      break;
+    case StorageField::RowIds:
+      storage.rowIds = value;
+      break;
+    case StorageField::Values:
+      storage.values = value;
+      break;
+    case StorageField::ResidualPtr:
+      storage.residualPtr = value;
+      break;
+    case StorageField::ResidualCols:
+      storage.residualCols = value;
+      break;
+    case StorageField::ResidualValues:
+      storage.residualValues = value;
+      break;
+    }
+  };
+
+  if (auto constant = matrix.getDefiningOp<ConstantOp>()) {
+    // A static schedule: only non-empty tiles, longest first.
+    PackedConstantAttrs attrs = constant.getStorage();
+    for (StorageField field : getStorageFields(layout))
+      setArray(field, arith::ConstantOp::create(
+                          b, loc, cast<TypedAttr>(attrs.getArray(field))));
+    SmallVector<int32_t> tilePtr =
+        llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
+    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+    storage.order = arith::ConstantOp::create(
+        b, loc,
+        DenseIntElementsAttr::get(
+            RankedTensorType::get({static_cast<int64_t>(order.size())},
+                                  b.getI32Type()),
+            ArrayRef<int32_t>(order)));
+    storage.numScheduled = ib.constant(order.size());
+    storage.numTiledColumns =
+        ib.constant(layout.isCompacted() ? attrs.colIds.getNumElements()
+                                         : type.getNumColumns());
+    return storage;
+  }
+
+  for (StorageField field : getStorageFields(layout)) {
+    auto arrayType = RankedTensorType::get({ShapedType::kDynamic},
+                                           getStorageElementType(type, field));
+    setArray(field, StorageOp::create(b, loc, arrayType, matrix, field));
+  }
+  storage.numScheduled = ib.sub(ib.dim(storage.tilePtr, 0), ib.constant(1));
+  storage.numTiledColumns = layout.isCompacted()
+                                ? ib.dim(storage.colIds, 0)
+                                : ib.constant(type.getNumColumns());
+  return storage;
+}
+
+/// Reads a 1-D vector along the innermost dimension of `source`; lanes off in
+/// `mask` are not accessed.
+static Value readMasked(OpBuilder &b, Location loc, VectorType type,
+                        Value source, ValueRange indices, Value mask) {
+  int64_t rank = cast<ShapedType>(source.getType()).getRank();
+  Value pad =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  return vector::TransferReadOp::create(
+      b, loc, type, source, indices,
+      AffineMapAttr::get(
+          AffineMap::getMinorIdentityMap(rank, 1, b.getContext())),
+      pad, mask, b.getBoolArrayAttr({true}));
+}
+
+/// Writes a 1-D vector along the innermost dimension of `dest` under `mask`.
+static Value writeMasked(OpBuilder &b, Location loc, Value vector, Value dest,
+                         ValueRange indices, Value mask) {
+  int64_t rank = cast<ShapedType>(dest.getType()).getRank();
+  return vector::TransferWriteOp::create(
+             b, loc, dest.getType(), vector, dest, indices,
+             AffineMapAttr::get(
+                 AffineMap::getMinorIdentityMap(rank, 1, b.getContext())),
+             mask, b.getBoolArrayAttr({true}))
+      .getResult();
+}
+
+/// Extends `value` (scalar or vector) to the element type `type` if needed.
+static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
+  Type elementType = mlir::getElementTypeOrSelf(value.getType());
+  if (elementType == type)
+    return value;
+  Type target = type;
+  if (auto vectorType = dyn_cast<VectorType>(value.getType()))
+    target = vectorType.clone(type);
+  return arith::ExtFOp::create(b, loc, target, value);
+}
+
+/// Copies the columns `colIds[0 .. numColumns)` of `source` into the columns
+/// `0 .. numColumns` of `dest` (`gather`), or the other way round.
+static Value copyColumns(OpBuilder &b, Location loc, Value source, Value dest,
+                         Value colIds, Value numColumns, bool gather) {
+  IndexBuilder ib{b, loc};
+  Value numRows = ib.dim(source, 0);
+  auto loop = scf::ForOp::create(
+      b, loc, ib.constant(0), numColumns, ib.constant(1), ValueRange{dest},
+      [&](OpBuilder &b, Location loc, Value j, ValueRange iterArgs) {
+        IndexBuilder ib{b, loc};
+        Value original = ib.load(colIds, j);
+        Value from = gather ? original : j;
+        Value to = gather ? j : original;
+        Value zero = ib.constant(0);
+        SmallVector<OpFoldResult> sizes = {numRows, b.getIndexAttr(1)};
+        SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+        Value column = tensor::ExtractSliceOp::create(
+            b, loc, source, ArrayRef<OpFoldResult>{zero, from}, sizes, strides);
+        Value result = tensor::InsertSliceOp::create(
+            b, loc, column, iterArgs[0], ArrayRef<OpFoldResult>{zero, to},
+            sizes, strides);
+        scf::YieldOp::create(b, loc, result);
+      });
+  return loop.getResult(0);
+}
+
+namespace {
+/// Emits the loops of one tsparse.matmul.
+class MatmulLowering {
+public:
+  MatmulLowering(OpBuilder &b, Location loc, MatmulOp op,
+                 const MatrixStorage &storage,
+                 const LowerToLoopsOptions &options)
+      : b(b), loc(loc), ib{b, loc}, storage(storage), options(options),
+        a(op.getA()), layout(op.getB().getType().getLayout()),
+        inputType(op.getB().getType().getElementType()),
+        accType(op.getC().getType().getElementType()),
+        vectorType(VectorType::get({options.microCols}, accType)),
+        maskType(VectorType::get({options.microCols}, b.getI1Type())) {}
+
+  /// Returns `c + a * b` over the tiled columns, in place of `acc`.
+  Value emitTiles(Value acc);
+
+  /// Returns `acc + a * residual`.
+  Value emitResidual(Value acc);
+
+private:
+  /// The state of one work item (M tile x column tile).
+  struct TileState {
+    Value m0, width, p0, p1, valuesOffset;
+  };
+
+  Value emitTileKernel(const TileState &tile, Value cTile, Value numRows);
+  Value emitColumnSweep(const TileState &tile, Value cTile, Value row,
+                        int64_t rows);
+  Value emitMicroKernel(OpBuilder &b, Location loc, const TileState &tile,
+                        Value cTile, Value row, Value col, int64_t rows);
+
+  OpBuilder &b;
+  Location loc;
+  IndexBuilder ib;
+  const MatrixStorage &storage;
+  const LowerToLoopsOptions &options;
+  Value a;
+  LayoutAttr layout;
+  Type inputType, accType;
+  VectorType vectorType, maskType;
+};
+} // namespace
+
+Value MatmulLowering::emitTiles(Value acc) {
+  Value numRows = ib.dim(a, 0);
+  Value mTile = ib.constant(options.mTile);
+  Value numMTiles = ib.ceilDiv(numRows, mTile);
+  SmallVector<OpFoldResult> upperBounds = {numMTiles, storage.numScheduled};
+  auto forall = scf::ForallOp::create(b, loc, upperBounds, ValueRange{acc},
+                                      /*mapping=*/std::nullopt);
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(forall.getBody());
+  Value mBlock = forall.getInductionVar(0);
+  Value index = forall.getInductionVar(1);
+  Value tileIndex = storage.order ? ib.load(storage.order, index) : index;
+  Value tileN = ib.constant(layout.getTileN());
+
+  TileState tile;
+  tile.m0 = ib.mul(mBlock, mTile);
+  Value mSize = ib.min(mTile, ib.sub(numRows, tile.m0));
+  Value col0 = ib.mul(tileIndex, tileN);
+  tile.width = ib.min(tileN, ib.sub(storage.numTiledColumns, col0));
+  tile.p0 = ib.load(storage.tilePtr, tileIndex);
+  tile.p1 = ib.load(storage.tilePtr, ib.add(tileIndex, ib.constant(1)));
+  // Every tile before this one is full width.
+  tile.valuesOffset =
+      ib.mul(tile.p0, ib.constant(layout.getUnitK() * layout.getTileN()));
+
+  Value out = forall.getRegionIterArgs()[0];
+  SmallVector<OpFoldResult> offsets = {tile.m0, col0};
+  SmallVector<OpFoldResult> sizes = {mSize, tile.width};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  Value cTile =
+      tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
+  Value result = emitTileKernel(tile, cTile, mSize);
+
+  b.setInsertionPointToStart(forall.getTerminator().getBody());
+  tensor::ParallelInsertSliceOp::create(b, loc, result, out, offsets, sizes,
+                                        strides);
+  return forall.getResult(0);
+}
+
+Value MatmulLowering::emitTileKernel(const TileState &tile, Value cTile,
+                                     Value numRows) {
+  // Full blocks of micro-rows, then the remaining rows one at a time.
+  Value microRows = ib.constant(options.microRows);
+  Value fullRows = ib.sub(numRows, ib.rem(numRows, microRows));
+  auto blocks = scf::ForOp::create(
+      b, loc, ib.constant(0), fullRows, microRows, ValueRange{cTile},
+      [&](OpBuilder &, Location, Value row, ValueRange iterArgs) {
+        scf::YieldOp::create(
+            b, loc, emitColumnSweep(tile, iterArgs[0], row, options.microRows));
+      });
+  auto remainder = scf::ForOp::create(
+      b, loc, fullRows, numRows, ib.constant(1),
+      ValueRange{blocks.getResult(0)},
+      [&](OpBuilder &, Location, Value row, ValueRange iterArgs) {
+        scf::YieldOp::create(b, loc,
+                             emitColumnSweep(tile, iterArgs[0], row, 1));
+      });
+  return remainder.getResult(0);
+}
+
+Value MatmulLowering::emitColumnSweep(const TileState &tile, Value cTile,
+                                      Value row, int64_t rows) {
+  auto sweep = scf::ForOp::create(
+      b, loc, ib.constant(0), tile.width, ib.constant(options.microCols),
+      ValueRange{cTile},
+      [&](OpBuilder &nested, Location nestedLoc, Value col,
+          ValueRange iterArgs) {
+        scf::YieldOp::create(nested, nestedLoc,
+                             emitMicroKernel(nested, nestedLoc, tile,
+                                             iterArgs[0], row, col, rows));
+      });
+  return sweep.getResult(0);
+}
+
+Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
+                                      const TileState &tile, Value cTile,
+                                      Value row, Value col, int64_t rows) {
+  IndexBuilder ib{b, loc};
+  // Columns past the tile edge are masked off in every access.
+  Value numCols =
+      ib.min(ib.constant(options.microCols), ib.sub(tile.width, col));
+  Value mask = vector::CreateMaskOp::create(b, loc, maskType, numCols);
+  SmallVector<Value> accs;
+  for (int64_t r = 0; r < rows; ++r)
+    accs.push_back(readMasked(b, loc, vectorType, cTile,
+                              {ib.add(row, ib.constant(r)), col}, mask));
+
+  int64_t unitK = layout.getUnitK();
+  Value width = tile.width;
+  // One kept row `k` of the tile, stored at row `storedRow` of its block.
+  auto emitRow = [&](OpBuilder &b, Location loc, Value k, Value storedRow,
+                     ValueRange current) {
+    IndexBuilder ib{b, loc};
+    Value offset =
+        ib.add(ib.add(tile.valuesOffset, ib.mul(storedRow, width)), col);
+    Value packed = extendTo(b, loc,
+                            readMasked(b, loc, vectorType.clone(inputType),
+                                       storage.values, offset, mask),
+                            accType);
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < rows; ++r) {
+      Value m = ib.add(tile.m0, ib.add(row, ib.constant(r)));
+      Value scalar = tensor::ExtractOp::create(b, loc, a, ValueRange{m, k});
+      Value lhs = vector::BroadcastOp::create(
+          b, loc, vectorType, extendTo(b, loc, scalar, accType));
+      next.push_back(vector::FMAOp::create(b, loc, lhs, packed, current[r]));
+    }
+    return next;
+  };
+
+  // Only the kept units of this tile: pruned rows never appear.
+  auto units = scf::ForOp::create(
+      b, loc, tile.p0, tile.p1, ib.constant(1), accs,
+      [&](OpBuilder &b, Location loc, Value p, ValueRange iterArgs) {
+        IndexBuilder ib{b, loc};
+        Value unit = ib.load(storage.rowIds, p);
+        Value firstRow = ib.mul(unit, ib.constant(unitK));
+        Value firstStored = ib.mul(ib.sub(p, tile.p0), ib.constant(unitK));
+        if (unitK == 1) {
+          scf::YieldOp::create(
+              b, loc, emitRow(b, loc, firstRow, firstStored, iterArgs));
+          return;
+        }
+        auto rowsOfUnit = scf::ForOp::create(
+            b, loc, ib.constant(0), ib.constant(unitK), ib.constant(1),
+            iterArgs,
+            [&](OpBuilder &b, Location loc, Value r, ValueRange inner) {
+              IndexBuilder ib{b, loc};
+              scf::YieldOp::create(b, loc,
+                                   emitRow(b, loc, ib.add(firstRow, r),
+                                           ib.add(firstStored, r), inner));
+            });
+        scf::YieldOp::create(b, loc, rowsOfUnit.getResults());
+      });
+
+  Value result = cTile;
+  for (int64_t r = 0; r < rows; ++r)
+    result = writeMasked(b, loc, units.getResult(r), result,
+                         {ib.add(row, ib.constant(r)), col}, mask);
+  return result;
+}
+
+Value MatmulLowering::emitResidual(Value acc) {
+  Value numRows = ib.dim(a, 0);
+  Value numK = ib.dim(a, 1);
+  Value zero = ib.constant(0), one = ib.constant(1);
+  auto rowsOfB = scf::ForOp::create(
+      b, loc, zero, numK, one, ValueRange{acc},
+      [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
+        IndexBuilder ib{b, loc};
+        Value begin = ib.load(storage.residualPtr, k);
+        Value end = ib.load(storage.residualPtr, ib.add(k, one));
+        auto elements = scf::ForOp::create(
+            b, loc, begin, end, one, kArgs,
+            [&](OpBuilder &b, Location loc, Value pos, ValueRange pArgs) {
+              IndexBuilder ib{b, loc};
+              Value n = ib.load(storage.residualCols, pos);
+              Value value = extendTo(b, loc,
+                                     tensor::ExtractOp::create(
+                                         b, loc, storage.residualValues, pos),
+                                     accType);
+              auto rowsOfA = scf::ForOp::create(
+                  b, loc, zero, numRows, one, pArgs,
+                  [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
+                    Value lhs = extendTo(
+                        b, loc,
+                        tensor::ExtractOp::create(b, loc, a, ValueRange{m, k}),
+                        accType);
+                    Value old = tensor::ExtractOp::create(b, loc, mArgs[0],
+                                                          ValueRange{m, n});
+                    Value product = arith::MulFOp::create(b, loc, lhs, value);
+                    Value sum = arith::AddFOp::create(b, loc, old, product);
+                    scf::YieldOp::create(
+                        b, loc,
+                        tensor::InsertOp::create(b, loc, sum, mArgs[0],
+                                                 ValueRange{m, n})
+                            .getResult());
+                  });
+              scf::YieldOp::create(b, loc, rowsOfA.getResults());
+            });
+        scf::YieldOp::create(b, loc, elements.getResults());
+      });
+  return rowsOfB.getResult(0);
+}
+
+namespace {
+/// tsparse.matmul -> scf.forall over (M tile, column tile) with loops over
+/// the kept units only.
+struct LowerMatmul : OpRewritePattern<MatmulOp> {
+  LowerMatmul(MLIRContext *context, const LowerToLoopsOptions &options)
+      : OpRewritePattern(context), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    LayoutAttr layout = op.getB().getType().getLayout();
+    MatrixStorage storage = getMatrixStorage(rewriter, loc, op.getB());
+    MatmulLowering lowering(rewriter, loc, op, storage, options);
+
+    Value c = op.getC();
+    Value acc = c;
+    if (layout.isCompacted()) {
+      // Work on the kept columns, then put them back in place.
+      IndexBuilder ib{rewriter, loc};
+      SmallVector<OpFoldResult> shape = {ib.dim(c, 0), storage.numTiledColumns};
+      Value init = tensor::EmptyOp::create(
+          rewriter, loc, shape, op.getC().getType().getElementType());
+      acc = copyColumns(rewriter, loc, c, init, storage.colIds,
+                        storage.numTiledColumns, /*gather=*/true);
+    }
+    acc = lowering.emitTiles(acc);
+    if (layout.isCompacted())
+      acc = copyColumns(rewriter, loc, acc, c, storage.colIds,
+                        storage.numTiledColumns, /*gather=*/false);
+    if (layout.hasResidual())
+      acc = lowering.emitResidual(acc);
+    rewriter.replaceOp(op, acc);
+    return success();
+  }
+
+  LowerToLoopsOptions options;
+};
+} // namespace
+
+void tsparse::populateLowerMatmulToLoopsPatterns(
+    RewritePatternSet &patterns, const LowerToLoopsOptions &options) {
+  // tsparse.matmul
+  patterns.add<LowerMatmul>(patterns.getContext(), options);
+}
