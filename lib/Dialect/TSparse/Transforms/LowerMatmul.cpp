@@ -43,6 +43,9 @@ struct MatrixStorage {
   Value numScheduled;
   /// Number of tiled columns (kept columns of a compacted layout).
   Value numTiledColumns;
+  /// True if `values` extends a full vector past its last element, so that
+  /// every vector read of it is in bounds.
+  bool valuesPadded = false;
 };
 
 /// Builds index arithmetic and tensor reads with less noise.
@@ -82,9 +85,26 @@ struct IndexBuilder {
 };
 } // namespace
 
-/// Materializes the storage of `matrix` at the current insertion point.
+/// Returns `values` followed by `padding` zeros, or failure when its data is
+/// not available.
+static FailureOr<DenseElementsAttr> padValues(ElementsAttr values,
+                                              int64_t padding) {
+  FailureOr<SmallVector<char>> data = getRawElementData(values);
+  if (failed(data))
+    return failure();
+  Type elementType = values.getElementType();
+  int64_t bytes = elementType.getIntOrFloatBitWidth() / 8;
+  data->append(padding * bytes, 0);
+  auto type = RankedTensorType::get(
+      {static_cast<int64_t>(data->size()) / bytes}, elementType);
+  return DenseElementsAttr::getFromRawBuffer(type, *data);
+}
+
+/// Materializes the storage of `matrix` at the current insertion point. The
+/// values of a constant get `padding` trailing zeros.
 static MatrixStorage getMatrixStorage(OpBuilder &b, Location loc,
-                                      TypedValue<MatrixType> matrix) {
+                                      TypedValue<MatrixType> matrix,
+                                      int64_t padding) {
   IndexBuilder ib{b, loc};
   MatrixType type = matrix.getType();
   LayoutAttr layout = type.getLayout();
@@ -121,6 +141,11 @@ static MatrixStorage getMatrixStorage(OpBuilder &b, Location loc,
     for (StorageField field : getStorageFields(layout))
       setArray(field, arith::ConstantOp::create(
                           b, loc, cast<TypedAttr>(attrs.getArray(field))));
+    if (FailureOr<DenseElementsAttr> padded = padValues(attrs.values, padding);
+        succeeded(padded)) {
+      storage.values = arith::ConstantOp::create(b, loc, *padded);
+      storage.valuesPadded = true;
+    }
     SmallVector<int32_t> tilePtr =
         llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
     SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
@@ -149,29 +174,46 @@ static MatrixStorage getMatrixStorage(OpBuilder &b, Location loc,
   return storage;
 }
 
-/// Reads a 1-D vector along the innermost dimension of `source`; lanes off in
-/// `mask` are not accessed.
-static Value readMasked(OpBuilder &b, Location loc, VectorType type,
-                        Value source, ValueRange indices, Value mask) {
-  int64_t rank = cast<ShapedType>(source.getType()).getRank();
+/// Reads `type` from the 1-D tensor `source` at `offset`; lanes off in `mask`
+/// are not accessed. `inBounds` asserts that all lanes are inside `source`.
+static Value readArray(OpBuilder &b, Location loc, VectorType type,
+                       Value source, Value offset, Value mask, bool inBounds) {
   Value pad =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
   return vector::TransferReadOp::create(
-      b, loc, type, source, indices,
-      AffineMapAttr::get(
-          AffineMap::getMinorIdentityMap(rank, 1, b.getContext())),
-      pad, mask, b.getBoolArrayAttr({true}));
+      b, loc, type, source, offset,
+      AffineMapAttr::get(b.getMultiDimIdentityMap(1)), pad, mask,
+      b.getBoolArrayAttr({inBounds}));
 }
 
-/// Writes a 1-D vector along the innermost dimension of `dest` under `mask`.
-static Value writeMasked(OpBuilder &b, Location loc, Value vector, Value dest,
-                         ValueRange indices, Value mask) {
-  int64_t rank = cast<ShapedType>(dest.getType()).getRank();
+/// Reads `type` from row `row` of the 2-D tensor `source`, starting at column
+/// `col`, under the 1 x N `mask`. The transfer is 2-D (1 x N) so that
+/// bufferization sees it covers one row only.
+static Value readRow(OpBuilder &b, Location loc, VectorType type, Value source,
+                     Value row, Value col, Value mask) {
+  auto rowType =
+      VectorType::get({1, type.getNumElements()}, type.getElementType());
+  Value pad =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  Value read = vector::TransferReadOp::create(
+      b, loc, rowType, source, ValueRange{row, col},
+      AffineMapAttr::get(b.getMultiDimIdentityMap(2)), pad, mask,
+      b.getBoolArrayAttr({true, false}));
+  return vector::ShapeCastOp::create(b, loc, type, read);
+}
+
+/// Writes the 1-D `vector` into row `row` of `dest` from column `col` on,
+/// under the 1 x N `mask`.
+static Value writeRow(OpBuilder &b, Location loc, Value vector, Value dest,
+                      Value row, Value col, Value mask) {
+  auto type = cast<VectorType>(vector.getType());
+  auto rowType =
+      VectorType::get({1, type.getNumElements()}, type.getElementType());
+  Value rowVector = vector::ShapeCastOp::create(b, loc, rowType, vector);
   return vector::TransferWriteOp::create(
-             b, loc, dest.getType(), vector, dest, indices,
-             AffineMapAttr::get(
-                 AffineMap::getMinorIdentityMap(rank, 1, b.getContext())),
-             mask, b.getBoolArrayAttr({true}))
+             b, loc, dest.getType(), rowVector, dest, ValueRange{row, col},
+             AffineMapAttr::get(b.getMultiDimIdentityMap(2)), mask,
+             b.getBoolArrayAttr({true, false}))
       .getResult();
 }
 
@@ -339,10 +381,13 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
   Value numCols =
       ib.min(ib.constant(options.microCols), ib.sub(tile.width, col));
   Value mask = vector::CreateMaskOp::create(b, loc, maskType, numCols);
+  Value rowMask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get({1, options.microCols}, b.getI1Type()),
+      ValueRange{ib.constant(1), numCols});
   SmallVector<Value> accs;
   for (int64_t r = 0; r < rows; ++r)
-    accs.push_back(readMasked(b, loc, vectorType, cTile,
-                              {ib.add(row, ib.constant(r)), col}, mask));
+    accs.push_back(readRow(b, loc, vectorType, cTile,
+                           ib.add(row, ib.constant(r)), col, rowMask));
 
   int64_t unitK = layout.getUnitK();
   Value width = tile.width;
@@ -352,10 +397,11 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
     IndexBuilder ib{b, loc};
     Value offset =
         ib.add(ib.add(tile.valuesOffset, ib.mul(storedRow, width)), col);
-    Value packed = extendTo(b, loc,
-                            readMasked(b, loc, vectorType.clone(inputType),
-                                       storage.values, offset, mask),
-                            accType);
+    Value packed =
+        extendTo(b, loc,
+                 readArray(b, loc, vectorType.clone(inputType), storage.values,
+                           offset, mask, storage.valuesPadded),
+                 accType);
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
       Value m = ib.add(tile.m0, ib.add(row, ib.constant(r)));
@@ -394,8 +440,8 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
 
   Value result = cTile;
   for (int64_t r = 0; r < rows; ++r)
-    result = writeMasked(b, loc, units.getResult(r), result,
-                         {ib.add(row, ib.constant(r)), col}, mask);
+    result = writeRow(b, loc, units.getResult(r), result,
+                      ib.add(row, ib.constant(r)), col, rowMask);
   return result;
 }
 
@@ -453,7 +499,8 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     LayoutAttr layout = op.getB().getType().getLayout();
-    MatrixStorage storage = getMatrixStorage(rewriter, loc, op.getB());
+    MatrixStorage storage =
+        getMatrixStorage(rewriter, loc, op.getB(), options.microCols);
     MatmulLowering lowering(rewriter, loc, op, storage, options);
 
     Value c = op.getC();
