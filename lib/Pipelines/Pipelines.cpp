@@ -46,10 +46,12 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertVectorToSCFPass());
-  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Before scf-to-cf: OpenMP regions hold memref.alloca_scope, which must
+  // keep a single block until it is lowered.
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertVectorToLLVMPass());
   if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());

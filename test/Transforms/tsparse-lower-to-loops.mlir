@@ -1,0 +1,173 @@
+// RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=4 micro-cols=8" --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: not tsparse-opt %s --split-input-file --tsparse-lower-to-loops="micro-cols=0" 2>&1 | FileCheck %s --check-prefix=BAD-OPTION
+
+// BAD-OPTION: expected micro-cols to be positive but got 0
+
+// A constant matrix gets a static schedule: tile 1 is empty and absent from
+// the work list, tile 2 (3 kept units) comes before tile 0 (1 kept unit).
+// The row loop runs over tile_ptr[t] .. tile_ptr[t+1] only, reading row_ids;
+// the micro-kernel broadcasts A and multiplies it with packed rows of B.
+// CHECK-LABEL: func.func @matmul_tw1d_constant_static_schedule
+// CHECK-SAME: (%[[A:.*]]: tensor<8x4xf32>, %[[C:.*]]: tensor<8x12xf32>)
+// CHECK-DAG: %[[TILE_PTR:.*]] = arith.constant dense<[0, 1, 1, 4]> : tensor<4xi32>
+// CHECK-DAG: %[[ROW_IDS:.*]] = arith.constant dense<[2, 0, 1, 3]> : tensor<4xi32>
+// CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<{{.*}}> : tensor<24xf32>
+// CHECK: scf.forall (%[[I:.*]]) in (2) shared_outs(%[[OUT:.*]] = %[[C]])
+// CHECK:   %[[T:.*]] = tensor.extract %[[ORDER]][%[[I]]]
+// CHECK:   %[[TILE:.*]] = arith.index_cast %[[T]]
+// CHECK:   %[[P0_I32:.*]] = tensor.extract %[[TILE_PTR]][%[[TILE]]]
+// CHECK:   %[[P0:.*]] = arith.index_cast %[[P0_I32]]
+// CHECK:   %[[P1_I32:.*]] = tensor.extract %[[TILE_PTR]]
+// CHECK:   %[[P1:.*]] = arith.index_cast %[[P1_I32]]
+// CHECK:   tensor.extract_slice %[[OUT]]
+// CHECK:   scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4
+// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c8
+// CHECK:       vector.create_mask
+// CHECK:       vector.transfer_read {{.*}} : tensor<8x?xf32>, vector<1x8xf32>
+// CHECK:       scf.for %[[P:.*]] = %[[P0]] to %[[P1]] step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:         %[[K_I32:.*]] = tensor.extract %[[ROW_IDS]][%[[P]]]
+// CHECK:         %[[K:.*]] = arith.index_cast %[[K_I32]]
+// CHECK:         %[[B:.*]] = vector.transfer_read %[[VALUES]]{{.*}} {in_bounds = [true]} : tensor<24xf32>, vector<8xf32>
+// CHECK:         %[[AV:.*]] = tensor.extract %[[A]][%[[M]], %[[K]]]
+// CHECK:         %[[BC:.*]] = vector.broadcast %[[AV]] : f32 to vector<8xf32>
+// CHECK:         vector.fma %[[BC]], %[[B]]
+// CHECK-COUNT-3: vector.fma
+// CHECK:       vector.transfer_write {{.*}} : vector<1x8xf32>, tensor<8x?xf32>
+// CHECK: scf.forall.in_parallel
+// CHECK:   tensor.parallel_insert_slice
+// CHECK-NOT: tsparse.
+func.func @matmul_tw1d_constant_static_schedule(%a: tensor<8x4xf32>, %c: tensor<8x12xf32>) -> tensor<8x12xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
+    row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,
+    values = dense<1.0> : tensor<16xf32>
+  } : !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %w, %c : tensor<8x4xf32>, !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>> -> tensor<8x12xf32>
+  return %r : tensor<8x12xf32>
+}
+
+// -----
+
+// A fully pruned matrix schedules no work: C is returned unchanged.
+// CHECK-LABEL: func.func @matmul_all_pruned
+// CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[C:.*]]: tensor<?x8xf32>)
+// CHECK-NOT: vector.fma
+// CHECK: return %[[C]]
+func.func @matmul_all_pruned(%a: tensor<?x4xf32>, %c: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<0> : tensor<3xi32>,
+    row_ids = dense<> : tensor<0xi32>,
+    values = dense<> : tensor<0xf32>
+  } : !tsparse.matrix<4x8xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x4xf32>, !tsparse.matrix<4x8xf32, #tsparse.layout<tile_n = 4>> -> tensor<?x8xf32>
+  return %r : tensor<?x8xf32>
+}
+
+// -----
+
+// TW-2D computes on the kept columns: they are gathered from C by col_ids,
+// and scattered back after the tile loops.
+// CHECK-LABEL: func.func @matmul_tw2d_f16
+// CHECK-DAG: %[[COL_IDS:.*]] = arith.constant dense<[1, 3, 4]> : tensor<3xi32>
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
+// CHECK: %[[GATHERED:.*]] = scf.for {{.*}} iter_args(%[[G:.*]] = %[[EMPTY]])
+// CHECK:   tensor.extract %[[COL_IDS]]
+// CHECK:   tensor.extract_slice %{{.*}}[0, %{{.*}}] [%{{.*}}, 1] [1, 1] : tensor<?x6xf32> to tensor<?x1xf32>
+// CHECK:   tensor.insert_slice {{.*}} into %[[G]]
+// CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[GATHERED]])
+// CHECK:   arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK:   arith.extf {{.*}} : f16 to f32
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<?x6xf32>)
+// CHECK:   tensor.extract %[[COL_IDS]]
+// CHECK:   tensor.extract_slice %[[TILES]]
+func.func @matmul_tw2d_f16(%a: tensor<?x2xf16>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
+  %w = tsparse.constant {
+    col_ids = dense<[1, 3, 4]> : tensor<3xi32>,
+    tile_ptr = dense<[0, 1, 2]> : tensor<3xi32>,
+    row_ids = dense<[0, 1]> : tensor<2xi32>,
+    values = dense<1.0> : tensor<3xf16>
+  } : !tsparse.matrix<2x6xf16, #tsparse.layout<tile_n = 2, columns = compacted>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x2xf16>, !tsparse.matrix<2x6xf16, #tsparse.layout<tile_n = 2, columns = compacted>> -> tensor<?x6xf32>
+  return %r : tensor<?x6xf32>
+}
+
+// -----
+
+// Block-wise units: an inner loop over the unit_k rows of each kept unit.
+// CHECK-LABEL: func.func @matmul_bw
+// CHECK: scf.for %[[P:.*]] = {{.*}} iter_args
+// CHECK:   tensor.extract %{{.*}}[%[[P]]] : tensor<2xi32>
+// CHECK:   scf.for %{{.*}} = %c0 to %c4 step %c1 iter_args
+// CHECK:     vector.fma
+func.func @matmul_bw(%a: tensor<4x8xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 2]> : tensor<2xi32>,
+    row_ids = dense<[0, 1]> : tensor<2xi32>,
+    values = dense<1.0> : tensor<32xf32>
+  } : !tsparse.matrix<8x4xf32, #tsparse.layout<tile_n = 4, unit_k = 4>>
+  %r = tsparse.matmul %a, %w, %c : tensor<4x8xf32>, !tsparse.matrix<8x4xf32, #tsparse.layout<tile_n = 4, unit_k = 4>> -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}
+
+// -----
+
+// TEW: after the tile loops (a single work item here, so canonicalization
+// drops the forall), a loop nest over the CSR residual.
+// CHECK-LABEL: func.func @matmul_tew
+// CHECK-DAG: %[[RPTR:.*]] = arith.constant dense<[0, 1, 1]> : tensor<3xi32>
+// CHECK: %[[TILES:.*]] = scf.for
+// CHECK: vector.fma
+// CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %[[TILES]])
+// CHECK:   tensor.extract %[[RPTR]][%[[K]]]
+// CHECK:   scf.for
+// CHECK:     scf.for
+// CHECK:       arith.mulf
+// CHECK:       arith.addf
+// CHECK:       tensor.insert
+func.func @matmul_tew(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1]> : tensor<2xi32>,
+    row_ids = dense<[1]> : tensor<1xi32>,
+    values = dense<1.0> : tensor<4xf32>,
+    residual_ptr = dense<[0, 1, 1]> : tensor<3xi32>,
+    residual_cols = dense<[2]> : tensor<1xi32>,
+    residual_values = dense<5.0> : tensor<1xf32>
+  } : !tsparse.matrix<2x4xf32, #tsparse.layout<tile_n = 4, residual = csr>>
+  %r = tsparse.matmul %a, %w, %c : tensor<3x2xf32>, !tsparse.matrix<2x4xf32, #tsparse.layout<tile_n = 4, residual = csr>> -> tensor<3x4xf32>
+  return %r : tensor<3x4xf32>
+}
+
+// -----
+
+// A runtime pack becomes loops that build the arrays; the product reads them
+// and visits every tile in order (no static schedule).
+// CHECK-LABEL: func.func @matmul_runtime_pack
+// CHECK: %[[TILE_PTR:.*]] = memref.alloc() : memref<3xi32>
+// CHECK: %[[TILE_PTR_DYN:.*]] = memref.cast %[[TILE_PTR]]
+// CHECK: %[[ROW_IDS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK: %[[VALUES:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: %[[TP:.*]] = bufferization.to_tensor %[[TILE_PTR_DYN]] restrict writable
+// CHECK: %[[RI:.*]] = bufferization.to_tensor %[[ROW_IDS]] restrict writable
+// CHECK: %[[VA:.*]] = bufferization.to_tensor %[[VALUES]] restrict writable
+// CHECK: scf.forall (%{{.*}}, %[[I:.*]]) in (%{{.*}}, 2)
+// CHECK:   tensor.extract %[[TP]][%[[I]]]
+// CHECK:   tensor.extract %[[RI]]
+// CHECK:   vector.transfer_read %[[VA]]{{.*}} : tensor<?xf32>, vector<8xf32>
+// CHECK-NOT: tsparse.
+func.func @matmul_runtime_pack(%a: tensor<?x8xf32>, %w: tensor<8x6xf32>,
+                               %m: tensor<8x2xi1>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
+  %p = tsparse.pack %w, %m : tensor<8x6xf32>, tensor<8x2xi1> -> !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %p, %c : tensor<?x8xf32>, !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>> -> tensor<?x6xf32>
+  return %r : tensor<?x6xf32>
+}
+
+// -----
+
+// A matrix passed in from outside the function has no storage to lower.
+func.func @negative_matrix_argument(%a: tensor<2x8xf32>,
+    %b: !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>>, %c: tensor<2x6xf32>) -> tensor<2x6xf32> {
+  // expected-error @+1 {{cannot be lowered to loops: its packed matrix is not built in this function}}
+  %r = tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>> -> tensor<2x6xf32>
+  return %r : tensor<2x6xf32>
+}
