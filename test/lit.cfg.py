@@ -39,6 +39,12 @@ for name in ["mlir_c_runner_utils", "mlir_runner_utils"]:
     if os.path.exists(path):
         config.available_features.add("lib" + name)
 
+# OpenMP runtime for programs lowered with --tsparse-cpu-pipeline=parallel=1.
+libomp = os.path.join(config.llvm_lib_dir, "libomp" + config.llvm_shlib_ext)
+config.substitutions.append(("%libomp", libomp))
+if os.path.exists(libomp):
+    config.available_features.add("libomp")
+
 # Sanitized binaries need the ASan runtime ahead of the JIT's dlopen calls.
 if config.enable_sanitizers:
     config.available_features.add("sanitizers")
