@@ -36,6 +36,10 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  // Folds the self-copies bufferization leaves behind (in-place tile results,
+  // loop results aliasing their destination).
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   if (parallel) {
@@ -45,7 +49,11 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createConvertVectorToSCFPass());
+  // Full unrolling turns the 1 x N row transfers of the micro-kernel into
+  // 1-D masked loads and stores instead of going through stack temporaries.
+  VectorTransferToSCFOptions vectorToSCFOptions;
+  vectorToSCFOptions.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(vectorToSCFOptions));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // Before scf-to-cf: OpenMP regions hold memref.alloca_scope, which must

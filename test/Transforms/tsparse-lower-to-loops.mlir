@@ -66,21 +66,25 @@ func.func @matmul_all_pruned(%a: tensor<?x4xf32>, %c: tensor<?x8xf32>) -> tensor
 
 // -----
 
-// TW-2D computes on the kept columns: they are gathered from C by col_ids,
-// and scattered back after the tile loops.
+// TW-2D computes on the kept columns: they are gathered from C by col_ids
+// row by row, and scattered back after the tile loops.
 // CHECK-LABEL: func.func @matmul_tw2d_f16
+// CHECK-SAME: (%[[A:.*]]: tensor<?x2xf16>, %[[C:.*]]: tensor<?x6xf32>)
 // CHECK-DAG: %[[COL_IDS:.*]] = arith.constant dense<[1, 3, 4]> : tensor<3xi32>
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
-// CHECK: %[[GATHERED:.*]] = scf.for {{.*}} iter_args(%[[G:.*]] = %[[EMPTY]])
-// CHECK:   tensor.extract %[[COL_IDS]]
-// CHECK:   tensor.extract_slice %{{.*}}[0, %{{.*}}] [%{{.*}}, 1] [1, 1] : tensor<?x6xf32> to tensor<?x1xf32>
-// CHECK:   tensor.insert_slice {{.*}} into %[[G]]
+// CHECK: %[[GATHERED:.*]] = linalg.generic {{.*}} outs(%[[EMPTY]] : tensor<?x3xf32>)
+// CHECK:   %[[J:.*]] = linalg.index 1
+// CHECK:   %[[N_I32:.*]] = tensor.extract %[[COL_IDS]][%[[J]]]
+// CHECK:   %[[N:.*]] = arith.index_cast %[[N_I32]]
+// CHECK:   tensor.extract %[[C]][%{{.*}}, %[[N]]]
 // CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[GATHERED]])
 // CHECK:   arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
 // CHECK:   arith.extf {{.*}} : f16 to f32
-// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %{{.*}}) -> (tensor<?x6xf32>)
-// CHECK:   tensor.extract %[[COL_IDS]]
-// CHECK:   tensor.extract_slice %[[TILES]]
+// CHECK: scf.for %[[ROW:.*]] = {{.*}} iter_args(%{{.*}} = %[[C]]) -> (tensor<?x6xf32>)
+// CHECK:   scf.for %[[COL:.*]] = %c0 to %c3
+// CHECK:     %[[V:.*]] = tensor.extract %[[TILES]][%[[ROW]], %[[COL]]]
+// CHECK:     tensor.extract %[[COL_IDS]][%[[COL]]]
+// CHECK:     tensor.insert %[[V]]
 func.func @matmul_tw2d_f16(%a: tensor<?x2xf16>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
   %w = tsparse.constant {
     col_ids = dense<[1, 3, 4]> : tensor<3xi32>,

@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -228,30 +229,54 @@ static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
   return arith::ExtFOp::create(b, loc, target, value);
 }
 
-/// Copies the columns `colIds[0 .. numColumns)` of `source` into the columns
-/// `0 .. numColumns` of `dest` (`gather`), or the other way round.
-static Value copyColumns(OpBuilder &b, Location loc, Value source, Value dest,
-                         Value colIds, Value numColumns, bool gather) {
+/// Returns `[M x numColumns]` holding the columns `colIds` of `c`, row by
+/// row.
+static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
+                           Value numColumns) {
   IndexBuilder ib{b, loc};
-  Value numRows = ib.dim(source, 0);
-  auto loop = scf::ForOp::create(
-      b, loc, ib.constant(0), numColumns, ib.constant(1), ValueRange{dest},
-      [&](OpBuilder &b, Location loc, Value j, ValueRange iterArgs) {
+  auto cType = cast<RankedTensorType>(c.getType());
+  SmallVector<OpFoldResult> shape = {ib.dim(c, 0), numColumns};
+  Value init = tensor::EmptyOp::create(b, loc, shape, cType.getElementType());
+  AffineMap identity = b.getMultiDimIdentityMap(2);
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  auto gather = linalg::GenericOp::create(
+      b, loc, init.getType(), ValueRange{}, ValueRange{init},
+      ArrayRef<AffineMap>{identity}, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange) {
         IndexBuilder ib{b, loc};
-        Value original = ib.load(colIds, j);
-        Value from = gather ? original : j;
-        Value to = gather ? j : original;
-        Value zero = ib.constant(0);
-        SmallVector<OpFoldResult> sizes = {numRows, b.getIndexAttr(1)};
-        SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
-        Value column = tensor::ExtractSliceOp::create(
-            b, loc, source, ArrayRef<OpFoldResult>{zero, from}, sizes, strides);
-        Value result = tensor::InsertSliceOp::create(
-            b, loc, column, iterArgs[0], ArrayRef<OpFoldResult>{zero, to},
-            sizes, strides);
-        scf::YieldOp::create(b, loc, result);
+        Value row = linalg::IndexOp::create(b, loc, 0);
+        Value col = ib.load(colIds, linalg::IndexOp::create(b, loc, 1));
+        linalg::YieldOp::create(
+            b, loc,
+            tensor::ExtractOp::create(b, loc, c, ValueRange{row, col})
+                .getResult());
       });
-  return loop.getResult(0);
+  return gather.getResult(0);
+}
+
+/// Writes the columns of `compact` back to columns `colIds` of `c`, row by
+/// row.
+static Value scatterColumns(OpBuilder &b, Location loc, Value compact, Value c,
+                            Value colIds, Value numColumns) {
+  IndexBuilder ib{b, loc};
+  Value zero = ib.constant(0), one = ib.constant(1);
+  auto rows = scf::ForOp::create(
+      b, loc, zero, ib.dim(c, 0), one, ValueRange{c},
+      [&](OpBuilder &b, Location loc, Value row, ValueRange rowArgs) {
+        auto cols = scf::ForOp::create(
+            b, loc, zero, numColumns, one, rowArgs,
+            [&](OpBuilder &b, Location loc, Value j, ValueRange colArgs) {
+              IndexBuilder ib{b, loc};
+              Value value = tensor::ExtractOp::create(b, loc, compact,
+                                                      ValueRange{row, j});
+              Value inserted =
+                  tensor::InsertOp::create(b, loc, value, colArgs[0],
+                                           ValueRange{row, ib.load(colIds, j)});
+              scf::YieldOp::create(b, loc, inserted);
+            });
+        scf::YieldOp::create(b, loc, cols.getResults());
+      });
+  return rows.getResult(0);
 }
 
 namespace {
@@ -505,19 +530,14 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
 
     Value c = op.getC();
     Value acc = c;
-    if (layout.isCompacted()) {
-      // Work on the kept columns, then put them back in place.
-      IndexBuilder ib{rewriter, loc};
-      SmallVector<OpFoldResult> shape = {ib.dim(c, 0), storage.numTiledColumns};
-      Value init = tensor::EmptyOp::create(
-          rewriter, loc, shape, op.getC().getType().getElementType());
-      acc = copyColumns(rewriter, loc, c, init, storage.colIds,
-                        storage.numTiledColumns, /*gather=*/true);
-    }
+    // Compacted layouts work on the kept columns, then put them back.
+    if (layout.isCompacted())
+      acc = gatherColumns(rewriter, loc, c, storage.colIds,
+                          storage.numTiledColumns);
     acc = lowering.emitTiles(acc);
     if (layout.isCompacted())
-      acc = copyColumns(rewriter, loc, acc, c, storage.colIds,
-                        storage.numTiledColumns, /*gather=*/false);
+      acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
+                           storage.numTiledColumns);
     if (layout.hasResidual())
       acc = lowering.emitResidual(acc);
     rewriter.replaceOp(op, acc);
