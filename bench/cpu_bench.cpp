@@ -1,7 +1,8 @@
 //===- cpu_bench.cpp - tsparse against its CPU peers ----------------------===//
 //
 // Runs, in one process and on the same pruned weights, C = A * W with
-//   - tsparse (--tsparse-cpu-pipeline, compiled ahead of time),
+//   - tsparse (--tsparse-cpu-pipeline, compiled ahead of time for the host
+//     CPU, and for AVX2 only: the instruction set OpenBLAS picks here),
 //   - OpenBLAS dense sgemm (single thread),
 //   - MLIR's sparsifier with a 4x4 block-sparse (#BSR) encoding,
 //   - dense linalg.matmul through --tsparse-cpu-pipeline (one per shape),
@@ -27,6 +28,7 @@
 #include <cblas.h>
 
 extern "C" void openblas_set_num_threads(int);
+extern "C" char *openblas_get_corename();
 
 namespace {
 /// A ranked memref descriptor, as MLIR's C interface passes it.
@@ -45,6 +47,7 @@ MemRef2D view(std::vector<float> &data, int64_t rows, int64_t cols) {
 
 #define CPU_CONFIG(name, k, n, pattern, sparsity)                              \
   extern "C" void _mlir_ciface_tsparse_##name(MemRef2D *, MemRef2D *);         \
+  extern "C" void _mlir_ciface_tsparse_avx2_##name(MemRef2D *, MemRef2D *);    \
   extern "C" void _mlir_ciface_dense_##name(MemRef2D *, MemRef2D *)            \
       __attribute__((weak));                                                   \
   extern "C" void *_mlir_ciface_sparsifier_weights_##name();                   \
@@ -60,6 +63,7 @@ struct Config {
   const char *pattern;
   double sparsity;
   void (*tsparse)(MemRef2D *, MemRef2D *);
+  void (*tsparseAVX2)(MemRef2D *, MemRef2D *);
   void (*dense)(MemRef2D *, MemRef2D *);
   void *(*sparsifierWeights)();
   void (*sparsifier)(MemRef2D *, MemRef2D *, void *, MemRef2D *);
@@ -73,6 +77,7 @@ const Config kConfigs[] = {
    pattern,                                                                    \
    sparsity,                                                                   \
    _mlir_ciface_tsparse_##name,                                                \
+   _mlir_ciface_tsparse_avx2_##name,                                           \
    _mlir_ciface_dense_##name,                                                  \
    _mlir_ciface_sparsifier_weights_##name,                                     \
    _mlir_ciface_sparsifier_##name},
@@ -135,10 +140,12 @@ int main(int argc, char **argv) {
   const double kTolerance = 1e-4;
   bool allCorrect = true;
 
+  std::printf("OpenBLAS core: %s\n\n", openblas_get_corename());
   std::printf("| layer (K x N) | M | pattern | sparsity | OpenBLAS ms | "
-              "tsparse ms | vs OpenBLAS | ideal | MLIR sparsifier ms | "
-              "vs sparsifier | dense linalg (ours) ms |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "tsparse ms | vs OpenBLAS | tsparse AVX2 ms | AVX2 vs OpenBLAS "
+              "| ideal | MLIR sparsifier ms | vs sparsifier | dense linalg "
+              "(ours) ms |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Config &config : kConfigs) {
     std::vector<float> w(size_t(config.k) * config.n);
     if (!readWeights(std::string(argv[1]) + "/" + config.name + ".bin", w)) {
@@ -173,6 +180,13 @@ int main(int argc, char **argv) {
         config.tsparse(&aView, &cView);
       });
 
+      runOurs(config.tsparseAVX2);
+      double avx2Error = relativeError(c, ref);
+      double avx2Ms = timeMs([&] {
+        MemRef2D cView = view(c, m, config.n);
+        config.tsparseAVX2(&aView, &cView);
+      });
+
       auto runSparsifier = [&] {
         std::fill(c.begin(), c.end(), 0.0f);
         MemRef2D cView = view(c, m, config.n), result;
@@ -196,28 +210,30 @@ int main(int argc, char **argv) {
         });
       }
 
-      bool correct = tsparseError <= kTolerance &&
+      bool correct = tsparseError <= kTolerance && avx2Error <= kTolerance &&
                      sparsifierError <= kTolerance && denseError <= kTolerance;
       allCorrect &= correct;
       char dense[32] = "-";
       if (config.dense)
         std::snprintf(dense, sizeof(dense), "%.2f", denseMs);
-      std::printf("| %d x %d | %d | %s | %.2f | %.2f | %.2f | %.2fx | %.1fx | "
-                  "%.2f | %.1fx | %s |%s\n",
+      std::printf("| %d x %d | %d | %s | %.2f | %.2f | %.2f | %.2fx | %.2f | "
+                  "%.2fx | %.1fx | %.2f | %.1fx | %s |%s\n",
                   config.k, config.n, m, config.pattern, config.sparsity,
-                  blasMs, tsparseMs, blasMs / tsparseMs,
-                  1.0 / (1.0 - config.sparsity), sparsifierMs,
+                  blasMs, tsparseMs, blasMs / tsparseMs, avx2Ms,
+                  blasMs / avx2Ms, 1.0 / (1.0 - config.sparsity), sparsifierMs,
                   sparsifierMs / tsparseMs, dense, correct ? "" : " MISMATCH");
       std::fprintf(json,
                    "{\"name\": \"%s\", \"k\": %d, \"n\": %d, \"m\": %d, "
                    "\"pattern\": \"%s\", \"sparsity\": %.2f, "
                    "\"openblas_ms\": %.4f, \"tsparse_ms\": %.4f, "
+                   "\"tsparse_avx2_ms\": %.4f, "
                    "\"sparsifier_ms\": %.4f, \"dense_linalg_ms\": %.4f, "
                    "\"tsparse_rel_error\": %.3g, "
                    "\"sparsifier_rel_error\": %.3g, "
                    "\"dense_linalg_rel_error\": %.3g}\n",
                    config.name, config.k, config.n, m, config.pattern,
-                   config.sparsity, blasMs, tsparseMs, sparsifierMs, denseMs,
+                   config.sparsity, blasMs, tsparseMs, avx2Ms, sparsifierMs,
+                   denseMs,
                    tsparseError, sparsifierError, denseError);
       std::fflush(stdout);
     }

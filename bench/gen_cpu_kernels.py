@@ -6,6 +6,8 @@ by prune_weights and emits, with the weights as a `dense_resource` constant:
 
 - NAME.tsparse.mlir: `@tsparse_NAME(A, C)`: C += A * W through tsparse
   (`tsparse.pack` of the constant infers the layout's masks from its zeros);
+- NAME.tsparse_avx2.mlir: the same as `@tsparse_avx2_NAME`, which the run
+  script compiles for AVX2 only, the instruction set OpenBLAS uses here;
 - NAME.sparsifier.mlir: `@sparsifier_weights_NAME()` converting W to MLIR's
   own block-sparse format (#BSR, 4x4 blocks) once, and
   `@sparsifier_NAME(A, W, C)`: C += A * W with `linalg.matmul` compiled by
@@ -50,10 +52,10 @@ def resource(name, weights_dir):
             '    }\n  }\n#-}\n' % (name, data.hex().upper()))
 
 
-def tsparse_module(name, k, n, kind):
+def tsparse_module(name, k, n, kind, prefix="tsparse"):
     layout = LAYOUTS[kind]
     return """#layout = {layout}
-func.func @tsparse_{name}(%a: memref<?x{k}xf32>, %c: memref<?x{n}xf32>)
+func.func @{prefix}_{name}(%a: memref<?x{k}xf32>, %c: memref<?x{n}xf32>)
     attributes {{llvm.emit_c_interface}} {{
   %w = arith.constant dense_resource<{name}> : tensor<{k}x{n}xf32>
   %p = tsparse.pack %w : tensor<{k}x{n}xf32> -> !tsparse.matrix<{k}x{n}xf32, #layout>
@@ -65,7 +67,7 @@ func.func @tsparse_{name}(%a: memref<?x{k}xf32>, %c: memref<?x{n}xf32>)
       : (tensor<?x{n}xf32>, memref<?x{n}xf32>) -> ()
   return
 }}
-""".format(layout=layout, name=name, k=k, n=n)
+""".format(layout=layout, prefix=prefix, name=name, k=k, n=n)
 
 
 def dense_module(name, k, n):
@@ -107,6 +109,8 @@ def main():
     for name, k, n, kind, _ in read_configs(configs_path):
         blob = resource(name, weights_dir)
         modules = {"tsparse": tsparse_module(name, k, n, kind),
+                   "tsparse_avx2": tsparse_module(name, k, n, kind,
+                                                  "tsparse_avx2"),
                    "sparsifier": sparsifier_module(name, k, n)}
         if (k, n) not in dense_shapes:
             dense_shapes.add((k, n))

@@ -23,14 +23,17 @@ python3 bench/gen_cpu_kernels.py bench/cpu_configs.def "$out" "$out"
 
 echo "== compiling kernels"
 compile() {
-  local mlir=$1 pipeline
+  local mlir=$1 pipeline=--tsparse-cpu-pipeline cpu=native
   case "$mlir" in
     *.sparsifier.mlir) pipeline=--sparsifier ;;
-    *) pipeline=--tsparse-cpu-pipeline ;;
+    # 2 x 8 lanes per row keep 6 rows of accumulators in 16 ymm registers.
+    *.tsparse_avx2.mlir) pipeline="--tsparse-cpu-pipeline=micro-cols=16"
+                         cpu=haswell ;;
   esac
   "$opt" "$mlir" "$pipeline" |
     "$llvm/bin/mlir-translate" --mlir-to-llvmir |
-    "$llvm/bin/llc" -O3 -mcpu=native -relocation-model=pic -filetype=obj -o "${mlir%.mlir}.o"
+    "$llvm/bin/llc" -O3 -mcpu="$cpu" -relocation-model=pic -filetype=obj \
+      -o "${mlir%.mlir}.o"
 }
 export -f compile
 export opt llvm
