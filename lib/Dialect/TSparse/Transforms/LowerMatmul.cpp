@@ -20,35 +20,7 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-SmallVector<int32_t>
-tsparse::computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr) {
-  SmallVector<int32_t> order;
-  for (int32_t tile = 0, e = tilePtr.size() - 1; tile < e; ++tile)
-    if (tilePtr[tile + 1] > tilePtr[tile])
-      order.push_back(tile);
-  llvm::stable_sort(order, [&](int32_t lhs, int32_t rhs) {
-    return tilePtr[lhs + 1] - tilePtr[lhs] > tilePtr[rhs + 1] - tilePtr[rhs];
-  });
-  return order;
-}
-
 namespace {
-/// The storage arrays of a packed matrix as tensors, and the column tiles the
-/// lowering visits.
-struct MatrixStorage {
-  Value colIds, tilePtr, rowIds, values;
-  Value residualPtr, residualCols, residualValues;
-  /// Tiles to visit in order; null to visit every tile in index order.
-  Value order;
-  /// Number of tiles to visit.
-  Value numScheduled;
-  /// Number of tiled columns (kept columns of a compacted layout).
-  Value numTiledColumns;
-  /// True if `values` extends a full vector past its last element, so that
-  /// every vector read of it is in bounds.
-  bool valuesPadded = false;
-};
-
 /// Builds index arithmetic and tensor reads with less noise.
 struct IndexBuilder {
   OpBuilder &b;
@@ -85,95 +57,6 @@ struct IndexBuilder {
   }
 };
 } // namespace
-
-/// Returns `values` followed by `padding` zeros, or failure when its data is
-/// not available.
-static FailureOr<DenseElementsAttr> padValues(ElementsAttr values,
-                                              int64_t padding) {
-  FailureOr<SmallVector<char>> data = getRawElementData(values);
-  if (failed(data))
-    return failure();
-  Type elementType = values.getElementType();
-  int64_t bytes = elementType.getIntOrFloatBitWidth() / 8;
-  data->append(padding * bytes, 0);
-  auto type = RankedTensorType::get(
-      {static_cast<int64_t>(data->size()) / bytes}, elementType);
-  return DenseElementsAttr::getFromRawBuffer(type, *data);
-}
-
-/// Materializes the storage of `matrix` at the current insertion point. The
-/// values of a constant get `padding` trailing zeros.
-static MatrixStorage getMatrixStorage(OpBuilder &b, Location loc,
-                                      TypedValue<MatrixType> matrix,
-                                      int64_t padding) {
-  IndexBuilder ib{b, loc};
-  MatrixType type = matrix.getType();
-  LayoutAttr layout = type.getLayout();
-  MatrixStorage storage;
-  auto setArray = [&](StorageField field, Value value) {
-    switch (field) {
-    case StorageField::ColIds:
-      storage.colIds = value;
-      break;
-    case StorageField::TilePtr:
-      storage.tilePtr = value;
-      break;
-    case StorageField::RowIds:
-      storage.rowIds = value;
-      break;
-    case StorageField::Values:
-      storage.values = value;
-      break;
-    case StorageField::ResidualPtr:
-      storage.residualPtr = value;
-      break;
-    case StorageField::ResidualCols:
-      storage.residualCols = value;
-      break;
-    case StorageField::ResidualValues:
-      storage.residualValues = value;
-      break;
-    }
-  };
-
-  if (auto constant = matrix.getDefiningOp<ConstantOp>()) {
-    // A static schedule: only non-empty tiles, longest first.
-    PackedConstantAttrs attrs = constant.getStorage();
-    for (StorageField field : getStorageFields(layout))
-      setArray(field, arith::ConstantOp::create(
-                          b, loc, cast<TypedAttr>(attrs.getArray(field))));
-    if (FailureOr<DenseElementsAttr> padded = padValues(attrs.values, padding);
-        succeeded(padded)) {
-      storage.values = arith::ConstantOp::create(b, loc, *padded);
-      storage.valuesPadded = true;
-    }
-    SmallVector<int32_t> tilePtr =
-        llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
-    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
-    storage.order = arith::ConstantOp::create(
-        b, loc,
-        DenseIntElementsAttr::get(
-            RankedTensorType::get({static_cast<int64_t>(order.size())},
-                                  b.getI32Type()),
-            ArrayRef<int32_t>(order)));
-    storage.numScheduled = ib.constant(order.size());
-    storage.numTiledColumns =
-        ib.constant(layout.isCompacted() ? attrs.colIds.getNumElements()
-                                         : type.getNumColumns());
-    return storage;
-  }
-
-  for (StorageField field : getStorageFields(layout)) {
-    auto arrayType = RankedTensorType::get({ShapedType::kDynamic},
-                                           getStorageElementType(type, field));
-    setArray(field, StorageOp::create(b, loc, arrayType, matrix, field));
-  }
-  storage.numScheduled = ib.sub(ib.dim(storage.tilePtr, 0), ib.constant(1));
-  storage.numTiledColumns = layout.isCompacted()
-                                ? ib.dim(storage.colIds, 0)
-                                : ib.constant(type.getNumColumns());
-  return storage;
-}
 
 /// Reads `type` from the 1-D tensor `source` at `offset`; lanes off in `mask`
 /// are not accessed. `inBounds` asserts that all lanes are inside `source`.
@@ -284,7 +167,7 @@ namespace {
 class MatmulLowering {
 public:
   MatmulLowering(OpBuilder &b, Location loc, MatmulOp op,
-                 const MatrixStorage &storage,
+                 const MatrixStorageValues &storage,
                  const LowerToLoopsOptions &options)
       : b(b), loc(loc), ib{b, loc}, storage(storage), options(options),
         a(op.getA()), layout(op.getB().getType().getLayout()),
@@ -314,7 +197,7 @@ private:
   OpBuilder &b;
   Location loc;
   IndexBuilder ib;
-  const MatrixStorage &storage;
+  const MatrixStorageValues &storage;
   const LowerToLoopsOptions &options;
   Value a;
   LayoutAttr layout;
@@ -524,8 +407,8 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     LayoutAttr layout = op.getB().getType().getLayout();
-    MatrixStorage storage =
-        getMatrixStorage(rewriter, loc, op.getB(), options.microCols);
+    MatrixStorageValues storage =
+        materializeMatrixStorage(rewriter, loc, op.getB(), options.microCols);
     MatmulLowering lowering(rewriter, loc, op, storage, options);
 
     Value c = op.getC();

@@ -8,6 +8,8 @@
 #ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_TRANSFORMS_H
 #define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_TRANSFORMS_H
 
+#include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
+
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
@@ -34,6 +36,29 @@ struct LowerToLoopsOptions {
   /// Columns of B per micro-kernel vector.
   int64_t microCols = 32;
 };
+
+/// The storage arrays of a packed matrix as tensors, and the column tiles a
+/// lowering visits.
+struct MatrixStorageValues {
+  Value colIds, tilePtr, rowIds, values;
+  Value residualPtr, residualCols, residualValues;
+  /// Tiles to visit in order (i32); null to visit every tile in index order.
+  Value order;
+  /// Number of tiles to visit.
+  Value numScheduled;
+  /// Number of tiled columns (kept columns of a compacted layout).
+  Value numTiledColumns;
+  /// True if `values` extends `padding` elements past its last value.
+  bool valuesPadded = false;
+};
+
+/// Materializes the storage of `matrix` at the insertion point of `b`. A
+/// `tsparse.constant` gives constant arrays (its values followed by `padding`
+/// zeros) and a static schedule of its non-empty tiles, longest first; any
+/// other matrix gives `tsparse.storage` reads and visits every tile.
+MatrixStorageValues materializeMatrixStorage(OpBuilder &b, Location loc,
+                                             TypedValue<MatrixType> matrix,
+                                             int64_t padding);
 
 /// Returns the non-empty column tiles of a matrix with offsets `tilePtr`,
 /// longest (most kept units) first; ties keep the tile order.
