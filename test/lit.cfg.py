@@ -2,6 +2,7 @@
 """lit configuration of the tsparse regression tests."""
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -44,6 +45,12 @@ libomp = os.path.join(config.llvm_lib_dir, "libomp" + config.llvm_shlib_ext)
 config.substitutions.append(("%libomp", libomp))
 if os.path.exists(libomp):
     config.available_features.add("libomp")
+
+# ptxas assembles generated PTX when the CUDA toolkit is present.
+ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
 
 # Sanitized binaries need the ASan runtime ahead of the JIT's dlopen calls.
 if config.enable_sanitizers:

@@ -5,12 +5,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Pipelines/Pipelines.h"
+#include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
@@ -20,6 +24,8 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -85,7 +91,62 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   buildHostBufferizeAndLowerToLLVM(pm, options.parallel);
 }
 
+void tsparse::buildGPUPipeline(OpPassManager &pm,
+                               const GPUPipelineOptions &options) {
+  ConvertTSparseToGPUOptions convertOptions;
+  convertOptions.mma = options.mma;
+  pm.addPass(createConvertTSparseToGPU(convertOptions));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  pm.addPass(createCanonicalizerPass());
+  // No buffer-deallocation-pipeline: it rejects gpu.launch_func (unknown
+  // side effects). Only runtime packing allocates host temporaries.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Kernels: scf-to-cf first, the loops carry !gpu.mma_matrix values.
+  GpuNVVMAttachTargetOptions targetOptions;
+  targetOptions.chip = options.chip;
+  targetOptions.features = options.features;
+  targetOptions.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(targetOptions));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
+  nvvmOptions.useBarePtrCallConv = false;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(nvvmOptions));
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+
+  // Host: gpu-to-llvm lowers only asynchronous copies and allocations.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+
+  GpuModuleToBinaryPassOptions binaryOptions;
+  binaryOptions.compilationTarget = options.format;
+  pm.addPass(createGpuModuleToBinaryPass(binaryOptions));
+}
+
 void tsparse::registerTSparsePipelines() {
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "tsparse-gpu-pipeline",
+      "Lower tsparse programs to one fused tensor-core kernel per product, "
+      "the kernels to NVVM and a gpu.binary, and the host code to LLVM",
+      buildGPUPipeline);
   PassPipelineRegistration<CPUPipelineOptions>(
       "tsparse-cpu-pipeline",
       "Lower tsparse programs to skipped-tile vector loops and on to LLVM for "

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Pipelines/Pipelines.h"
@@ -19,6 +20,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tsparse::registerTSparsePasses();
+  mlir::tsparse::registerTSparseConversionPasses();
   mlir::tsparse::registerTSparsePipelines();
 
   mlir::DialectRegistry registry;

@@ -31,6 +31,23 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(false)};
 };
 
+/// Options of `--tsparse-gpu-pipeline`.
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  PassOptions::Option<std::string> mma{
+      *this, "mma", llvm::cl::desc("Tensor-core flavour: wmma or mma-sync"),
+      llvm::cl::init("wmma")};
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("Target GPU: sm_80, sm_90, ..."),
+      llvm::cl::init("sm_80")};
+  PassOptions::Option<std::string> features{*this, "features",
+                                            llvm::cl::desc("PTX features"),
+                                            llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Kernel binary: isa (PTX), bin (cubin) or fatbin"),
+      llvm::cl::init("isa")};
+};
+
 /// Bufferizes a program of linalg, tensor and tsparse-free ops and lowers it
 /// to the LLVM dialect for the host CPU. Shared tail of the CPU pipelines.
 void buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel = false);
@@ -42,6 +59,11 @@ void buildReferencePipeline(OpPassManager &pm);
 /// The optimized CPU pipeline: `--tsparse-lower-to-loops`, then bufferization
 /// and lowering to LLVM, with the work items on OpenMP threads if requested.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// The GPU pipeline: `--convert-tsparse-to-gpu`, bufferization of the host
+/// code, the kernels down to NVVM and a `gpu.binary`, and the host code down
+/// to LLVM (calls into the `mgpu*` runtime).
+void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
 /// Registers the tsparse pipelines with the global pass registry.
 void registerTSparsePipelines();

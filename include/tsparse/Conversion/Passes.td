@@ -1,0 +1,48 @@
+//===- Passes.td - tsparse conversion passes ---------------*- tablegen -*-===//
+//
+// Declares the conversions out of the tsparse dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_CONVERSION_PASSES_TD
+#define TSPARSE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
+  let summary = "Lower tile-sparse products to one fused tensor-core kernel";
+  let description = [{
+    Rewrites every `tsparse.matmul` into a single `gpu.launch_func` of a
+    kernel that computes all column tiles: one thread block per work item
+    (M tile x column tile), work items ordered longest first (the static
+    schedule of a `tsparse.constant`, the tile order otherwise). A block of
+    four warps stages the gathered rows of `A` (by `row_ids`), the packed
+    rows of `B` and the accumulator tile of `C` (gathered by `col_ids` for
+    compacted layouts) in workgroup memory, multiplies them with tensor-core
+    fragments and writes the tile back; pruned units never reach the kernel.
+
+    Flavours (`mma`): `wmma` uses `gpu.subgroup_mma_*` 16x16x16 fragments.
+    `mma-sync` (`nvgpu.mma.sync` with `ldmatrix` and a cp.async pipeline) is
+    not implemented yet and is rejected with a diagnostic.
+
+    Input: `tsparse.matmul` on tensors with f16 inputs and an f32
+    accumulator, `tile_n` a multiple of 32 and at most 128. Output: the
+    kernels in a `gpu.module` and, on the host, device buffers, copies and
+    the launch, on tensors wrapped by `bufferization.to_buffer` /
+    `to_tensor`. The module gets the `gpu.container_module` attribute.
+  }];
+  let options = [
+    Option<"mma", "mma", "std::string", /*default=*/"\"wmma\"",
+           "Tensor-core flavour: wmma or mma-sync">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // TSPARSE_CONVERSION_PASSES_TD

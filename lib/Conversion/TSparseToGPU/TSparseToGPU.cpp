@@ -1,0 +1,232 @@
+//===- TSparseToGPU.cpp - tsparse.matmul to a fused GPU kernel ------------===//
+//
+// Replaces tsparse.matmul by one launch of the fused tile-sparse kernel: the
+// host side copies A, the storage arrays, the work order and C to device
+// buffers, launches one block per work item and copies C back.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Conversion/Passes.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace tsparse {
+#define GEN_PASS_DEF_CONVERTTSPARSETOGPU
+#include "tsparse/Conversion/Passes.h.inc"
+} // namespace tsparse
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// Returns the type of `tensor` as a memref with every dimension dynamic.
+static MemRefType getDynamicMemRefType(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> shape(type.getRank(), ShapedType::kDynamic);
+  return MemRefType::get(shape, type.getElementType());
+}
+
+/// Returns the sizes of `memref`.
+static SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value memref) {
+  SmallVector<Value> sizes;
+  for (int64_t dim = 0, e = cast<MemRefType>(memref.getType()).getRank();
+       dim < e; ++dim)
+    sizes.push_back(memref::DimOp::create(b, loc, memref, dim));
+  return sizes;
+}
+
+/// Copies `tensor` into a new device buffer with dynamic dimensions.
+static Value copyToDevice(OpBuilder &b, Location loc, Value tensor) {
+  auto hostType = MemRefType::get(
+      cast<RankedTensorType>(tensor.getType()).getShape(),
+      cast<RankedTensorType>(tensor.getType()).getElementType());
+  Value host = bufferization::ToBufferOp::create(b, loc, hostType, tensor,
+                                                 /*read_only=*/true);
+  MemRefType type = getDynamicMemRefType(tensor);
+  host = memref::CastOp::create(b, loc, type, host);
+  Value device = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
+                                      ValueRange{}, getSizes(b, loc, host),
+                                      ValueRange{}, /*hostShared=*/false)
+                     .getMemref();
+  gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{}, device, host);
+  return device;
+}
+
+namespace {
+/// tsparse.matmul -> device copies + one launch of the fused kernel.
+struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
+  MatmulToGPULaunch(MLIRContext *context, gpu::GPUModuleOp module)
+      : OpRewritePattern(context), module(module) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MatrixType matrixType = op.getB().getType();
+    LayoutAttr layout = matrixType.getLayout();
+    WMMAKernelConfig config{layout, matrixType.getElementType()};
+
+    MatrixStorageValues storage =
+        materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
+    Value order = storage.order;
+    if (!order) {
+      // Runtime matrices visit their tiles in index order.
+      order = tensor::GenerateOp::create(
+          rewriter, loc,
+          RankedTensorType::get({ShapedType::kDynamic}, rewriter.getI32Type()),
+          ValueRange{storage.numScheduled},
+          [](OpBuilder &b, Location loc, ValueRange indices) {
+            tensor::YieldOp::create(
+                b, loc,
+                arith::IndexCastOp::create(b, loc, b.getI32Type(), indices[0])
+                    .getResult());
+          });
+    }
+    Value colIds = storage.colIds;
+    if (!colIds)
+      colIds = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseIntElementsAttr::get(
+              RankedTensorType::get({1}, rewriter.getI32Type()),
+              ArrayRef<int32_t>{0}));
+
+    SmallVector<Value> devices;
+    for (Value tensor : {Value(op.getA()), storage.values, storage.rowIds,
+                         storage.tilePtr, colIds, order, Value(op.getC())})
+      devices.push_back(copyToDevice(rewriter, loc, tensor));
+    Value deviceC = devices.back();
+
+    Value numRows = memref::DimOp::create(rewriter, loc, devices.front(), 0);
+    Value numMTiles = arith::CeilDivUIOp::create(
+        rewriter, loc, numRows,
+        arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
+    Value numBlocks =
+        arith::MulIOp::create(rewriter, loc, numMTiles, storage.numScheduled);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value numThreads = arith::ConstantIndexOp::create(
+        rewriter, loc, WMMAKernelConfig::kNumThreads);
+    SmallVector<Value> operands = devices;
+    operands.append({storage.numTiledColumns, numMTiles});
+
+    gpu::GPUFuncOp kernel = getOrCreateWMMAKernel(rewriter, module, config);
+    // CUDA rejects empty grids: a fully pruned matrix launches nothing.
+    Value anyWork = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::ugt, numBlocks,
+        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    auto ifOp = scf::IfOp::create(rewriter, loc, anyWork,
+                                  /*withElseRegion=*/false);
+    {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(ifOp.thenBlock());
+      gpu::LaunchFuncOp::create(rewriter, loc, kernel,
+                                gpu::KernelDim3{numBlocks, one, one},
+                                gpu::KernelDim3{numThreads, one, one},
+                                /*dynamicSharedMemorySize=*/Value(), operands);
+    }
+
+    auto cType = cast<RankedTensorType>(op.getC().getType());
+    Value result =
+        memref::AllocOp::create(rewriter, loc, getDynamicMemRefType(op.getC()),
+                                getSizes(rewriter, loc, deviceC));
+    gpu::MemcpyOp::create(rewriter, loc, TypeRange{}, ValueRange{}, result,
+                          deviceC);
+    for (Value device : devices)
+      gpu::DeallocOp::create(rewriter, loc, TypeRange{}, ValueRange{}, device);
+    result = memref::CastOp::create(
+        rewriter, loc,
+        MemRefType::get(cType.getShape(), cType.getElementType()), result);
+    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+        op, cType, result, /*restrict=*/true, /*writable=*/true);
+    return success();
+  }
+
+  gpu::GPUModuleOp module;
+};
+} // namespace
+
+void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
+                                           gpu::GPUModuleOp module) {
+  // tsparse.matmul
+  patterns.add<MatmulToGPULaunch>(patterns.getContext(), module);
+}
+
+/// Checks that the kernel supports `op`, or emits why not.
+static LogicalResult checkSupported(MatmulOp op) {
+  MatrixType type = op.getB().getType();
+  LayoutAttr layout = type.getLayout();
+  Type accType = op.getC().getType().getElementType();
+  if (!type.getElementType().isF16())
+    return op.emitOpError()
+           << "cannot be lowered to the GPU yet: expected f16 inputs but got "
+           << type.getElementType();
+  if (!accType.isF32())
+    return op.emitOpError() << "cannot be lowered to the GPU yet: expected an "
+                               "f32 accumulator but got "
+                            << accType;
+  if (layout.getTileN() % 32 != 0 || layout.getTileN() > 128)
+    return op.emitOpError() << "cannot be lowered to the GPU: expected "
+                               "tile_n to be a multiple of 32 up to 128 but "
+                               "got "
+                            << layout.getTileN();
+  if (layout.hasResidual())
+    return op.emitOpError()
+           << "cannot be lowered to the GPU yet: residual layouts (TEW) are "
+              "not supported";
+  return success();
+}
+
+namespace {
+struct ConvertTSparseToGPUPass
+    : public tsparse::impl::ConvertTSparseToGPUBase<ConvertTSparseToGPUPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    if (mma != "wmma") {
+      module.emitError() << "expected mma to be 'wmma' (mma-sync is not "
+                            "implemented yet) but got '"
+                         << mma << "'";
+      return signalPassFailure();
+    }
+    // Pack constant operands first, so that their products get static
+    // schedules.
+    RewritePatternSet foldPatterns(ctx);
+    PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
+    if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
+      return signalPassFailure();
+
+    SmallVector<MatmulOp> matmuls;
+    module.walk([&](MatmulOp op) { matmuls.push_back(op); });
+    if (matmuls.empty())
+      return;
+    if (llvm::any_of(matmuls,
+                     [](MatmulOp op) { return failed(checkSupported(op)); }))
+      return signalPassFailure();
+
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(module.getBody());
+    auto kernels = module.lookupSymbol<gpu::GPUModuleOp>("tsparse_kernels");
+    if (!kernels)
+      kernels = gpu::GPUModuleOp::create(b, module.getLoc(), "tsparse_kernels");
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    b.getUnitAttr());
+
+    RewritePatternSet patterns(ctx);
+    populateTSparseToGPUPatterns(patterns, kernels);
+    StorageOp::getCanonicalizationPatterns(patterns, ctx);
+    populateLowerPackingToLoopsPatterns(patterns);
+    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace

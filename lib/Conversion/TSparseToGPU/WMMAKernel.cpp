@@ -1,0 +1,333 @@
+//===- WMMAKernel.cpp - Fused tile-sparse WMMA kernel ---------------------===//
+//
+// One thread block per work item (M tile x column tile). Four warps, 2 x 2
+// over the block's C tile, each holding 2 x (tile_n / 32) accumulator
+// fragments of 16 x 16. Per step of 16 kept rows the block gathers A's
+// columns by row_ids and the packed rows of B into workgroup memory, then
+// every warp runs its fragments' mma. C is staged through workgroup memory,
+// which also gathers and scatters the columns of compacted layouts and
+// handles partial tiles.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// WMMA fragment size (m = n = k).
+static constexpr int64_t kFragment = 16;
+
+namespace {
+/// Emits the kernel body; the arguments follow getOrCreateWMMAKernel.
+class WMMAKernelBuilder {
+public:
+  WMMAKernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                    const WMMAKernelConfig &config)
+      : b(b), loc(loc), config(config), layout(config.layout),
+        tileN(layout.getTileN()), blockRows(config.blockRows) {
+    ValueRange args = func.getArguments();
+    a = args[0];
+    values = args[1];
+    rowIds = args[2];
+    tilePtr = args[3];
+    colIds = args[4];
+    order = args[5];
+    c = args[6];
+    numTiledColumns = args[7];
+    numMTiles = args[8];
+    aShared = func.getWorkgroupAttributions()[0];
+    bShared = func.getWorkgroupAttributions()[1];
+    cShared = func.getWorkgroupAttributions()[2];
+  }
+
+  void build();
+
+private:
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value loadIndex(Value memref, Value index) {
+    Value value = memref::LoadOp::create(b, loc, memref, index);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
+  }
+  Value ult(Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lhs, rhs);
+  }
+  /// `for (idx = tid; idx < total; idx += numThreads) body(idx)`.
+  void forEachThreadElement(int64_t total, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, loc, threadId, constant(total),
+                       constant(WMMAKernelConfig::kNumThreads), ValueRange{},
+                       [&](OpBuilder &, Location, Value idx, ValueRange) {
+                         body(idx);
+                         scf::YieldOp::create(b, loc);
+                       });
+  }
+  /// `cond ? then() : zero of type`.
+  Value selectLoad(Value cond, Type type, function_ref<Value()> then) {
+    auto ifOp = scf::IfOp::create(
+        b, loc, cond,
+        [&](OpBuilder &, Location) { scf::YieldOp::create(b, loc, then()); },
+        [&](OpBuilder &, Location) {
+          scf::YieldOp::create(
+              b, loc,
+              arith::ConstantOp::create(b, loc, b.getZeroAttr(type))
+                  .getResult());
+        });
+    return ifOp.getResult(0);
+  }
+  /// Original column of tiled column `col`.
+  Value originalColumn(Value col) {
+    return layout.isCompacted() ? loadIndex(colIds, col) : col;
+  }
+
+  void stageC(bool load);
+  void stageOperands(Value firstRow);
+  SmallVector<Value> multiply(ValueRange accs);
+
+  OpBuilder &b;
+  Location loc;
+  const WMMAKernelConfig &config;
+  LayoutAttr layout;
+  int64_t tileN, blockRows;
+  Value a, values, rowIds, tilePtr, colIds, order, c, numTiledColumns,
+      numMTiles;
+  Value aShared, bShared, cShared;
+  // Per-block state.
+  Value threadId, numRows, m0, col0, width, p0, keptRows, valuesOffset;
+  Value warpRow, warpCol;
+};
+} // namespace
+
+/// Copies the block's C tile into workgroup memory (`load`) or back.
+void WMMAKernelBuilder::stageC(bool load) {
+  forEachThreadElement(blockRows * tileN, [&](Value idx) {
+    Value i = arith::DivUIOp::create(b, loc, idx, constant(tileN));
+    Value j = arith::RemUIOp::create(b, loc, idx, constant(tileN));
+    Value m = arith::AddIOp::create(b, loc, m0, i);
+    Value inside =
+        arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
+    if (load) {
+      Value value = selectLoad(inside, b.getF32Type(), [&] {
+        Value n = originalColumn(arith::AddIOp::create(b, loc, col0, j));
+        return memref::LoadOp::create(b, loc, c, ValueRange{m, n}).getResult();
+      });
+      memref::StoreOp::create(b, loc, value, cShared, ValueRange{i, j});
+      return;
+    }
+    auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value n = originalColumn(arith::AddIOp::create(b, loc, col0, j));
+    Value value = memref::LoadOp::create(b, loc, cShared, ValueRange{i, j});
+    memref::StoreOp::create(b, loc, value, c, ValueRange{m, n});
+  });
+}
+
+/// Gathers A[m0 .., k of kept rows firstRow .. firstRow + 16) and the packed
+/// rows of B into workgroup memory; out-of-range entries are zero.
+void WMMAKernelBuilder::stageOperands(Value firstRow) {
+  Type elementType = config.elementType;
+  int64_t unitK = layout.getUnitK();
+  forEachThreadElement(blockRows * kFragment, [&](Value idx) {
+    Value i = arith::DivUIOp::create(b, loc, idx, constant(kFragment));
+    Value kk = arith::RemUIOp::create(b, loc, idx, constant(kFragment));
+    Value row = arith::AddIOp::create(b, loc, firstRow, kk);
+    Value m = arith::AddIOp::create(b, loc, m0, i);
+    Value inside =
+        arith::AndIOp::create(b, loc, ult(m, numRows), ult(row, keptRows));
+    Value value = selectLoad(inside, elementType, [&] {
+      Value unit = arith::DivUIOp::create(b, loc, row, constant(unitK));
+      Value offset = arith::RemUIOp::create(b, loc, row, constant(unitK));
+      Value k = arith::AddIOp::create(
+          b, loc,
+          arith::MulIOp::create(
+              b, loc,
+              loadIndex(rowIds, arith::AddIOp::create(b, loc, p0, unit)),
+              constant(unitK)),
+          offset);
+      return memref::LoadOp::create(b, loc, a, ValueRange{m, k}).getResult();
+    });
+    memref::StoreOp::create(b, loc, value, aShared, ValueRange{i, kk});
+  });
+  forEachThreadElement(kFragment * tileN, [&](Value idx) {
+    Value kk = arith::DivUIOp::create(b, loc, idx, constant(tileN));
+    Value j = arith::RemUIOp::create(b, loc, idx, constant(tileN));
+    Value row = arith::AddIOp::create(b, loc, firstRow, kk);
+    Value inside =
+        arith::AndIOp::create(b, loc, ult(row, keptRows), ult(j, width));
+    Value value = selectLoad(inside, elementType, [&] {
+      Value offset = arith::AddIOp::create(
+          b, loc, valuesOffset,
+          arith::AddIOp::create(b, loc,
+                                arith::MulIOp::create(b, loc, row, width), j));
+      return memref::LoadOp::create(b, loc, values, offset).getResult();
+    });
+    memref::StoreOp::create(b, loc, value, bShared, ValueRange{kk, j});
+  });
+}
+
+/// One mma step of this warp's fragments on the staged operands.
+SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs) {
+  MLIRContext *ctx = b.getContext();
+  auto aType = gpu::MMAMatrixType::get({kFragment, kFragment},
+                                       config.elementType, "AOp");
+  auto bType = gpu::MMAMatrixType::get({kFragment, kFragment},
+                                       config.elementType, "BOp");
+  int64_t fragmentsN = tileN / 2 / kFragment;
+  SmallVector<Value> aFragments, next;
+  for (int64_t fi = 0; fi < 2; ++fi)
+    aFragments.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+        b, loc, aType, aShared,
+        ValueRange{
+            arith::AddIOp::create(b, loc, warpRow, constant(fi * kFragment)),
+            constant(0)},
+        IntegerAttr::get(IndexType::get(ctx), kFragment), UnitAttr()));
+  for (int64_t fj = 0; fj < fragmentsN; ++fj) {
+    Value bFragment = gpu::SubgroupMmaLoadMatrixOp::create(
+        b, loc, bType, bShared,
+        ValueRange{constant(0), arith::AddIOp::create(
+                                    b, loc, warpCol, constant(fj * kFragment))},
+        IntegerAttr::get(IndexType::get(ctx), tileN), UnitAttr());
+    for (int64_t fi = 0; fi < 2; ++fi)
+      next.push_back(gpu::SubgroupMmaComputeOp::create(
+          b, loc, aFragments[fi], bFragment, accs[fj * 2 + fi], UnitAttr(),
+          UnitAttr()));
+  }
+  return next;
+}
+
+void WMMAKernelBuilder::build() {
+  MLIRContext *ctx = b.getContext();
+  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  // Consecutive blocks share a column tile; tiles come longest first.
+  Value work = arith::DivUIOp::create(b, loc, blockId, numMTiles);
+  Value mTile = arith::RemUIOp::create(b, loc, blockId, numMTiles);
+  Value tile = loadIndex(order, work);
+  numRows = memref::DimOp::create(b, loc, a, 0);
+  m0 = arith::MulIOp::create(b, loc, mTile, constant(blockRows));
+  col0 = arith::MulIOp::create(b, loc, tile, constant(tileN));
+  width = arith::MinSIOp::create(
+      b, loc, constant(tileN),
+      arith::SubIOp::create(b, loc, numTiledColumns, col0));
+  p0 = loadIndex(tilePtr, tile);
+  Value p1 =
+      loadIndex(tilePtr, arith::AddIOp::create(b, loc, tile, constant(1)));
+  keptRows =
+      arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, p1, p0),
+                            constant(layout.getUnitK()));
+  valuesOffset =
+      arith::MulIOp::create(b, loc, p0, constant(layout.getUnitK() * tileN));
+
+  stageC(/*load=*/true);
+  gpu::BarrierOp::create(b, loc);
+
+  Value warp = arith::DivUIOp::create(b, loc, threadId, constant(32));
+  warpRow = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, warp, constant(2)),
+      constant(blockRows / 2));
+  warpCol = arith::MulIOp::create(
+      b, loc, arith::RemUIOp::create(b, loc, warp, constant(2)),
+      constant(tileN / 2));
+  auto cType =
+      gpu::MMAMatrixType::get({kFragment, kFragment}, b.getF32Type(), "COp");
+  int64_t fragmentsN = tileN / 2 / kFragment;
+  auto fragmentIndices = [&](int64_t fj, int64_t fi) -> SmallVector<Value> {
+    return {arith::AddIOp::create(b, loc, warpRow, constant(fi * kFragment)),
+            arith::AddIOp::create(b, loc, warpCol, constant(fj * kFragment))};
+  };
+  IntegerAttr cLeading = IntegerAttr::get(IndexType::get(ctx), tileN);
+  SmallVector<Value> accs;
+  for (int64_t fj = 0; fj < fragmentsN; ++fj)
+    for (int64_t fi = 0; fi < 2; ++fi)
+      accs.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
+          b, loc, cType, cShared, fragmentIndices(fj, fi), cLeading,
+          UnitAttr()));
+
+  // Only the kept rows of this tile, 16 at a time.
+  Value numSteps =
+      arith::CeilDivUIOp::create(b, loc, keptRows, constant(kFragment));
+  auto steps = scf::ForOp::create(
+      b, loc, constant(0), numSteps, constant(1), accs,
+      [&](OpBuilder &, Location, Value step, ValueRange iterArgs) {
+        stageOperands(arith::MulIOp::create(b, loc, step, constant(kFragment)));
+        gpu::BarrierOp::create(b, loc);
+        SmallVector<Value> next = multiply(iterArgs);
+        gpu::BarrierOp::create(b, loc);
+        scf::YieldOp::create(b, loc, next);
+      });
+
+  for (int64_t fj = 0; fj < fragmentsN; ++fj)
+    for (int64_t fi = 0; fi < 2; ++fi)
+      gpu::SubgroupMmaStoreMatrixOp::create(
+          b, loc, steps.getResult(fj * 2 + fi), cShared,
+          fragmentIndices(fj, fi), cLeading, UnitAttr());
+  gpu::BarrierOp::create(b, loc);
+  stageC(/*load=*/false);
+  gpu::ReturnOp::create(b, loc);
+}
+
+/// Name of the kernel for `config`, e.g. `tsparse_wmma_f16_g128_u1_c`.
+static std::string getKernelName(const WMMAKernelConfig &config) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << "tsparse_wmma_" << config.elementType << "_g"
+     << config.layout.getTileN() << "_u" << config.layout.getUnitK()
+     << (config.layout.isCompacted() ? "_c" : "") << "_m" << config.blockRows;
+  return name;
+}
+
+gpu::GPUFuncOp tsparse::getOrCreateWMMAKernel(OpBuilder &b,
+                                              gpu::GPUModuleOp module,
+                                              const WMMAKernelConfig &config) {
+  std::string name = getKernelName(config);
+  if (auto existing = module.lookupSymbol<gpu::GPUFuncOp>(name))
+    return existing;
+
+  MLIRContext *ctx = b.getContext();
+  Location loc = module.getLoc();
+  Type index = b.getIndexType();
+  Type i32 = b.getI32Type();
+  auto dynamic1D = [&](Type elementType) {
+    return MemRefType::get({ShapedType::kDynamic}, elementType);
+  };
+  SmallVector<Type> argTypes = {
+      MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                      config.elementType),
+      dynamic1D(config.elementType),
+      dynamic1D(i32),
+      dynamic1D(i32),
+      dynamic1D(i32),
+      dynamic1D(i32),
+      MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                      b.getF32Type()),
+      index,
+      index};
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
+  int64_t tileN = config.layout.getTileN();
+  SmallVector<Type> workgroupTypes = {
+      MemRefType::get({config.blockRows, kFragment}, config.elementType,
+                      MemRefLayoutAttrInterface(), workgroup),
+      MemRefType::get({kFragment, tileN}, config.elementType,
+                      MemRefLayoutAttrInterface(), workgroup),
+      MemRefType::get({config.blockRows, tileN}, b.getF32Type(),
+                      MemRefLayoutAttrInterface(), workgroup)};
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = gpu::GPUFuncOp::create(
+      b, loc, name, b.getFunctionType(argTypes, {}), workgroupTypes);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(WMMAKernelConfig::kNumThreads), 1, 1}));
+  b.setInsertionPointToStart(&func.getBody().front());
+  WMMAKernelBuilder(b, loc, func, config).build();
+  return func;
+}
