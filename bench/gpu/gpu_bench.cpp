@@ -1,0 +1,434 @@
+//===- gpu_bench.cpp - tsparse GPU kernels against cuBLAS -----------------===//
+//
+// Loads the PTX that --tsparse-gpu-pipeline generated for the fused
+// tile-sparse WMMA kernels and, on one GPU:
+//   1. checks every kernel on a sweep of shapes, sparsities and patterns
+//      against cuBLAS on the same pruned weights (any mismatch fails);
+//   2. times the TW-2D kernel against cuBLAS dense (cublasGemmEx, f16 in,
+//      f32 accumulate) on BERT-large / GPT-style layers;
+//   3. writes the pruned benchmark weights for the PyTorch BSR comparison.
+// Weights are packed here into tsparse's storage format (the lossless pack
+// of tsparse.pack without masks) and uploaded once, so only kernels are
+// timed.
+//
+// Usage: gpu_bench <kernels.ptx> <weights dir> <results.json>
+//
+//===----------------------------------------------------------------------===//
+
+#include "../prune.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <cublas_v2.h>
+#include <cuda.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#define CHECK_CU(call)                                                         \
+  do {                                                                         \
+    CUresult status = (call);                                                  \
+    if (status != CUDA_SUCCESS) {                                              \
+      const char *name = nullptr;                                              \
+      cuGetErrorName(status, &name);                                           \
+      std::fprintf(stderr, "%s failed: %s\n", #call, name);                    \
+      std::exit(1);                                                            \
+    }                                                                          \
+  } while (0)
+#define CHECK_CUDA(call)                                                       \
+  do {                                                                         \
+    cudaError_t status = (call);                                               \
+    if (status != cudaSuccess) {                                               \
+      std::fprintf(stderr, "%s failed: %s\n", #call,                           \
+                   cudaGetErrorString(status));                                \
+      std::exit(1);                                                            \
+    }                                                                          \
+  } while (0)
+#define CHECK_CUBLAS(call)                                                     \
+  do {                                                                         \
+    cublasStatus_t status = (call);                                            \
+    if (status != CUBLAS_STATUS_SUCCESS) {                                     \
+      std::fprintf(stderr, "%s failed: %d\n", #call, int(status));             \
+      std::exit(1);                                                            \
+    }                                                                          \
+  } while (0)
+
+namespace {
+enum class Pattern { TW1D, TW2D, BW };
+
+const char *name(Pattern pattern) {
+  switch (pattern) {
+  case Pattern::TW1D:
+    return "tw1d";
+  case Pattern::TW2D:
+    return "tw2d";
+  case Pattern::BW:
+    return "bw";
+  }
+  return "?";
+}
+
+/// A layout and the kernel --tsparse-gpu-pipeline generated for it.
+struct Layout {
+  Pattern pattern;
+  int tileN, unitK;
+  bool compacted() const { return pattern == Pattern::TW2D; }
+  std::string kernel() const {
+    return "tsparse_wmma_f16_g" + std::to_string(tileN) + "_u" +
+           std::to_string(unitK) + (compacted() ? "_c" : "") + "_m64";
+  }
+};
+constexpr int kBlockRows = 64;
+constexpr int kThreads = 128;
+
+/// tsparse's tile-compressed storage, with masks inferred from the zeros.
+struct Packed {
+  std::vector<int32_t> colIds, tilePtr, rowIds, order;
+  std::vector<__half> values;
+  int numTiled = 0;
+};
+
+Packed pack(const std::vector<float> &w, int k, int n, const Layout &layout) {
+  auto nonZero = [&](int r, int c) { return w[size_t(r) * n + c] != 0.0f; };
+  Packed p;
+  std::vector<int> cols;
+  for (int c = 0; c < n; ++c) {
+    bool kept = !layout.compacted();
+    for (int r = 0; r < k && !kept; ++r)
+      kept = nonZero(r, c);
+    if (kept)
+      cols.push_back(c);
+  }
+  if (layout.compacted())
+    p.colIds.assign(cols.begin(), cols.end());
+  p.numTiled = int(cols.size());
+  int numTiles = (p.numTiled + layout.tileN - 1) / layout.tileN;
+  p.tilePtr.push_back(0);
+  for (int t = 0; t < numTiles; ++t) {
+    int c0 = t * layout.tileN, c1 = std::min(p.numTiled, c0 + layout.tileN);
+    for (int u = 0; u < k / layout.unitK; ++u) {
+      bool kept = false;
+      for (int r = u * layout.unitK; r < (u + 1) * layout.unitK && !kept; ++r)
+        for (int j = c0; j < c1 && !kept; ++j)
+          kept = nonZero(r, cols[j]);
+      if (!kept)
+        continue;
+      p.rowIds.push_back(u);
+      for (int r = u * layout.unitK; r < (u + 1) * layout.unitK; ++r)
+        for (int j = c0; j < c1; ++j)
+          p.values.push_back(__float2half(w[size_t(r) * n + cols[j]]));
+    }
+    p.tilePtr.push_back(int32_t(p.rowIds.size()));
+    if (p.tilePtr[t + 1] > p.tilePtr[t])
+      p.order.push_back(t);
+  }
+  // Longest first, as the compiler schedules constant matrices.
+  std::stable_sort(p.order.begin(), p.order.end(), [&](int a, int b) {
+    return p.tilePtr[a + 1] - p.tilePtr[a] > p.tilePtr[b + 1] - p.tilePtr[b];
+  });
+  if (p.colIds.empty())
+    p.colIds.push_back(0);
+  return p;
+}
+
+template <typename T> T *upload(const std::vector<T> &host) {
+  T *device = nullptr;
+  size_t bytes = std::max<size_t>(1, host.size()) * sizeof(T);
+  CHECK_CUDA(cudaMalloc(&device, bytes));
+  if (!host.empty())
+    CHECK_CUDA(cudaMemcpy(device, host.data(), host.size() * sizeof(T),
+                          cudaMemcpyHostToDevice));
+  return device;
+}
+
+/// Kernel arguments in MLIR's memref calling convention: a rank-r memref is
+/// (allocated, aligned, offset, sizes[r], strides[r]).
+struct KernelArgs {
+  std::vector<uint64_t> storage;
+  std::vector<void *> pointers;
+
+  void memref(const void *data, std::vector<int64_t> sizes) {
+    storage.push_back(uint64_t(data));
+    storage.push_back(uint64_t(data));
+    storage.push_back(0);
+    for (int64_t size : sizes)
+      storage.push_back(uint64_t(size));
+    int64_t stride = 1;
+    std::vector<int64_t> strides(sizes.size());
+    for (int i = int(sizes.size()) - 1; i >= 0; --i) {
+      strides[i] = stride;
+      stride *= sizes[i];
+    }
+    for (int64_t s : strides)
+      storage.push_back(uint64_t(s));
+  }
+  void index(int64_t value) { storage.push_back(uint64_t(value)); }
+  void **finish() {
+    for (uint64_t &slot : storage)
+      pointers.push_back(&slot);
+    return pointers.data();
+  }
+};
+
+/// A packed weight matrix on the device, ready to launch.
+struct DeviceMatrix {
+  int k, n;
+  Packed packed;
+  __half *values;
+  int32_t *rowIds, *tilePtr, *colIds, *order;
+
+  DeviceMatrix(const std::vector<float> &w, int k, int n,
+               const Layout &layout)
+      : k(k), n(n), packed(pack(w, k, n, layout)) {
+    values = upload(packed.values);
+    rowIds = upload(packed.rowIds);
+    tilePtr = upload(packed.tilePtr);
+    colIds = upload(packed.colIds);
+    order = upload(packed.order);
+  }
+  ~DeviceMatrix() {
+    cudaFree(values);
+    cudaFree(rowIds);
+    cudaFree(tilePtr);
+    cudaFree(colIds);
+    cudaFree(order);
+  }
+
+  /// C (f32, M x N) += A (f16, M x K) * this.
+  void launch(CUfunction kernel, const __half *a, float *c, int m) const {
+    int numMTiles = (m + kBlockRows - 1) / kBlockRows;
+    int numBlocks = numMTiles * int(packed.order.size());
+    if (numBlocks == 0)
+      return;
+    KernelArgs args;
+    args.memref(a, {m, k});
+    args.memref(values, {int64_t(packed.values.size())});
+    args.memref(rowIds, {int64_t(packed.rowIds.size())});
+    args.memref(tilePtr, {int64_t(packed.tilePtr.size())});
+    args.memref(colIds, {int64_t(packed.colIds.size())});
+    args.memref(order, {int64_t(packed.order.size())});
+    args.memref(c, {m, n});
+    args.index(packed.numTiled);
+    args.index(numMTiles);
+    CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, kThreads, 1, 1, 0,
+                            nullptr, args.finish(), nullptr));
+  }
+};
+
+std::vector<float> randomWeights(int k, int n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 0.05f);
+  std::vector<float> w(size_t(k) * n);
+  for (float &value : w)
+    value = __half2float(__float2half(normal(rng)));
+  return w;
+}
+
+void prunePattern(std::vector<float> &w, int k, int n, const Layout &layout,
+                  double sparsity) {
+  switch (layout.pattern) {
+  case Pattern::TW2D:
+    prune::pruneTW2D(w, k, n, layout.tileN, sparsity);
+    break;
+  case Pattern::TW1D:
+    prune::pruneTW1D(w, k, n, layout.tileN, sparsity);
+    break;
+  case Pattern::BW:
+    prune::pruneBW(w, k, n, layout.tileN, layout.unitK, sparsity);
+    break;
+  }
+}
+
+/// cuBLAS dense C = A * W (row major), f16 in, f32 accumulate.
+void cublasProduct(cublasHandle_t handle, const __half *a, const __half *w,
+                   float *c, int m, int k, int n) {
+  float alpha = 1.0f, beta = 0.0f;
+  CHECK_CUBLAS(cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, n, m, k, &alpha,
+                            w, CUDA_R_16F, n, a, CUDA_R_16F, k, &beta, c,
+                            CUDA_R_32F, n, CUBLAS_COMPUTE_32F,
+                            CUBLAS_GEMM_DEFAULT));
+}
+
+/// Average milliseconds of `fn` over enough launches, after a warm-up.
+template <typename Fn> double timeMs(Fn fn) {
+  fn();
+  CHECK_CUDA(cudaDeviceSynchronize());
+  cudaEvent_t start, stop;
+  CHECK_CUDA(cudaEventCreate(&start));
+  CHECK_CUDA(cudaEventCreate(&stop));
+  int reps = 1;
+  float ms = 0.0f;
+  while (true) {
+    CHECK_CUDA(cudaEventRecord(start));
+    for (int i = 0; i < reps; ++i)
+      fn();
+    CHECK_CUDA(cudaEventRecord(stop));
+    CHECK_CUDA(cudaEventSynchronize(stop));
+    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    if (ms > 50.0f || reps >= 1000)
+      break;
+    reps *= 4;
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return double(ms) / reps;
+}
+
+/// A row-major f16 operand and its device copy.
+struct DeviceHalf {
+  std::vector<__half> host;
+  __half *device = nullptr;
+  DeviceHalf(const std::vector<float> &values) {
+    for (float v : values)
+      host.push_back(__float2half(v));
+    device = upload(host);
+  }
+  ~DeviceHalf() { cudaFree(device); }
+};
+
+/// Runs tsparse and cuBLAS on one problem; returns max |diff| / max |ref|.
+double compare(CUfunction kernel, cublasHandle_t handle,
+               const std::vector<float> &w, int m, int k, int n,
+               const Layout &layout, uint32_t seed) {
+  DeviceMatrix matrix(w, k, n, layout);
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  std::vector<float> a(size_t(m) * k);
+  for (float &v : a)
+    v = uniform(rng);
+  DeviceHalf da(a), dw(w);
+  float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
+  float *ref = upload(std::vector<float>(size_t(m) * n, 0.0f));
+  matrix.launch(kernel, da.device, c, m);
+  cublasProduct(handle, da.device, dw.device, ref, m, k, n);
+  std::vector<float> hc(size_t(m) * n), href(hc.size());
+  CHECK_CUDA(cudaMemcpy(hc.data(), c, hc.size() * 4, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(
+      cudaMemcpy(href.data(), ref, href.size() * 4, cudaMemcpyDeviceToHost));
+  cudaFree(c);
+  cudaFree(ref);
+  double maxDiff = 0.0, maxRef = 1e-30;
+  for (size_t i = 0; i < hc.size(); ++i) {
+    maxDiff = std::max(maxDiff, double(std::fabs(hc[i] - href[i])));
+    maxRef = std::max(maxRef, double(std::fabs(href[i])));
+  }
+  return maxDiff / maxRef;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s <kernels.ptx> <weights dir> <json>\n",
+                 argv[0]);
+    return 1;
+  }
+  CHECK_CUDA(cudaFree(nullptr)); // Creates the primary context.
+  std::ifstream ptxFile(argv[1]);
+  std::stringstream ptx;
+  ptx << ptxFile.rdbuf();
+  CUmodule module;
+  CHECK_CU(cuModuleLoadData(&module, ptx.str().c_str()));
+  auto kernelFor = [&](const Layout &layout) {
+    CUfunction fn;
+    CHECK_CU(cuModuleGetFunction(&fn, module, layout.kernel().c_str()));
+    return fn;
+  };
+  cublasHandle_t handle;
+  CHECK_CUBLAS(cublasCreate(&handle));
+  cudaDeviceProp prop;
+  CHECK_CUDA(cudaGetDeviceProperties(&prop, 0));
+  std::printf("GPU: %s\n\n", prop.name);
+  FILE *json = std::fopen(argv[3], "w");
+
+  // 1. Correctness: every kernel variant, awkward shapes, 0 to 95 %.
+  const double kTolerance = 5e-3;
+  struct Case {
+    Layout layout;
+    int m, k, n;
+    double sparsity;
+  };
+  std::vector<Case> cases;
+  for (Layout layout : {Layout{Pattern::TW2D, 128, 1}, Layout{Pattern::TW1D, 128, 1},
+                        Layout{Pattern::TW1D, 64, 1}, Layout{Pattern::TW2D, 64, 1},
+                        Layout{Pattern::BW, 128, 32}})
+    for (double s : {0.0, 0.5, 0.75, 0.9, 0.95})
+      for (auto [m, k, n] : {std::tuple{100, 768, 1000}, std::tuple{1, 256, 384},
+                             std::tuple{16, 1024, 4096}, std::tuple{513, 512, 200}})
+        cases.push_back({layout, m, k, n, s});
+  int failures = 0;
+  double worst = 0.0;
+  std::printf("correctness: %zu cases against cuBLAS (tolerance %.0e)\n",
+              cases.size(), kTolerance);
+  for (const Case &c : cases) {
+    std::vector<float> w = randomWeights(c.k, c.n, c.m * 31 + c.n);
+    prunePattern(w, c.k, c.n, c.layout, c.sparsity);
+    double error = compare(kernelFor(c.layout), handle, w, c.m, c.k, c.n,
+                           c.layout, c.k * 7 + c.n);
+    worst = std::max(worst, error);
+    bool ok = error <= kTolerance;
+    failures += !ok;
+    std::fprintf(json,
+                 "{\"kind\": \"check\", \"kernel\": \"%s\", \"pattern\": "
+                 "\"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"sparsity\": "
+                 "%.2f, \"rel_error\": %.3g, \"ok\": %s}\n",
+                 c.layout.kernel().c_str(), name(c.layout.pattern), c.m, c.k,
+                 c.n, c.sparsity, error, ok ? "true" : "false");
+    if (!ok)
+      std::printf("MISMATCH %s %dx%dx%d s=%.2f rel error %.3g\n",
+                  c.layout.kernel().c_str(), c.m, c.k, c.n, c.sparsity,
+                  error);
+  }
+  std::printf("correctness: %d of %zu mismatched, worst relative error "
+              "%.3g\n\n",
+              failures, cases.size(), worst);
+
+  // 2. Benchmark: TW-2D, tiles of 128, against cuBLAS dense.
+  std::printf("| layer (K x N) | M | sparsity | cuBLAS ms | tsparse ms | "
+              "speedup | ideal |\n|---|---|---|---|---|---|---|\n");
+  Layout tw2d{Pattern::TW2D, 128, 1};
+  CUfunction kernel = kernelFor(tw2d);
+  for (auto [k, n] : {std::pair{1024, 4096}, std::pair{4096, 1024},
+                      std::pair{4096, 4096}}) {
+    std::vector<float> dense = randomWeights(k, n, k * 131 + n);
+    for (double s : {0.5, 0.75, 0.9}) {
+      std::vector<float> w = dense;
+      prune::pruneTW2D(w, k, n, 128, s);
+      char path[512];
+      std::snprintf(path, sizeof(path), "%s/w_%d_%d_s%02d.f16", argv[2], k, n,
+                    int(s * 100 + 0.5));
+      DeviceHalf dw(w);
+      if (FILE *out = std::fopen(path, "wb")) {
+        std::fwrite(dw.host.data(), sizeof(__half), dw.host.size(), out);
+        std::fclose(out);
+      }
+      DeviceMatrix matrix(w, k, n, tw2d);
+      for (int m : {4096, 16}) {
+        std::vector<float> a(size_t(m) * k, 0.5f);
+        DeviceHalf da(a);
+        float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
+        double ours = timeMs([&] { matrix.launch(kernel, da.device, c, m); });
+        double dense =
+            timeMs([&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
+        cudaFree(c);
+        std::printf("| %d x %d | %d | %.2f | %.4f | %.4f | %.2fx | %.1fx |\n",
+                    k, n, m, s, dense, ours, dense / ours, 1.0 / (1.0 - s));
+        std::fprintf(json,
+                     "{\"kind\": \"bench\", \"k\": %d, \"n\": %d, \"m\": %d, "
+                     "\"sparsity\": %.2f, \"cublas_ms\": %.5f, "
+                     "\"tsparse_wmma_ms\": %.5f, \"gpu\": \"%s\"}\n",
+                     k, n, m, s, dense, ours, prop.name);
+        std::fflush(stdout);
+      }
+    }
+  }
+  std::fclose(json);
+  cublasDestroy(handle);
+  return failures == 0 ? 0 : 1;
+}
