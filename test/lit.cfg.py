@@ -1,6 +1,7 @@
 # -*- Python -*-
 """lit configuration of the tsparse regression tests."""
 
+import ctypes
 import os
 import shutil
 
@@ -30,7 +31,7 @@ llvm_config.use_default_substitutions()
 # Tools come from the build (tsparse-opt) and from LLVM (FileCheck, mlir-runner).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.tsparse_tools_dir, config.llvm_tools_dir]
-tools = ["tsparse-opt", "mlir-runner"]
+tools = ["tsparse-opt", "mlir-runner", "mlir-translate", "llvm-nm"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Shared libraries for executing lowered programs on the host CPU.
@@ -46,13 +47,40 @@ config.substitutions.append(("%libomp", libomp))
 if os.path.exists(libomp):
     config.available_features.add("libomp")
 
-# ptxas assembles generated PTX when the CUDA toolkit is present.
-ptxas = shutil.which("ptxas") or shutil.which("ptxas", path="/usr/local/cuda/bin")
-if ptxas:
-    config.available_features.add("ptxas")
-    config.substitutions.append(("%ptxas", ptxas))
-
 # Sanitized binaries need the ASan runtime ahead of the JIT's dlopen calls.
 if config.enable_sanitizers:
     config.available_features.add("sanitizers")
     config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+
+# ptxas, to check generated PTX: the toolkit CMake found, /usr/local/cuda, PATH.
+ptxas_candidates = [
+    os.path.join(d, "ptxas")
+    for d in [config.cuda_toolkit_bin_dir, "/usr/local/cuda/bin"] if d
+]
+ptxas = next((p for p in ptxas_candidates if os.access(p, os.X_OK)),
+             shutil.which("ptxas"))
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+
+# The CUDA runtime library, built only when CMake found a CUDA toolkit.
+if config.tsparse_cuda_runtime:
+    config.available_features.add("cuda-runtime")
+    config.substitutions.append(("%tsparse_cuda_runtime",
+                                 config.tsparse_cuda_runtime))
+
+
+def has_cuda_device():
+    """Whether the CUDA driver loads and reports at least one device."""
+    try:
+        driver = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return (driver.cuInit(0) == 0 and
+            driver.cuDeviceGetCount(ctypes.byref(count)) == 0 and
+            count.value > 0)
+
+
+if config.tsparse_cuda_runtime and has_cuda_device():
+    config.available_features.add("cuda-device")

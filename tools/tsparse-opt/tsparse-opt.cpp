@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  // gpu-module-to-binary translates GPU modules to LLVM IR.
+  // gpu-module-to-binary translates gpu.module bodies to LLVM IR.
   mlir::registerAllGPUToLLVMIRTranslations(registry);
   registry.insert<mlir::tsparse::TSparseDialect>();
 

@@ -4,11 +4,11 @@
 //
 // RUN: tsparse-opt %s --tsparse-gpu-pipeline="chip=sm_90" -o %t.sm90.mlir
 // RUN: FileCheck %s --check-prefix=HOST --input-file %t.sm90.mlir
-// RUN: python3 %S/Inputs/extract_ptx.py %t.sm90.mlir %t.sm90.ptx
+// RUN: %python %S/../Inputs/extract_ptx.py %t.sm90.mlir > %t.sm90.ptx
 // RUN: FileCheck %s --check-prefix=PTX --input-file %t.sm90.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.sm90.ptx -o %t.sm90.cubin %}
 // RUN: tsparse-opt %s --tsparse-gpu-pipeline="chip=sm_80" -o %t.sm80.mlir
-// RUN: python3 %S/Inputs/extract_ptx.py %t.sm80.mlir %t.sm80.ptx
+// RUN: %python %S/../Inputs/extract_ptx.py %t.sm80.mlir > %t.sm80.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_80 %t.sm80.ptx -o %t.sm80.cubin %}
 
 // HOST-LABEL: llvm.func @matmul_tw2d
