@@ -32,8 +32,7 @@ inline uint32_t seedOf(const char *name) {
 }
 
 /// Indices of the `count` smallest scores, ties broken by index.
-inline std::vector<int> smallest(const std::vector<double> &scores,
-                                 int count) {
+inline std::vector<int> smallest(const std::vector<double> &scores, int count) {
   std::vector<int> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -51,7 +50,8 @@ inline void pruneRowSegments(std::vector<float> &w, int k, int n,
     std::vector<double> scores(k, 0.0);
     for (int r = 0; r < k; ++r)
       for (size_t j = t0; j < t1; ++j)
-        scores[r] += double(w[size_t(r) * n + cols[j]]) * w[size_t(r) * n + cols[j]];
+        scores[r] +=
+            double(w[size_t(r) * n + cols[j]]) * w[size_t(r) * n + cols[j]];
     for (int r : smallest(scores, int(std::lround(k * sparsity))))
       for (size_t j = t0; j < t1; ++j)
         w[size_t(r) * n + cols[j]] = 0.0f;

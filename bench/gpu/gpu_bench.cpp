@@ -18,6 +18,7 @@
 #include "../prune.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -184,8 +185,7 @@ struct DeviceMatrix {
   __half *values;
   int32_t *rowIds, *tilePtr, *colIds, *order;
 
-  DeviceMatrix(const std::vector<float> &w, int k, int n,
-               const Layout &layout)
+  DeviceMatrix(const std::vector<float> &w, int k, int n, const Layout &layout)
       : k(k), n(n), packed(pack(w, k, n, layout)) {
     values = upload(packed.values);
     rowIds = upload(packed.rowIds);
@@ -217,8 +217,8 @@ struct DeviceMatrix {
     args.memref(c, {m, n});
     args.index(packed.numTiled);
     args.index(numMTiles);
-    CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, kThreads, 1, 1, 0,
-                            nullptr, args.finish(), nullptr));
+    CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, kThreads, 1, 1, 0, nullptr,
+                            args.finish(), nullptr));
   }
 };
 
@@ -354,14 +354,18 @@ int main(int argc, char **argv) {
     int m, k, n;
     double sparsity;
   };
+  struct Shape {
+    int m, k, n;
+  };
   std::vector<Case> cases;
-  for (Layout layout : {Layout{Pattern::TW2D, 128, 1}, Layout{Pattern::TW1D, 128, 1},
-                        Layout{Pattern::TW1D, 64, 1}, Layout{Pattern::TW2D, 64, 1},
-                        Layout{Pattern::BW, 128, 32}})
+  for (Layout layout :
+       {Layout{Pattern::TW2D, 128, 1}, Layout{Pattern::TW1D, 128, 1},
+        Layout{Pattern::TW1D, 64, 1}, Layout{Pattern::TW2D, 64, 1},
+        Layout{Pattern::BW, 128, 32}})
     for (double s : {0.0, 0.5, 0.75, 0.9, 0.95})
-      for (auto [m, k, n] : {std::tuple{100, 768, 1000}, std::tuple{1, 256, 384},
-                             std::tuple{16, 1024, 4096}, std::tuple{513, 512, 200}})
-        cases.push_back({layout, m, k, n, s});
+      for (Shape shape : {Shape{100, 768, 1000}, Shape{1, 256, 384},
+                          Shape{16, 1024, 4096}, Shape{513, 512, 200}})
+        cases.push_back({layout, shape.m, shape.k, shape.n, s});
   int failures = 0;
   double worst = 0.0;
   std::printf("correctness: %zu cases against cuBLAS (tolerance %.0e)\n",
@@ -382,8 +386,7 @@ int main(int argc, char **argv) {
                  c.n, c.sparsity, error, ok ? "true" : "false");
     if (!ok)
       std::printf("MISMATCH %s %dx%dx%d s=%.2f rel error %.3g\n",
-                  c.layout.kernel().c_str(), c.m, c.k, c.n, c.sparsity,
-                  error);
+                  c.layout.kernel().c_str(), c.m, c.k, c.n, c.sparsity, error);
   }
   std::printf("correctness: %d of %zu mismatched, worst relative error "
               "%.3g\n\n",
@@ -394,8 +397,8 @@ int main(int argc, char **argv) {
               "speedup | ideal |\n|---|---|---|---|---|---|---|\n");
   Layout tw2d{Pattern::TW2D, 128, 1};
   CUfunction kernel = kernelFor(tw2d);
-  for (auto [k, n] : {std::pair{1024, 4096}, std::pair{4096, 1024},
-                      std::pair{4096, 4096}}) {
+  for (auto [k, n] :
+       {std::pair{1024, 4096}, std::pair{4096, 1024}, std::pair{4096, 4096}}) {
     std::vector<float> dense = randomWeights(k, n, k * 131 + n);
     for (double s : {0.5, 0.75, 0.9}) {
       std::vector<float> w = dense;
@@ -414,8 +417,8 @@ int main(int argc, char **argv) {
         DeviceHalf da(a);
         float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
         double ours = timeMs([&] { matrix.launch(kernel, da.device, c, m); });
-        double dense =
-            timeMs([&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
+        double dense = timeMs(
+            [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
         cudaFree(c);
         std::printf("| %d x %d | %d | %.2f | %.4f | %.4f | %.2fx | %.1fx |\n",
                     k, n, m, s, dense, ours, dense / ours, 1.0 / (1.0 - s));

@@ -60,10 +60,18 @@ public:
   }
   /// 1 if `cond` else 0, as an index.
   Value count(Value cond) { return select(cond, index(1), index(0)); }
+  /// True unless `value` is +0.0 or -0.0. Compares the bits without the sign,
+  /// so that no floating-point support is needed for f16 and bf16.
   Value isNonZero(Value value) {
-    Value zero =
-        arith::ConstantOp::create(b, loc, b.getZeroAttr(value.getType()));
-    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
+    unsigned width = value.getType().getIntOrFloatBitWidth();
+    Type intType = b.getIntegerType(width);
+    Value bits = arith::BitcastOp::create(b, loc, intType, value);
+    Value magnitude = arith::AndIOp::create(
+        b, loc, bits,
+        arith::ConstantIntOp::create(b, loc, intType,
+                                     (int64_t(1) << (width - 1)) - 1));
+    Value zero = arith::ConstantIntOp::create(b, loc, intType, 0);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, magnitude,
                                  zero);
   }
 

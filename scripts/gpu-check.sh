@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The one prepared GPU run. Needs the CUDA toolkit, cuBLAS and (optionally)
+# PyTorch, but no MLIR: scripts/prepare-gpu-check.sh compiled the kernels and
+# the end-to-end host code into build/gpu-check/ beforehand. Builds the CUDA
+# runtime library and the drivers, then
+#   1. runs the end-to-end programs (runtime packing, mgpu* runtime, kernel),
+#   2. checks every kernel variant against cuBLAS and benchmarks the TW-2D
+#      kernel against cuBLAS dense,
+#   3. benchmarks PyTorch's BSR F.linear on the same weights,
+# and writes the results under $OUT (default: ./gpu-out).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+out=${OUT:-$PWD/gpu-out}
+prep=${PREP:-build/gpu-check}
+cuda=${CUDA_HOME:-/usr/local/cuda}
+mkdir -p "$out"
+if [ ! -f "$prep/kernels.ptx" ] || [ ! -f "$prep/e2e.o" ]; then
+  echo "missing $prep: run scripts/prepare-gpu-check.sh on the MLIR machine" >&2
+  exit 1
+fi
+work=$(mktemp -d)
+status=0
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv |
+  tee "$out/gpu.txt"
+
+echo "== building"
+"$cuda/bin/nvcc" -O2 -std=c++17 -x cu bench/gpu/gpu_bench.cpp \
+  -o "$work/gpu_bench" -lcuda -lcublas || exit 1
+g++ -O2 -std=c++17 -shared -fPIC -fvisibility=hidden lib/Runtime/CUDA/*.cpp \
+  -I"$cuda/include" -L"$cuda/lib64" -lcuda \
+  -o "$work/libtsparse_cuda_runtime.so" || exit 1
+g++ -O2 -std=c++17 bench/gpu/e2e_check.cpp "$prep/e2e.o" \
+  -L"$work" -ltsparse_cuda_runtime -Wl,-rpath,"$work" -o "$work/e2e_check" ||
+  status=1
+
+echo "== 1. end to end: runtime packing, mgpu* runtime, fused kernel"
+if [ -x "$work/e2e_check" ]; then
+  "$work/e2e_check" | tee "$out/e2e.txt" || status=1
+fi
+
+echo "== 2. kernels against cuBLAS; benchmark"
+mkdir -p "$work/weights"
+"$work/gpu_bench" "$prep/kernels.ptx" "$work/weights" "$out/tsparse.json" |
+  tee "$out/tsparse.md" || status=1
+
+echo "== 3. PyTorch BSR on the same weights"
+timeout 240 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
+  tee "$out/torch.md" || echo "PyTorch BSR run failed (reported, not fatal)"
+
+python3 bench/gpu/report.py "$out/tsparse.json" "$out/torch.json" |
+  tee "$out/report.md"
+rm -rf "$work"
+exit $status
