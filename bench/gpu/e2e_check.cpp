@@ -74,6 +74,8 @@ extern "C" void _mlir_ciface_e2e_bw(MemRef2D<float> *, MemRef2D<uint16_t> *,
                                     MemRef2D<uint16_t> *, MemRef2D<float> *);
 
 int main() {
+  // Keep what was printed if a runtime error aborts the process.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const int k = 512, n = 1000;
   struct Case {
     const char *name;

@@ -324,6 +324,7 @@ double compare(CUfunction kernel, cublasHandle_t handle,
 } // namespace
 
 int main(int argc, char **argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (argc != 4) {
     std::fprintf(stderr, "usage: %s <kernels.ptx> <weights dir> <json>\n",
                  argv[0]);
@@ -397,8 +398,9 @@ int main(int argc, char **argv) {
               "speedup | ideal |\n|---|---|---|---|---|---|---|\n");
   Layout tw2d{Pattern::TW2D, 128, 1};
   CUfunction kernel = kernelFor(tw2d);
-  for (auto [k, n] :
+  for (std::pair<int, int> shape :
        {std::pair{1024, 4096}, std::pair{4096, 1024}, std::pair{4096, 4096}}) {
+    int k = shape.first, n = shape.second;
     std::vector<float> dense = randomWeights(k, n, k * 131 + n);
     for (double s : {0.5, 0.75, 0.9}) {
       std::vector<float> w = dense;

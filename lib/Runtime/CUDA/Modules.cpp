@@ -39,7 +39,12 @@ CUmodule mgpuModuleLoadJIT(void *data, int32_t optLevel) {
 }
 
 void mgpuModuleUnload(CUmodule module) {
-  TSPARSE_CU_CHECK(cuModuleUnload(module));
+  // Lowered programs unload their modules from global destructors, which may
+  // run after the driver has shut down and released every module already.
+  CUresult result = cuModuleUnload(module);
+  if (result == CUDA_ERROR_DEINITIALIZED)
+    return;
+  TSPARSE_CU_CHECK(result);
 }
 
 CUfunction mgpuModuleGetFunction(CUmodule module, const char *name) {
