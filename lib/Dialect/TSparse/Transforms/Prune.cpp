@@ -33,7 +33,8 @@ struct TSparsePrunePass
     options.unitK = unitK;
     options.delta = delta;
     options.scope = scope;
-    if (failed(verifyPruneOptions(options, [&] { return module.emitError(); })))
+    if (failed(verifyPruneOptions(options,
+                                  [&] { return emitError(module.getLoc()); })))
       return signalPassFailure();
 
     FailureOr<SmallVector<PruneTarget>> targets = collectPruneTargets(module);

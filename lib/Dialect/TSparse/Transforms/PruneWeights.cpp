@@ -8,6 +8,9 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 #include "tsparse/Dialect/TSparse/Transforms/WeightAccess.h"
 
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
 using namespace mlir;
 using namespace mlir::tsparse;
 
@@ -47,12 +50,17 @@ tsparse::collectPruneTargets(Operation *root) {
   return targets;
 }
 
+/// Prints an option value the way it is written (`1.5`, not `1.500000e+00`).
+static std::string formatOption(double value) {
+  return llvm::formatv("{0}", llvm::format("%g", value)).str();
+}
+
 LogicalResult
 tsparse::verifyPruneOptions(const PruneOptions &options,
                             function_ref<InFlightDiagnostic()> emitError) {
   if (!(options.sparsity >= 0.0 && options.sparsity < 1.0))
     return emitError() << "expected sparsity in [0, 1) but got "
-                       << options.sparsity;
+                       << formatOption(options.sparsity);
   if (options.tileN <= 0 || options.tileN % 8 != 0)
     return emitError() << "expected tile-n to be a positive multiple of 8 "
                           "but got "
@@ -62,7 +70,7 @@ tsparse::verifyPruneOptions(const PruneOptions &options,
                        << options.unitK;
   if (!(options.delta >= 0.0 && options.delta <= 1.0 - options.sparsity))
     return emitError() << "expected delta in [0, 1 - sparsity] but got "
-                       << options.delta;
+                       << formatOption(options.delta);
   return success();
 }
 
@@ -127,13 +135,22 @@ LogicalResult tsparse::pruneWeights(RewriterBase &rewriter,
     arith::ConstantOp constant = target.constant;
     auto type = cast<RankedTensorType>(constant.getType());
     int64_t width = type.getElementTypeBitWidth() / 8;
-    for (int64_t index = 0, e = mask.size(); index < e; ++index)
-      if (!mask.test(index))
-        std::fill_n(bytes.data() + index * width, width, 0);
-    auto original = cast<ElementsAttr>(constant.getValue());
-    auto pruned =
-        cast<TypedAttr>(buildWeightAttr(original, bytes, target.transposed));
-    rewriter.modifyOpInPlace(constant, [&] { constant.setValueAttr(pruned); });
+    bool changed = false;
+    for (int64_t index = 0, e = mask.size(); index < e; ++index) {
+      char *element = bytes.data() + index * width;
+      if (mask.test(index) || !isNonZeroElement(element, width))
+        continue;
+      std::fill_n(element, width, 0);
+      changed = true;
+    }
+    // Unchanged weights keep their attribute (and resource name).
+    if (changed) {
+      auto original = cast<ElementsAttr>(constant.getValue());
+      auto pruned =
+          cast<TypedAttr>(buildWeightAttr(original, bytes, target.transposed));
+      rewriter.modifyOpInPlace(constant,
+                               [&] { constant.setValueAttr(pruned); });
+    }
     if (!reports)
       continue;
 

@@ -37,8 +37,8 @@ struct TSparseSparsifyPass
       options.search.unitSizes.assign(unitSizes.begin(), unitSizes.end());
     options.search.allowResidual = residual;
     options.search.residualCost = residualCost;
-    if (failed(
-            verifySparsifyOptions(options, [&] { return module.emitError(); })))
+    if (failed(verifySparsifyOptions(
+            options, [&] { return emitError(module.getLoc()); })))
       return signalPassFailure();
 
     SmallVector<MatmulMatch> matches;

@@ -11,17 +11,23 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
+
+/// Prints an option value the way it is written (`1.5`, not `1.500000e+00`).
+static std::string formatOption(double value) {
+  return llvm::formatv("{0}", llvm::format("%g", value)).str();
+}
 
 LogicalResult
 tsparse::verifySparsifyOptions(const SparsifyOptions &options,
                                function_ref<InFlightDiagnostic()> emitError) {
   if (!(options.minSparsity >= 0.0 && options.minSparsity <= 1.0))
     return emitError() << "expected min-sparsity in [0, 1] but got "
-                       << options.minSparsity;
+                       << formatOption(options.minSparsity);
   for (int64_t tileN : options.search.tileSizes)
     if (tileN <= 0 || tileN % 8 != 0)
       return emitError() << "expected tile-sizes to be positive multiples "
@@ -38,7 +44,7 @@ tsparse::verifySparsifyOptions(const SparsifyOptions &options,
                          << unitK;
   if (!(options.search.residualCost > 0.0))
     return emitError() << "expected residual-cost to be positive but got "
-                       << options.search.residualCost;
+                       << formatOption(options.search.residualCost);
   return success();
 }
 

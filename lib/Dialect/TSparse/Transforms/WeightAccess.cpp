@@ -91,8 +91,10 @@ ElementsAttr tsparse::buildWeightAttr(ElementsAttr original,
   auto resource = dyn_cast<DenseResourceElementsAttr>(original);
   if (!resource)
     return DenseElementsAttr::getFromRawBuffer(type, stored);
+  // Keep the alignment of the original blob, whose data was read.
+  size_t alignment = resource.getRawHandle().getBlob()->getDataAlignment();
   AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(stored, alignof(uint64_t));
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(stored, alignment);
   return DenseResourceElementsAttr::get(type, resource.getRawHandle().getKey(),
                                         std::move(blob));
 }
