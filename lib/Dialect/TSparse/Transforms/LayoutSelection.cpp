@@ -155,6 +155,13 @@ tsparse::chooseLayout(const NonZeroPattern &nonZeros, Type elementType,
   SmallVector<double> residualColumnThresholds = {0.0, 1.0 / 16, 1.0 / 8,
                                                   1.0 / 4};
   for (int64_t tileN : options.tileSizes) {
+    // Tiles wider than the matrix all tile it the same way: only the
+    // narrowest of them is tried.
+    if (tileN > nonZeros.numColumns &&
+        llvm::any_of(options.tileSizes, [&](int64_t other) {
+          return other >= nonZeros.numColumns && other < tileN;
+        }))
+      continue;
     for (ColumnMode columns : {ColumnMode::Original, ColumnMode::Compacted}) {
       bool compacted = columns == ColumnMode::Compacted;
       TileCounts counts = countTiles(nonZeros, tileN, compacted, 0.0);

@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace mlir {
@@ -66,7 +67,8 @@ struct TSparseSparsifyPass
           report.reason = llvm::formatv(
               "{0:F1}% of the multiply-adds skipped is below min-sparsity "
               "{1}",
-              100.0 * plan->measure.getSkippedFraction(), options.minSparsity);
+              100.0 * plan->measure.getSkippedFraction(),
+              llvm::format("%g", options.minSparsity));
       }
       if (remarks)
         match.op->emitRemark() << "tsparse-sparsify: " << report.getSummary();

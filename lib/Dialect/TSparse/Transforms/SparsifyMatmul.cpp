@@ -35,9 +35,13 @@ tsparse::verifySparsifyOptions(const SparsifyOptions &options,
                          << tileN;
   if (options.search.tileSizes.empty())
     return emitError() << "expected at least one tile size but got none";
-  if (!llvm::is_contained(options.search.unitSizes, 1))
+  if (!llvm::is_contained(options.search.unitSizes, 1)) {
+    SmallVector<std::string> sizes =
+        llvm::map_to_vector(options.search.unitSizes,
+                            [](int64_t size) { return std::to_string(size); });
     return emitError() << "expected unit-sizes to include 1 but got "
-                       << ArrayRef<int64_t>(options.search.unitSizes);
+                       << llvm::join(sizes, ",");
+  }
   for (int64_t unitK : options.search.unitSizes)
     if (unitK <= 0)
       return emitError() << "expected unit-sizes to be positive but got "
@@ -87,10 +91,15 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
         llvm::formatv("expected f32, f16 or bf16 weights but got {0}", rhsType);
     return failure();
   }
-  if (lhsType != rhsType || (!accType.isF32() && accType != rhsType)) {
-    reason = llvm::formatv("expected activations of the weight type and an "
-                           "f32 or {0} accumulator but got {1} and {2}",
-                           rhsType, lhsType, accType);
+  if (lhsType != rhsType) {
+    reason = llvm::formatv("expected activations of the weight type {0} but "
+                           "got {1}",
+                           rhsType, lhsType);
+    return failure();
+  }
+  if (!accType.isF32() && accType != rhsType) {
+    reason = llvm::formatv("expected an f32 or {0} accumulator but got {1}",
+                           rhsType, accType);
     return failure();
   }
   if (!canCollapseBatch(match.lhs->get(), match.numBatchDims) ||

@@ -70,20 +70,20 @@ static std::string printLayout(LayoutAttr layout) {
 }
 
 std::string MatmulReport::getSummary() const {
-  std::string shape = llvm::formatv("{0}x{1}", numRows, numColumns);
+  std::string shape = llvm::formatv("{0}x{1} weights", numRows, numColumns);
   if (!measure)
-    return llvm::formatv("{0} weights kept dense: {1}", shape, reason);
+    return llvm::formatv("{0} kept dense: {1}", shape, reason);
   KeptRowStats rows(measure->keptRowsPerTile);
-  std::string summary = llvm::formatv(
-      "{0} weights {1} ({2}): sparsity {3:F3}, layout {4}, {5} tiles, kept "
-      "rows per tile min {6} / mean {7:F1} / max {8}, {9:F1}% of "
-      "multiply-adds skipped",
-      shape, status, pattern, sparsity, printLayout(measure->type.getLayout()),
+  std::string numbers = llvm::formatv(
+      "{0}: sparsity {1:F3}, layout {2}, tiles {3}, kept rows per tile min {4} "
+      "/ mean {5:F1} / max {6}, {7:F1}% of multiply-adds skipped",
+      pattern, sparsity, printLayout(measure->type.getLayout()),
       measure->numTiles, rows.min, rows.mean, rows.max,
       100.0 * measure->getSkippedFraction());
   if (!reason.empty())
-    summary += "; kept dense: " + reason;
-  return summary;
+    return llvm::formatv("{0} kept dense: {1} (best {2})", shape, reason,
+                         numbers);
+  return llvm::formatv("{0} {1} as {2}", shape, status, numbers);
 }
 
 /// Writes `mask` as one string of '0'/'1' per entry.

@@ -80,7 +80,8 @@ struct LayoutSearchOptions {
 /// searched sizes (and their TEW variants), that leaves the least work
 /// (stored values plus `residualCost` per residual element) while covering
 /// every nonzero. Ties go to the earlier tile and unit size, original columns
-/// and no residual. Fails when no unit size divides `K`.
+/// and no residual. Of the tile sizes at least as wide as the matrix, only
+/// the narrowest is tried. Fails when no unit size divides `K`.
 FailureOr<LayoutMeasure> chooseLayout(const NonZeroPattern &nonZeros,
                                       Type elementType,
                                       const LayoutSearchOptions &options);
