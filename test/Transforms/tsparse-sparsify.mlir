@@ -333,6 +333,77 @@ func.func @matmul_masked_transposed_runtime_weights(%x: tensor<3x4xf32>, %w: ten
 
 // -----
 
+// Runtime weights masked the way torch.nn.utils.prune applies masks (w * a
+// float mask of zeros and ones) in an element-wise linalg.generic.
+// CHECK-LABEL: func.func @matmul_masked_generic_mulf_runtime_weights
+// CHECK: %[[MASKED:.*]] = linalg.generic
+// CHECK: arith.mulf
+// CHECK: %[[UNITS:.*]] = arith.constant dense<{{\[\[}}true, false], [false, true], [true, false], [false, true]]> : tensor<4x2xi1>
+// CHECK: %[[P:.*]] = tsparse.pack %[[MASKED]], %[[UNITS]]
+// CHECK: tsparse.matmul %{{.*}}, %[[P]], %{{.*}}
+func.func @matmul_masked_generic_mulf_runtime_weights(%x: tensor<3x4xf32>, %w: tensor<4x16xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %mask = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<4x16xf32>
+  %init = tensor.empty() : tensor<4x16xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>],
+                            iterator_types = ["parallel", "parallel"]}
+      ins(%mask, %w : tensor<4x16xf32>, tensor<4x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%m: f32, %v: f32, %out: f32):
+    %p = arith.mulf %m, %v : f32
+    linalg.yield %p : f32
+  } -> tensor<4x16xf32>
+  %r = linalg.matmul ins(%x, %masked : tensor<3x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
+// Constant weights (all nonzero) masked by a select in a linalg.generic: the
+// mask is applied at compile time and the masking ops disappear.
+// CHECK-LABEL: func.func @matmul_masked_generic_select_constant
+// CHECK-NOT: linalg.generic
+// CHECK: tsparse.constant {row_ids = dense<[0, 2, 1, 3]> : tensor<4xi32>, tile_ptr = dense<[0, 2, 4]> : tensor<3xi32>
+// CHECK-SAME: values = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 3.300000e+01,
+// CHECK-NOT: linalg.generic
+// CHECK: tsparse.matmul
+func.func @matmul_masked_generic_select_constant(%x: tensor<3x4xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0], [33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0, 48.0], [49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0]]> : tensor<4x16xf32>
+  %mask = arith.constant dense<[[true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false], [false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true], [true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false], [false, false, false, false, false, false, false, false, true, true, true, true, true, true, true, true]]> : tensor<4x16xi1>
+  %init = tensor.empty() : tensor<4x16xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>],
+                            iterator_types = ["parallel", "parallel"]}
+      ins(%mask, %w : tensor<4x16xi1>, tensor<4x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%m: i1, %v: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %s = arith.select %m, %v, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  %r = linalg.matmul ins(%x, %masked : tensor<3x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
+// A float "mask" with a value other than 0 and 1 scales the weights: it is
+// not a mask, and the runtime weights stay dense.
+// CHECK-LABEL: func.func @negative_matmul_scaled_runtime_weights
+// CHECK-NOT: tsparse
+// CHECK: linalg.matmul
+func.func @negative_matmul_scaled_runtime_weights(%x: tensor<3x4xf32>, %w: tensor<4x16xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %mask = arith.constant dense<[[0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<4x16xf32>
+  %init = tensor.empty() : tensor<4x16xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (k, n)>],
+                            iterator_types = ["parallel", "parallel"]}
+      ins(%w, %mask : tensor<4x16xf32>, tensor<4x16xf32>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%v: f32, %m: f32, %out: f32):
+    %p = arith.mulf %v, %m : f32
+    linalg.yield %p : f32
+  } -> tensor<4x16xf32>
+  %r = linalg.matmul ins(%x, %masked : tensor<3x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
 // N = 20 is not a multiple of the tile width 8: the last tile is 4 wide.
 // CHECK-LABEL: func.func @matmul_partial_tile
 // CHECK: tsparse.constant {row_ids = dense<[0, 1, 2, 3]> : tensor<4xi32>, tile_ptr = dense<[0, 2, 3, 4]> : tensor<4xi32>, values = dense<1.000000e+00> : tensor<28xf32>} : !tsparse.matrix<4x20xf32, #{{.*}}>

@@ -166,6 +166,94 @@ FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
   return match;
 }
 
+/// A value masked element-wise by a constant.
+struct MaskedValue {
+  Value value;
+  /// `i1`, of the shape of `value`.
+  DenseElementsAttr mask;
+};
+
+/// Returns the constant `i1` mask that `value` holds, either as `i1` or as a
+/// float tensor of zeros and ones (converted to `i1`).
+static DenseElementsAttr getConstantMask(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return {};
+  if (attr.getElementType().isInteger(1))
+    return attr;
+  if (!isa<FloatType>(attr.getElementType()))
+    return {};
+  SmallVector<bool> bits;
+  for (const APFloat &element : attr.getValues<APFloat>()) {
+    if (!element.isZero() && !element.isExactlyValue(1.0))
+      return {};
+    bits.push_back(!element.isZero());
+  }
+  auto type = RankedTensorType::get(attr.getType().getShape(),
+                                    IntegerType::get(value.getContext(), 1));
+  return DenseElementsAttr::get(type, bits);
+}
+
+/// Matches the masking of a value by a constant mask:
+/// - `arith.select %mask, %w, %zero` on tensors;
+/// - an element-wise `linalg.generic` computing `select(mask, w, 0)` or
+///   `w * mask` (a mask of zeros and ones, as `torch.nn.utils.prune`
+///   applies it).
+static std::optional<MaskedValue> matchMasking(Value value) {
+  if (auto select = value.getDefiningOp<arith::SelectOp>()) {
+    DenseElementsAttr mask = getConstantMask(select.getCondition());
+    if (!mask || !isa<RankedTensorType>(select.getCondition().getType()) ||
+        !matchPattern(select.getFalseValue(), m_AnyZeroFloat()))
+      return std::nullopt;
+    return MaskedValue{select.getTrueValue(), mask};
+  }
+
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return std::nullopt;
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  Operation *op = yield.getOperand(0).getDefiningOp();
+  // The masking op is the only op of the body besides constants (the zero).
+  if (!op || op->getBlock() != body ||
+      llvm::count_if(body->without_terminator(), [](Operation &other) {
+        return !isa<arith::ConstantOp>(other);
+      }) != 1)
+    return std::nullopt;
+  // Operand `i` of the op as the index of the input it reads, or -1.
+  auto inputIndex = [&](Value operand) -> int {
+    auto arg = dyn_cast<BlockArgument>(operand);
+    return arg && arg.getOwner() == body && arg.getArgNumber() < 2
+               ? arg.getArgNumber()
+               : -1;
+  };
+  Value inputs[] = {generic.getDpsInputOperand(0)->get(),
+                    generic.getDpsInputOperand(1)->get()};
+  if (auto mul = dyn_cast<arith::MulFOp>(op)) {
+    int lhs = inputIndex(mul.getLhs()), rhs = inputIndex(mul.getRhs());
+    if (lhs < 0 || rhs < 0 || lhs == rhs)
+      return std::nullopt;
+    for (auto [maskIndex, valueIndex] : {std::pair(lhs, rhs), {rhs, lhs}})
+      if (DenseElementsAttr mask = getConstantMask(inputs[maskIndex]))
+        return MaskedValue{inputs[valueIndex], mask};
+    return std::nullopt;
+  }
+  auto select = dyn_cast<arith::SelectOp>(op);
+  if (!select || !matchPattern(select.getFalseValue(), m_AnyZeroFloat()))
+    return std::nullopt;
+  int maskIndex = inputIndex(select.getCondition());
+  int valueIndex = inputIndex(select.getTrueValue());
+  if (maskIndex < 0 || valueIndex < 0 || maskIndex == valueIndex)
+    return std::nullopt;
+  if (DenseElementsAttr mask = getConstantMask(inputs[maskIndex]))
+    return MaskedValue{inputs[valueIndex], mask};
+  return std::nullopt;
+}
+
 WeightSource tsparse::traceWeight(const MatmulMatch &match) {
   WeightSource source;
   Value value = match.rhs->get();
@@ -178,16 +266,13 @@ WeightSource tsparse::traceWeight(const MatmulMatch &match) {
       transposed = !transposed;
       continue;
     }
-    auto select = value.getDefiningOp<arith::SelectOp>();
-    DenseElementsAttr mask;
-    if (select && !source.mask &&
-        isa<RankedTensorType>(select.getCondition().getType()) &&
-        matchPattern(select.getCondition(), m_Constant(&mask)) &&
-        matchPattern(select.getFalseValue(), m_AnyZeroFloat())) {
-      source.mask = mask;
-      source.maskTransposed = transposed;
-      value = select.getTrueValue();
-      continue;
+    if (!source.mask) {
+      if (std::optional<MaskedValue> masked = matchMasking(value)) {
+        source.mask = masked->mask;
+        source.maskTransposed = transposed;
+        value = masked->value;
+        continue;
+      }
     }
     break;
   }

@@ -51,8 +51,10 @@ struct MatmulMatch {
 FailureOr<MatmulMatch> matchMatmul(linalg::LinalgOp op, std::string *reason);
 
 /// Where the values of a matmul's weights come from: the chain behind `B`
-/// through `linalg.transpose` ops and at most one
-/// `arith.select %mask, %w, %zero` whose mask is a constant.
+/// through `linalg.transpose` ops and at most one masking by a constant
+/// mask, either `arith.select %mask, %w, %zero` on tensors or an element-wise
+/// `linalg.generic` computing `select(mask, w, 0)` or `w * mask` with a mask
+/// of zeros and ones.
 struct WeightSource {
   /// The value at the root of the chain.
   Value root;
