@@ -2,6 +2,7 @@
 """lit configuration of the tsparse regression tests."""
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -17,6 +18,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tsparse_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%tsparse_src_root", config.tsparse_src_root))
 config.substitutions.append(("%tsparse_obj_root", config.tsparse_obj_root))

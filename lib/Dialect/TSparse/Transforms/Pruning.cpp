@@ -266,22 +266,23 @@ static void pruneTileWise2D(ArrayRef<ScoredMatrix> matrices,
 }
 
 /// TEW: restores, in every ranking group, the pruned elements of highest
-/// score until `sparsity` of the group's elements are pruned again.
+/// score until `sparsity` of the group's elements are pruned again. The tile
+/// scope restores per matrix: TW-2D pruned its tiles of surviving columns
+/// equally, but the original column tiles unequally, so some of them have
+/// less than `delta` to give back.
 static void restoreElements(ArrayRef<ScoredMatrix> matrices,
                             const PruneOptions &options, double sparsity,
                             MutableArrayRef<llvm::BitVector> keep) {
-  int64_t maxTiles = getMaxNumTiles(matrices, options.tileN);
-  int64_t numGroups =
-      getGroup(options.scope, matrices.size() - 1, maxTiles - 1, maxTiles) + 1;
+  PruneScope scope = options.scope == PruneScope::Global ? PruneScope::Global
+                                                         : PruneScope::Matrix;
+  int64_t numGroups = getGroup(scope, matrices.size() - 1, 0, 1) + 1;
   SmallVector<int64_t> groupSizes(numGroups, 0), groupPruned(numGroups, 0);
   // (group, matrix, index) of every pruned element.
   SmallVector<std::tuple<int64_t, int64_t, int64_t>> candidates;
   for (auto [m, matrix] : llvm::enumerate(matrices)) {
     for (int64_t index = 0, e = matrix.numRows * matrix.numColumns; index < e;
          ++index) {
-      int64_t group =
-          getGroup(options.scope, m,
-                   (index % matrix.numColumns) / options.tileN, maxTiles);
+      int64_t group = getGroup(scope, m, 0, 1);
       ++groupSizes[group];
       if (keep[m].test(index))
         continue;

@@ -67,7 +67,7 @@ def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
     - `tw1d`: 1 x G row segments of tiles of the original columns.
     - `bw`: `unit-k` x G blocks.
     - `tew`: `tw2d` at `sparsity + delta`, then the `delta` of all elements
-      with the best scores restored.
+      with the best scores restored (per matrix under the tile scope).
     - `ew` (single elements) and `vw` (16-long K vectors of one column):
       baselines.
 
