@@ -393,3 +393,17 @@ func.func @negative_prune_per_batch_weights(%x: tensor<1x3x2xf32>, %acc: tensor<
   %r = linalg.batch_matmul ins(%x, %w : tensor<1x3x2xf32>, tensor<1x2x16xf32>) outs(%acc : tensor<1x3x16xf32>) -> tensor<1x3x16xf32>
   return %r : tensor<1x3x16xf32>
 }
+
+// -----
+
+// NaN weights rank lowest (their score is 0) instead of breaking the ranking;
+// infinities rank highest.
+// TW1D-LABEL: func.func @prune_nan_weights
+// TW1D: arith.constant dense<
+// TW1D-SAME: {{\[\[}}0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0x7F800000, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00],
+// TW1D-SAME: [2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]>
+func.func @prune_nan_weights(%x: tensor<3x2xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %w = arith.constant dense<[[0x7FC00000, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0x7F800000, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<2x16xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<3x2xf32>, tensor<2x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}

@@ -428,6 +428,52 @@ func.func @matmul_all_zero(%x: tensor<3x4xf32>, %acc: tensor<3x16xf32>) -> tenso
 
 // -----
 
+// Dynamic K and N on the activations and accumulator: casts to the static
+// sizes of the weights around the product.
+// CHECK-LABEL: func.func @matmul_dynamic_k_and_n
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?xf32>, %[[ACC:.*]]: tensor<?x?xf32>)
+// CHECK: %[[W:.*]] = tsparse.constant {row_ids = dense<[0, 2, 1, 3]> : tensor<4xi32>, tile_ptr = dense<[0, 2, 4]> : tensor<3xi32>
+// CHECK: %[[XK:.*]] = tensor.cast %[[X]] : tensor<?x?xf32> to tensor<?x4xf32>
+// CHECK: %[[ACCN:.*]] = tensor.cast %[[ACC]] : tensor<?x?xf32> to tensor<?x16xf32>
+// CHECK: %[[R:.*]] = tsparse.matmul %[[XK]], %[[W]], %[[ACCN]] : tensor<?x4xf32>, {{.*}} -> tensor<?x16xf32>
+// CHECK: %[[RD:.*]] = tensor.cast %[[R]] : tensor<?x16xf32> to tensor<?x?xf32>
+// CHECK: return %[[RD]]
+func.func @matmul_dynamic_k_and_n(%x: tensor<?x?xf32>, %acc: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<?x?xf32>, tensor<4x16xf32>) outs(%acc : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+
+// linalg.contract with matmul maps is a matmul too.
+// CHECK-LABEL: func.func @contract_matmul
+// CHECK: tsparse.constant {row_ids = dense<[0, 2, 1, 3]> : tensor<4xi32>, tile_ptr = dense<[0, 2, 4]> : tensor<3xi32>
+// CHECK: tsparse.matmul
+// CHECK-NOT: linalg.contract
+func.func @contract_matmul(%x: tensor<3x4xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf32>
+  %r = linalg.contract indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                                        affine_map<(m, n, k) -> (k, n)>,
+                                        affine_map<(m, n, k) -> (m, n)>]
+      ins(%x, %w : tensor<3x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
+// Empty weights have nothing to skip.
+// CHECK-LABEL: func.func @negative_matmul_empty_weights
+// CHECK-NOT: tsparse
+// CHECK: linalg.matmul
+func.func @negative_matmul_empty_weights(%x: tensor<3x0xf32>, %acc: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %w = arith.constant dense<> : tensor<0x16xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<3x0xf32>, tensor<0x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
 // Fully dense weights skip nothing: dense below min-sparsity, all kept with
 // min-sparsity=0 (DENSE0).
 // CHECK-LABEL: func.func @negative_matmul_dense_weights

@@ -33,7 +33,10 @@ StringRef tsparse::stringifyPrunePattern(PrunePattern pattern) {
   llvm_unreachable("unknown prune pattern");
 }
 
-double tsparse::scoreWeight(double value) { return std::abs(value); }
+double tsparse::scoreWeight(double value) {
+  // NaN would break the ranking's order; such weights rank lowest.
+  return std::isnan(value) ? 0.0 : std::abs(value);
+}
 
 namespace {
 /// Pruning units of all matrices: the unit of every element (-1 for elements

@@ -108,6 +108,11 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
     return failure();
   }
 
+  if (match.getNumRows() == 0 || match.getNumColumns() == 0) {
+    reason = "the weights are empty";
+    return failure();
+  }
+
   SparsifyPlan plan;
   plan.match = match;
   plan.source = traceWeight(match);
@@ -205,6 +210,18 @@ static Value createPackedWeights(OpBuilder &builder, Location loc,
   return PackOp::create(builder, loc, type, dense, units, columns);
 }
 
+/// Returns `value` with dimension `dim` cast to the static `size` (a new
+/// `tensor.cast`) when it is dynamic.
+static Value castDimToStatic(OpBuilder &builder, Location loc, Value value,
+                             int64_t dim, int64_t size) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (!type.isDynamicDim(dim))
+    return value;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[dim] = size;
+  return tensor::CastOp::create(builder, loc, type.clone(shape), value);
+}
+
 /// Erases the op defining `value` if it has become unused, then its
 /// producers that become unused in turn.
 static void eraseDeadProducers(RewriterBase &rewriter, Value value) {
@@ -244,9 +261,16 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
     lhs = tensor::CollapseShapeOp::create(rewriter, loc, lhs, reassociation);
     acc = tensor::CollapseShapeOp::create(rewriter, loc, acc, reassociation);
   }
-  auto matmul =
-      MatmulOp::create(rewriter, loc, acc.getType(), lhs, matrix, acc);
+  // tsparse.matmul needs the static K and N of the weights.
+  MatrixType type = plan.measure.type;
+  lhs = castDimToStatic(rewriter, loc, lhs, 1, type.getNumRows());
+  Value matmulAcc =
+      castDimToStatic(rewriter, loc, acc, 1, type.getNumColumns());
+  auto matmul = MatmulOp::create(rewriter, loc, matmulAcc.getType(), lhs,
+                                 matrix, matmulAcc);
   Value result = matmul.getResult();
+  if (result.getType() != acc.getType())
+    result = tensor::CastOp::create(rewriter, loc, acc.getType(), result);
   if (match.numBatchDims > 0)
     result = tensor::ExpandShapeOp::create(rewriter, loc, accType, result,
                                            reassociation);
