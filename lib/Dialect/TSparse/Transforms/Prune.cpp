@@ -58,8 +58,8 @@ struct TSparsePrunePass
           match.op->emitRemark()
               << "tsparse-prune: " << reports[next++].getSummary();
     }
-    if (!report.empty() &&
-        failed(writeMatmulReports(report, getArgument(), reports,
+    if (!reportFile.empty() &&
+        failed(writeMatmulReports(reportFile, getArgument(), reports,
                                   getOperation().getLoc())))
       signalPassFailure();
   }

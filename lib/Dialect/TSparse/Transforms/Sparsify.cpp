@@ -52,32 +52,32 @@ struct TSparseSparsifyPass
     SmallVector<MatmulReport, 0> reports;
     IRRewriter rewriter(&getContext());
     for (const MatmulMatch &match : matches) {
-      MatmulReport &report =
+      MatmulReport &entry =
           reports.emplace_back(makeMatmulReport(match, "dense"));
-      FailureOr<SparsifyPlan> plan =
-          planSparsify(match, options, report.reason);
+      FailureOr<SparsifyPlan> plan = planSparsify(match, options, entry.reason);
       if (succeeded(plan)) {
-        report.pattern =
+        entry.pattern =
             getLayoutPatternName(plan->measure.type.getLayout()).str();
-        report.sparsity = plan->sparsity;
-        report.measure = plan->measure;
+        entry.sparsity = plan->sparsity;
+        entry.measure = plan->measure;
         if (plan->isProfitable(options.minSparsity))
-          report.status = "sparsified";
+          entry.status = "sparsified";
         else
-          report.reason = llvm::formatv(
+          entry.reason = llvm::formatv(
               "{0:F1}% of the multiply-adds skipped is below min-sparsity "
               "{1}",
               100.0 * plan->measure.getSkippedFraction(),
               llvm::format("%g", options.minSparsity));
       }
       if (remarks)
-        match.op->emitRemark() << "tsparse-sparsify: " << report.getSummary();
-      if (report.status == "sparsified")
+        match.op->emitRemark() << "tsparse-sparsify: " << entry.getSummary();
+      if (entry.status == "sparsified")
         applySparsifyPlan(rewriter, *plan);
     }
 
-    if (!report.empty() && failed(writeMatmulReports(report, getArgument(),
-                                                     reports, module.getLoc())))
+    if (!reportFile.empty() &&
+        failed(writeMatmulReports(reportFile, getArgument(), reports,
+                                  module.getLoc())))
       signalPassFailure();
   }
 };

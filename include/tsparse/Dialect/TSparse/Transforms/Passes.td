@@ -120,7 +120,7 @@ def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
                         "one ranking per matrix"),
              clEnumValN(::mlir::tsparse::PruneScope::Tile, "tile",
                         "one ranking per column tile"))}]>,
-    Option<"report", "report", "std::string", "",
+    Option<"reportFile", "report", "std::string", "",
            "Write a JSON report of every matmul to this file ('-' for "
            "stdout)">,
     Option<"remarks", "remarks", "bool", "false",
@@ -182,7 +182,7 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
            "Also try layouts with an element-wise residual (TEW)">,
     Option<"residualCost", "residual-cost", "double", "4.0",
            "Cost of a residual element relative to a stored value">,
-    Option<"report", "report", "std::string", "",
+    Option<"reportFile", "report", "std::string", "",
            "Write a JSON report of every matmul to this file ('-' for "
            "stdout)">,
     Option<"remarks", "remarks", "bool", "false",
