@@ -233,6 +233,45 @@ func.func @batch_matmul_dynamic_batch(%x: tensor<?x3x4xf32>, %acc: tensor<?x3x16
 
 // -----
 
+// Batched activations read as [batch, K, M]: transposed, then folded.
+// CHECK-LABEL: func.func @batch_generic_transposed_lhs
+// CHECK-SAME: (%[[XT:.*]]: tensor<2x4x3xf32>, %[[ACC:.*]]: tensor<2x3x16xf32>)
+// CHECK: %[[X:.*]] = linalg.transpose ins(%[[XT]] : tensor<2x4x3xf32>) outs(%{{.*}} : tensor<2x3x4xf32>) permutation = [0, 2, 1]
+// CHECK: %[[X2:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>
+// CHECK: tsparse.matmul %[[X2]]
+// CHECK: tensor.expand_shape
+func.func @batch_generic_transposed_lhs(%xt: tensor<2x4x3xf32>, %acc: tensor<2x3x16xf32>) -> tensor<2x3x16xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, k, m)>,
+                                        affine_map<(b, m, n, k) -> (k, n)>,
+                                        affine_map<(b, m, n, k) -> (b, m, n)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%xt, %w : tensor<2x4x3xf32>, tensor<4x16xf32>) outs(%acc : tensor<2x3x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x16xf32>
+  return %r : tensor<2x3x16xf32>
+}
+
+// -----
+
+// A dynamic batch and a dynamic M cannot be restored from their product.
+// CHECK-LABEL: func.func @negative_batch_matmul_dynamic_batch_and_m
+// CHECK-NOT: tsparse
+// CHECK: linalg.batch_matmul
+func.func @negative_batch_matmul_dynamic_batch_and_m(%x: tensor<?x?x4xf32>, %acc: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf32>
+  %r = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>,
+                                            affine_map<(b, m, n, k) -> (k, n)>,
+                                            affine_map<(b, m, n, k) -> (b, m, n)>]
+      ins(%x, %w : tensor<?x?x4xf32>, tensor<4x16xf32>) outs(%acc : tensor<?x?x16xf32>) -> tensor<?x?x16xf32>
+  return %r : tensor<?x?x16xf32>
+}
+
+// -----
+
 // A matmul-shaped linalg.generic with the weights first and f16 inputs
 // extended to an f32 accumulator.
 // CHECK-LABEL: func.func @generic_matmul_f16

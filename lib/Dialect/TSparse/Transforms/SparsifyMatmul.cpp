@@ -72,12 +72,13 @@ static NonZeroPattern getMaskPattern(DenseElementsAttr mask, bool transposed) {
   return pattern;
 }
 
-/// Returns true if at most one of the batch dimensions and `M` of the
-/// operand `value` is dynamic, so that they collapse into one.
-static bool canCollapseBatch(Value value, int64_t numBatchDims) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(value.getType()).getShape();
-  return llvm::count_if(shape.drop_back(), ShapedType::isDynamic) <= 1 ||
-         numBatchDims == 0;
+/// Returns true if the batch dimensions and `M` of the accumulator `acc` can
+/// be folded into one and restored: at most one of them is dynamic (the
+/// activations fold whatever their shape).
+static bool canFoldBatch(Value acc, int64_t numBatchDims) {
+  ArrayRef<int64_t> shape = cast<ShapedType>(acc.getType()).getShape();
+  return numBatchDims == 0 ||
+         llvm::count_if(shape.drop_back(), ShapedType::isDynamic) <= 1;
 }
 
 FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
@@ -102,8 +103,7 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
                            rhsType, accType);
     return failure();
   }
-  if (!canCollapseBatch(match.lhs->get(), match.numBatchDims) ||
-      !canCollapseBatch(match.acc->get(), match.numBatchDims)) {
+  if (!canFoldBatch(match.acc->get(), match.numBatchDims)) {
     reason = "more than one dynamic batch or M dimension";
     return failure();
   }
