@@ -20,6 +20,7 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 namespace {
+/// Prunes all constant weights of the module together.
 struct TSparsePrunePass
     : public tsparse::impl::TSparsePruneBase<TSparsePrunePass> {
   using Base::Base;

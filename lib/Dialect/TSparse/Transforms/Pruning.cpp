@@ -10,7 +10,6 @@
 #include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
 
 #include <cmath>
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::tsparse;

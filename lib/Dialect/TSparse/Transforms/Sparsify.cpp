@@ -24,6 +24,7 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 namespace {
+/// Plans every matmul, reports the decision and applies profitable plans.
 struct TSparseSparsifyPass
     : public tsparse::impl::TSparseSparsifyBase<TSparseSparsifyPass> {
   using Base::Base;
