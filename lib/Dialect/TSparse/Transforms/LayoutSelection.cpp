@@ -86,7 +86,7 @@ static TileCounts countTiles(const NonZeroPattern &nonZeros, int64_t tileN,
 /// Measures `type`'s layout (whose tile width and column mode `counts` was
 /// computed for).
 static LayoutMeasure measureCounts(const TileCounts &counts, MatrixType type,
-                                   double residualCost) {
+                                   const LayoutCosts &costs) {
   LayoutAttr layout = type.getLayout();
   bool residual = layout.hasResidual();
   int64_t unitK = layout.getUnitK();
@@ -106,8 +106,8 @@ static LayoutMeasure measureCounts(const TileCounts &counts, MatrixType type,
       for (int64_t row = unit * unitK; row < (unit + 1) * unitK; ++row)
         nonZeros += counts.counts[row * numTiles + tile];
       int64_t size = unitK * counts.widths[tile];
-      bool keep =
-          nonZeros > 0 && (!residual || residualCost * nonZeros >= size);
+      bool keep = nonZeros > 0 && (!residual || costs.residual * nonZeros >=
+                                                    size + costs.row * unitK);
       if (!keep) {
         measure.residualValues += nonZeros;
         continue;
@@ -121,18 +121,22 @@ static LayoutMeasure measureCounts(const TileCounts &counts, MatrixType type,
 }
 
 LayoutMeasure tsparse::measureLayout(const NonZeroPattern &nonZeros,
-                                     MatrixType type, double residualCost,
+                                     MatrixType type, const LayoutCosts &costs,
                                      double columnThreshold) {
   LayoutAttr layout = type.getLayout();
   TileCounts counts =
       countTiles(nonZeros, layout.getTileN(), layout.isCompacted(),
                  layout.hasResidual() ? columnThreshold : 0.0);
-  return measureCounts(counts, type, residualCost);
+  return measureCounts(counts, type, costs);
 }
 
-/// Work left by `measure`: stored values plus the weighted residual.
-static double getWork(const LayoutMeasure &measure, double residualCost) {
-  return measure.storedValues + residualCost * measure.residualValues;
+double tsparse::getLayoutWork(const LayoutMeasure &measure,
+                              const LayoutCosts &costs) {
+  int64_t keptRows = 0;
+  for (int64_t rows : measure.keptRowsPerTile)
+    keptRows += rows;
+  return measure.storedValues + costs.residual * measure.residualValues +
+         costs.row * keptRows;
 }
 
 FailureOr<LayoutMeasure>
@@ -142,11 +146,10 @@ tsparse::chooseLayout(const NonZeroPattern &nonZeros, Type elementType,
   SmallVector<int64_t> shape = {nonZeros.numRows, nonZeros.numColumns};
   std::optional<LayoutMeasure> best;
   auto consider = [&](const TileCounts &counts, LayoutAttr layout) {
-    LayoutMeasure measure =
-        measureCounts(counts, MatrixType::get(shape, elementType, layout),
-                      options.residualCost);
-    if (!best || getWork(measure, options.residualCost) <
-                     getWork(*best, options.residualCost))
+    LayoutMeasure measure = measureCounts(
+        counts, MatrixType::get(shape, elementType, layout), options.costs);
+    if (!best || getLayoutWork(measure, options.costs) <
+                     getLayoutWork(*best, options.costs))
       best = std::move(measure);
   };
 

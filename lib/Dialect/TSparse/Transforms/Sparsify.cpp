@@ -38,7 +38,8 @@ struct TSparseSparsifyPass
     if (!unitSizes.empty())
       options.search.unitSizes.assign(unitSizes.begin(), unitSizes.end());
     options.search.allowResidual = residual;
-    options.search.residualCost = residualCost;
+    options.search.costs.residual = residualCost;
+    options.search.costs.row = rowCost;
     if (failed(verifySparsifyOptions(
             options, [&] { return emitError(module.getLoc()); })))
       return signalPassFailure();

@@ -46,9 +46,12 @@ tsparse::verifySparsifyOptions(const SparsifyOptions &options,
     if (unitK <= 0)
       return emitError() << "expected unit-sizes to be positive but got "
                          << unitK;
-  if (!(options.search.residualCost > 0.0))
+  if (!(options.search.costs.residual > 0.0))
     return emitError() << "expected residual-cost to be positive but got "
-                       << formatOption(options.search.residualCost);
+                       << formatOption(options.search.costs.residual);
+  if (!(options.search.costs.row >= 0.0))
+    return emitError() << "expected row-cost to be non-negative but got "
+                       << formatOption(options.search.costs.row);
   return success();
 }
 

@@ -55,14 +55,26 @@ struct LayoutMeasure {
   double getSkippedFraction() const;
 };
 
+/// The work model of layouts, in multiply-adds per row of `A`: a stored value
+/// costs 1.
+struct LayoutCosts {
+  /// A residual element, gathered and scattered on its own.
+  double residual = 4.0;
+  /// A kept row of a tile: its index and the gather of `A`'s element.
+  double row = 1.0;
+};
+
 /// Measures the layout of `type` on `nonZeros`. Without a residual, the masks
 /// are the smallest that cover every nonzero. With a residual, a column is
 /// kept if more than `columnThreshold` of its elements are nonzero (any
 /// nonzero for 0), and a unit is kept if its nonzeros would cost at least as
-/// much in the residual, at `residualCost` per element, as the whole unit
-/// stored densely.
+/// much in the residual as the unit stored densely, rows included.
 LayoutMeasure measureLayout(const NonZeroPattern &nonZeros, MatrixType type,
-                            double residualCost, double columnThreshold = 0.0);
+                            const LayoutCosts &costs,
+                            double columnThreshold = 0.0);
+
+/// Returns the work `measure` leaves under `costs`.
+double getLayoutWork(const LayoutMeasure &measure, const LayoutCosts &costs);
 
 /// The layouts `chooseLayout` tries.
 struct LayoutSearchOptions {
@@ -72,16 +84,15 @@ struct LayoutSearchOptions {
   SmallVector<int64_t> unitSizes = {64, 32, 16, 1};
   /// Also try layouts with an element-wise residual (TEW).
   bool allowResidual = true;
-  /// Cost of one residual element relative to one stored value.
-  double residualCost = 4.0;
+  LayoutCosts costs;
 };
 
 /// Returns the layout, among TW-1D, TW-2D and block-wise layouts of the
 /// searched sizes (and their TEW variants), that leaves the least work
-/// (stored values plus `residualCost` per residual element) while covering
-/// every nonzero. Ties go to the earlier tile and unit size, original columns
-/// and no residual. Of the tile sizes at least as wide as the matrix, only
-/// the narrowest is tried. Fails when no unit size divides `K`.
+/// (`getLayoutWork`) while covering every nonzero. Ties go to the earlier tile
+/// and unit size, original columns and no residual. Of the tile sizes at least
+/// as wide as the matrix, only the narrowest is tried. Fails when no unit size
+/// divides `K`.
 FailureOr<LayoutMeasure> chooseLayout(const NonZeroPattern &nonZeros,
                                       Type elementType,
                                       const LayoutSearchOptions &options);

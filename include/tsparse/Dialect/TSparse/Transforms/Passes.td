@@ -157,10 +157,12 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
 
     The layout is chosen among TW-1D, TW-2D and block-wise layouts of every
     size of `tile-sizes` and `unit-sizes`, with an element-wise residual
-    (TEW) when `residual` is set: the one that leaves the least work (stored
-    values plus `residual-cost` per residual element) while covering every
-    nonzero; ties go to the earlier tile size and unit size, then to
-    original columns and no residual. A matmul whose chosen layout skips less
+    (TEW) when `residual` is set: the one that leaves the least work while
+    covering every nonzero. Work counts multiply-adds per row of `A`: one
+    per stored value, `row-cost` per kept row of a tile (its index and the
+    gathered element of `A`) and `residual-cost` per residual element. Ties
+    go to the earlier tile size and unit size, then to original columns and
+    no residual. A matmul whose chosen layout skips less
     than `min-sparsity` of the multiply-adds stays dense.
 
     Input: any IR. Output: the same IR with matmuls rewritten; weight ops
@@ -182,6 +184,9 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
            "Also try layouts with an element-wise residual (TEW)">,
     Option<"residualCost", "residual-cost", "double", "4.0",
            "Cost of a residual element relative to a stored value">,
+    Option<"rowCost", "row-cost", "double", "1.0",
+           "Cost of a kept row of a tile (index and gather) relative to a "
+           "stored value">,
     Option<"reportFile", "report", "std::string", "",
            "Write a JSON report of every matmul to this file ('-' for "
            "stdout)">,
