@@ -149,11 +149,15 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
     Weights are either
     - a constant (`dense` or `dense_resource`): its zeros are measured and
       the matmul gets a `tsparse.constant`; or
-    - a runtime value masked by a constant: `arith.select %mask, %w, %zero`
-      with a constant `tensor<...xi1>` mask and a zero splat (possibly with
-      `linalg.transpose` on either side). The mask's true elements are
+    - a runtime value masked by a constant mask: `arith.select %mask, %w,
+      %zero` on tensors with a constant `i1` mask and a zero splat, or an
+      element-wise `linalg.generic` computing `select(mask, w, 0)` or
+      `w * mask` with a constant float mask of zeros and ones (as
+      `torch.nn.utils.prune` applies masks), possibly with
+      `linalg.transpose` on either side. The mask's true elements are
       measured and the matmul gets a `tsparse.pack` of the masked weights
-      with constant unit and column masks.
+      with constant unit and column masks. A constant masked this way is
+      masked at compile time and packed like any constant.
 
     The layout is chosen among TW-1D, TW-2D and block-wise layouts of every
     size of `tile-sizes` and `unit-sizes`, with an element-wise residual
