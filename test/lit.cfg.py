@@ -4,6 +4,7 @@
 import ctypes
 import os
 import shutil
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -19,6 +20,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tsparse_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
 config.substitutions.append(("%tsparse_src_root", config.tsparse_src_root))
 config.substitutions.append(("%tsparse_obj_root", config.tsparse_obj_root))
@@ -50,7 +52,10 @@ if os.path.exists(libomp):
 # Sanitized binaries need the ASan runtime ahead of the JIT's dlopen calls.
 if config.enable_sanitizers:
     config.available_features.add("sanitizers")
-    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+    # LLVM's BumpPtrAllocator poisons the unused part of its slabs in the
+    # instrumented inline code, and the uninstrumented libMLIR then hands out
+    # that memory without unpoisoning it: only real errors are wanted.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0:allow_user_poisoning=0"
 
 # ptxas, to check generated PTX: the toolkit CMake found, /usr/local/cuda, PATH.
 ptxas_candidates = [

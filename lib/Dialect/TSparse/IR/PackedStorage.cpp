@@ -274,9 +274,7 @@ FailureOr<SmallVector<char>> tsparse::getRawElementData(ElementsAttr attr) {
   return data;
 }
 
-/// Returns true unless every bit of the element is zero (-0.0 counts as
-/// nonzero, which only keeps an element that could have been dropped).
-static bool isNonZeroElement(const char *element, int64_t bytes) {
+bool tsparse::isNonZeroElement(const char *element, int64_t bytes) {
   return llvm::any_of(ArrayRef<char>(element, bytes),
                       [](char byte) { return byte != 0; });
 }
@@ -303,12 +301,18 @@ tsparse::packConstant(MatrixType type, ElementsAttr dense,
   FailureOr<SmallVector<char>> data = getRawElementData(dense);
   if (failed(data))
     return failure();
+  return packConstant(type, ArrayRef<char>(*data), unitMask, columnMask);
+}
+
+PackedConstantAttrs tsparse::packConstant(MatrixType type, ArrayRef<char> data,
+                                          ArrayRef<bool> unitMask,
+                                          ArrayRef<bool> columnMask) {
   MLIRContext *ctx = type.getContext();
   Type elementType = type.getElementType();
   int64_t bytes = elementType.getIntOrFloatBitWidth() / 8;
   int64_t numColumns = type.getNumColumns();
   auto append = [&](SmallVector<char> &out, int64_t row, int64_t col) {
-    const char *element = data->data() + (row * numColumns + col) * bytes;
+    const char *element = data.data() + (row * numColumns + col) * bytes;
     out.append(element, element + bytes);
   };
 
@@ -333,7 +337,7 @@ tsparse::packConstant(MatrixType type, ElementsAttr dense,
         buildResidualIndices(type, [&](int64_t row, int64_t col) {
           int64_t index = row * numColumns + col;
           return !stored[index] &&
-                 isNonZeroElement(data->data() + index * bytes, bytes);
+                 isNonZeroElement(data.data() + index * bytes, bytes);
         });
     SmallVector<char> residualValues;
     for (int64_t row = 0, e = type.getNumRows(); row < e; ++row)

@@ -104,6 +104,11 @@ verifyResidualIndices(function_ref<InFlightDiagnostic()> emitError,
                       MatrixType type, ArrayRef<int32_t> rowPtr,
                       ArrayRef<int32_t> cols, int64_t numValues);
 
+/// Returns true unless every bit of the `bytes`-wide element at `element` is
+/// zero (-0.0 counts as nonzero, which only keeps an element that could have
+/// been dropped).
+bool isNonZeroElement(const char *element, int64_t bytes);
+
 /// Returns true if the elements of `attr` can be read at compile time (false
 /// e.g. for an elided resource).
 bool hasElementData(ElementsAttr attr);
@@ -142,6 +147,12 @@ struct PackedConstantAttrs {
 FailureOr<PackedConstantAttrs> packConstant(MatrixType type, ElementsAttr dense,
                                             ArrayRef<bool> unitMask,
                                             ArrayRef<bool> columnMask);
+
+/// Packs raw row-major `K x N` elements of the matrix element type with the
+/// given masks into the storage of a matrix of type `type`.
+PackedConstantAttrs packConstant(MatrixType type, ArrayRef<char> dense,
+                                 ArrayRef<bool> unitMask,
+                                 ArrayRef<bool> columnMask);
 
 /// Packs the constant `dense` with masks inferred from its zeros: the result
 /// represents `dense` exactly. Fails when the data is not available.

@@ -7,6 +7,8 @@
 #ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_H
 #define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_H
 
+#include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {

@@ -88,4 +88,167 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
   ];
 }
 
+def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
+  let summary = "Prune the constant weights of matmuls tile-wise";
+  let description = [{
+    Prunes the constant weights `B[K x N]` of every matmul of the module in
+    place, to the target `sparsity`, in one of the patterns of the tile-wise
+    sparsity paper (Guo et al., SC'20) or a baseline: pruned elements become
+    zero and the constant keeps its type and kind (`dense` or
+    `dense_resource`). `--tsparse-sparsify` then finds the structure and
+    packs the weights.
+
+    Matmuls are recognized from their indexing maps and body:
+    `linalg.matmul` (also with transposed `indexing_maps`),
+    `linalg.batch_matmul` with a broadcast weight, and matmul-shaped
+    `linalg.generic`. The weights may be read through a `linalg.transpose`
+    (`nn.Linear` stores `W[N x K]`): `K`, the reduction dimension, is always
+    the one pruned along.
+
+    Patterns (`pattern=`):
+    - `tw2d` (default): whole columns are ranked and pruned first, the
+      surviving columns are grouped into tiles of `tile-n`, and 1 x G row
+      segments of each tile are ranked and pruned; the target is split
+      evenly, (1 - s_col)(1 - s_row) = 1 - s.
+    - `tw1d`: 1 x G row segments of tiles of the original columns.
+    - `bw`: `unit-k` x G blocks.
+    - `tew`: `tw2d` at `sparsity + delta`, then the `delta` of all elements
+      with the best scores restored (per matrix under the tile scope).
+    - `ew` (single elements) and `vw` (16-long K vectors of one column):
+      baselines.
+
+    A unit's score is the root mean square of the magnitudes of its
+    elements, so that units of different sizes (partial tiles, columns of
+    matrices of different K) compare fairly. `scope=global` (the paper's
+    choice) ranks all matrices of the module together, `matrix` each matrix
+    on its own and `tile` each column tile on its own (every tile equally
+    sparse). Ties are broken by position, so the result is deterministic, and
+    in each scope the pruned fraction is the closest to `sparsity` that whole
+    units reach.
+
+    Input: any IR. Output: the same IR with pruned weight constants. Fails,
+    leaving the IR unchanged, on bad options, weights of another element
+    type than f32, f16 or bf16, weights whose data is elided, and for `bw`
+    on a `K` that is not a multiple of `unit-k`. With `report=<file>` it
+    writes a JSON record per matmul; with `remarks` it emits one remark per
+    matmul.
+  }];
+  let options = [
+    Option<"pattern", "pattern", "::mlir::tsparse::PrunePattern",
+           "::mlir::tsparse::PrunePattern::TW2D", "Pruning pattern",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tsparse::PrunePattern::TW2D, "tw2d",
+                        "columns, then row segments of tiles of survivors"),
+             clEnumValN(::mlir::tsparse::PrunePattern::TW1D, "tw1d",
+                        "row segments of tiles of the original columns"),
+             clEnumValN(::mlir::tsparse::PrunePattern::BW, "bw",
+                        "unit-k x tile-n blocks"),
+             clEnumValN(::mlir::tsparse::PrunePattern::TEW, "tew",
+                        "tw2d plus delta of the elements restored"),
+             clEnumValN(::mlir::tsparse::PrunePattern::EW, "ew",
+                        "single elements"),
+             clEnumValN(::mlir::tsparse::PrunePattern::VW, "vw",
+                        "16-long K vectors of one column"))}]>,
+    Option<"sparsity", "sparsity", "double", "0.75",
+           "Fraction of the weights to prune, in [0, 1)">,
+    Option<"tileN", "tile-n", "int64_t", "128",
+           "Columns per tile (G), a positive multiple of 8">,
+    Option<"unitK", "unit-k", "int64_t", "16",
+           "Rows per block of the bw pattern">,
+    Option<"delta", "delta", "double", "0.02",
+           "Fraction of the elements restored by the tew pattern">,
+    Option<"scope", "scope", "::mlir::tsparse::PruneScope",
+           "::mlir::tsparse::PruneScope::Global", "Ranking scope",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tsparse::PruneScope::Global, "global",
+                        "one ranking over all matrices of the module"),
+             clEnumValN(::mlir::tsparse::PruneScope::Matrix, "matrix",
+                        "one ranking per matrix"),
+             clEnumValN(::mlir::tsparse::PruneScope::Tile, "tile",
+                        "one ranking per column tile"))}]>,
+    Option<"reportFile", "report", "std::string", "",
+           "Write a JSON report of every matmul to this file ('-' for "
+           "stdout)">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit one remark per matmul">
+  ];
+  // Reports describe the pruned weights with `#tsparse.layout`.
+  let dependentDialects = ["::mlir::tsparse::TSparseDialect"];
+}
+
+def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
+  let summary = "Rewrite matmuls with tile-sparse weights into tsparse.matmul";
+  let description = [{
+    Finds the matmuls whose weights `B[K x N]` have tile-wise zero structure
+    and rewrites them into `tsparse.matmul` on packed weights, keeping their
+    accumulator (e.g. a `linalg.fill` with 0).
+
+    Matched forms (recognized from indexing maps and body, as in
+    `--tsparse-prune`): `linalg.matmul`, also with transposed
+    `indexing_maps` for either operand; `linalg.batch_matmul` whose weights
+    are broadcast across the batch (the batch is folded into `M` with
+    `tensor.collapse_shape` and restored with `tensor.expand_shape`); any
+    matmul-shaped `linalg.generic`; and weights read through
+    `linalg.transpose`. Inputs of f16 or bf16 with an f32 accumulator are
+    kept as they are.
+
+    Weights are either
+    - a constant (`dense` or `dense_resource`): its zeros are measured and
+      the matmul gets a `tsparse.constant`; or
+    - a runtime value masked by a constant mask: `arith.select %mask, %w,
+      %zero` on tensors with a constant `i1` mask and a zero splat, or an
+      element-wise `linalg.generic` computing `select(mask, w, 0)` or
+      `w * mask` with a constant float mask of zeros and ones (as
+      `torch.nn.utils.prune` applies masks), possibly with
+      `linalg.transpose` on either side. The mask's true elements are
+      measured and the matmul gets a `tsparse.pack` of the masked weights
+      with constant unit and column masks. A constant masked this way is
+      masked at compile time and packed like any constant.
+
+    The layout is chosen among TW-1D, TW-2D and block-wise layouts of every
+    size of `tile-sizes` and `unit-sizes`, with an element-wise residual
+    (TEW) when `residual` is set: the one that leaves the least work while
+    covering every nonzero. Work counts multiply-adds per row of `A`: one
+    per stored value, `row-cost` per kept row of a tile (its index and the
+    gathered element of `A`) and `residual-cost` per residual element. Ties
+    go to the earlier tile size and unit size, then to original columns and
+    no residual. A matmul whose chosen layout skips less
+    than `min-sparsity` of the multiply-adds stays dense.
+
+    Input: any IR. Output: the same IR with matmuls rewritten; weight ops
+    left unused are erased. Matmuls that do not fit (other element types,
+    runtime weights without a constant mask, unsupported maps) are left
+    alone; with `remarks` each gets a remark saying why. With
+    `report=<file>` it writes a JSON record per matmul.
+  }];
+  let options = [
+    Option<"minSparsity", "min-sparsity", "double", "0.3",
+           "Smallest fraction of skipped multiply-adds worth a rewrite">,
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "Tile widths tried, in order of preference (default "
+               "128,64,32,16,8)">,
+    ListOption<"unitSizes", "unit-sizes", "int64_t",
+               "Unit heights tried, in order of preference; must include 1 "
+               "(default 64,32,16,1)">,
+    Option<"residual", "residual", "bool", "true",
+           "Also try layouts with an element-wise residual (TEW)">,
+    Option<"residualCost", "residual-cost", "double", "4.0",
+           "Cost of a residual element relative to a stored value">,
+    Option<"rowCost", "row-cost", "double", "1.0",
+           "Cost of a kept row of a tile (index and gather) relative to a "
+           "stored value">,
+    Option<"reportFile", "report", "std::string", "",
+           "Write a JSON report of every matmul to this file ('-' for "
+           "stdout)">,
+    Option<"remarks", "remarks", "bool", "false",
+           "Emit one remark per matmul">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::tsparse::TSparseDialect"
+  ];
+}
+
 #endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_TD

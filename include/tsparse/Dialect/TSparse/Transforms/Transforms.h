@@ -8,8 +8,13 @@
 #ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_TRANSFORMS_H
 #define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_TRANSFORMS_H
 
-#include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/LayoutSelection.h"
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
+#include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
+#include "tsparse/Dialect/TSparse/Transforms/SparsityReport.h"
 
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir {
@@ -71,6 +76,96 @@ void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
 /// Collects the patterns lowering `tsparse.pack` and `tsparse.unpack` to
 /// loops over the storage arrays.
 void populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns);
+//===----------------------------------------------------------------------===//
+// Pruning constant weights (--tsparse-prune)
+//===----------------------------------------------------------------------===//
+
+/// A constant weight matrix behind one or more matmuls.
+struct PruneTarget {
+  arith::ConstantOp constant;
+  /// The constant holds the weights as `[N, K]`.
+  bool transposed = false;
+  /// The matmuls that use it.
+  SmallVector<MatmulMatch> matmuls;
+};
+
+/// Finds the constant weights of the matmuls (see `matchMatmul`) nested in
+/// `root`, in IR order. Emits an error and fails when one constant is read
+/// as `[K, N]` by one matmul and as `[N, K]` by another.
+FailureOr<SmallVector<PruneTarget>> collectPruneTargets(Operation *root);
+
+/// Checks the options of a pruning; emits an error through `emitError` on
+/// the first bad one.
+LogicalResult verifyPruneOptions(const PruneOptions &options,
+                                 function_ref<InFlightDiagnostic()> emitError);
+
+/// Prunes the weights of `targets` together (one ranking for
+/// `PruneScope::Global`) and replaces the value of each constant by the
+/// pruned one, of the same kind (`dense` or `dense_resource`). Every target
+/// is checked first (element type, data available, `K` a multiple of
+/// `unitK` for block-wise pruning): on failure an error is emitted and the IR
+/// is left unchanged. Appends one report per matmul to `reports` when given.
+LogicalResult pruneWeights(RewriterBase &rewriter,
+                           ArrayRef<PruneTarget> targets,
+                           const PruneOptions &options,
+                           SmallVectorImpl<MatmulReport> *reports = nullptr);
+
+//===----------------------------------------------------------------------===//
+// Sparsifying matmuls (--tsparse-sparsify)
+//===----------------------------------------------------------------------===//
+
+/// Parameters of the sparsification of matmuls.
+struct SparsifyOptions {
+  /// The layouts tried.
+  LayoutSearchOptions search;
+  /// Matmuls whose best layout skips a smaller fraction of the multiply-adds
+  /// stay dense.
+  double minSparsity = 0.3;
+};
+
+/// Checks the options of a sparsification; emits an error through
+/// `emitError` on the first bad one.
+LogicalResult
+verifySparsifyOptions(const SparsifyOptions &options,
+                      function_ref<InFlightDiagnostic()> emitError);
+
+/// How a matmul is to be sparsified.
+struct SparsifyPlan {
+  MatmulMatch match;
+  /// Where the weights come from.
+  WeightSource source;
+  /// The weights as raw `K x N` elements when they are a constant (masked by
+  /// the constant mask, if any); none for runtime weights.
+  std::optional<SmallVector<char>> constantBytes;
+  /// The chosen layout and what it costs.
+  LayoutMeasure measure;
+  /// Fraction of zero weights (of false mask elements for runtime weights).
+  double sparsity = 0.0;
+
+  /// Returns true if the plan skips at least `minSparsity` of the work.
+  bool isProfitable(double minSparsity) const {
+    return measure.getSkippedFraction() >= minSparsity;
+  }
+};
+
+/// Chooses the layout of the weights of `match` without changing the IR.
+/// Fails, setting `reason`, when the element types do not fit
+/// `tsparse.matmul`, the batch dimensions cannot be collapsed, or the
+/// weights are neither a constant nor masked by a constant mask.
+FailureOr<SparsifyPlan> planSparsify(const MatmulMatch &match,
+                                     const SparsifyOptions &options,
+                                     std::string &reason);
+
+/// Replaces the matmul of `plan` by a `tsparse.matmul` on a
+/// `tsparse.constant` (constant weights) or a `tsparse.pack` with constant
+/// masks (runtime weights), keeping its accumulator, and erases the weight
+/// ops left unused.
+MatmulOp applySparsifyPlan(RewriterBase &rewriter, const SparsifyPlan &plan);
+
+/// Collects the pattern that sparsifies matmuls with `options` (plans, checks
+/// profitability and applies).
+void populateSparsifyPatterns(RewritePatternSet &patterns,
+                              const SparsifyOptions &options);
 
 } // namespace tsparse
 } // namespace mlir

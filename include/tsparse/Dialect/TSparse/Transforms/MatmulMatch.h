@@ -1,0 +1,78 @@
+//===- MatmulMatch.h - Matmuls and their weights in linalg IR ---*- C++ -*-===//
+//
+// Recognizes the linalg ops that multiply activations by a weight matrix
+// shared across the batch, and finds where the weights come from. Shared by
+// `--tsparse-prune` and `--tsparse-sparsify`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_MATMULMATCH_H
+#define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_MATMULMATCH_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// A linalg op computing `C[batch..., M, N] += A[batch..., M, K] * B[K, N]`
+/// with floating-point multiply-adds, where `B` (the weights) has no batch
+/// dimension. Matches `linalg.matmul` (all transposed `indexing_maps`),
+/// `linalg.batch_matmul` with a broadcast `B`, and `linalg.generic` (or any
+/// other structured op) with the same maps and body.
+struct MatmulMatch {
+  linalg::LinalgOp op;
+  /// The operands holding `A`, `B` and `C`.
+  OpOperand *lhs = nullptr;
+  OpOperand *rhs = nullptr;
+  OpOperand *acc = nullptr;
+  /// `A` is read as `[batch..., K, M]`.
+  bool lhsTransposed = false;
+  /// `B` is read as `[N, K]` (`nn.Linear` weights).
+  bool rhsTransposed = false;
+  /// Number of leading batch dimensions of `A` and `C`.
+  int64_t numBatchDims = 0;
+
+  /// The reduction size `K` and the output features `N` (both static).
+  int64_t getNumRows() const;
+  int64_t getNumColumns() const;
+  /// `M`, or `ShapedType::kDynamic`; batch dimensions not included.
+  int64_t getNumLhsRows() const;
+  /// The element types of `A`, `B` and `C`.
+  Type getLhsElementType() const;
+  Type getRhsElementType() const;
+  Type getAccElementType() const;
+};
+
+/// Matches `op` as a matmul with a weight operand shared across the batch.
+/// Fails, with a reason suitable for a remark, on anything else: other maps,
+/// bodies other than `c + a * b` (with `arith.extf` of the inputs to the
+/// accumulator type), non-float types, dynamic `K` or `N`, buffers.
+FailureOr<MatmulMatch> matchMatmul(linalg::LinalgOp op, std::string *reason);
+
+/// Where the values of a matmul's weights come from: the chain behind `B`
+/// through `linalg.transpose` ops and at most one masking by a constant
+/// mask, either `arith.select %mask, %w, %zero` on tensors or an element-wise
+/// `linalg.generic` computing `select(mask, w, 0)` or `w * mask` with a mask
+/// of zeros and ones.
+struct WeightSource {
+  /// The value at the root of the chain.
+  Value root;
+  /// The constant defining `root` when it is an `arith.constant` of a `dense`
+  /// or `dense_resource` attribute.
+  arith::ConstantOp constant;
+  /// `root` holds the weights as `[N, K]`.
+  bool transposed = false;
+  /// The constant `i1` element mask, if the chain has one.
+  DenseElementsAttr mask;
+  /// `mask` is given as `[N, K]`.
+  bool maskTransposed = false;
+};
+
+/// Follows the weight operand of `match` back to its source.
+WeightSource traceWeight(const MatmulMatch &match);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_MATMULMATCH_H

@@ -1,0 +1,88 @@
+//===- Pruning.h - Tile-wise and baseline pruning ---------------*- C++ -*-===//
+//
+// The pruning algorithms of `--tsparse-prune`, on plain arrays of scores so
+// they can be reused outside the pass (and tested without IR).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H
+#define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// What is pruned together.
+enum class PrunePattern {
+  /// Whole columns, then 1 x G row segments of tiles of surviving columns.
+  TW2D,
+  /// 1 x G row segments of tiles of the original columns.
+  TW1D,
+  /// unit_k x G blocks.
+  BW,
+  /// TW-2D at sparsity + delta, then the best delta of all elements restored.
+  TEW,
+  /// Single elements (baseline).
+  EW,
+  /// K vectors of `kPruneVectorLength` elements of one column (baseline).
+  VW
+};
+
+/// Over which elements one ranking, and so one threshold, is taken.
+enum class PruneScope {
+  /// All weight matrices together (the paper's choice).
+  Global,
+  /// Every matrix on its own.
+  Matrix,
+  /// Every column tile of every matrix on its own: all tiles equally sparse.
+  Tile
+};
+
+/// Length of the K vectors pruned by `PrunePattern::VW`.
+constexpr int64_t kPruneVectorLength = 16;
+
+/// Parameters of a pruning.
+struct PruneOptions {
+  PrunePattern pattern = PrunePattern::TW2D;
+  /// Fraction of elements to prune, in [0, 1).
+  double sparsity = 0.75;
+  /// Columns per tile (G).
+  int64_t tileN = 128;
+  /// Rows per block of `PrunePattern::BW`.
+  int64_t unitK = 16;
+  /// Fraction of elements restored by `PrunePattern::TEW`.
+  double delta = 0.02;
+  PruneScope scope = PruneScope::Global;
+};
+
+/// Returns the name of `pattern` as the pass option spells it (`tw2d`).
+StringRef stringifyPrunePattern(PrunePattern pattern);
+
+/// The score of one weight: pruning keeps the units of highest score, where
+/// the score of a unit is the root mean square of the scores of its
+/// elements. Magnitude for now; user-provided scores would replace this.
+double scoreWeight(double value);
+
+/// Scores of a `K x N` weight matrix, row-major.
+struct ScoredMatrix {
+  int64_t numRows = 0;
+  int64_t numColumns = 0;
+  SmallVector<double> scores;
+};
+
+/// Prunes `matrices` together and returns, for each of them, which elements
+/// survive (row-major `K x N`). Deterministic: ties are broken by position.
+/// In every ranking scope the number of pruned elements is the one closest
+/// to `options.sparsity` of the elements that whole units can reach.
+/// Expects options accepted by `verifyPruneOptions`.
+SmallVector<llvm::BitVector> computePruneMasks(ArrayRef<ScoredMatrix> matrices,
+                                               const PruneOptions &options);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H

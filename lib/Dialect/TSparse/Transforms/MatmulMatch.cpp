@@ -1,0 +1,285 @@
+//===- MatmulMatch.cpp - Matmuls and their weights in linalg IR -----------===//
+//
+// Recognizes matmul-shaped linalg ops from their indexing maps and body
+// rather than their names, so named, transposed, batched and generic forms
+// are all seen the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+int64_t MatmulMatch::getNumRows() const {
+  return cast<ShapedType>(rhs->get().getType()).getDimSize(rhsTransposed);
+}
+
+int64_t MatmulMatch::getNumColumns() const {
+  return cast<ShapedType>(rhs->get().getType()).getDimSize(!rhsTransposed);
+}
+
+int64_t MatmulMatch::getNumLhsRows() const {
+  return cast<ShapedType>(lhs->get().getType())
+      .getDimSize(numBatchDims + lhsTransposed);
+}
+
+Type MatmulMatch::getLhsElementType() const {
+  return getElementTypeOrSelf(lhs->get().getType());
+}
+
+Type MatmulMatch::getRhsElementType() const {
+  return getElementTypeOrSelf(rhs->get().getType());
+}
+
+Type MatmulMatch::getAccElementType() const {
+  return getElementTypeOrSelf(acc->get().getType());
+}
+
+/// Returns the loop dimension of every result of `map`, or nothing when a
+/// result is not a plain dimension.
+static std::optional<SmallVector<unsigned>> getResultDims(AffineMap map) {
+  SmallVector<unsigned> dims;
+  for (AffineExpr expr : map.getResults()) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim)
+      return std::nullopt;
+    dims.push_back(dim.getPosition());
+  }
+  return dims;
+}
+
+/// Returns `value` without an `arith.extf` defining it.
+static Value stripExtension(Value value) {
+  if (auto ext = value.getDefiningOp<arith::ExtFOp>())
+    return ext.getIn();
+  return value;
+}
+
+/// Returns true if the body of `op` is `yield(acc + a * b)`, where `a` and
+/// `b` are the two inputs, each converted to the accumulator type by an
+/// `arith.extf` when its type differs (what `linalg.matmul` does).
+static bool isMulAddBody(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  // The two extensions, the multiply, the add and the yield at most.
+  if (body->getOperations().size() > 5)
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  BlockArgument acc = body->getArgument(2);
+  Value product = add.getLhs() == acc   ? add.getRhs()
+                  : add.getRhs() == acc ? add.getLhs()
+                                        : Value();
+  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value x = stripExtension(mul.getLhs()), y = stripExtension(mul.getRhs());
+  BlockArgument a = body->getArgument(0), b = body->getArgument(1);
+  return (x == a && y == b) || (x == b && y == a);
+}
+
+/// Tries `lhsMap` and `rhsMap` as the maps of `A` and `B` of a matmul with
+/// loops `batch..., m, n` in the output and reduction loop `k`.
+static bool matchOperandMaps(AffineMap lhsMap, AffineMap rhsMap,
+                             ArrayRef<unsigned> batch, unsigned m, unsigned n,
+                             unsigned k, MatmulMatch &match) {
+  std::optional<SmallVector<unsigned>> rhsDims = getResultDims(rhsMap);
+  if (!rhsDims || rhsDims->size() != 2)
+    return false;
+  if (*rhsDims == SmallVector<unsigned>{k, n})
+    match.rhsTransposed = false;
+  else if (*rhsDims == SmallVector<unsigned>{n, k})
+    match.rhsTransposed = true;
+  else
+    return false;
+
+  std::optional<SmallVector<unsigned>> lhsDims = getResultDims(lhsMap);
+  if (!lhsDims || lhsDims->size() != batch.size() + 2 ||
+      ArrayRef<unsigned>(*lhsDims).drop_back(2) != batch)
+    return false;
+  ArrayRef<unsigned> lhsTail = ArrayRef<unsigned>(*lhsDims).take_back(2);
+  if (lhsTail == ArrayRef<unsigned>{m, k})
+    match.lhsTransposed = false;
+  else if (lhsTail == ArrayRef<unsigned>{k, m})
+    match.lhsTransposed = true;
+  else
+    return false;
+  match.numBatchDims = batch.size();
+  return true;
+}
+
+FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
+                                            std::string *reason) {
+  auto fail = [&](const Twine &why) -> FailureOr<MatmulMatch> {
+    if (reason)
+      *reason = why.str();
+    return failure();
+  };
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return fail("not a matmul: expected two inputs and one init");
+  if (!op.hasPureTensorSemantics())
+    return fail("not on tensors");
+
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  if (llvm::count(iterators, utils::IteratorType::reduction) != 1)
+    return fail("not a matmul: expected exactly one reduction loop");
+  unsigned k =
+      llvm::find(iterators, utils::IteratorType::reduction) - iterators.begin();
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  std::optional<SmallVector<unsigned>> accDims = getResultDims(maps[2]);
+  if (!accDims || accDims->size() < 2 ||
+      accDims->size() != iterators.size() - 1 ||
+      !maps[2].isProjectedPermutation())
+    return fail("not a matmul: unsupported output indexing map");
+  ArrayRef<unsigned> batch = ArrayRef<unsigned>(*accDims).drop_back(2);
+  unsigned m = (*accDims)[accDims->size() - 2], n = accDims->back();
+
+  MatmulMatch match;
+  match.op = op;
+  match.acc = op.getDpsInitOperand(0);
+  if (matchOperandMaps(maps[0], maps[1], batch, m, n, k, match)) {
+    match.lhs = op.getDpsInputOperand(0);
+    match.rhs = op.getDpsInputOperand(1);
+  } else if (matchOperandMaps(maps[1], maps[0], batch, m, n, k, match)) {
+    match.lhs = op.getDpsInputOperand(1);
+    match.rhs = op.getDpsInputOperand(0);
+  } else {
+    return fail("not a matmul with weights shared across the batch: "
+                "unsupported indexing maps");
+  }
+
+  if (!isMulAddBody(op))
+    return fail("not a matmul: the body is not a multiply-add");
+  if (!isa<FloatType>(match.getLhsElementType()) ||
+      !isa<FloatType>(match.getRhsElementType()) ||
+      !isa<FloatType>(match.getAccElementType()))
+    return fail("not a floating-point matmul");
+  if (!cast<ShapedType>(match.rhs->get().getType()).hasStaticShape())
+    return fail("the weights have a dynamic shape");
+  return match;
+}
+
+/// A value masked element-wise by a constant.
+struct MaskedValue {
+  Value value;
+  /// `i1`, of the shape of `value`.
+  DenseElementsAttr mask;
+};
+
+/// Returns the constant `i1` mask that `value` holds, either as `i1` or as a
+/// float tensor of zeros and ones (converted to `i1`).
+static DenseElementsAttr getConstantMask(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return {};
+  if (attr.getElementType().isInteger(1))
+    return attr;
+  if (!isa<FloatType>(attr.getElementType()))
+    return {};
+  SmallVector<bool> bits;
+  for (const APFloat &element : attr.getValues<APFloat>()) {
+    if (!element.isZero() && !element.isExactlyValue(1.0))
+      return {};
+    bits.push_back(!element.isZero());
+  }
+  auto type = RankedTensorType::get(attr.getType().getShape(),
+                                    IntegerType::get(value.getContext(), 1));
+  return DenseElementsAttr::get(type, bits);
+}
+
+/// Matches the masking of a value by a constant mask:
+/// - `arith.select %mask, %w, %zero` on tensors;
+/// - an element-wise `linalg.generic` computing `select(mask, w, 0)` or
+///   `w * mask` (a mask of zeros and ones, as `torch.nn.utils.prune`
+///   applies it).
+static std::optional<MaskedValue> matchMasking(Value value) {
+  if (auto select = value.getDefiningOp<arith::SelectOp>()) {
+    DenseElementsAttr mask = getConstantMask(select.getCondition());
+    if (!mask || !isa<RankedTensorType>(select.getCondition().getType()) ||
+        !matchPattern(select.getFalseValue(), m_AnyZeroFloat()))
+      return std::nullopt;
+    return MaskedValue{select.getTrueValue(), mask};
+  }
+
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return std::nullopt;
+  Block *body = generic.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  Operation *op = yield.getOperand(0).getDefiningOp();
+  // The masking op is the only op of the body besides constants (the zero).
+  if (!op || op->getBlock() != body ||
+      llvm::count_if(body->without_terminator(), [](Operation &other) {
+        return !isa<arith::ConstantOp>(other);
+      }) != 1)
+    return std::nullopt;
+  // Operand `i` of the op as the index of the input it reads, or -1.
+  auto inputIndex = [&](Value operand) -> int {
+    auto arg = dyn_cast<BlockArgument>(operand);
+    return arg && arg.getOwner() == body && arg.getArgNumber() < 2
+               ? arg.getArgNumber()
+               : -1;
+  };
+  Value inputs[] = {generic.getDpsInputOperand(0)->get(),
+                    generic.getDpsInputOperand(1)->get()};
+  if (auto mul = dyn_cast<arith::MulFOp>(op)) {
+    int lhs = inputIndex(mul.getLhs()), rhs = inputIndex(mul.getRhs());
+    if (lhs < 0 || rhs < 0 || lhs == rhs)
+      return std::nullopt;
+    for (auto [maskIndex, valueIndex] : {std::pair(lhs, rhs), {rhs, lhs}})
+      if (DenseElementsAttr mask = getConstantMask(inputs[maskIndex]))
+        return MaskedValue{inputs[valueIndex], mask};
+    return std::nullopt;
+  }
+  auto select = dyn_cast<arith::SelectOp>(op);
+  if (!select || !matchPattern(select.getFalseValue(), m_AnyZeroFloat()))
+    return std::nullopt;
+  int maskIndex = inputIndex(select.getCondition());
+  int valueIndex = inputIndex(select.getTrueValue());
+  if (maskIndex < 0 || valueIndex < 0 || maskIndex == valueIndex)
+    return std::nullopt;
+  if (DenseElementsAttr mask = getConstantMask(inputs[maskIndex]))
+    return MaskedValue{inputs[valueIndex], mask};
+  return std::nullopt;
+}
+
+WeightSource tsparse::traceWeight(const MatmulMatch &match) {
+  WeightSource source;
+  Value value = match.rhs->get();
+  bool transposed = match.rhsTransposed;
+  while (true) {
+    if (auto transpose = value.getDefiningOp<linalg::TransposeOp>()) {
+      if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+        break;
+      value = transpose.getInput();
+      transposed = !transposed;
+      continue;
+    }
+    if (!source.mask) {
+      if (std::optional<MaskedValue> masked = matchMasking(value)) {
+        source.mask = masked->mask;
+        source.maskTransposed = transposed;
+        value = masked->value;
+        continue;
+      }
+    }
+    break;
+  }
+  source.root = value;
+  source.transposed = transposed;
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    if (isa<DenseElementsAttr, DenseResourceElementsAttr>(constant.getValue()))
+      source.constant = constant;
+  return source;
+}
