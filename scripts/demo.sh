@@ -43,7 +43,7 @@ echo
 echo "== 4. $bert: BERT-base feed-forward block (768 -> 3072 -> 768)"
 if [ ! "$bert" -nt scripts/gen_bert_ffn.py ]; then
   echo "generating it with scripts/gen_bert_ffn.py (about 38 MB)"
-  python3 scripts/gen_bert_ffn.py -o "$bert"
+  python3 scripts/gen_bert_ffn.py --tokens 128 -o "$bert"
 fi
 grep -E 'linalg\.(transpose|matmul) ' "$bert" | sed 's/^ */  /'
 
@@ -68,7 +68,7 @@ run "$work/bert-ffn.sparse.mlir" > "$work/bert-ffn.sparse.out"
 python3 - "$work/bert-ffn.dense.out" "$work/bert-ffn.sparse.out" <<'PY'
 import re, sys
 def numbers(path):
-    text = open(path).read().split("data =", 1)[1]
+    text = open(path).read().split("data =", 1)[1].split("bert_ffn seconds")[0]
     return [float(v) for v in re.findall(r"-?[0-9.]+(?:e[-+]?[0-9]+)?", text)]
 dense, sparse = numbers(sys.argv[1]), numbers(sys.argv[2])
 assert dense and len(dense) == len(sparse), "missing output"
@@ -95,3 +95,34 @@ PY
 python3 scripts/render_mask.py "$work/bert-ffn.report.json" \
   -o "$work/bert-ffn.masks.svg"
 echo "  unit masks drawn in $work/bert-ffn.masks.svg"
+
+echo
+echo "== 9. the same sparse and dense programs through --tsparse-cpu-pipeline"
+run_cpu() {
+  "$opt" "$1" --convert-math-to-libm --tsparse-cpu-pipeline |
+    "$llvm/bin/mlir-runner" -e main -entry-point-result=void \
+      -shared-libs="$runner_libs" | sed 's/base@ = 0x[0-9a-f]*//'
+}
+run_cpu "$work/bert-ffn.sparse.mlir" > "$work/bert-ffn.sparse.cpu.out"
+run_cpu "$work/bert-ffn.pruned.mlir" > "$work/bert-ffn.dense.cpu.out"
+python3 - "$work/bert-ffn.dense.out" "$work/bert-ffn.sparse.cpu.out" \
+    "$work/bert-ffn.dense.cpu.out" <<'PY'
+import re, sys
+def run(path):
+    data, seconds = open(path).read().split("data =", 1)[1].split(
+        "bert_ffn seconds:")
+    values = [float(v) for v in re.findall(r"-?[0-9.]+(?:e[-+]?[0-9]+)?", data)]
+    return values, float(seconds)
+reference, _ = run(sys.argv[1])
+sparse, sparse_s = run(sys.argv[2])
+dense, dense_s = run(sys.argv[3])
+scale = max(abs(v) for v in reference)
+# Vector FMAs round differently from the reference's multiply-add loops.
+error = max(abs(a - b) for a, b in zip(reference, sparse)) / scale
+print("tsparse (skipped-tile vector loops): %.2f ms, max relative "
+      "difference to the reference %.2g" % (1e3 * sparse_s, error))
+print("dense linalg.matmul, same pipeline:  %.2f ms" % (1e3 * dense_s))
+print("cpu-pipeline check: " + ("PASS" if error <= 1e-5 and
+                                 len(sparse) == len(reference) else "FAIL"))
+sys.exit(0 if error <= 1e-5 else 1)
+PY

@@ -61,6 +61,7 @@ def module_text(hidden, ffn, tokens):
 #bias = affine_map<(d0, d1) -> (d1)>
 
 func.func private @printMemrefF32(tensor<*xf32>)
+func.func private @rtclock() -> f64
 
 func.func @bert_ffn(%x: tensor<?x{hidden}xf32>) -> tensor<?x{hidden}xf32> {{
   %c0 = arith.constant 0 : index
@@ -114,9 +115,14 @@ func.func @main() {{
     linalg.yield %n : f32
   }} -> tensor<{tokens}x{hidden}xf32>
   %xd = tensor.cast %x : tensor<{tokens}x{hidden}xf32> to tensor<?x{hidden}xf32>
+  %t0 = call @rtclock() : () -> f64
   %y = call @bert_ffn(%xd) : (tensor<?x{hidden}xf32>) -> tensor<?x{hidden}xf32>
+  %t1 = call @rtclock() : () -> f64
   %u = tensor.cast %y : tensor<?x{hidden}xf32> to tensor<*xf32>
   call @printMemrefF32(%u) : (tensor<*xf32>) -> ()
+  %dt = arith.subf %t1, %t0 : f64
+  vector.print str "bert_ffn seconds: "
+  vector.print %dt : f64
   return
 }}
 """
