@@ -151,3 +151,18 @@ func.func @negative_elided_values(%a: tensor<2x2xf32>, %c: tensor<2x4xf32>) -> t
       -> tensor<2x4xf32>
   return %r : tensor<2x4xf32>
 }
+
+// -----
+
+// The reference path works on tensors, before bufferization.
+func.func @negative_buffers(%a: memref<2x4xf32>, %c: memref<2x4xf32>) {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1]> : tensor<2xi32>,
+    row_ids = dense<[1]> : tensor<1xi32>,
+    values = dense<1.0> : tensor<4xf32>
+  } : !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 4>>
+  // expected-error @+1 {{'tsparse.matmul' op cannot be expanded: it works on buffers (run --tsparse-expand-to-dense before bufferization)}}
+  tsparse.matmul %a, %w, %c
+      : memref<2x4xf32>, !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 4>> -> memref<2x4xf32>
+  return
+}

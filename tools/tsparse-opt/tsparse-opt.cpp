@@ -7,6 +7,7 @@
 
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/Transforms/BufferizableOpInterfaceImpl.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Pipelines/Pipelines.h"
 
@@ -29,6 +30,7 @@ int main(int argc, char **argv) {
   // gpu-module-to-binary translates gpu.module bodies to LLVM IR.
   mlir::registerAllGPUToLLVMIRTranslations(registry);
   registry.insert<mlir::tsparse::TSparseDialect>();
+  mlir::tsparse::registerBufferizableOpInterfaceExternalModels(registry);
 
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "tsparse optimizer driver\n", registry));

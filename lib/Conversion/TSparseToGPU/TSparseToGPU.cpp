@@ -70,6 +70,8 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "expected tensor operands");
     Location loc = op.getLoc();
     MatrixType matrixType = op.getB().getType();
     LayoutAttr layout = matrixType.getLayout();
@@ -163,7 +165,7 @@ void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
 static LogicalResult checkSupported(MatmulOp op) {
   MatrixType type = op.getB().getType();
   LayoutAttr layout = type.getLayout();
-  Type accType = op.getC().getType().getElementType();
+  Type accType = cast<ShapedType>(op.getC().getType()).getElementType();
   if (!type.getElementType().isF16())
     return op.emitOpError()
            << "cannot be lowered to the GPU yet: expected f16 inputs but got "
@@ -222,6 +224,7 @@ struct ConvertTSparseToGPUPass
                     b.getUnitAttr());
 
     RewritePatternSet patterns(ctx);
+    populateMatmulOnBuffersToTensorsPatterns(patterns);
     populateTSparseToGPUPatterns(patterns, kernels);
     StorageOp::getCanonicalizationPatterns(patterns, ctx);
     populateLowerPackingToLoopsPatterns(patterns);

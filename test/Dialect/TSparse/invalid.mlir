@@ -67,7 +67,7 @@ func.func private @type_rows_not_units(!tsparse.matrix<100x64xf16, #tsparse.layo
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @pack_dense_shape(%w: tensor<8x4xf32>, %m: tensor<8x2xi1>) {
-  // expected-error @+1 {{expected dense operand of type 'tensor<8x6xf32>' but got 'tensor<8x4xf32>'}}
+  // expected-error @+1 {{expected dense operand matching 'tensor<8x6xf32>' but got 'tensor<8x4xf32>'}}
   %p = tsparse.pack %w, %m : tensor<8x4xf32>, tensor<8x2xi1> -> !tsparse.matrix<8x6xf32, #tw>
   return
 }
@@ -76,7 +76,7 @@ func.func @pack_dense_shape(%w: tensor<8x4xf32>, %m: tensor<8x2xi1>) {
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @pack_dense_element_type(%w: tensor<8x6xf16>, %m: tensor<8x2xi1>) {
-  // expected-error @+1 {{expected dense operand of type 'tensor<8x6xf32>' but got 'tensor<8x6xf16>'}}
+  // expected-error @+1 {{expected dense operand matching 'tensor<8x6xf32>' but got 'tensor<8x6xf16>'}}
   %p = tsparse.pack %w, %m : tensor<8x6xf16>, tensor<8x2xi1> -> !tsparse.matrix<8x6xf32, #tw>
   return
 }
@@ -85,7 +85,7 @@ func.func @pack_dense_element_type(%w: tensor<8x6xf16>, %m: tensor<8x2xi1>) {
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @pack_unsupported_element_type(%w: tensor<8x6xi32>, %m: tensor<8x2xi1>) {
-  // expected-error @+1 {{operand #0 must be 2D tensor of 16-bit float or bfloat16 type or 32-bit float values, but got 'tensor<8x6xi32>'}}
+  // expected-error @+1 {{operand #0 must be 2D tensor of 16-bit float or bfloat16 type or 32-bit float values or 2D memref of 16-bit float or bfloat16 type or 32-bit float values, but got 'tensor<8x6xi32>'}}
   %p = tsparse.pack %w, %m : tensor<8x6xi32>, tensor<8x2xi1> -> !tsparse.matrix<8x6xf32, #tw>
   return
 }
@@ -103,7 +103,7 @@ func.func @pack_unit_mask_shape(%w: tensor<8x6xf32>, %m: tensor<8x2xi1>) {
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @pack_mask_not_i1(%w: tensor<8x6xf32>, %m: tensor<8x2xi8>) {
-  // expected-error @+1 {{operand #1 must be 2D tensor of 1-bit signless integer values, but got 'tensor<8x2xi8>'}}
+  // expected-error @+1 {{operand #1 must be 2D tensor of 1-bit signless integer values or 2D memref of 1-bit signless integer values, but got 'tensor<8x2xi8>'}}
   %p = tsparse.pack %w, %m : tensor<8x6xf32>, tensor<8x2xi8> -> !tsparse.matrix<8x6xf32, #tw>
   return
 }
@@ -427,7 +427,16 @@ func.func @matmul_acc_m(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, 
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @matmul_lhs_rank(%a: tensor<8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<3x6xf32>) {
-  // expected-error @+1 {{operand #0 must be 2D tensor of 16-bit float or bfloat16 type or 32-bit float values, but got 'tensor<8xf32>'}}
+  // expected-error @+1 {{operand #0 must be 2D tensor of 16-bit float or bfloat16 type or 32-bit float values or 2D memref of 16-bit float or bfloat16 type or 32-bit float values, but got 'tensor<8xf32>'}}
   %r = tsparse.matmul %a, %b, %c : tensor<8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<3x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @matmul_mixed_tensor_memref(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: memref<2x6xf32>) {
+  // expected-error @+1 {{expected lhs and accumulator to be both tensors or both memrefs but got 'tensor<2x8xf32>' and 'memref<2x6xf32>'}}
+  tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> memref<2x6xf32>
   return
 }

@@ -185,6 +185,19 @@ func.func @matmul_bw_bf16_acc_bf16(
   return %r : tensor<16x512xbf16>
 }
 
+// After bufferization: packing reads buffers, the product updates C in place.
+// CHECK-LABEL: func.func @buffers
+// CHECK: %[[P:.*]] = tsparse.pack %{{.*}}, %{{.*}} : memref<256x200xf16>, memref<256x2xi1> -> !tsparse.matrix<256x200xf16, #[[$TW1D]]>
+// CHECK: tsparse.matmul %{{.*}}, %[[P]], %{{.*}} : memref<?x256xf16>, !tsparse.matrix<256x200xf16, #[[$TW1D]]> -> memref<?x200xf32>
+func.func @buffers(%w: memref<256x200xf16>, %m: memref<256x2xi1>,
+                   %a: memref<?x256xf16>, %c: memref<?x200xf32>) {
+  %p = tsparse.pack %w, %m : memref<256x200xf16>, memref<256x2xi1>
+      -> !tsparse.matrix<256x200xf16, #tw1d>
+  tsparse.matmul %a, %p, %c
+      : memref<?x256xf16>, !tsparse.matrix<256x200xf16, #tw1d> -> memref<?x200xf32>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

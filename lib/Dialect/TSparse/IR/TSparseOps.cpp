@@ -48,9 +48,10 @@ static void printStorageField(OpAsmPrinter &printer, Operation *,
 
 LogicalResult PackOp::verify() {
   MatrixType type = getResult().getType();
-  RankedTensorType denseType = getDense().getType();
-  if (denseType != type.getDenseType())
-    return emitOpError() << "expected dense operand of type "
+  auto denseType = cast<ShapedType>(getDense().getType());
+  if (denseType.getShape() != type.getShape() ||
+      denseType.getElementType() != type.getElementType())
+    return emitOpError() << "expected dense operand matching "
                          << type.getDenseType() << " but got " << denseType;
 
   // Without masks, the masks follow the zeros of the dense operand.
@@ -63,7 +64,8 @@ LogicalResult PackOp::verify() {
   auto i1 = IntegerType::get(getContext(), 1);
   auto maskType =
       RankedTensorType::get({type.getNumUnits(), type.getMaxNumTiles()}, i1);
-  if (getUnitMask().getType() != maskType)
+  auto unitMaskType = cast<ShapedType>(getUnitMask().getType());
+  if (unitMaskType.getShape() != maskType.getShape())
     return emitOpError() << "expected unit mask of type " << maskType
                          << " but got " << getUnitMask().getType();
 
@@ -77,7 +79,8 @@ LogicalResult PackOp::verify() {
                          << ", which does not compact columns";
   if (compacted) {
     auto columnMaskType = RankedTensorType::get({type.getNumColumns()}, i1);
-    if (getColumnMask().getType() != columnMaskType)
+    auto givenColumnMaskType = cast<ShapedType>(getColumnMask().getType());
+    if (givenColumnMaskType.getShape() != columnMaskType.getShape())
       return emitOpError() << "expected column mask of type " << columnMaskType
                            << " but got " << getColumnMask().getType();
   }
@@ -322,10 +325,37 @@ static std::string dimToString(int64_t dim) {
   return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
 }
 
+LogicalResult MatmulOp::inferReturnTypes(
+    MLIRContext *context, std::optional<Location> location, ValueRange operands,
+    DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
+    SmallVectorImpl<Type> &inferredReturnTypes) {
+  // Tensors return the updated accumulator; buffers are updated in place.
+  if (operands.size() == 3 && isa<RankedTensorType>(operands[2].getType()))
+    inferredReturnTypes.push_back(operands[2].getType());
+  return success();
+}
+
+void MatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (hasPureTensorSemantics())
+    return;
+  effects.emplace_back(MemoryEffects::Read::get(), &getAMutable(),
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Read::get(), &getCMutable(),
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(), &getCMutable(),
+                       SideEffects::DefaultResource::get());
+}
+
 LogicalResult MatmulOp::verify() {
   MatrixType matrixType = getB().getType();
-  RankedTensorType aType = getA().getType();
-  RankedTensorType cType = getC().getType();
+  auto aType = cast<ShapedType>(getA().getType());
+  auto cType = cast<ShapedType>(getC().getType());
+  if (isa<MemRefType>(aType) != isa<MemRefType>(cType))
+    return emitOpError() << "expected lhs and accumulator to be both tensors "
+                            "or both memrefs but got "
+                         << aType << " and " << cType;
   Type elementType = matrixType.getElementType();
   if (aType.getElementType() != elementType)
     return emitOpError() << "expected lhs element type " << elementType

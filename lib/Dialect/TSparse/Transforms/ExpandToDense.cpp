@@ -197,6 +197,12 @@ struct TSparseExpandToDensePass
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
     WalkResult unsupported = module.walk([](Operation *op) {
+      if (isa<TSparseDialect>(op->getDialect()) &&
+          llvm::any_of(op->getOperandTypes(), llvm::IsaPred<MemRefType>)) {
+        op->emitOpError() << "cannot be expanded: it works on buffers (run "
+                             "--tsparse-expand-to-dense before bufferization)";
+        return WalkResult::interrupt();
+      }
       if (isa<StorageOp>(op)) {
         op->emitOpError() << "cannot be expanded: its matrix is not a "
                              "compile-time constant";

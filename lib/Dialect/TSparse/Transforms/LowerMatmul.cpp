@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -172,7 +173,7 @@ public:
       : b(b), loc(loc), ib{b, loc}, storage(storage), options(options),
         a(op.getA()), layout(op.getB().getType().getLayout()),
         inputType(op.getB().getType().getElementType()),
-        accType(op.getC().getType().getElementType()),
+        accType(cast<ShapedType>(op.getC().getType()).getElementType()),
         vectorType(VectorType::get({options.microCols}, accType)),
         maskType(VectorType::get({options.microCols}, b.getI1Type())) {}
 
@@ -405,6 +406,8 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "expected tensor operands");
     Location loc = op.getLoc();
     LayoutAttr layout = op.getB().getType().getLayout();
     MatrixStorageValues storage =
@@ -430,6 +433,43 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
   LowerToLoopsOptions options;
 };
 } // namespace
+
+namespace {
+/// tsparse.matmul on buffers -> the same product on tensors read from and
+/// materialized into the buffers, for the tensor-level lowerings.
+struct MatmulOnBuffersToTensors : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureBufferSemantics())
+      return failure();
+    Location loc = op.getLoc();
+    auto toTensor = [&](Value buffer, bool writable) -> Value {
+      auto type = cast<MemRefType>(buffer.getType());
+      return bufferization::ToTensorOp::create(
+          rewriter, loc,
+          RankedTensorType::get(type.getShape(), type.getElementType()), buffer,
+          /*restrict=*/true, writable);
+    };
+    Value a = toTensor(op.getA(), /*writable=*/false);
+    Value c = toTensor(op.getC(), /*writable=*/true);
+    auto matmul = MatmulOp::create(rewriter, loc, a, op.getB(), c);
+    auto materialize = bufferization::MaterializeInDestinationOp::create(
+        rewriter, loc, TypeRange{}, matmul.getResult(), op.getC());
+    materialize.setRestrict(true);
+    materialize.setWritable(true);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+} // namespace
+
+void tsparse::populateMatmulOnBuffersToTensorsPatterns(
+    RewritePatternSet &patterns) {
+  // tsparse.matmul on memrefs
+  patterns.add<MatmulOnBuffersToTensors>(patterns.getContext());
+}
 
 void tsparse::populateLowerMatmulToLoopsPatterns(
     RewritePatternSet &patterns, const LowerToLoopsOptions &options) {

@@ -57,6 +57,7 @@ struct TSparseLowerToLoopsPass
     options.microRows = microRows;
     options.microCols = microCols;
     RewritePatternSet patterns(ctx);
+    populateMatmulOnBuffersToTensorsPatterns(patterns);
     populateLowerMatmulToLoopsPatterns(patterns, options);
     populateLowerPackingToLoopsPatterns(patterns);
     StorageOp::getCanonicalizationPatterns(patterns, ctx);

@@ -11,6 +11,7 @@ include "tsparse/Dialect/TSparse/IR/TSparseDialect.td"
 include "tsparse/Dialect/TSparse/IR/TSparseAttrs.td"
 include "tsparse/Dialect/TSparse/IR/TSparseTypes.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 //===----------------------------------------------------------------------===//
@@ -20,8 +21,12 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 defvar TSparse_ElementTypes = [F16, BF16, F32];
 
 def TSparse_DenseMatrix : TensorRankOf<TSparse_ElementTypes, [2]>;
-def TSparse_UnitMask : TensorRankOf<[I1], [2]>;
-def TSparse_ColumnMask : TensorRankOf<[I1], [1]>;
+def TSparse_DenseBuffer : MemRefRankOf<TSparse_ElementTypes, [2]>;
+def TSparse_DenseOperand : AnyTypeOf<[TSparse_DenseMatrix, TSparse_DenseBuffer]>;
+def TSparse_UnitMask : AnyTypeOf<[TensorRankOf<[I1], [2]>,
+                                  MemRefRankOf<[I1], [2]>]>;
+def TSparse_ColumnMask : AnyTypeOf<[TensorRankOf<[I1], [1]>,
+                                    MemRefRankOf<[I1], [1]>]>;
 def TSparse_StorageArray : TensorRankOf<[I32, F16, BF16, F32], [1]>;
 
 //===----------------------------------------------------------------------===//
@@ -48,7 +53,8 @@ def TSparse_PackOp : TSparse_Op<"pack", [Pure, AttrSizedOperandSegments]> {
     then lossless for every layout.
 
     When the operands are constants the op canonicalizes to a
-    `tsparse.constant`.
+    `tsparse.constant`. The operands may be tensors or, after bufferization,
+    memrefs.
 
     Example:
 
@@ -66,7 +72,7 @@ def TSparse_PackOp : TSparse_Op<"pack", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
 
-  let arguments = (ins TSparse_DenseMatrix:$dense,
+  let arguments = (ins TSparse_DenseOperand:$dense,
                        Optional<TSparse_UnitMask>:$unit_mask,
                        Optional<TSparse_ColumnMask>:$column_mask);
   let results = (outs TSparse_MatrixType:$result);
@@ -248,8 +254,9 @@ def TSparse_StorageOp : TSparse_Op<"storage", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 def TSparse_MatmulOp : TSparse_Op<"matmul", [
-    Pure, AllTypesMatch<["c", "result"]>,
-    DestinationStyleOpInterface]> {
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<InferTypeOpInterface>,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let summary = "Tile-sparse matrix product C = A * B + C";
   let description = [{
     Multiplies the dense matrix `A[M x K]` by the packed tile-sparse matrix
@@ -258,6 +265,10 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     `B` have the same element type (`f32`, `f16` or `bf16`); `C` is `f32` or
     of the input element type, and products are accumulated in `C`'s type, as
     `linalg.matmul` does. `M` may be dynamic; `K` and `N` must match `B`.
+
+    Like `linalg` ops, the op works on tensors (returning the new `C`) or on
+    buffers (updating `C` in place, no result); one-shot bufferization turns
+    the first form into the second.
 
     Pruned units of `B` contribute nothing: a lowering never loads or
     multiplies them.
@@ -269,13 +280,17 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
         : tensor<?x768xf16>,
           !tsparse.matrix<768x3072xf16, #tsparse.layout<tile_n = 128>>
           -> tensor<?x3072xf32>
+    tsparse.matmul %a_buf, %b, %c_buf
+        : memref<?x768xf16>,
+          !tsparse.matrix<768x3072xf16, #tsparse.layout<tile_n = 128>>
+          -> memref<?x3072xf32>
     ```
   }];
 
-  let arguments = (ins TSparse_DenseMatrix:$a,
+  let arguments = (ins TSparse_DenseOperand:$a,
                        TSparse_MatrixType:$b,
-                       TSparse_DenseMatrix:$c);
-  let results = (outs TSparse_DenseMatrix:$result);
+                       TSparse_DenseOperand:$c);
+  let results = (outs Optional<TSparse_DenseMatrix>:$result);
 
   let assemblyFormat = [{
     $a `,` $b `,` $c attr-dict `:` type($a) `,` qualified(type($b)) `->`

@@ -69,6 +69,11 @@ MatrixStorageValues materializeMatrixStorage(OpBuilder &b, Location loc,
 /// longest (most kept units) first; ties keep the tile order.
 SmallVector<int32_t> computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr);
 
+/// Collects the pattern rewriting `tsparse.matmul` on buffers into the same
+/// product on tensors (`bufferization.to_tensor`, then
+/// `materialize_in_destination`), which the lowerings take.
+void populateMatmulOnBuffersToTensorsPatterns(RewritePatternSet &patterns);
+
 /// Collects the pattern lowering `tsparse.matmul` to skipped-tile loops.
 void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
                                         const LowerToLoopsOptions &options);
