@@ -233,8 +233,7 @@ int main(int argc, char **argv) {
                    "\"dense_linalg_rel_error\": %.3g}\n",
                    config.name, config.k, config.n, m, config.pattern,
                    config.sparsity, blasMs, tsparseMs, avx2Ms, sparsifierMs,
-                   denseMs,
-                   tsparseError, sparsifierError, denseError);
+                   denseMs, tsparseError, sparsifierError, denseError);
       std::fflush(stdout);
     }
   }

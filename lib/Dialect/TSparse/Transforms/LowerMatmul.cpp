@@ -9,6 +9,8 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
+#include "LoopBuilder.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -20,44 +22,6 @@
 
 using namespace mlir;
 using namespace mlir::tsparse;
-
-namespace {
-/// Builds index arithmetic and tensor reads with less noise.
-struct IndexBuilder {
-  OpBuilder &b;
-  Location loc;
-
-  Value constant(int64_t value) {
-    return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value lhs, Value rhs) {
-    return arith::AddIOp::create(b, loc, lhs, rhs);
-  }
-  Value sub(Value lhs, Value rhs) {
-    return arith::SubIOp::create(b, loc, lhs, rhs);
-  }
-  Value mul(Value lhs, Value rhs) {
-    return arith::MulIOp::create(b, loc, lhs, rhs);
-  }
-  Value min(Value lhs, Value rhs) {
-    return arith::MinSIOp::create(b, loc, lhs, rhs);
-  }
-  Value rem(Value lhs, Value rhs) {
-    return arith::RemSIOp::create(b, loc, lhs, rhs);
-  }
-  Value ceilDiv(Value lhs, Value rhs) {
-    return arith::CeilDivSIOp::create(b, loc, lhs, rhs);
-  }
-  Value dim(Value tensor, int64_t dim) {
-    return tensor::DimOp::create(b, loc, tensor, dim);
-  }
-  /// Reads element `index` of a 1-D i32 tensor as an index.
-  Value load(Value tensor, Value index) {
-    Value value = tensor::ExtractOp::create(b, loc, tensor, index);
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
-  }
-};
-} // namespace
 
 /// Reads `type` from the 1-D tensor `source` at `offset`; lanes off in `mask`
 /// are not accessed. `inBounds` asserts that all lanes are inside `source`.
@@ -117,7 +81,7 @@ static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
 /// row.
 static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
                            Value numColumns) {
-  IndexBuilder ib{b, loc};
+  LoopBuilder ib(b, loc);
   auto cType = cast<RankedTensorType>(c.getType());
   SmallVector<OpFoldResult> shape = {ib.dim(c, 0), numColumns};
   Value init = tensor::EmptyOp::create(b, loc, shape, cType.getElementType());
@@ -127,9 +91,9 @@ static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
       b, loc, init.getType(), ValueRange{}, ValueRange{init},
       ArrayRef<AffineMap>{identity}, iterators,
       [&](OpBuilder &b, Location loc, ValueRange) {
-        IndexBuilder ib{b, loc};
+        LoopBuilder ib(b, loc);
         Value row = linalg::IndexOp::create(b, loc, 0);
-        Value col = ib.load(colIds, linalg::IndexOp::create(b, loc, 1));
+        Value col = ib.loadIndex(colIds, {linalg::IndexOp::create(b, loc, 1)});
         linalg::YieldOp::create(
             b, loc,
             tensor::ExtractOp::create(b, loc, c, ValueRange{row, col})
@@ -142,20 +106,20 @@ static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
 /// row.
 static Value scatterColumns(OpBuilder &b, Location loc, Value compact, Value c,
                             Value colIds, Value numColumns) {
-  IndexBuilder ib{b, loc};
-  Value zero = ib.constant(0), one = ib.constant(1);
+  LoopBuilder ib(b, loc);
+  Value zero = ib.index(0), one = ib.index(1);
   auto rows = scf::ForOp::create(
       b, loc, zero, ib.dim(c, 0), one, ValueRange{c},
       [&](OpBuilder &b, Location loc, Value row, ValueRange rowArgs) {
         auto cols = scf::ForOp::create(
             b, loc, zero, numColumns, one, rowArgs,
             [&](OpBuilder &b, Location loc, Value j, ValueRange colArgs) {
-              IndexBuilder ib{b, loc};
+              LoopBuilder ib(b, loc);
               Value value = tensor::ExtractOp::create(b, loc, compact,
                                                       ValueRange{row, j});
-              Value inserted =
-                  tensor::InsertOp::create(b, loc, value, colArgs[0],
-                                           ValueRange{row, ib.load(colIds, j)});
+              Value inserted = tensor::InsertOp::create(
+                  b, loc, value, colArgs[0],
+                  ValueRange{row, ib.loadIndex(colIds, j)});
               scf::YieldOp::create(b, loc, inserted);
             });
         scf::YieldOp::create(b, loc, cols.getResults());
@@ -170,7 +134,7 @@ public:
   MatmulLowering(OpBuilder &b, Location loc, MatmulOp op,
                  const MatrixStorageValues &storage,
                  const LowerToLoopsOptions &options)
-      : b(b), loc(loc), ib{b, loc}, storage(storage), options(options),
+      : b(b), loc(loc), ib(b, loc), storage(storage), options(options),
         a(op.getA()), layout(op.getB().getType().getLayout()),
         inputType(op.getB().getType().getElementType()),
         accType(cast<ShapedType>(op.getC().getType()).getElementType()),
@@ -197,7 +161,7 @@ private:
 
   OpBuilder &b;
   Location loc;
-  IndexBuilder ib;
+  LoopBuilder ib;
   const MatrixStorageValues &storage;
   const LowerToLoopsOptions &options;
   Value a;
@@ -209,7 +173,7 @@ private:
 
 Value MatmulLowering::emitTiles(Value acc) {
   Value numRows = ib.dim(a, 0);
-  Value mTile = ib.constant(options.mTile);
+  Value mTile = ib.index(options.mTile);
   Value numMTiles = ib.ceilDiv(numRows, mTile);
   SmallVector<OpFoldResult> upperBounds = {numMTiles, storage.numScheduled};
   auto forall = scf::ForallOp::create(b, loc, upperBounds, ValueRange{acc},
@@ -219,19 +183,19 @@ Value MatmulLowering::emitTiles(Value acc) {
   b.setInsertionPointToStart(forall.getBody());
   Value mBlock = forall.getInductionVar(0);
   Value index = forall.getInductionVar(1);
-  Value tileIndex = storage.order ? ib.load(storage.order, index) : index;
-  Value tileN = ib.constant(layout.getTileN());
+  Value tileIndex = storage.order ? ib.loadIndex(storage.order, index) : index;
+  Value tileN = ib.index(layout.getTileN());
 
   TileState tile;
   tile.m0 = ib.mul(mBlock, mTile);
   Value mSize = ib.min(mTile, ib.sub(numRows, tile.m0));
   Value col0 = ib.mul(tileIndex, tileN);
   tile.width = ib.min(tileN, ib.sub(storage.numTiledColumns, col0));
-  tile.p0 = ib.load(storage.tilePtr, tileIndex);
-  tile.p1 = ib.load(storage.tilePtr, ib.add(tileIndex, ib.constant(1)));
+  tile.p0 = ib.loadIndex(storage.tilePtr, tileIndex);
+  tile.p1 = ib.loadIndex(storage.tilePtr, ib.add(tileIndex, ib.index(1)));
   // Every tile before this one is full width.
   tile.valuesOffset =
-      ib.mul(tile.p0, ib.constant(layout.getUnitK() * layout.getTileN()));
+      ib.mul(tile.p0, ib.index(layout.getUnitK() * layout.getTileN()));
 
   Value out = forall.getRegionIterArgs()[0];
   SmallVector<OpFoldResult> offsets = {tile.m0, col0};
@@ -250,17 +214,16 @@ Value MatmulLowering::emitTiles(Value acc) {
 Value MatmulLowering::emitTileKernel(const TileState &tile, Value cTile,
                                      Value numRows) {
   // Full blocks of micro-rows, then the remaining rows one at a time.
-  Value microRows = ib.constant(options.microRows);
+  Value microRows = ib.index(options.microRows);
   Value fullRows = ib.sub(numRows, ib.rem(numRows, microRows));
   auto blocks = scf::ForOp::create(
-      b, loc, ib.constant(0), fullRows, microRows, ValueRange{cTile},
+      b, loc, ib.index(0), fullRows, microRows, ValueRange{cTile},
       [&](OpBuilder &, Location, Value row, ValueRange iterArgs) {
         scf::YieldOp::create(
             b, loc, emitColumnSweep(tile, iterArgs[0], row, options.microRows));
       });
   auto remainder = scf::ForOp::create(
-      b, loc, fullRows, numRows, ib.constant(1),
-      ValueRange{blocks.getResult(0)},
+      b, loc, fullRows, numRows, ib.index(1), ValueRange{blocks.getResult(0)},
       [&](OpBuilder &, Location, Value row, ValueRange iterArgs) {
         scf::YieldOp::create(b, loc,
                              emitColumnSweep(tile, iterArgs[0], row, 1));
@@ -271,7 +234,7 @@ Value MatmulLowering::emitTileKernel(const TileState &tile, Value cTile,
 Value MatmulLowering::emitColumnSweep(const TileState &tile, Value cTile,
                                       Value row, int64_t rows) {
   auto sweep = scf::ForOp::create(
-      b, loc, ib.constant(0), tile.width, ib.constant(options.microCols),
+      b, loc, ib.index(0), tile.width, ib.index(options.microCols),
       ValueRange{cTile},
       [&](OpBuilder &nested, Location nestedLoc, Value col,
           ValueRange iterArgs) {
@@ -285,25 +248,24 @@ Value MatmulLowering::emitColumnSweep(const TileState &tile, Value cTile,
 Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
                                       const TileState &tile, Value cTile,
                                       Value row, Value col, int64_t rows) {
-  IndexBuilder ib{b, loc};
+  LoopBuilder ib(b, loc);
   // Columns past the tile edge are masked off in every access.
-  Value numCols =
-      ib.min(ib.constant(options.microCols), ib.sub(tile.width, col));
+  Value numCols = ib.min(ib.index(options.microCols), ib.sub(tile.width, col));
   Value mask = vector::CreateMaskOp::create(b, loc, maskType, numCols);
   Value rowMask = vector::CreateMaskOp::create(
       b, loc, VectorType::get({1, options.microCols}, b.getI1Type()),
-      ValueRange{ib.constant(1), numCols});
+      ValueRange{ib.index(1), numCols});
   SmallVector<Value> accs;
   for (int64_t r = 0; r < rows; ++r)
-    accs.push_back(readRow(b, loc, vectorType, cTile,
-                           ib.add(row, ib.constant(r)), col, rowMask));
+    accs.push_back(readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
+                           col, rowMask));
 
   int64_t unitK = layout.getUnitK();
   Value width = tile.width;
   // One kept row `k` of the tile, stored at row `storedRow` of its block.
   auto emitRow = [&](OpBuilder &b, Location loc, Value k, Value storedRow,
                      ValueRange current) {
-    IndexBuilder ib{b, loc};
+    LoopBuilder ib(b, loc);
     Value offset =
         ib.add(ib.add(tile.valuesOffset, ib.mul(storedRow, width)), col);
     Value packed =
@@ -313,7 +275,7 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
                  accType);
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
-      Value m = ib.add(tile.m0, ib.add(row, ib.constant(r)));
+      Value m = ib.add(tile.m0, ib.add(row, ib.index(r)));
       Value scalar = tensor::ExtractOp::create(b, loc, a, ValueRange{m, k});
       Value lhs = vector::BroadcastOp::create(
           b, loc, vectorType, extendTo(b, loc, scalar, accType));
@@ -324,22 +286,21 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
 
   // Only the kept units of this tile: pruned rows never appear.
   auto units = scf::ForOp::create(
-      b, loc, tile.p0, tile.p1, ib.constant(1), accs,
+      b, loc, tile.p0, tile.p1, ib.index(1), accs,
       [&](OpBuilder &b, Location loc, Value p, ValueRange iterArgs) {
-        IndexBuilder ib{b, loc};
-        Value unit = ib.load(storage.rowIds, p);
-        Value firstRow = ib.mul(unit, ib.constant(unitK));
-        Value firstStored = ib.mul(ib.sub(p, tile.p0), ib.constant(unitK));
+        LoopBuilder ib(b, loc);
+        Value unit = ib.loadIndex(storage.rowIds, p);
+        Value firstRow = ib.mul(unit, ib.index(unitK));
+        Value firstStored = ib.mul(ib.sub(p, tile.p0), ib.index(unitK));
         if (unitK == 1) {
           scf::YieldOp::create(
               b, loc, emitRow(b, loc, firstRow, firstStored, iterArgs));
           return;
         }
         auto rowsOfUnit = scf::ForOp::create(
-            b, loc, ib.constant(0), ib.constant(unitK), ib.constant(1),
-            iterArgs,
+            b, loc, ib.index(0), ib.index(unitK), ib.index(1), iterArgs,
             [&](OpBuilder &b, Location loc, Value r, ValueRange inner) {
-              IndexBuilder ib{b, loc};
+              LoopBuilder ib(b, loc);
               scf::YieldOp::create(b, loc,
                                    emitRow(b, loc, ib.add(firstRow, r),
                                            ib.add(firstStored, r), inner));
@@ -350,25 +311,25 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
   Value result = cTile;
   for (int64_t r = 0; r < rows; ++r)
     result = writeRow(b, loc, units.getResult(r), result,
-                      ib.add(row, ib.constant(r)), col, rowMask);
+                      ib.add(row, ib.index(r)), col, rowMask);
   return result;
 }
 
 Value MatmulLowering::emitResidual(Value acc) {
   Value numRows = ib.dim(a, 0);
   Value numK = ib.dim(a, 1);
-  Value zero = ib.constant(0), one = ib.constant(1);
+  Value zero = ib.index(0), one = ib.index(1);
   auto rowsOfB = scf::ForOp::create(
       b, loc, zero, numK, one, ValueRange{acc},
       [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
-        IndexBuilder ib{b, loc};
-        Value begin = ib.load(storage.residualPtr, k);
-        Value end = ib.load(storage.residualPtr, ib.add(k, one));
+        LoopBuilder ib(b, loc);
+        Value begin = ib.loadIndex(storage.residualPtr, k);
+        Value end = ib.loadIndex(storage.residualPtr, ib.add(k, one));
         auto elements = scf::ForOp::create(
             b, loc, begin, end, one, kArgs,
             [&](OpBuilder &b, Location loc, Value pos, ValueRange pArgs) {
-              IndexBuilder ib{b, loc};
-              Value n = ib.load(storage.residualCols, pos);
+              LoopBuilder ib(b, loc);
+              Value n = ib.loadIndex(storage.residualCols, pos);
               Value value = extendTo(b, loc,
                                      tensor::ExtractOp::create(
                                          b, loc, storage.residualValues, pos),
