@@ -35,17 +35,23 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
-                                               bool parallel) {
+/// One-shot bufferization of whole programs (function boundaries with
+/// identity layouts, as the C interface expects), then the canonicalization
+/// that folds the self-copies it leaves behind (in-place tile results, loop
+/// results aliasing their destination).
+static void addBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
-  // Folds the self-copies bufferization leaves behind (in-place tile results,
-  // loop results aliasing their destination).
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
+                                               bool parallel) {
+  addBufferization(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   if (parallel) {
@@ -99,12 +105,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
-  pm.addPass(createCanonicalizerPass());
+  addBufferization(pm);
   // No buffer-deallocation-pipeline: it rejects gpu.launch_func (unknown
   // side effects). Only runtime packing allocates host temporaries.
   pm.addPass(createConvertBufferizationToMemRefPass());
