@@ -82,16 +82,18 @@ struct Layout {
   int tileN, unitK;
   bool compacted() const { return pattern == Pattern::TW2D; }
   std::string kernel() const {
-    return "tsparse_wmma_f16_g" + std::to_string(tileN) + "_u" +
+    return "tsparse_wmma2_f16_g" + std::to_string(tileN) + "_u" +
            std::to_string(unitK) + (compacted() ? "_c" : "") + "_m64";
   }
 };
 constexpr int kBlockRows = 64;
 constexpr int kThreads = 128;
+/// Kept rows per work item (split-K), as the compiler splits constants.
+constexpr int kSplitRows = 512;
 
 /// tsparse's tile-compressed storage, with masks inferred from the zeros.
 struct Packed {
-  std::vector<int32_t> colIds, tilePtr, rowIds, order;
+  std::vector<int32_t> colIds, tilePtr, rowIds, order, workTiles, workRows;
   std::vector<__half> values;
   int numTiled = 0;
 };
@@ -134,6 +136,12 @@ Packed pack(const std::vector<float> &w, int k, int n, const Layout &layout) {
   std::stable_sort(p.order.begin(), p.order.end(), [&](int a, int b) {
     return p.tilePtr[a + 1] - p.tilePtr[a] > p.tilePtr[b + 1] - p.tilePtr[b];
   });
+  for (int32_t t : p.order)
+    for (int r = 0; r < (p.tilePtr[t + 1] - p.tilePtr[t]) * layout.unitK;
+         r += kSplitRows) {
+      p.workTiles.push_back(t);
+      p.workRows.push_back(r);
+    }
   if (p.colIds.empty())
     p.colIds.push_back(0);
   return p;
@@ -183,7 +191,7 @@ struct DeviceMatrix {
   int k, n;
   Packed packed;
   __half *values;
-  int32_t *rowIds, *tilePtr, *colIds, *order;
+  int32_t *rowIds, *tilePtr, *colIds, *workTiles, *workRows;
 
   DeviceMatrix(const std::vector<float> &w, int k, int n, const Layout &layout)
       : k(k), n(n), packed(pack(w, k, n, layout)) {
@@ -191,20 +199,22 @@ struct DeviceMatrix {
     rowIds = upload(packed.rowIds);
     tilePtr = upload(packed.tilePtr);
     colIds = upload(packed.colIds);
-    order = upload(packed.order);
+    workTiles = upload(packed.workTiles);
+    workRows = upload(packed.workRows);
   }
   ~DeviceMatrix() {
     cudaFree(values);
     cudaFree(rowIds);
     cudaFree(tilePtr);
     cudaFree(colIds);
-    cudaFree(order);
+    cudaFree(workTiles);
+    cudaFree(workRows);
   }
 
-  /// C (f32, M x N) += A (f16, M x K) * this.
+  /// C (f32, M x N) += A (f16, M x K) * this (atomically).
   void launch(CUfunction kernel, const __half *a, float *c, int m) const {
     int numMTiles = (m + kBlockRows - 1) / kBlockRows;
-    int numBlocks = numMTiles * int(packed.order.size());
+    int numBlocks = numMTiles * int(packed.workTiles.size());
     if (numBlocks == 0)
       return;
     KernelArgs args;
@@ -213,10 +223,12 @@ struct DeviceMatrix {
     args.memref(rowIds, {int64_t(packed.rowIds.size())});
     args.memref(tilePtr, {int64_t(packed.tilePtr.size())});
     args.memref(colIds, {int64_t(packed.colIds.size())});
-    args.memref(order, {int64_t(packed.order.size())});
+    args.memref(workTiles, {int64_t(packed.workTiles.size())});
+    args.memref(workRows, {int64_t(packed.workRows.size())});
     args.memref(c, {m, n});
     args.index(packed.numTiled);
     args.index(numMTiles);
+    args.index(kSplitRows);
     CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, kThreads, 1, 1, 0, nullptr,
                             args.finish(), nullptr));
   }

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir {
@@ -79,31 +80,60 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
 
     MatrixStorageValues storage =
         materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
-    Value order = storage.order;
-    if (!order) {
-      // Runtime matrices visit their tiles in index order.
-      order = tensor::GenerateOp::create(
+    auto i32Array = [&](ArrayRef<int32_t> values) -> Value {
+      return arith::ConstantOp::create(
           rewriter, loc,
-          RankedTensorType::get({ShapedType::kDynamic}, rewriter.getI32Type()),
-          ValueRange{storage.numScheduled},
-          [](OpBuilder &b, Location loc, ValueRange indices) {
-            tensor::YieldOp::create(
-                b, loc,
-                arith::IndexCastOp::create(b, loc, b.getI32Type(), indices[0])
-                    .getResult());
-          });
+          DenseIntElementsAttr::get(
+              RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    rewriter.getI32Type()),
+              values));
+    };
+    // The work list: (tile, first kept row) per item.
+    Value workTiles, workRows, numWork, splitRows;
+    if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
+      // Compile-time matrices: longest tiles first, split-K runs.
+      SmallVector<int32_t> tilePtr =
+          llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+      auto [tiles, rows] =
+          splitWorkItems(tilePtr, computeLongestFirstTileOrder(tilePtr),
+                         layout.getUnitK(), WMMAKernelConfig::kSplitRows);
+      workTiles = i32Array(tiles);
+      workRows = i32Array(rows);
+      numWork = arith::ConstantIndexOp::create(rewriter, loc, tiles.size());
+      splitRows = arith::ConstantIndexOp::create(rewriter, loc,
+                                                 WMMAKernelConfig::kSplitRows);
+    } else {
+      // Runtime matrices: every tile in order, whole.
+      auto generate = [&](bool identity) -> Value {
+        return tensor::GenerateOp::create(
+            rewriter, loc,
+            RankedTensorType::get({ShapedType::kDynamic},
+                                  rewriter.getI32Type()),
+            ValueRange{storage.numScheduled},
+            [&](OpBuilder &b, Location loc, ValueRange indices) {
+              Value value =
+                  identity
+                      ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                                   indices[0])
+                            .getResult()
+                      : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
+              tensor::YieldOp::create(b, loc, value);
+            });
+      };
+      workTiles = generate(/*identity=*/true);
+      workRows = generate(/*identity=*/false);
+      numWork = storage.numScheduled;
+      splitRows = arith::ConstantIndexOp::create(
+          rewriter, loc, std::numeric_limits<int32_t>::max());
     }
     Value colIds = storage.colIds;
     if (!colIds)
-      colIds = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseIntElementsAttr::get(
-              RankedTensorType::get({1}, rewriter.getI32Type()),
-              ArrayRef<int32_t>{0}));
+      colIds = i32Array({0});
 
     SmallVector<Value> devices;
-    for (Value tensor : {Value(op.getA()), storage.values, storage.rowIds,
-                         storage.tilePtr, colIds, order, Value(op.getC())})
+    for (Value tensor :
+         {Value(op.getA()), storage.values, storage.rowIds, storage.tilePtr,
+          colIds, workTiles, workRows, Value(op.getC())})
       devices.push_back(copyToDevice(rewriter, loc, tensor));
     Value deviceC = devices.back();
 
@@ -111,13 +141,12 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     Value numMTiles = arith::CeilDivUIOp::create(
         rewriter, loc, numRows,
         arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
-    Value numBlocks =
-        arith::MulIOp::create(rewriter, loc, numMTiles, storage.numScheduled);
+    Value numBlocks = arith::MulIOp::create(rewriter, loc, numMTiles, numWork);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value numThreads = arith::ConstantIndexOp::create(
         rewriter, loc, WMMAKernelConfig::kNumThreads);
     SmallVector<Value> operands = devices;
-    operands.append({storage.numTiledColumns, numMTiles});
+    operands.append({storage.numTiledColumns, numMTiles, splitRows});
 
     gpu::GPUFuncOp kernel = getOrCreateWMMAKernel(rewriter, module, config);
     // CUDA rejects empty grids: a fully pruned matrix launches nothing.
@@ -154,6 +183,20 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
   gpu::GPUModuleOp module;
 };
 } // namespace
+
+std::pair<SmallVector<int32_t>, SmallVector<int32_t>>
+tsparse::splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
+                        int64_t unitK, int64_t splitRows) {
+  SmallVector<int32_t> tiles, rows;
+  for (int32_t tile : order) {
+    int64_t keptRows = int64_t(tilePtr[tile + 1] - tilePtr[tile]) * unitK;
+    for (int64_t row = 0; row < keptRows; row += splitRows) {
+      tiles.push_back(tile);
+      rows.push_back(row);
+    }
+  }
+  return {tiles, rows};
+}
 
 void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
                                            gpu::GPUModuleOp module) {

@@ -1,12 +1,14 @@
 //===- WMMAKernel.cpp - Fused tile-sparse WMMA kernel ---------------------===//
 //
-// One thread block per work item (M tile x column tile). Four warps, 2 x 2
-// over the block's C tile, each holding 2 x (tile_n / 32) accumulator
-// fragments of 16 x 16. Per step of 16 kept rows the block gathers A's
-// columns by row_ids and the packed rows of B into workgroup memory, then
-// every warp runs its fragments' mma. C is staged through workgroup memory,
-// which also gathers and scatters the columns of compacted layouts and
-// handles partial tiles.
+// One thread block per work item: an M tile and a run of up to `splitRows`
+// kept rows of one column tile (split-K, so that long tiles and small M still
+// fill the GPU). Four warps, 2 x 2 over the block's C tile, each holding
+// 2 x (tile_n / 32) accumulator fragments of 16 x 16 starting at zero. Per
+// stage of 32 kept rows the block gathers A's columns by row_ids and the
+// packed rows of B (16-byte vector loads for full tiles) into workgroup
+// memory, then every warp runs two k-steps of mma. The partial products go
+// through workgroup memory and are added to C atomically, scattered to the
+// original columns of compacted layouts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,12 +18,17 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
 
 /// WMMA fragment size (m = n = k).
 static constexpr int64_t kFragment = 16;
+/// Kept rows staged in workgroup memory at a time.
+static constexpr int64_t kStageRows = 32;
+/// Halfs per 16-byte vector load.
+static constexpr int64_t kVectorWidth = 8;
 
 namespace {
 /// Emits the kernel body; the arguments follow getOrCreateWMMAKernel.
@@ -37,10 +44,12 @@ public:
     rowIds = args[2];
     tilePtr = args[3];
     colIds = args[4];
-    order = args[5];
-    c = args[6];
-    numTiledColumns = args[7];
-    numMTiles = args[8];
+    workTiles = args[5];
+    workRows = args[6];
+    c = args[7];
+    numTiledColumns = args[8];
+    numMTiles = args[9];
+    splitRows = args[10];
     aShared = func.getWorkgroupAttributions()[0];
     bShared = func.getWorkgroupAttributions()[1];
     cShared = func.getWorkgroupAttributions()[2];
@@ -86,61 +95,56 @@ private:
     return layout.isCompacted() ? loadIndex(colIds, col) : col;
   }
 
-  void stageC(bool load);
+  void accumulateIntoC();
   void stageOperands(Value firstRow);
-  SmallVector<Value> multiply(ValueRange accs);
+  void stageB(Value firstRow, bool fullTile);
+  SmallVector<Value> multiply(ValueRange accs, int64_t kOffset);
 
   OpBuilder &b;
   Location loc;
   const WMMAKernelConfig &config;
   LayoutAttr layout;
   int64_t tileN, blockRows;
-  Value a, values, rowIds, tilePtr, colIds, order, c, numTiledColumns,
-      numMTiles;
+  Value a, values, rowIds, tilePtr, colIds, workTiles, workRows, c,
+      numTiledColumns, numMTiles, splitRows;
   Value aShared, bShared, cShared;
   // Per-block state.
-  Value threadId, numRows, m0, col0, width, p0, keptRows, valuesOffset;
+  Value threadId, numRows, m0, col0, width, p0, endRow, valuesOffset;
   Value warpRow, warpCol;
 };
 } // namespace
 
-/// Copies the block's C tile into workgroup memory (`load`) or back.
-void WMMAKernelBuilder::stageC(bool load) {
+/// Adds the block's partial product, staged in workgroup memory, to C.
+/// Atomic: the work items of one tile's kept-row runs share their C tile.
+void WMMAKernelBuilder::accumulateIntoC() {
   forEachThreadElement(blockRows * tileN, [&](Value idx) {
     Value i = arith::DivUIOp::create(b, loc, idx, constant(tileN));
     Value j = arith::RemUIOp::create(b, loc, idx, constant(tileN));
     Value m = arith::AddIOp::create(b, loc, m0, i);
     Value inside =
         arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
-    if (load) {
-      Value value = selectLoad(inside, b.getF32Type(), [&] {
-        Value n = originalColumn(arith::AddIOp::create(b, loc, col0, j));
-        return memref::LoadOp::create(b, loc, c, ValueRange{m, n}).getResult();
-      });
-      memref::StoreOp::create(b, loc, value, cShared, ValueRange{i, j});
-      return;
-    }
     auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     Value n = originalColumn(arith::AddIOp::create(b, loc, col0, j));
     Value value = memref::LoadOp::create(b, loc, cShared, ValueRange{i, j});
-    memref::StoreOp::create(b, loc, value, c, ValueRange{m, n});
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, value, c,
+                                ValueRange{m, n});
   });
 }
 
-/// Gathers A[m0 .., k of kept rows firstRow .. firstRow + 16) and the packed
-/// rows of B into workgroup memory; out-of-range entries are zero.
+/// Gathers A[m0 .., k of kept rows firstRow .. firstRow + 32) into
+/// workgroup memory; out-of-range entries are zero.
 void WMMAKernelBuilder::stageOperands(Value firstRow) {
   Type elementType = config.elementType;
   int64_t unitK = layout.getUnitK();
-  forEachThreadElement(blockRows * kFragment, [&](Value idx) {
-    Value i = arith::DivUIOp::create(b, loc, idx, constant(kFragment));
-    Value kk = arith::RemUIOp::create(b, loc, idx, constant(kFragment));
+  forEachThreadElement(blockRows * kStageRows, [&](Value idx) {
+    Value i = arith::DivUIOp::create(b, loc, idx, constant(kStageRows));
+    Value kk = arith::RemUIOp::create(b, loc, idx, constant(kStageRows));
     Value row = arith::AddIOp::create(b, loc, firstRow, kk);
     Value m = arith::AddIOp::create(b, loc, m0, i);
     Value inside =
-        arith::AndIOp::create(b, loc, ult(m, numRows), ult(row, keptRows));
+        arith::AndIOp::create(b, loc, ult(m, numRows), ult(row, endRow));
     Value value = selectLoad(inside, elementType, [&] {
       Value unit = arith::DivUIOp::create(b, loc, row, constant(unitK));
       Value offset = arith::RemUIOp::create(b, loc, row, constant(unitK));
@@ -155,12 +159,61 @@ void WMMAKernelBuilder::stageOperands(Value firstRow) {
     });
     memref::StoreOp::create(b, loc, value, aShared, ValueRange{i, kk});
   });
-  forEachThreadElement(kFragment * tileN, [&](Value idx) {
+  // Full tiles have 16-byte aligned rows: vector loads.
+  Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         width, constant(tileN));
+  scf::IfOp::create(
+      b, loc, fullTile,
+      [&](OpBuilder &, Location) {
+        stageB(firstRow, /*fullTile=*/true);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &, Location) {
+        stageB(firstRow, /*fullTile=*/false);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+/// Copies the packed rows firstRow .. firstRow + 32 of B into workgroup
+/// memory; rows past the run are zero.
+void WMMAKernelBuilder::stageB(Value firstRow, bool fullTile) {
+  Type elementType = config.elementType;
+  if (fullTile) {
+    auto vectorType = VectorType::get({kVectorWidth}, elementType);
+    int64_t vectorsPerRow = tileN / kVectorWidth;
+    forEachThreadElement(kStageRows * vectorsPerRow, [&](Value idx) {
+      Value kk = arith::DivUIOp::create(b, loc, idx, constant(vectorsPerRow));
+      Value j = arith::MulIOp::create(
+          b, loc, arith::RemUIOp::create(b, loc, idx, constant(vectorsPerRow)),
+          constant(kVectorWidth));
+      Value row = arith::AddIOp::create(b, loc, firstRow, kk);
+      // Rows past the run read the run's last row and are zeroed: no
+      // branch, and the address stays valid.
+      Value inside = ult(row, endRow);
+      Value lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
+      Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
+      Value offset = arith::AddIOp::create(
+          b, loc, valuesOffset,
+          arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, readRow, constant(tileN)),
+              j));
+      auto load = vector::LoadOp::create(b, loc, vectorType, values, offset);
+      load.setAlignment(16);
+      Value loaded = load.getResult();
+      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+      loaded = arith::SelectOp::create(b, loc, inside, loaded, zero);
+      auto store =
+          vector::StoreOp::create(b, loc, loaded, bShared, ValueRange{kk, j});
+      store.setAlignment(16);
+    });
+    return;
+  }
+  forEachThreadElement(kStageRows * tileN, [&](Value idx) {
     Value kk = arith::DivUIOp::create(b, loc, idx, constant(tileN));
     Value j = arith::RemUIOp::create(b, loc, idx, constant(tileN));
     Value row = arith::AddIOp::create(b, loc, firstRow, kk);
     Value inside =
-        arith::AndIOp::create(b, loc, ult(row, keptRows), ult(j, width));
+        arith::AndIOp::create(b, loc, ult(row, endRow), ult(j, width));
     Value value = selectLoad(inside, elementType, [&] {
       Value offset = arith::AddIOp::create(
           b, loc, valuesOffset,
@@ -172,8 +225,10 @@ void WMMAKernelBuilder::stageOperands(Value firstRow) {
   });
 }
 
-/// One mma step of this warp's fragments on the staged operands.
-SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs) {
+/// One k-step of 16 of this warp's fragments on the staged operands,
+/// starting at staged row `kOffset`.
+SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs,
+                                               int64_t kOffset) {
   MLIRContext *ctx = b.getContext();
   auto aType = gpu::MMAMatrixType::get({kFragment, kFragment},
                                        config.elementType, "AOp");
@@ -186,13 +241,14 @@ SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs) {
         b, loc, aType, aShared,
         ValueRange{
             arith::AddIOp::create(b, loc, warpRow, constant(fi * kFragment)),
-            constant(0)},
-        IntegerAttr::get(IndexType::get(ctx), kFragment), UnitAttr()));
+            constant(kOffset)},
+        IntegerAttr::get(IndexType::get(ctx), kStageRows), UnitAttr()));
   for (int64_t fj = 0; fj < fragmentsN; ++fj) {
     Value bFragment = gpu::SubgroupMmaLoadMatrixOp::create(
         b, loc, bType, bShared,
-        ValueRange{constant(0), arith::AddIOp::create(
-                                    b, loc, warpCol, constant(fj * kFragment))},
+        ValueRange{
+            constant(kOffset),
+            arith::AddIOp::create(b, loc, warpCol, constant(fj * kFragment))},
         IntegerAttr::get(IndexType::get(ctx), tileN), UnitAttr());
     for (int64_t fi = 0; fi < 2; ++fi)
       next.push_back(gpu::SubgroupMmaComputeOp::create(
@@ -206,10 +262,12 @@ void WMMAKernelBuilder::build() {
   MLIRContext *ctx = b.getContext();
   Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  // Consecutive blocks share a column tile; tiles come longest first.
+  // Consecutive blocks share a work item's rows of B; items come longest
+  // tile first.
   Value work = arith::DivUIOp::create(b, loc, blockId, numMTiles);
   Value mTile = arith::RemUIOp::create(b, loc, blockId, numMTiles);
-  Value tile = loadIndex(order, work);
+  Value tile = loadIndex(workTiles, work);
+  Value firstRow = loadIndex(workRows, work);
   numRows = memref::DimOp::create(b, loc, a, 0);
   m0 = arith::MulIOp::create(b, loc, mTile, constant(blockRows));
   col0 = arith::MulIOp::create(b, loc, tile, constant(tileN));
@@ -219,14 +277,13 @@ void WMMAKernelBuilder::build() {
   p0 = loadIndex(tilePtr, tile);
   Value p1 =
       loadIndex(tilePtr, arith::AddIOp::create(b, loc, tile, constant(1)));
-  keptRows =
+  Value keptRows =
       arith::MulIOp::create(b, loc, arith::SubIOp::create(b, loc, p1, p0),
                             constant(layout.getUnitK()));
+  endRow = arith::MinUIOp::create(
+      b, loc, keptRows, arith::AddIOp::create(b, loc, firstRow, splitRows));
   valuesOffset =
       arith::MulIOp::create(b, loc, p0, constant(layout.getUnitK() * tileN));
-
-  stageC(/*load=*/true);
-  gpu::BarrierOp::create(b, loc);
 
   Value warp = arith::DivUIOp::create(b, loc, threadId, constant(32));
   warpRow = arith::MulIOp::create(
@@ -238,38 +295,40 @@ void WMMAKernelBuilder::build() {
   auto cType =
       gpu::MMAMatrixType::get({kFragment, kFragment}, b.getF32Type(), "COp");
   int64_t fragmentsN = tileN / 2 / kFragment;
-  auto fragmentIndices = [&](int64_t fj, int64_t fi) -> SmallVector<Value> {
-    return {arith::AddIOp::create(b, loc, warpRow, constant(fi * kFragment)),
-            arith::AddIOp::create(b, loc, warpCol, constant(fj * kFragment))};
-  };
-  IntegerAttr cLeading = IntegerAttr::get(IndexType::get(ctx), tileN);
-  SmallVector<Value> accs;
-  for (int64_t fj = 0; fj < fragmentsN; ++fj)
-    for (int64_t fi = 0; fi < 2; ++fi)
-      accs.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
-          b, loc, cType, cShared, fragmentIndices(fj, fi), cLeading,
-          UnitAttr()));
+  Value zero = gpu::SubgroupMmaConstantMatrixOp::create(
+      b, loc, cType,
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
+  SmallVector<Value> accs(2 * fragmentsN, zero);
 
-  // Only the kept rows of this tile, 16 at a time.
-  Value numSteps =
-      arith::CeilDivUIOp::create(b, loc, keptRows, constant(kFragment));
-  auto steps = scf::ForOp::create(
-      b, loc, constant(0), numSteps, constant(1), accs,
-      [&](OpBuilder &, Location, Value step, ValueRange iterArgs) {
-        stageOperands(arith::MulIOp::create(b, loc, step, constant(kFragment)));
+  // Only this item's kept rows of the tile, 32 at a time.
+  Value numStages = arith::CeilDivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
+      constant(kStageRows));
+  auto stages = scf::ForOp::create(
+      b, loc, constant(0), numStages, constant(1), accs,
+      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+        stageOperands(arith::AddIOp::create(
+            b, loc, firstRow,
+            arith::MulIOp::create(b, loc, stage, constant(kStageRows))));
         gpu::BarrierOp::create(b, loc);
-        SmallVector<Value> next = multiply(iterArgs);
+        SmallVector<Value> next = iterArgs;
+        for (int64_t k = 0; k < kStageRows; k += kFragment)
+          next = multiply(next, k);
         gpu::BarrierOp::create(b, loc);
         scf::YieldOp::create(b, loc, next);
       });
 
+  IntegerAttr cLeading = IntegerAttr::get(IndexType::get(ctx), tileN);
   for (int64_t fj = 0; fj < fragmentsN; ++fj)
     for (int64_t fi = 0; fi < 2; ++fi)
       gpu::SubgroupMmaStoreMatrixOp::create(
-          b, loc, steps.getResult(fj * 2 + fi), cShared,
-          fragmentIndices(fj, fi), cLeading, UnitAttr());
+          b, loc, stages.getResult(fj * 2 + fi), cShared,
+          ValueRange{
+              arith::AddIOp::create(b, loc, warpRow, constant(fi * kFragment)),
+              arith::AddIOp::create(b, loc, warpCol, constant(fj * kFragment))},
+          cLeading, UnitAttr());
   gpu::BarrierOp::create(b, loc);
-  stageC(/*load=*/false);
+  accumulateIntoC();
   gpu::ReturnOp::create(b, loc);
 }
 
@@ -277,7 +336,7 @@ void WMMAKernelBuilder::build() {
 static std::string getKernelName(const WMMAKernelConfig &config) {
   std::string name;
   llvm::raw_string_ostream os(name);
-  os << "tsparse_wmma_" << config.elementType << "_g"
+  os << "tsparse_wmma2_" << config.elementType << "_g"
      << config.layout.getTileN() << "_u" << config.layout.getUnitK()
      << (config.layout.isCompacted() ? "_c" : "") << "_m" << config.blockRows;
   return name;
@@ -305,17 +364,19 @@ gpu::GPUFuncOp tsparse::getOrCreateWMMAKernel(OpBuilder &b,
       dynamic1D(i32),
       dynamic1D(i32),
       dynamic1D(i32),
+      dynamic1D(i32),
       MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                       b.getF32Type()),
+      index,
       index,
       index};
   auto workgroup = gpu::AddressSpaceAttr::get(
       ctx, gpu::GPUDialect::getWorkgroupAddressSpace());
   int64_t tileN = config.layout.getTileN();
   SmallVector<Type> workgroupTypes = {
-      MemRefType::get({config.blockRows, kFragment}, config.elementType,
+      MemRefType::get({config.blockRows, kStageRows}, config.elementType,
                       MemRefLayoutAttrInterface(), workgroup),
-      MemRefType::get({kFragment, tileN}, config.elementType,
+      MemRefType::get({kStageRows, tileN}, config.elementType,
                       MemRefLayoutAttrInterface(), workgroup),
       MemRefType::get({config.blockRows, tileN}, b.getF32Type(),
                       MemRefLayoutAttrInterface(), workgroup)};

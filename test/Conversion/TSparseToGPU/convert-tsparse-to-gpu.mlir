@@ -2,32 +2,35 @@
 
 // One launch computes every column tile of a compile-time matrix. The work
 // list is the static schedule: tile 2 (3 kept units) before tile 0 (1 unit);
-// the empty tile 1 is absent. The kernel gathers A by row_ids, stages packed
-// rows of B and the C tile in workgroup memory and multiplies 16x16 WMMA
-// fragments, 2 x (64 / 32) per warp.
+// the empty tile 1 is absent. The kernel starts from zero fragments, stages
+// 32 kept rows at a time (A gathered by row_ids, packed B rows with 16-byte
+// vector loads for full tiles), runs two k-steps of 16x16x16 WMMA per stage,
+// 2 x (64 / 32) fragments per warp, and adds its tile to C atomically.
 // CHECK-LABEL: func.func @matmul_tw1d_static_schedule
-// CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0]> : tensor<2xi32>
-// CHECK-DAG: %[[TILE_PTR:.*]] = arith.constant dense<[0, 1, 1, 4]> : tensor<4xi32>
-// CHECK: %[[ORDER_HOST:.*]] = bufferization.to_buffer %[[ORDER]] read_only
-// CHECK: %[[ORDER_DEV:.*]] = gpu.alloc
-// CHECK: gpu.memcpy %[[ORDER_DEV]]
+// CHECK-DAG: %[[WORK_TILES:.*]] = arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK-DAG: %[[WORK_ROWS:.*]] = arith.constant dense<0> : tensor<2xi32>
+// CHECK: %[[TILES_HOST:.*]] = bufferization.to_buffer %[[WORK_TILES]] read_only
+// CHECK: %[[TILES_DEV:.*]] = gpu.alloc
+// CHECK: gpu.memcpy %[[TILES_DEV]]
 // CHECK: scf.if
-// CHECK:   gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_m64 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
-// CHECK-SAME: %[[ORDER_DEV]] : memref<?xi32>
+// CHECK:   gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u16_m64 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
+// CHECK-SAME: %[[TILES_DEV]] : memref<?xi32>
 // CHECK-NOT: gpu.launch_func
 // CHECK: gpu.memcpy
 // CHECK: bufferization.to_tensor
 // CHECK: gpu.module @tsparse_kernels
-// CHECK:   gpu.func @tsparse_wmma_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x16xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<16x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x64xf32, #gpu.address_space<workgroup>>) kernel
+// CHECK:   gpu.func @tsparse_wmma2_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x32xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x64xf32, #gpu.address_space<workgroup>>) kernel
 // CHECK:     gpu.block_id x
-// CHECK:     memref.load %{{.*}} : memref<?xi32>
-// CHECK-COUNT-4: gpu.subgroup_mma_load_matrix {{.*}} -> !gpu.mma_matrix<16x16xf32, "COp">
+// CHECK:     gpu.subgroup_mma_constant_matrix {{.*}} : !gpu.mma_matrix<16x16xf32, "COp">
 // CHECK:     scf.for {{.*}} iter_args
+// CHECK:       vector.load {{.*}} {alignment = 16 : i64} : memref<?xf16>, vector<8xf16>
 // CHECK:       gpu.barrier
-// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
+// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c0] {leadDimension = 32 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
 // CHECK:       gpu.subgroup_mma_load_matrix {{.*}} -> !gpu.mma_matrix<16x16xf16, "BOp">
 // CHECK:       gpu.subgroup_mma_compute
+// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c16] {leadDimension = 32 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
 // CHECK-COUNT-4: gpu.subgroup_mma_store_matrix
+// CHECK:     memref.atomic_rmw addf
 func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
@@ -40,13 +43,32 @@ func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf3
 
 // -----
 
-// A runtime matrix visits its tiles in index order; the kernel reads col_ids
-// for the compacted layout.
+// Long tiles are split into work items of at most 512 kept rows (split-K):
+// tile 0 keeps 600 rows, so it becomes two items starting at rows 0 and 512.
+// CHECK-LABEL: func.func @matmul_split_k
+// CHECK-DAG: arith.constant dense<0> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[0, 512]> : tensor<2xi32>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_m64
+func.func @matmul_split_k(%a: tensor<?x1024xf16>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 600]> : tensor<2xi32>,
+    row_ids = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336, 337, 338, 339, 340, 341, 342, 343, 344, 345, 346, 347, 348, 349, 350, 351, 352, 353, 354, 355, 356, 357, 358, 359, 360, 361, 362, 363, 364, 365, 366, 367, 368, 369, 370, 371, 372, 373, 374, 375, 376, 377, 378, 379, 380, 381, 382, 383, 384, 385, 386, 387, 388, 389, 390, 391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420, 421, 422, 423, 424, 425, 426, 427, 428, 429, 430, 431, 432, 433, 434, 435, 436, 437, 438, 439, 440, 441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534, 535, 536, 537, 538, 539, 540, 541, 542, 543, 544, 545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579, 580, 581, 582, 583, 584, 585, 586, 587, 588, 589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599]> : tensor<600xi32>,
+    values = dense<1.0> : tensor<19200xf16>
+  } : !tsparse.matrix<1024x32xf16, #tsparse.layout<tile_n = 32>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x1024xf16>, !tsparse.matrix<1024x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<?x32xf32>
+  return %r : tensor<?x32xf32>
+}
+
+// -----
+
+// A runtime matrix visits its tiles in index order, each whole; the kernel
+// reads col_ids for the compacted layout.
 // CHECK-LABEL: func.func @matmul_runtime_tw2d
-// CHECK: %[[ORDER:.*]] = tensor.generate
+// CHECK: tensor.generate
 // CHECK:   arith.index_cast %{{.*}} : index to i32
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g128_u1_c_m64
-// CHECK: gpu.func @tsparse_wmma_f16_g128_u1_c_m64
+// CHECK: tensor.generate
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g128_u1_c_m64
+// CHECK: gpu.func @tsparse_wmma2_f16_g128_u1_c_m64
 func.func @matmul_runtime_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf32>) -> tensor<?x384xf32> {
   %p = tsparse.pack %w : tensor<256x384xf16> -> !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>> -> tensor<?x384xf32>

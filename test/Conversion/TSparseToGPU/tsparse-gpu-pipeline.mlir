@@ -12,13 +12,14 @@
 // RUN: %if ptxas %{ %ptxas -arch=sm_80 %t.sm80.ptx -o %t.sm80.cubin %}
 
 // HOST-LABEL: llvm.func @matmul_tw2d
-// HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_wmma_f16_g128_u1_c_m64
+// HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_wmma2_f16_g128_u1_c_m64
 // HOST-NOT: gpu.launch_func
 // HOST: gpu.binary @tsparse_kernels  [#gpu.object<#nvvm.target<O = 3, chip = "sm_90", features = "+ptx80">
 
 // PTX: .target sm_90
-// PTX: .visible .entry tsparse_wmma_f16_g128_u1_c_m64(
-// PTX-DAG: wmma.load.c.sync.aligned.row.m16n16k16
+// PTX: .visible .entry tsparse_wmma2_f16_g128_u1_c_m64(
+// PTX-DAG: ld.global.v4.b32
+// PTX-DAG: atom.global.add.f32
 // PTX-DAG: wmma.mma.sync.aligned.row.row.m16n16k16.f32.f32
 // PTX-DAG: wmma.store.d.sync.aligned.row.m16n16k16
 func.func @matmul_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf32>) -> tensor<?x384xf32> {
