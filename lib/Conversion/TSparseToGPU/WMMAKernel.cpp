@@ -138,27 +138,38 @@ void WMMAKernelBuilder::accumulateIntoC() {
 void WMMAKernelBuilder::stageOperands(Value firstRow) {
   Type elementType = config.elementType;
   int64_t unitK = layout.getUnitK();
-  forEachThreadElement(blockRows * kStageRows, [&](Value idx) {
-    Value i = arith::DivUIOp::create(b, loc, idx, constant(kStageRows));
-    Value kk = arith::RemUIOp::create(b, loc, idx, constant(kStageRows));
-    Value row = arith::AddIOp::create(b, loc, firstRow, kk);
-    Value m = arith::AddIOp::create(b, loc, m0, i);
-    Value inside =
-        arith::AndIOp::create(b, loc, ult(m, numRows), ult(row, endRow));
-    Value value = selectLoad(inside, elementType, [&] {
-      Value unit = arith::DivUIOp::create(b, loc, row, constant(unitK));
-      Value offset = arith::RemUIOp::create(b, loc, row, constant(unitK));
-      Value k = arith::AddIOp::create(
-          b, loc,
-          arith::MulIOp::create(
-              b, loc,
-              loadIndex(rowIds, arith::AddIOp::create(b, loc, p0, unit)),
-              constant(unitK)),
-          offset);
-      return memref::LoadOp::create(b, loc, a, ValueRange{m, k}).getResult();
-    });
-    memref::StoreOp::create(b, loc, value, aShared, ValueRange{i, kk});
-  });
+  // Thread t gathers kept row t % 32 of the stage for the rows
+  // t / 32, t / 32 + 4, ... of the block: one row_ids read per thread, and a
+  // warp reads 32 gathered elements of one row of A. Out-of-range entries
+  // read a valid element (clamped indices) and are zeroed: no branches.
+  int64_t rowGroups = WMMAKernelConfig::kNumThreads / kStageRows;
+  Value kk = arith::RemUIOp::create(b, loc, threadId, constant(kStageRows));
+  Value firstI = arith::DivUIOp::create(b, loc, threadId, constant(kStageRows));
+  Value row = arith::AddIOp::create(b, loc, firstRow, kk);
+  Value rowInside = ult(row, endRow);
+  Value readRow = arith::MinUIOp::create(
+      b, loc, row, arith::SubIOp::create(b, loc, endRow, constant(1)));
+  Value unit = arith::DivUIOp::create(b, loc, readRow, constant(unitK));
+  Value k = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(
+          b, loc, loadIndex(rowIds, arith::AddIOp::create(b, loc, p0, unit)),
+          constant(unitK)),
+      arith::RemUIOp::create(b, loc, readRow, constant(unitK)));
+  Value lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
+  scf::ForOp::create(
+      b, loc, firstI, constant(blockRows), constant(rowGroups), ValueRange{},
+      [&](OpBuilder &, Location, Value i, ValueRange) {
+        Value m = arith::AddIOp::create(b, loc, m0, i);
+        Value inside =
+            arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
+        Value readM = arith::MinUIOp::create(b, loc, m, lastM);
+        Value value = memref::LoadOp::create(b, loc, a, ValueRange{readM, k});
+        value = arith::SelectOp::create(b, loc, inside, value, zero);
+        memref::StoreOp::create(b, loc, value, aShared, ValueRange{i, kk});
+        scf::YieldOp::create(b, loc);
+      });
   // Full tiles have 16-byte aligned rows: vector loads.
   Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                          width, constant(tileN));
