@@ -1,4 +1,7 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: not tsparse-opt %s --split-input-file --convert-tsparse-to-gpu="mma=mma-sync" 2>&1 | FileCheck %s --check-prefix=MMA-SYNC
+
+// MMA-SYNC: expected mma to be 'wmma' (mma-sync is not implemented yet) but got 'mma-sync'
 
 // One launch computes every column tile of a compile-time matrix. The work
 // list is the static schedule: tile 2 (3 kept units) before tile 0 (1 unit);

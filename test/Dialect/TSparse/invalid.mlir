@@ -440,3 +440,21 @@ func.func @matmul_mixed_tensor_memref(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8
   tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> memref<2x6xf32>
   return
 }
+
+// -----
+
+#tw2d = #tsparse.layout<tile_n = 4, columns = compacted>
+func.func @assemble_missing_array(%tp: tensor<?xi32>, %ri: tensor<?xi32>, %v: tensor<?xf32>) {
+  // expected-error @+1 {{expected 4 arrays for layout #tsparse.layout<tile_n = 4, columns = compacted> but got 3}}
+  %m = tsparse.assemble %tp, %ri, %v : tensor<?xi32>, tensor<?xi32>, tensor<?xf32> -> !tsparse.matrix<8x6xf32, #tw2d>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @assemble_value_type(%tp: tensor<?xi32>, %ri: tensor<?xi32>, %v: tensor<?xf16>) {
+  // expected-error @+1 {{expected values of element type 'f32' but got 'f16'}}
+  %m = tsparse.assemble %tp, %ri, %v : tensor<?xi32>, tensor<?xi32>, tensor<?xf16> -> !tsparse.matrix<8x6xf32, #tw>
+  return
+}

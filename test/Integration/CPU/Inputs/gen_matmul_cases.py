@@ -362,13 +362,13 @@ def random_case(rng, pattern, elem, sparsity, real):
 
 
 def suite_differential(pattern, elem):
-    """Every sparsity, three random shapes each, one real-valued."""
+    """Every sparsity, five random shapes each, two real-valued."""
     rng = random.Random("%s-%s" % (pattern, elem))
     cases = []
     for sparsity in SPARSITIES:
-        for shape in range(3):
+        for shape in range(5):
             cases.append(random_case(rng, pattern, elem, sparsity,
-                                     real=shape == 2))
+                                     real=shape >= 3))
     return cases
 
 
