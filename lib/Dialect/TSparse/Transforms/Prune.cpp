@@ -9,6 +9,8 @@
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 namespace mlir {
 namespace tsparse {
 #define GEN_PASS_DEF_TSPARSEPRUNE
@@ -36,6 +38,12 @@ struct TSparsePrunePass
     options.scope = scope;
     if (failed(verifyPruneOptions(options,
                                   [&] { return emitError(module.getLoc()); })))
+      return signalPassFailure();
+
+    // Weights broadcast over a batch are shared weights.
+    RewritePatternSet foldPatterns(&getContext());
+    populateFoldWeightBroadcastPatterns(foldPatterns);
+    if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
 
     FailureOr<SmallVector<PruneTarget>> targets = collectPruneTargets(module);

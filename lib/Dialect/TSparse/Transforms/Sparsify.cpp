@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -42,6 +43,12 @@ struct TSparseSparsifyPass
     options.search.costs.row = rowCost;
     if (failed(verifySparsifyOptions(
             options, [&] { return emitError(module.getLoc()); })))
+      return signalPassFailure();
+
+    // Weights broadcast over a batch are shared weights.
+    RewritePatternSet foldPatterns(&getContext());
+    populateFoldWeightBroadcastPatterns(foldPatterns);
+    if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
 
     SmallVector<MatmulMatch> matches;
