@@ -29,6 +29,9 @@ static constexpr int64_t kFragment = 16;
 static constexpr int64_t kStageRows = 32;
 /// Halfs per 16-byte vector load.
 static constexpr int64_t kVectorWidth = 8;
+/// Threads per kept row of a stage.
+static constexpr int64_t kRowGroups =
+    WMMAKernelConfig::kNumThreads / kStageRows;
 
 namespace {
 /// Emits the kernel body; the arguments follow getOrCreateWMMAKernel.
@@ -96,8 +99,11 @@ private:
   }
 
   void accumulateIntoC();
-  void stageOperands(Value firstRow);
-  void stageB(Value firstRow, bool fullTile);
+  SmallVector<Value> loadStage(Value firstRow);
+  void storeStage(ValueRange values);
+  void stageB(Value firstRow);
+  ValueRange emitStages(Value firstRow, Value numStages, ValueRange accs,
+                        bool fullTile);
   SmallVector<Value> multiply(ValueRange accs, int64_t kOffset);
 
   OpBuilder &b;
@@ -110,6 +116,24 @@ private:
   Value aShared, bShared, cShared;
   // Per-block state.
   Value threadId, numRows, m0, col0, width, p0, endRow, valuesOffset;
+  /// First block row this thread gathers A for.
+  Value firstBlockRow;
+  /// Whether loadStage also loads B (full tiles).
+  bool fullTileLoads = false;
+  /// Elements of A each thread gathers per stage.
+  int64_t elementsOfA = blockRows / kRowGroups;
+
+  /// Staged row and column of this thread's `t`-th vector of B.
+  std::pair<Value, Value> getVectorPosition(int64_t t) {
+    int64_t vectorsPerRow = tileN / kVectorWidth;
+    Value idx = arith::AddIOp::create(
+        b, loc, threadId, constant(t * WMMAKernelConfig::kNumThreads));
+    Value kk = arith::DivUIOp::create(b, loc, idx, constant(vectorsPerRow));
+    Value j = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, idx, constant(vectorsPerRow)),
+        constant(kVectorWidth));
+    return {kk, j};
+  }
   Value warpRow, warpCol;
 };
 } // namespace
@@ -133,22 +157,22 @@ void WMMAKernelBuilder::accumulateIntoC() {
   });
 }
 
-/// Gathers A[m0 .., k of kept rows firstRow .. firstRow + 32) into
-/// workgroup memory; out-of-range entries are zero.
-void WMMAKernelBuilder::stageOperands(Value firstRow) {
+/// Issues the global loads of one stage of 32 kept rows from `firstRow`:
+/// this thread's 16 gathered elements of A and, for full tiles, its
+/// 16-byte vectors of packed B. Entries past the run or the last row of A
+/// read a valid element (clamped indices) and are zero: no branches.
+SmallVector<Value> WMMAKernelBuilder::loadStage(Value firstRow) {
   Type elementType = config.elementType;
   int64_t unitK = layout.getUnitK();
-  // Thread t gathers kept row t % 32 of the stage for the rows
-  // t / 32, t / 32 + 4, ... of the block: one row_ids read per thread, and a
-  // warp reads 32 gathered elements of one row of A. Out-of-range entries
-  // read a valid element (clamped indices) and are zeroed: no branches.
-  int64_t rowGroups = WMMAKernelConfig::kNumThreads / kStageRows;
+  SmallVector<Value> loaded;
+  // Thread t gathers kept row t % 32 of the stage for the rows t / 32,
+  // t / 32 + 4, ... of the block: one row_ids read per thread, and a warp
+  // reads 32 gathered elements of one row of A.
   Value kk = arith::RemUIOp::create(b, loc, threadId, constant(kStageRows));
-  Value firstI = arith::DivUIOp::create(b, loc, threadId, constant(kStageRows));
   Value row = arith::AddIOp::create(b, loc, firstRow, kk);
   Value rowInside = ult(row, endRow);
-  Value readRow = arith::MinUIOp::create(
-      b, loc, row, arith::SubIOp::create(b, loc, endRow, constant(1)));
+  Value lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
+  Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
   Value unit = arith::DivUIOp::create(b, loc, readRow, constant(unitK));
   Value k = arith::AddIOp::create(
       b, loc,
@@ -158,67 +182,59 @@ void WMMAKernelBuilder::stageOperands(Value firstRow) {
       arith::RemUIOp::create(b, loc, readRow, constant(unitK)));
   Value lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elementType));
-  scf::ForOp::create(
-      b, loc, firstI, constant(blockRows), constant(rowGroups), ValueRange{},
-      [&](OpBuilder &, Location, Value i, ValueRange) {
-        Value m = arith::AddIOp::create(b, loc, m0, i);
-        Value inside =
-            arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
-        Value readM = arith::MinUIOp::create(b, loc, m, lastM);
-        Value value = memref::LoadOp::create(b, loc, a, ValueRange{readM, k});
-        value = arith::SelectOp::create(b, loc, inside, value, zero);
-        memref::StoreOp::create(b, loc, value, aShared, ValueRange{i, kk});
-        scf::YieldOp::create(b, loc);
-      });
-  // Full tiles have 16-byte aligned rows: vector loads.
-  Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                         width, constant(tileN));
-  scf::IfOp::create(
-      b, loc, fullTile,
-      [&](OpBuilder &, Location) {
-        stageB(firstRow, /*fullTile=*/true);
-        scf::YieldOp::create(b, loc);
-      },
-      [&](OpBuilder &, Location) {
-        stageB(firstRow, /*fullTile=*/false);
-        scf::YieldOp::create(b, loc);
-      });
+  for (int64_t t = 0; t < elementsOfA; ++t) {
+    Value i =
+        arith::AddIOp::create(b, loc, firstBlockRow, constant(t * kRowGroups));
+    Value m = arith::AddIOp::create(b, loc, m0, i);
+    Value inside = arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
+    Value readM = arith::MinUIOp::create(b, loc, m, lastM);
+    Value value = memref::LoadOp::create(b, loc, a, ValueRange{readM, k});
+    loaded.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+  }
+  if (!fullTileLoads)
+    return loaded;
+
+  auto vectorType = VectorType::get({kVectorWidth}, elementType);
+  Value zeroVector =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+  for (int64_t t = 0; t < tileN / 32; ++t) {
+    auto [kkB, j] = getVectorPosition(t);
+    Value rowB = arith::AddIOp::create(b, loc, firstRow, kkB);
+    Value readRowB = arith::MinUIOp::create(b, loc, rowB, lastRow);
+    Value offset = arith::AddIOp::create(
+        b, loc, valuesOffset,
+        arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, readRowB, constant(tileN)),
+            j));
+    auto load = vector::LoadOp::create(b, loc, vectorType, values, offset);
+    load.setAlignment(16);
+    loaded.push_back(arith::SelectOp::create(b, loc, ult(rowB, endRow),
+                                             load.getResult(), zeroVector));
+  }
+  return loaded;
 }
 
-/// Copies the packed rows firstRow .. firstRow + 32 of B into workgroup
-/// memory; rows past the run are zero.
-void WMMAKernelBuilder::stageB(Value firstRow, bool fullTile) {
-  Type elementType = config.elementType;
-  if (fullTile) {
-    auto vectorType = VectorType::get({kVectorWidth}, elementType);
-    int64_t vectorsPerRow = tileN / kVectorWidth;
-    forEachThreadElement(kStageRows * vectorsPerRow, [&](Value idx) {
-      Value kk = arith::DivUIOp::create(b, loc, idx, constant(vectorsPerRow));
-      Value j = arith::MulIOp::create(
-          b, loc, arith::RemUIOp::create(b, loc, idx, constant(vectorsPerRow)),
-          constant(kVectorWidth));
-      Value row = arith::AddIOp::create(b, loc, firstRow, kk);
-      // Rows past the run read the run's last row and are zeroed: no
-      // branch, and the address stays valid.
-      Value inside = ult(row, endRow);
-      Value lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
-      Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
-      Value offset = arith::AddIOp::create(
-          b, loc, valuesOffset,
-          arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, readRow, constant(tileN)),
-              j));
-      auto load = vector::LoadOp::create(b, loc, vectorType, values, offset);
-      load.setAlignment(16);
-      Value loaded = load.getResult();
-      Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
-      loaded = arith::SelectOp::create(b, loc, inside, loaded, zero);
-      auto store =
-          vector::StoreOp::create(b, loc, loaded, bShared, ValueRange{kk, j});
-      store.setAlignment(16);
-    });
-    return;
+/// Stores what loadStage loaded into workgroup memory.
+void WMMAKernelBuilder::storeStage(ValueRange loaded) {
+  Value kk = arith::RemUIOp::create(b, loc, threadId, constant(kStageRows));
+  for (int64_t t = 0; t < elementsOfA; ++t) {
+    Value i =
+        arith::AddIOp::create(b, loc, firstBlockRow, constant(t * kRowGroups));
+    memref::StoreOp::create(b, loc, loaded[t], aShared, ValueRange{i, kk});
   }
+  for (int64_t t = 0, e = loaded.size() - elementsOfA; t < e; ++t) {
+    auto [kkB, j] = getVectorPosition(t);
+    auto store = vector::StoreOp::create(b, loc, loaded[elementsOfA + t],
+                                         bShared, ValueRange{kkB, j});
+    store.setAlignment(16);
+  }
+}
+
+/// Copies the packed rows firstRow .. firstRow + 32 of a partial tile of B
+/// into workgroup memory, one element at a time; entries past the run or the
+/// tile width are zero.
+void WMMAKernelBuilder::stageB(Value firstRow) {
+  Type elementType = config.elementType;
   forEachThreadElement(kStageRows * tileN, [&](Value idx) {
     Value kk = arith::DivUIOp::create(b, loc, idx, constant(tileN));
     Value j = arith::RemUIOp::create(b, loc, idx, constant(tileN));
@@ -234,6 +250,48 @@ void WMMAKernelBuilder::stageB(Value firstRow, bool fullTile) {
     });
     memref::StoreOp::create(b, loc, value, bShared, ValueRange{kk, j});
   });
+}
+
+/// The stage loop. Full tiles prefetch: the global loads of the next stage
+/// are issued before the mma of the current one and carried in registers.
+ValueRange WMMAKernelBuilder::emitStages(Value firstRow, Value numStages,
+                                         ValueRange accs, bool fullTile) {
+  fullTileLoads = fullTile;
+  auto stageRow = [&](Value stage) -> Value {
+    return arith::AddIOp::create(
+        b, loc, firstRow,
+        arith::MulIOp::create(b, loc, stage, constant(kStageRows)));
+  };
+  SmallVector<Value> init(accs.begin(), accs.end());
+  SmallVector<Value> prefetched;
+  if (fullTile) {
+    prefetched = loadStage(firstRow);
+    init.append(prefetched);
+  }
+  size_t numAccs = accs.size();
+  auto loop = scf::ForOp::create(
+      b, loc, constant(0), numStages, constant(1), init,
+      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+        SmallVector<Value> next;
+        if (fullTile) {
+          storeStage(iterArgs.drop_front(numAccs));
+          gpu::BarrierOp::create(b, loc);
+          next = loadStage(
+              stageRow(arith::AddIOp::create(b, loc, stage, constant(1))));
+        } else {
+          storeStage(loadStage(stageRow(stage)));
+          stageB(stageRow(stage));
+          gpu::BarrierOp::create(b, loc);
+        }
+        SmallVector<Value> results =
+            llvm::to_vector(iterArgs.take_front(numAccs));
+        for (int64_t k = 0; k < kStageRows; k += kFragment)
+          results = multiply(results, k);
+        gpu::BarrierOp::create(b, loc);
+        results.append(next);
+        scf::YieldOp::create(b, loc, results);
+      });
+  return loop.getResults().take_front(numAccs);
 }
 
 /// One k-step of 16 of this warp's fragments on the staged operands,
@@ -311,22 +369,24 @@ void WMMAKernelBuilder::build() {
       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
   SmallVector<Value> accs(2 * fragmentsN, zero);
 
-  // Only this item's kept rows of the tile, 32 at a time.
+  // Only this item's kept rows of the tile, 32 at a time; full tiles (all
+  // but a narrower last one) prefetch with vector loads.
+  firstBlockRow =
+      arith::DivUIOp::create(b, loc, threadId, constant(kStageRows));
   Value numStages = arith::CeilDivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
       constant(kStageRows));
-  auto stages = scf::ForOp::create(
-      b, loc, constant(0), numStages, constant(1), accs,
-      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-        stageOperands(arith::AddIOp::create(
-            b, loc, firstRow,
-            arith::MulIOp::create(b, loc, stage, constant(kStageRows))));
-        gpu::BarrierOp::create(b, loc);
-        SmallVector<Value> next = iterArgs;
-        for (int64_t k = 0; k < kStageRows; k += kFragment)
-          next = multiply(next, k);
-        gpu::BarrierOp::create(b, loc);
-        scf::YieldOp::create(b, loc, next);
+  Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         width, constant(tileN));
+  auto stages = scf::IfOp::create(
+      b, loc, fullTile,
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(
+            b, loc, emitStages(firstRow, numStages, accs, /*fullTile=*/true));
+      },
+      [&](OpBuilder &, Location) {
+        scf::YieldOp::create(
+            b, loc, emitStages(firstRow, numStages, accs, /*fullTile=*/false));
       });
 
   IntegerAttr cLeading = IntegerAttr::get(IndexType::get(ctx), tileN);
