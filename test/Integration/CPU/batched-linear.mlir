@@ -4,7 +4,7 @@
 //
 // RUN: tsparse-opt %s --tsparse-prune="pattern=tw2d sparsity=0.5 tile-n=8" -o %t.pruned.mlir
 // RUN: tsparse-opt %t.pruned.mlir --tsparse-sparsify -o %t.sparse.mlir
-// RUN: FileCheck %s --input-file=%t.sparse.mlir --check-prefix=IR
+// RUN: FileCheck %s --input-file=%t.sparse.mlir --check-prefix=CHECK-IR
 // RUN: tsparse-opt %t.pruned.mlir --tsparse-cpu-pipeline | \
 // RUN:   mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils | \
 // RUN:   sed 's/base@ = 0x[0-9a-f]*//' > %t.dense.out
@@ -12,11 +12,11 @@
 // RUN:   mlir-runner -e main -entry-point-result=void -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils | \
 // RUN:   sed 's/base@ = 0x[0-9a-f]*//' > %t.sparse.out
 // RUN: diff %t.dense.out %t.sparse.out
-// RUN: FileCheck %s --input-file=%t.sparse.out --check-prefix=OUT
+// RUN: FileCheck %s --input-file=%t.sparse.out --check-prefix=CHECK-OUT
 
-// IR: tsparse.matmul
-// IR-NOT: linalg.batch_matmul
-// OUT: sizes = [2, 4, 16]
+// CHECK-IR: tsparse.matmul
+// CHECK-IR-NOT: linalg.batch_matmul
+// CHECK-OUT: sizes = [2, 4, 16]
 
 #bcast = affine_map<(d0, d1, d2) -> (d1, d2)>
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
