@@ -83,10 +83,14 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
     for (StorageField field : getStorageFields(layout))
       setArray(field, arith::ConstantOp::create(
                           b, loc, cast<TypedAttr>(attrs.getArray(field))));
-    if (FailureOr<DenseElementsAttr> padded = padValues(attrs.values, padding);
-        succeeded(padded)) {
-      storage.values = arith::ConstantOp::create(b, loc, *padded);
-      storage.valuesPadded = true;
+    // Without padding the values array above is used as is: no copy.
+    if (padding > 0) {
+      if (FailureOr<DenseElementsAttr> padded =
+              padValues(attrs.values, padding);
+          succeeded(padded)) {
+        storage.values = arith::ConstantOp::create(b, loc, *padded);
+        storage.valuesPadded = true;
+      }
     }
     SmallVector<int32_t> tilePtr =
         llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
