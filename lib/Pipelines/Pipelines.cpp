@@ -101,6 +101,9 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
   ConvertTSparseToGPUOptions convertOptions;
   convertOptions.mma = options.mma;
+  convertOptions.mTile = options.mTile;
+  convertOptions.stages = options.stages;
+  convertOptions.splitRows = options.splitRows;
   pm.addPass(createConvertTSparseToGPU(convertOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -33,13 +33,25 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
   }];
   let options = [
     Option<"mma", "mma", "std::string", /*default=*/"\"wmma\"",
-           "Tensor-core flavour: wmma or mma-sync">
+           "Tensor-core flavour: wmma or mma-sync">,
+    Option<"mTile", "m-tile", "int64_t", /*default=*/"0",
+           "Rows of A per thread block (wmma: 64; mma-sync: 64 or 128); 0 "
+           "picks the flavour's default (64 and 128)">,
+    Option<"stages", "stages", "int64_t", /*default=*/"3",
+           "Shared-memory stages of the mma-sync cp.async pipeline (>= 2)">,
+    Option<"splitRows", "split-rows", "int64_t", /*default=*/"512",
+           "Kept rows per work item of a compile-time matrix (split-K), a "
+           "multiple of 32">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect",
+    "::mlir::NVVM::NVVMDialect",
+    "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"

@@ -36,6 +36,19 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   PassOptions::Option<std::string> mma{
       *this, "mma", llvm::cl::desc("Tensor-core flavour: wmma or mma-sync"),
       llvm::cl::init("wmma")};
+  PassOptions::Option<int64_t> mTile{
+      *this, "m-tile",
+      llvm::cl::desc("Rows of A per thread block; 0 picks the flavour's "
+                     "default"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> stages{
+      *this, "stages",
+      llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
+      llvm::cl::init(3)};
+  PassOptions::Option<int64_t> splitRows{
+      *this, "split-rows",
+      llvm::cl::desc("Kept rows per work item of a compile-time matrix"),
+      llvm::cl::init(512)};
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("Target GPU: sm_80, sm_90, ..."),
       llvm::cl::init("sm_80")};

@@ -1,8 +1,9 @@
 //===- TSparseToGPU.cpp - tsparse.matmul to a fused GPU kernel ------------===//
 //
-// Replaces tsparse.matmul by one launch of the fused tile-sparse kernel: the
-// host side copies A, the storage arrays, the work order and C to device
-// buffers, launches one block per work item and copies C back.
+// Replaces tsparse.matmul by one launch of a fused tile-sparse kernel (WMMA
+// or mma.sync): the host side copies A, the storage arrays, the work list
+// and C to device buffers, launches one block per (M tile, work item) and
+// copies C back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +15,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -63,11 +68,48 @@ static Value copyToDevice(OpBuilder &b, Location loc, Value tensor) {
   return device;
 }
 
+/// Returns whether `op` swaps the two dimensions of a matrix.
+static bool isMatrixTranspose(linalg::TransposeOp op) {
+  return op.getPermutation() == ArrayRef<int64_t>{1, 0};
+}
+
+/// Returns the users of `result` if they all transpose it (so that the
+/// product can be computed transposed), or nothing.
+static SmallVector<linalg::TransposeOp> getTransposingUsers(Value result) {
+  SmallVector<linalg::TransposeOp> users;
+  for (Operation *user : result.getUsers()) {
+    auto transpose = dyn_cast<linalg::TransposeOp>(user);
+    if (!transpose || !isMatrixTranspose(transpose) ||
+        transpose.getInput() != result)
+      return {};
+    users.push_back(transpose);
+  }
+  return users;
+}
+
+/// Returns `matrix` (M x N) transposed to `type` (N x M): a fill is refilled,
+/// anything else transposed on the host.
+static Value transposeOnHost(OpBuilder &b, Location loc, Value matrix,
+                             RankedTensorType type) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, matrix);
+  std::swap(sizes[0], sizes[1]);
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  if (auto fill = matrix.getDefiningOp<linalg::FillOp>())
+    return linalg::FillOp::create(b, loc, fill.getInputs(), empty).getResult(0);
+  return linalg::TransposeOp::create(b, loc, matrix, empty,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
 namespace {
-/// tsparse.matmul -> device copies + one launch of the fused kernel.
+/// tsparse.matmul -> device copies + one launch of the fused kernel. A
+/// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
+/// a result only ever transposed is computed transposed, so that neither
+/// transposition is executed.
 struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
-  MatmulToGPULaunch(MLIRContext *context, gpu::GPUModuleOp module)
-      : OpRewritePattern(context), module(module) {}
+  MatmulToGPULaunch(MLIRContext *context, gpu::GPUModuleOp module,
+                    const KernelOptions &options)
+      : OpRewritePattern(context), module(module), options(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -76,7 +118,28 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     MatrixType matrixType = op.getB().getType();
     LayoutAttr layout = matrixType.getLayout();
-    WMMAKernelConfig config{layout, matrixType.getElementType()};
+    KernelConfig config;
+    config.flavor = options.flavor;
+    config.layout = layout;
+    config.elementType = matrixType.getElementType();
+    config.blockRows = options.blockRows;
+    config.numStages = options.numStages;
+
+    Value a = op.getA();
+    if (auto transpose = a.getDefiningOp<linalg::TransposeOp>();
+        transpose && isMatrixTranspose(transpose)) {
+      a = transpose.getInput();
+      config.aKMajor = true;
+    }
+    Value c = op.getC();
+    SmallVector<linalg::TransposeOp> resultTransposes =
+        getTransposingUsers(op.getResult());
+    if (!resultTransposes.empty()) {
+      config.cTransposed = true;
+      c = transposeOnHost(rewriter, loc, c,
+                          cast<RankedTensorType>(
+                              resultTransposes.front()->getResultTypes()[0]));
+    }
 
     MatrixStorageValues storage =
         materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
@@ -96,12 +159,12 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
           llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
       auto [tiles, rows] =
           splitWorkItems(tilePtr, computeLongestFirstTileOrder(tilePtr),
-                         layout.getUnitK(), WMMAKernelConfig::kSplitRows);
+                         layout.getUnitK(), options.splitRows);
       workTiles = i32Array(tiles);
       workRows = i32Array(rows);
       numWork = arith::ConstantIndexOp::create(rewriter, loc, tiles.size());
-      splitRows = arith::ConstantIndexOp::create(rewriter, loc,
-                                                 WMMAKernelConfig::kSplitRows);
+      splitRows =
+          arith::ConstantIndexOp::create(rewriter, loc, options.splitRows);
     } else {
       // Runtime matrices: every tile in order, whole.
       auto generate = [&](bool identity) -> Value {
@@ -131,25 +194,26 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       colIds = i32Array({0});
 
     SmallVector<Value> devices;
-    for (Value tensor :
-         {Value(op.getA()), storage.values, storage.rowIds, storage.tilePtr,
-          colIds, workTiles, workRows, Value(op.getC())})
+    for (Value tensor : {a, storage.values, storage.rowIds, storage.tilePtr,
+                         colIds, workTiles, workRows, c})
       devices.push_back(copyToDevice(rewriter, loc, tensor));
     Value deviceC = devices.back();
 
-    Value numRows = memref::DimOp::create(rewriter, loc, devices.front(), 0);
+    Value numRows = memref::DimOp::create(rewriter, loc, devices.front(),
+                                          config.aKMajor ? 1 : 0);
     Value numMTiles = arith::CeilDivUIOp::create(
         rewriter, loc, numRows,
         arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
     Value numBlocks = arith::MulIOp::create(rewriter, loc, numMTiles, numWork);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value numThreads = arith::ConstantIndexOp::create(
-        rewriter, loc, WMMAKernelConfig::kNumThreads);
+    Value numThreads =
+        arith::ConstantIndexOp::create(rewriter, loc, config.getNumThreads());
     SmallVector<Value> operands = devices;
     operands.append({storage.numTiledColumns, numMTiles, splitRows});
 
-    gpu::GPUFuncOp kernel = getOrCreateWMMAKernel(rewriter, module, config);
-    // CUDA rejects empty grids: a fully pruned matrix launches nothing.
+    gpu::GPUFuncOp kernel = getOrCreateKernel(rewriter, module, config);
+    // CUDA rejects empty grids: a fully pruned matrix or an empty A
+    // launches nothing.
     Value anyWork = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::ugt, numBlocks,
         arith::ConstantIndexOp::create(rewriter, loc, 0));
@@ -164,9 +228,9 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
                                 /*dynamicSharedMemorySize=*/Value(), operands);
     }
 
-    auto cType = cast<RankedTensorType>(op.getC().getType());
+    auto cType = cast<RankedTensorType>(c.getType());
     Value result =
-        memref::AllocOp::create(rewriter, loc, getDynamicMemRefType(op.getC()),
+        memref::AllocOp::create(rewriter, loc, getDynamicMemRefType(c),
                                 getSizes(rewriter, loc, deviceC));
     gpu::MemcpyOp::create(rewriter, loc, TypeRange{}, ValueRange{}, result,
                           deviceC);
@@ -175,12 +239,26 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     result = memref::CastOp::create(
         rewriter, loc,
         MemRefType::get(cType.getShape(), cType.getElementType()), result);
-    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
-        op, cType, result, /*restrict=*/true, /*writable=*/true);
+    result = bufferization::ToTensorOp::create(rewriter, loc, cType, result,
+                                               /*restrict=*/true,
+                                               /*writable=*/true);
+    if (!config.cTransposed) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    for (linalg::TransposeOp transpose : resultTransposes) {
+      Value replacement = result;
+      if (replacement.getType() != transpose.getResult()[0].getType())
+        replacement = tensor::CastOp::create(
+            rewriter, loc, transpose.getResult()[0].getType(), replacement);
+      rewriter.replaceOp(transpose, replacement);
+    }
+    rewriter.eraseOp(op);
     return success();
   }
 
   gpu::GPUModuleOp module;
+  KernelOptions options;
 };
 } // namespace
 
@@ -199,20 +277,27 @@ tsparse::splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
 }
 
 void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
-                                           gpu::GPUModuleOp module) {
+                                           gpu::GPUModuleOp module,
+                                           const KernelOptions &options) {
   // tsparse.matmul
-  patterns.add<MatmulToGPULaunch>(patterns.getContext(), module);
+  patterns.add<MatmulToGPULaunch>(patterns.getContext(), module, options);
 }
 
-/// Checks that the kernel supports `op`, or emits why not.
-static LogicalResult checkSupported(MatmulOp op) {
+/// Maximum static workgroup memory of a kernel.
+static constexpr int64_t kMaxSharedMemoryBytes = 48 * 1024;
+
+/// Checks that the kernels of `options` support `op`, or emits why not.
+static LogicalResult checkSupported(MatmulOp op, const KernelOptions &options) {
   MatrixType type = op.getB().getType();
   LayoutAttr layout = type.getLayout();
+  Type elementType = type.getElementType();
   Type accType = cast<ShapedType>(op.getC().getType()).getElementType();
-  if (!type.getElementType().isF16())
+  bool wmma = options.flavor == MmaFlavor::WMMA;
+  if (!elementType.isF16() && !(elementType.isBF16() && !wmma))
     return op.emitOpError()
-           << "cannot be lowered to the GPU yet: expected f16 inputs but got "
-           << type.getElementType();
+           << "cannot be lowered to the GPU: expected f16 inputs"
+           << (wmma ? " (bf16 needs mma=mma-sync)" : " or bf16 inputs")
+           << " but got " << elementType;
   if (!accType.isF32())
     return op.emitOpError() << "cannot be lowered to the GPU yet: expected an "
                                "f32 accumulator but got "
@@ -226,6 +311,50 @@ static LogicalResult checkSupported(MatmulOp op) {
     return op.emitOpError()
            << "cannot be lowered to the GPU yet: residual layouts (TEW) are "
               "not supported";
+  KernelConfig config;
+  config.flavor = options.flavor;
+  config.layout = layout;
+  config.elementType = elementType;
+  config.blockRows = options.blockRows;
+  config.numStages = options.numStages;
+  if (int64_t bytes = config.getSharedMemoryBytes();
+      bytes > kMaxSharedMemoryBytes)
+    return op.emitOpError()
+           << "cannot be lowered to the GPU: its kernel would need " << bytes
+           << " bytes of workgroup memory, more than " << kMaxSharedMemoryBytes
+           << " (use fewer stages or a smaller m-tile)";
+  return success();
+}
+
+/// Parses the pass options into `options`, or emits why they are invalid.
+static LogicalResult parseKernelOptions(ModuleOp module, StringRef mma,
+                                        int64_t mTile, int64_t stages,
+                                        int64_t splitRows,
+                                        KernelOptions &options) {
+  if (mma == "wmma") {
+    options.flavor = MmaFlavor::WMMA;
+  } else if (mma == "mma-sync") {
+    options.flavor = MmaFlavor::MMASync;
+  } else {
+    return module.emitError()
+           << "expected mma to be 'wmma' or 'mma-sync' but got '" << mma << "'";
+  }
+  bool wmma = options.flavor == MmaFlavor::WMMA;
+  options.blockRows = mTile ? mTile : (wmma ? 64 : 128);
+  if (wmma ? options.blockRows != 64
+           : options.blockRows != 64 && options.blockRows != 128)
+    return module.emitError()
+           << "expected m-tile to be " << (wmma ? "64" : "64 or 128")
+           << " for mma=" << mma << " but got " << mTile;
+  if (!wmma && stages < 2)
+    return module.emitError()
+           << "expected at least 2 stages but got " << stages;
+  options.numStages = stages;
+  if (splitRows <= 0 || splitRows % KernelConfig::kStageRows != 0)
+    return module.emitError()
+           << "expected split-rows to be a positive multiple of "
+           << KernelConfig::kStageRows << " but got " << splitRows;
+  options.splitRows = splitRows;
   return success();
 }
 
@@ -237,12 +366,10 @@ struct ConvertTSparseToGPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    if (mma != "wmma") {
-      module.emitError() << "expected mma to be 'wmma' (mma-sync is not "
-                            "implemented yet) but got '"
-                         << mma << "'";
+    KernelOptions options;
+    if (failed(
+            parseKernelOptions(module, mma, mTile, stages, splitRows, options)))
       return signalPassFailure();
-    }
     // Pack constant operands first, so that their products get static
     // schedules.
     RewritePatternSet foldPatterns(ctx);
@@ -254,8 +381,9 @@ struct ConvertTSparseToGPUPass
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });
     if (matmuls.empty())
       return;
-    if (llvm::any_of(matmuls,
-                     [](MatmulOp op) { return failed(checkSupported(op)); }))
+    if (llvm::any_of(matmuls, [&](MatmulOp op) {
+          return failed(checkSupported(op, options));
+        }))
       return signalPassFailure();
 
     OpBuilder b(ctx);
@@ -268,7 +396,7 @@ struct ConvertTSparseToGPUPass
 
     RewritePatternSet patterns(ctx);
     populateMatmulOnBuffersToTensorsPatterns(patterns);
-    populateTSparseToGPUPatterns(patterns, kernels);
+    populateTSparseToGPUPatterns(patterns, kernels, options);
     StorageOp::getCanonicalizationPatterns(patterns, ctx);
     populateLowerPackingToLoopsPatterns(patterns);
     if (failed(applyPatternsGreedily(module, std::move(patterns))))

@@ -1,7 +1,4 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
-// RUN: not tsparse-opt %s --split-input-file --convert-tsparse-to-gpu="mma=mma-sync" 2>&1 | FileCheck %s --check-prefix=MMA-SYNC
-
-// MMA-SYNC: expected mma to be 'wmma' (mma-sync is not implemented yet) but got 'mma-sync'
 
 // One launch computes every column tile of a compile-time matrix. The work
 // list is the static schedule: tile 2 (3 kept units) before tile 0 (1 unit);
@@ -81,7 +78,7 @@ func.func @matmul_runtime_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %
 // -----
 
 func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 64>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU yet: expected f16 inputs but got 'f32'}}
+  // expected-error @+1 {{cannot be lowered to the GPU: expected f16 inputs (bf16 needs mma=mma-sync) but got 'f32'}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf32>, !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 64>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }
@@ -108,4 +105,33 @@ func.func @negative_residual(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16
   // expected-error @+1 {{cannot be lowered to the GPU yet: residual layouts (TEW) are not supported}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
+}
+
+// -----
+
+func.func @negative_bf16_wmma(%a: tensor<4x64xbf16>, %b: !tsparse.matrix<64x64xbf16, #tsparse.layout<tile_n = 64>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  // expected-error @+1 {{cannot be lowered to the GPU: expected f16 inputs (bf16 needs mma=mma-sync) but got 'bf16'}}
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xbf16>, !tsparse.matrix<64x64xbf16, #tsparse.layout<tile_n = 64>> -> tensor<4x64xf32>
+  return %r : tensor<4x64xf32>
+}
+
+// -----
+
+// WMMA reads a K-major A too (threads walk along its kept rows) and writes a
+// transposed C (threads walk along M).
+// CHECK-LABEL: func.func @matmul_k_major_transposed
+// CHECK-NOT: linalg.transpose
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_ak_ct_m64
+// CHECK: gpu.func @tsparse_wmma2_f16_g32_u1_ak_ct_m64
+// CHECK:   memref.dim %{{.*}}, %c1 : memref<?x?xf16>
+func.func @matmul_k_major_transposed(%at: tensor<64x?xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %m: index) -> tensor<32x?xf32> {
+  %e = tensor.empty(%m) : tensor<?x64xf16>
+  %a = linalg.transpose ins(%at : tensor<64x?xf16>) outs(%e : tensor<?x64xf16>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %ce = tensor.empty(%m) : tensor<?x32xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%ce : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %r = tsparse.matmul %a, %b, %c : tensor<?x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<?x32xf32>
+  %e2 = tensor.empty(%m) : tensor<32x?xf32>
+  %rt = linalg.transpose ins(%r : tensor<?x32xf32>) outs(%e2 : tensor<32x?xf32>) permutation = [1, 0]
+  return %rt : tensor<32x?xf32>
 }

@@ -16,27 +16,49 @@
 namespace mlir {
 namespace tsparse {
 
-/// What a WMMA kernel is specialized for.
-struct WMMAKernelConfig {
+/// The tensor-core instructions a kernel is built from.
+enum class MmaFlavor {
+  /// gpu.subgroup_mma_* 16x16x16 fragments.
+  WMMA,
+  /// nvgpu.mma.sync m16n8k16 fed by ldmatrix from a cp.async pipeline.
+  MMASync,
+};
+
+/// What a fused tile-sparse kernel is specialized for.
+struct KernelConfig {
+  MmaFlavor flavor = MmaFlavor::WMMA;
   LayoutAttr layout;
   Type elementType;
-  /// Rows of A per thread block.
+  /// A is given K-major (K x M), so that a kept row is contiguous.
+  bool aKMajor = false;
+  /// C is given transposed (N x M).
+  bool cTransposed = false;
+  /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync.
   int64_t blockRows = 64;
-  /// Kept rows of B per work item (split-K), a multiple of 32.
-  static constexpr int64_t kSplitRows = 512;
-  /// Threads per block: four warps, 2 x 2 over the block's C tile.
-  static constexpr int64_t kNumThreads = 128;
+  /// Shared-memory stages of the mma.sync pipeline.
+  int64_t numStages = 3;
+
+  /// Kept rows of B staged at a time.
+  static constexpr int64_t kStageRows = 32;
+
+  /// Threads per block: 2 x 2 warps for WMMA, (blockRows / 32) x 2 for
+  /// mma.sync.
+  int64_t getNumThreads() const {
+    return flavor == MmaFlavor::WMMA ? 128 : blockRows / 32 * 2 * 32;
+  }
+  /// Bytes of workgroup memory the kernel uses.
+  int64_t getSharedMemoryBytes() const;
 };
 
 /// Returns the kernel for `config` in `module`, creating it if needed. Its
-/// arguments are A (M x K), values, row_ids, tile_ptr, col_ids (one dummy
-/// element unless compacted), the work list as two i32 arrays (column tile,
-/// first kept row of each item), C (M x N, f32, accumulated atomically), the
-/// number of tiled columns, the number of M tiles and the kept rows per
-/// item; it runs on a 1-D grid of (M tiles x work items) blocks of
-/// kNumThreads.
-gpu::GPUFuncOp getOrCreateWMMAKernel(OpBuilder &b, gpu::GPUModuleOp module,
-                                     const WMMAKernelConfig &config);
+/// arguments are A (M x K, or K x M if K-major), values, row_ids, tile_ptr,
+/// col_ids (one dummy element unless compacted), the work list as two i32
+/// arrays (column tile, first kept row of each item), C (M x N, or N x M if
+/// transposed; f32, accumulated), the number of tiled columns, the number of
+/// M tiles and the kept rows per item; it runs on a 1-D grid of (M tiles x
+/// work items) blocks of config.getNumThreads().
+gpu::GPUFuncOp getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
+                                 const KernelConfig &config);
 
 /// Splits the longest-first column tiles `order` of a matrix with offsets
 /// `tilePtr` into work items of at most `splitRows` kept rows: returns, per
@@ -45,10 +67,21 @@ std::pair<SmallVector<int32_t>, SmallVector<int32_t>>
 splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
                int64_t unitK, int64_t splitRows);
 
-/// Collects the pattern rewriting `tsparse.matmul` into a launch of the
-/// fused WMMA kernel, created in `module`.
+/// Options of the kernels built for `tsparse.matmul`.
+struct KernelOptions {
+  MmaFlavor flavor = MmaFlavor::WMMA;
+  /// Rows of A per thread block; 0 picks the flavour's default.
+  int64_t blockRows = 0;
+  int64_t numStages = 3;
+  /// Kept rows per work item of a compile-time matrix (split-K).
+  int64_t splitRows = 512;
+};
+
+/// Collects the pattern rewriting `tsparse.matmul` into a launch of a fused
+/// kernel, created in `module`.
 void populateTSparseToGPUPatterns(RewritePatternSet &patterns,
-                                  gpu::GPUModuleOp module);
+                                  gpu::GPUModuleOp module,
+                                  const KernelOptions &options);
 
 } // namespace tsparse
 } // namespace mlir

@@ -1,0 +1,189 @@
+//===- KernelBuilder.cpp - Shared parts of the fused kernels --------------===//
+//
+// The kernel signature, the decoding of a block's work item (an M tile and a
+// run of kept rows of one column tile) and the addressing of A and C.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                             const KernelConfig &config)
+    : b(b), loc(loc), config(config), layout(config.layout),
+      tileN(layout.getTileN()), blockRows(config.blockRows),
+      numThreads(config.getNumThreads()) {
+  ValueRange args = func.getArguments();
+  a = args[0];
+  values = args[1];
+  rowIds = args[2];
+  tilePtr = args[3];
+  colIds = args[4];
+  workTiles = args[5];
+  workRows = args[6];
+  c = args[7];
+  numTiledColumns = args[8];
+  numMTiles = args[9];
+  splitRows = args[10];
+}
+
+Value KernelBuilder::loadIndex(Value memref, Value index) {
+  Value value = memref::LoadOp::create(b, loc, memref, index);
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
+}
+
+void KernelBuilder::buildWorkItem() {
+  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  // Consecutive blocks share a work item's rows of B; items come longest
+  // tile first.
+  Value work = arith::DivUIOp::create(b, loc, blockId, numMTiles);
+  Value mTile = arith::RemUIOp::create(b, loc, blockId, numMTiles);
+  Value tile = loadIndex(workTiles, work);
+  firstRow = loadIndex(workRows, work);
+  numRows = memref::DimOp::create(b, loc, a, config.aKMajor ? 1 : 0);
+  m0 = mul(mTile, blockRows);
+  col0 = mul(tile, tileN);
+  width = arith::MinSIOp::create(
+      b, loc, constant(tileN),
+      arith::SubIOp::create(b, loc, numTiledColumns, col0));
+  p0 = loadIndex(tilePtr, tile);
+  Value p1 = loadIndex(tilePtr, add(tile, 1));
+  keptRows = mul(arith::SubIOp::create(b, loc, p1, p0), layout.getUnitK());
+  endRow = arith::MinUIOp::create(b, loc, keptRows, add(firstRow, splitRows));
+  valuesOffset = mul(p0, layout.getUnitK() * tileN);
+}
+
+void KernelBuilder::ifItemHasRows(function_ref<void()> body) {
+  auto ifOp = scf::IfOp::create(b, loc, ult(firstRow, endRow),
+                                /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
+Value KernelBuilder::gatheredK(Value row) {
+  int64_t unitK = layout.getUnitK();
+  Value unit = div(row, unitK);
+  return add(mul(loadIndex(rowIds, add(p0, unit)), unitK), rem(row, unitK));
+}
+
+Value KernelBuilder::loadA(Value m, Value k) {
+  if (config.aKMajor)
+    return memref::LoadOp::create(b, loc, a, ValueRange{k, m});
+  return memref::LoadOp::create(b, loc, a, ValueRange{m, k});
+}
+
+Value KernelBuilder::originalColumn(Value col) {
+  return layout.isCompacted() ? loadIndex(colIds, col) : col;
+}
+
+void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
+  Value n = originalColumn(add(col0, j));
+  SmallVector<Value> indices = {m, n};
+  if (config.cTransposed)
+    std::swap(indices[0], indices[1]);
+  if (!exclusive) {
+    memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, value, c,
+                                indices);
+    return;
+  }
+  Value old = memref::LoadOp::create(b, loc, c, indices);
+  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, value), c,
+                          indices);
+}
+
+void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
+  Value wholeTile = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, firstRow,
+                            constant(0)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, endRow,
+                            keptRows));
+  scf::IfOp::create(
+      b, loc, wholeTile,
+      [&](OpBuilder &, Location) {
+        body(/*exclusive=*/true);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &, Location) {
+        body(/*exclusive=*/false);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+int64_t KernelConfig::getSharedMemoryBytes() const {
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  int64_t tileN = layout.getTileN();
+  if (flavor == MmaFlavor::WMMA)
+    return (blockRows * kStageRows + kStageRows * tileN) * elementBytes +
+           blockRows * tileN * 4;
+  return numStages * kStageRows * (blockRows + tileN) * elementBytes;
+}
+
+/// Name of the kernel for `config`, e.g.
+/// `tsparse_mma_sync_f16_g128_u1_c_k_m128_s3`.
+static std::string getKernelName(const KernelConfig &config) {
+  std::string name;
+  llvm::raw_string_ostream os(name);
+  os << (config.flavor == MmaFlavor::WMMA ? "tsparse_wmma2_"
+                                          : "tsparse_mma_sync_")
+     << config.elementType << "_g" << config.layout.getTileN() << "_u"
+     << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
+     << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
+     << "_m" << config.blockRows;
+  if (config.flavor == MmaFlavor::MMASync)
+    os << "_s" << config.numStages;
+  return name;
+}
+
+gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
+                                          const KernelConfig &config) {
+  std::string name = getKernelName(config);
+  if (auto existing = module.lookupSymbol<gpu::GPUFuncOp>(name))
+    return existing;
+
+  Location loc = module.getLoc();
+  Type index = b.getIndexType();
+  Type i32 = b.getI32Type();
+  auto dynamic1D = [&](Type elementType) {
+    return MemRefType::get({ShapedType::kDynamic}, elementType);
+  };
+  auto dynamic2D = [&](Type elementType) {
+    return MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                           elementType);
+  };
+  SmallVector<Type> argTypes = {dynamic2D(config.elementType),
+                                dynamic1D(config.elementType),
+                                dynamic1D(i32),
+                                dynamic1D(i32),
+                                dynamic1D(i32),
+                                dynamic1D(i32),
+                                dynamic1D(i32),
+                                dynamic2D(b.getF32Type()),
+                                index,
+                                index,
+                                index};
+  bool wmma = config.flavor == MmaFlavor::WMMA;
+  SmallVector<Type> workgroupTypes =
+      wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = gpu::GPUFuncOp::create(
+      b, loc, name, b.getFunctionType(argTypes, {}), workgroupTypes);
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
+      {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
+  b.setInsertionPointToStart(&func.getBody().front());
+  if (wmma)
+    buildWMMAKernel(b, loc, func, config);
+  else
+    buildMMASyncKernel(b, loc, func, config);
+  return func;
+}

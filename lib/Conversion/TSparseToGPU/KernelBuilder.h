@@ -1,0 +1,97 @@
+//===- KernelBuilder.h - Shared parts of the fused kernels ------*- C++ -*-===//
+//
+// The kernel arguments, the decoding of a block's work item and the
+// addressing of A and C, shared by the WMMA and mma.sync kernel builders.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_LIB_CONVERSION_TSPARSETOGPU_KERNELBUILDER_H
+#define TSPARSE_LIB_CONVERSION_TSPARSETOGPU_KERNELBUILDER_H
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// State and helpers of a kernel body under construction. The arguments
+/// follow getOrCreateKernel.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                const KernelConfig &config);
+
+protected:
+  Value constant(int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value add(Value lhs, Value rhs) {
+    return arith::AddIOp::create(b, loc, lhs, rhs);
+  }
+  Value add(Value lhs, int64_t rhs) { return add(lhs, constant(rhs)); }
+  Value mul(Value lhs, int64_t rhs) {
+    return arith::MulIOp::create(b, loc, lhs, constant(rhs));
+  }
+  Value div(Value lhs, int64_t rhs) {
+    return arith::DivUIOp::create(b, loc, lhs, constant(rhs));
+  }
+  Value rem(Value lhs, int64_t rhs) {
+    return arith::RemUIOp::create(b, loc, lhs, constant(rhs));
+  }
+  Value ult(Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lhs, rhs);
+  }
+  Value loadIndex(Value memref, Value index);
+
+  /// Decodes the work item of this block into the per-block values below.
+  void buildWorkItem();
+  /// Emits `body` only for work items with kept rows; a runtime matrix may
+  /// schedule empty tiles, whose arrays must not be read.
+  void ifItemHasRows(function_ref<void()> body);
+
+  /// Row of A's contraction dimension (k) holding kept row `row` of the
+  /// item's tile; `row` must be below endRow.
+  Value gatheredK(Value row);
+  /// A[m][k], whatever A's layout.
+  Value loadA(Value m, Value k);
+  /// Original column of tiled column `col`.
+  Value originalColumn(Value col);
+  /// Adds `value` to C at row `m` and column `j` of the item's tile,
+  /// atomically unless `exclusive`.
+  void addToC(Value m, Value j, Value value, bool exclusive);
+  /// Emits `body(exclusive)` for the two ways of adding to C: plain
+  /// read-modify-write when the item is its whole tile (no other block
+  /// writes its C tile), atomic otherwise.
+  void forEachWayToAddToC(function_ref<void(bool)> body);
+
+  OpBuilder &b;
+  Location loc;
+  const KernelConfig &config;
+  LayoutAttr layout;
+  int64_t tileN, blockRows, numThreads;
+  // Kernel arguments.
+  Value a, values, rowIds, tilePtr, colIds, workTiles, workRows, c,
+      numTiledColumns, numMTiles, splitRows;
+  // The block's work item.
+  Value threadId, numRows, m0, col0, width, p0, firstRow, endRow, keptRows,
+      valuesOffset;
+};
+
+/// Types of the workgroup buffers of the WMMA kernel for `config`.
+SmallVector<Type> getWMMAWorkgroupTypes(const KernelConfig &config);
+/// Emits the body of the WMMA kernel `func`.
+void buildWMMAKernel(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                     const KernelConfig &config);
+
+/// Types of the workgroup buffers of the mma.sync kernel for `config`.
+SmallVector<Type> getMMASyncWorkgroupTypes(const KernelConfig &config);
+/// Emits the body of the mma.sync kernel `func`.
+void buildMMASyncKernel(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                        const KernelConfig &config);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_LIB_CONVERSION_TSPARSETOGPU_KERNELBUILDER_H

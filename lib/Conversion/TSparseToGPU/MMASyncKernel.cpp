@@ -1,0 +1,475 @@
+//===- MMASyncKernel.cpp - Fused tile-sparse mma.sync kernel --------------===//
+//
+// One thread block per work item (an M tile and a run of kept rows of one
+// column tile), (blockRows / 32) x 2 warps over the block's C tile, each
+// warp holding 2 x (tile_n / 16) accumulators of m16n8. Kept rows stream
+// through a multi-stage pipeline of 32-row stages in workgroup memory:
+// cp.async copies the packed rows of B (and the gathered rows of a K-major
+// A, contiguous in memory) `numStages - 1` stages ahead; a row-major A is
+// gathered through registers instead, its loads issued before the mma of
+// the current stage and stored after it. Both operands are staged K-major,
+// in 16-byte chunks XOR-swizzled by row so that the eight rows an ldmatrix
+// reads fall into distinct banks; ldmatrix.trans then yields the mma
+// fragments. The accumulators are added to C from registers, plainly when
+// the item is its whole tile and atomically otherwise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// mma.sync shape m16n8k16.
+static constexpr int64_t kMmaM = 16;
+static constexpr int64_t kMmaN = 8;
+static constexpr int64_t kMmaK = 16;
+/// Kept rows per stage.
+static constexpr int64_t kStageRows = KernelConfig::kStageRows;
+/// Elements per 16-byte chunk, the unit of cp.async and of an ldmatrix row.
+static constexpr int64_t kChunk = 8;
+/// Accumulator rows of a warp, in m16 fragments.
+static constexpr int64_t kFragmentsM = 2;
+
+namespace {
+/// Emits the mma.sync kernel body.
+class MMASyncKernelBuilder : public KernelBuilder {
+public:
+  MMASyncKernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                       const KernelConfig &config)
+      : KernelBuilder(b, loc, func, config),
+        fragmentsN(layout.getTileN() / 2 / kMmaN) {
+    aShared = func.getWorkgroupAttributions()[0];
+    bShared = func.getWorkgroupAttributions()[1];
+  }
+
+  void build();
+
+private:
+  /// Column of the first element of chunk `chunk` of staged row `kk` in a
+  /// buffer of `rowChunks` chunks per row. XOR-ing the chunk with the row
+  /// spreads the eight rows one ldmatrix reads at the same logical chunk
+  /// over all banks: rows of 128 bytes or multiples use kk % 8, rows of 64
+  /// or 192 bytes (two rows per bank cycle) (kk / 2) % 4.
+  Value swizzle(Value kk, Value chunk, int64_t rowChunks) {
+    Value key = rowChunks % 8 == 0 ? rem(kk, 8) : rem(div(kk, 2), 4);
+    return mul(arith::XOrIOp::create(b, loc, chunk, key), kChunk);
+  }
+  /// First kept row of stage `stage`.
+  Value stageStart(Value stage) {
+    return add(firstRow, mul(stage, kStageRows));
+  }
+  /// Buffer of stage `stage`.
+  Value stageBuffer(Value stage) { return rem(stage, config.numStages); }
+
+  /// Runs `body(q)` for this thread's indices q < `total`, numThreads apart.
+  void forEachThreadChunk(int64_t total, function_ref<void(Value)> body);
+
+  void copyBStage(Value stage);
+  void copyKMajorAStage(Value stage);
+  SmallVector<Value> loadRowMajorAStage(Value stage);
+  void storeRowMajorAStage(Value stage, ValueRange loaded);
+  /// Issues the copies of stage `stage`; returns the registers of a
+  /// row-major A still to be stored.
+  SmallVector<Value> issueStage(Value stage);
+  SmallVector<Value> multiplyStage(Value stage, ValueRange accs);
+  Value mma(Value aFragment, Value bFragment, Value acc);
+  void addAccumulatorsToC(ValueRange accs);
+
+  int64_t fragmentsN;
+  Value aShared, bShared;
+  Value lastRow, lastM;
+  Value warpRow, warpCol, lane;
+};
+} // namespace
+
+void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
+                                              function_ref<void(Value)> body) {
+  for (int64_t first = 0; first < total; first += numThreads) {
+    Value q = add(threadId, first);
+    if (first + numThreads <= total) {
+      body(q);
+      continue;
+    }
+    auto ifOp =
+        scf::IfOp::create(b, loc, ult(q, constant(total)), /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body(q);
+  }
+}
+
+/// Copies the 32 packed rows of stage `stage` into its buffer: cp.async of
+/// 16-byte chunks for full tiles (rows past the run are zero-filled), one
+/// element at a time for a narrower last tile, whose rows are `width` long.
+void MMASyncKernelBuilder::copyBStage(Value stage) {
+  Value start = stageStart(stage);
+  Value buffer = stageBuffer(stage);
+  int64_t rowChunks = tileN / kChunk;
+  Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                         width, constant(tileN));
+  auto ifOp = scf::IfOp::create(b, loc, fullTile, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+    Value kk = div(q, rowChunks);
+    Value chunk = rem(q, rowChunks);
+    Value row = add(start, kk);
+    Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
+    Value source =
+        add(valuesOffset, add(mul(readRow, tileN), mul(chunk, kChunk)));
+    Value sourceElements = arith::SelectOp::create(
+        b, loc, ult(row, endRow), constant(kChunk), constant(0));
+    nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, bShared, ValueRange{buffer, kk, swizzle(kk, chunk, rowChunks)},
+        values, ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
+        b.getUnitAttr());
+  });
+
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+  Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
+  forEachThreadChunk(kStageRows * tileN, [&](Value q) {
+    Value kk = div(q, tileN);
+    Value j = rem(q, tileN);
+    Value row = add(start, kk);
+    Value inside =
+        arith::AndIOp::create(b, loc, ult(row, endRow), ult(j, width));
+    Value source = add(
+        valuesOffset,
+        add(arith::MulIOp::create(
+                b, loc, arith::MinUIOp::create(b, loc, row, lastRow), width),
+            arith::MinUIOp::create(b, loc, j, lastColumn)));
+    Value value = memref::LoadOp::create(b, loc, values, source);
+    Value column = add(swizzle(kk, div(j, kChunk), rowChunks), rem(j, kChunk));
+    memref::StoreOp::create(
+        b, loc, arith::SelectOp::create(b, loc, inside, value, zero), bShared,
+        ValueRange{buffer, kk, column});
+  });
+}
+
+/// Copies the gathered rows of a K-major A for stage `stage`: each kept row
+/// is blockRows contiguous elements of A. cp.async when A's rows are
+/// 16-byte aligned (M % 8 == 0), element by element otherwise.
+void MMASyncKernelBuilder::copyKMajorAStage(Value stage) {
+  Value start = stageStart(stage);
+  Value buffer = stageBuffer(stage);
+  int64_t rowChunks = blockRows / kChunk;
+  Value aligned = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        rem(numRows, kChunk), constant(0));
+  auto ifOp = scf::IfOp::create(b, loc, aligned, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  for (bool vectorized : {true, false}) {
+    b.setInsertionPointToStart(vectorized ? ifOp.thenBlock()
+                                          : ifOp.elseBlock());
+    forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+      Value kk = div(q, rowChunks);
+      Value chunk = rem(q, rowChunks);
+      Value row = add(start, kk);
+      Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
+      Value m = add(m0, mul(chunk, kChunk));
+      Value column = swizzle(kk, chunk, rowChunks);
+      if (vectorized) {
+        // Elements of the chunk inside A; none past the run.
+        Value mInside = ult(m, numRows);
+        Value available = arith::MinUIOp::create(
+            b, loc, arith::SubIOp::create(b, loc, numRows, m),
+            constant(kChunk));
+        Value sourceElements = arith::SelectOp::create(
+            b, loc, arith::AndIOp::create(b, loc, ult(row, endRow), mInside),
+            available, constant(0));
+        Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
+        nvgpu::DeviceAsyncCopyOp::create(
+            b, loc, aShared, ValueRange{buffer, kk, column}, a,
+            ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
+            b.getUnitAttr());
+        return;
+      }
+      Value zero =
+          arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+      SmallVector<Value> elements;
+      for (int64_t e = 0; e < kChunk; ++e) {
+        Value me = add(m, e);
+        Value inside =
+            arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
+        Value value = loadA(arith::MinUIOp::create(b, loc, me, lastM), k);
+        elements.push_back(
+            arith::SelectOp::create(b, loc, inside, value, zero));
+      }
+      Value vector = vector::FromElementsOp::create(
+          b, loc, VectorType::get({kChunk}, config.elementType), elements);
+      vector::StoreOp::create(b, loc, vector, aShared,
+                              ValueRange{buffer, kk, column})
+          .setAlignment(16);
+    });
+  }
+}
+
+/// Gathers this thread's part of stage `stage` of a row-major A into
+/// registers: lane kk takes kept row kk of the stage for two chunks of
+/// eight rows of A, so that a warp reads 32 gathered elements of one row.
+SmallVector<Value> MMASyncKernelBuilder::loadRowMajorAStage(Value stage) {
+  Value kk = rem(threadId, kStageRows);
+  Value row = add(stageStart(stage), kk);
+  Value rowInside = ult(row, endRow);
+  Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+  int64_t numWarps = numThreads / 32;
+  SmallVector<Value> loaded;
+  for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
+    Value chunk = add(div(threadId, 32), t * numWarps);
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < kChunk; ++e) {
+      Value m = add(m0, add(mul(chunk, kChunk), e));
+      Value inside = arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
+      Value value = loadA(arith::MinUIOp::create(b, loc, m, lastM), k);
+      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+    }
+    loaded.push_back(vector::FromElementsOp::create(
+        b, loc, VectorType::get({kChunk}, config.elementType), elements));
+  }
+  return loaded;
+}
+
+void MMASyncKernelBuilder::storeRowMajorAStage(Value stage, ValueRange loaded) {
+  Value kk = rem(threadId, kStageRows);
+  int64_t numWarps = numThreads / 32;
+  for (auto [t, vector] : llvm::enumerate(loaded)) {
+    Value chunk = add(div(threadId, 32), t * numWarps);
+    vector::StoreOp::create(b, loc, vector, aShared,
+                            ValueRange{stageBuffer(stage), kk,
+                                       swizzle(kk, chunk, blockRows / kChunk)})
+        .setAlignment(16);
+  }
+}
+
+SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage) {
+  copyBStage(stage);
+  if (config.aKMajor) {
+    copyKMajorAStage(stage);
+    return {};
+  }
+  return loadRowMajorAStage(stage);
+}
+
+/// One m16n8k16 product; bf16 goes through NVVM directly, as nvgpu.mma.sync
+/// does not lower it.
+Value MMASyncKernelBuilder::mma(Value aFragment, Value bFragment, Value acc) {
+  if (config.elementType.isF16())
+    return nvgpu::MmaSyncOp::create(b, loc, aFragment, bFragment, acc,
+                                    ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
+  auto registers = [&](Value fragment, int64_t count) {
+    SmallVector<Value> result;
+    for (int64_t r = 0; r < count; ++r) {
+      Value pair = vector::ExtractOp::create(b, loc, fragment, r);
+      Value bits = vector::BitCastOp::create(
+          b, loc, VectorType::get({1}, b.getI32Type()), pair);
+      result.push_back(vector::ExtractOp::create(b, loc, bits, 0));
+    }
+    return result;
+  };
+  SmallVector<Value> accValues;
+  for (int64_t h = 0; h < 2; ++h)
+    for (int64_t e = 0; e < 2; ++e)
+      accValues.push_back(
+          vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{h, e}));
+  Type f32 = b.getF32Type();
+  auto resultType =
+      LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
+  Value result = NVVM::MmaOp::create(
+      b, loc, resultType, registers(aFragment, 4), registers(bFragment, 2),
+      accValues, ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK}, std::nullopt,
+      std::nullopt,
+      std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+      std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                     NVVM::MMALayout::col});
+  SmallVector<Value> elements;
+  for (int64_t i = 0; i < 4; ++i)
+    elements.push_back(LLVM::ExtractValueOp::create(b, loc, result, i));
+  return vector::FromElementsOp::create(b, loc, cast<VectorType>(acc.getType()),
+                                        elements);
+}
+
+/// The two k-steps of stage `stage`. Lane l addresses row l % 8 of the
+/// 8 x 8 matrix l / 8 of an ldmatrix.x4; with .trans, the K-major staged
+/// operands come out as the row-major A and column-major B fragments of
+/// m16n8k16 (A: matrices (m, k) = (0, 0), (8, 0), (0, 8), (8, 8); B: two
+/// n8 fragments, each of k 0..7 and 8..15).
+SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value stage,
+                                                       ValueRange accs) {
+  Value buffer = stageBuffer(stage);
+  Value matrix = div(lane, 8);
+  Value matrixRow = rem(lane, 8);
+  auto aFragmentType = VectorType::get({4, 2}, config.elementType);
+  auto bFragmentType = VectorType::get({2, 2}, config.elementType);
+  SmallVector<Value> next(accs.begin(), accs.end());
+  for (int64_t ks = 0; ks < kStageRows; ks += kMmaK) {
+    SmallVector<Value> aFragments, bFragments;
+    Value aRow = add(add(mul(div(matrix, 2), 8), matrixRow), ks);
+    for (int64_t fi = 0; fi < kFragmentsM; ++fi) {
+      Value m = add(warpRow, add(mul(rem(matrix, 2), 8), fi * kMmaM));
+      aFragments.push_back(nvgpu::LdMatrixOp::create(
+          b, loc, aFragmentType, aShared,
+          ValueRange{buffer, aRow,
+                     swizzle(aRow, div(m, kChunk), blockRows / kChunk)},
+          /*transpose=*/true, /*numTiles=*/4));
+    }
+    Value bRow = add(add(mul(rem(matrix, 2), 8), matrixRow), ks);
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getZeroAttr(bFragmentType));
+    for (int64_t pair = 0; pair < fragmentsN / 2; ++pair) {
+      Value n = add(warpCol, add(mul(div(matrix, 2), 8), pair * 2 * kMmaN));
+      Value both = nvgpu::LdMatrixOp::create(
+          b, loc, aFragmentType, bShared,
+          ValueRange{buffer, bRow,
+                     swizzle(bRow, div(n, kChunk), tileN / kChunk)},
+          /*transpose=*/true, /*numTiles=*/4);
+      for (int64_t half = 0; half < 2; ++half) {
+        Value fragment = zero;
+        for (int64_t r = 0; r < 2; ++r)
+          fragment = vector::InsertOp::create(
+              b, loc, vector::ExtractOp::create(b, loc, both, half * 2 + r),
+              fragment, r);
+        bFragments.push_back(fragment);
+      }
+    }
+    for (int64_t fi = 0; fi < kFragmentsM; ++fi)
+      for (int64_t fj = 0; fj < fragmentsN; ++fj) {
+        Value &acc = next[fi * fragmentsN + fj];
+        acc = mma(aFragments[fi], bFragments[fj], acc);
+      }
+  }
+  return next;
+}
+
+/// Adds the accumulators to C. Element (h, e) of accumulator (fi, fj) is at
+/// row 16 fi + lane / 4 + 8 h and column 8 fj + 2 (lane % 4) + e of the
+/// warp's tile.
+void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
+  forEachWayToAddToC([&](bool exclusive) {
+    Value group = div(lane, 4);
+    Value pairColumn = mul(rem(lane, 4), 2);
+    for (int64_t fi = 0; fi < kFragmentsM; ++fi)
+      for (int64_t fj = 0; fj < fragmentsN; ++fj)
+        for (int64_t h = 0; h < 2; ++h)
+          for (int64_t e = 0; e < 2; ++e) {
+            Value m = add(m0, add(warpRow, add(group, fi * kMmaM + h * 8)));
+            Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
+            Value inside =
+                arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
+            auto ifOp =
+                scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(ifOp.thenBlock());
+            Value value = vector::ExtractOp::create(
+                b, loc, accs[fi * fragmentsN + fj], ArrayRef<int64_t>{h, e});
+            addToC(m, j, value, exclusive);
+          }
+  });
+}
+
+void MMASyncKernelBuilder::build() {
+  buildWorkItem();
+  ifItemHasRows([&] {
+    lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
+    lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
+    lane = rem(threadId, 32);
+    Value warp = div(threadId, 32);
+    warpRow = mul(div(warp, 2), 32);
+    warpCol = mul(rem(warp, 2), tileN / 2);
+    Value numStages = arith::CeilDivUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
+        constant(kStageRows));
+    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    auto commit = [&] {
+      return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                     ValueRange{});
+    };
+    // Issues stage `stage` if it exists; returns the registers of a
+    // row-major A (zero past the run).
+    auto issueIfPresent = [&](Value stage) -> SmallVector<Value> {
+      SmallVector<Type> types;
+      if (!config.aKMajor)
+        types.assign(blockRows / kChunk / (numThreads / 32),
+                     VectorType::get({kChunk}, config.elementType));
+      auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, numStages),
+                                    /*withElseRegion=*/!types.empty());
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      SmallVector<Value> loaded = issueStage(stage);
+      if (!types.empty()) {
+        scf::YieldOp::create(b, loc, loaded);
+        b.setInsertionPointToStart(ifOp.elseBlock());
+        SmallVector<Value> zeros;
+        for (Type type : types)
+          zeros.push_back(
+              arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
+        scf::YieldOp::create(b, loc, zeros);
+      }
+      return SmallVector<Value>(ifOp.getResults());
+    };
+
+    // Prologue: the first numStages - 1 stages in flight.
+    Value group;
+    for (int64_t s = 0; s + 1 < config.numStages; ++s) {
+      Value stage = constant(s);
+      SmallVector<Value> loaded = issueIfPresent(stage);
+      if (!loaded.empty())
+        storeRowMajorAStage(stage, loaded);
+      group = commit();
+    }
+
+    auto cType = VectorType::get({2, 2}, b.getF32Type());
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(cType));
+    SmallVector<Value> init(kFragmentsM * fragmentsN, zero);
+    auto loop = scf::ForOp::create(
+        b, loc, constant(0), numStages, constant(1), init,
+        [&](OpBuilder &, Location, Value stage, ValueRange accs) {
+          // Stage `stage` has landed and every warp is done with the buffer
+          // the next copies overwrite.
+          nvgpu::DeviceAsyncWaitOp::create(
+              b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
+          gpu::BarrierOp::create(b, loc);
+          Value ahead = add(stage, config.numStages - 1);
+          SmallVector<Value> loaded = issueIfPresent(ahead);
+          commit();
+          SmallVector<Value> next = multiplyStage(stage, accs);
+          if (!loaded.empty())
+            storeRowMajorAStage(ahead, loaded);
+          scf::YieldOp::create(b, loc, next);
+        });
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+    addAccumulatorsToC(loop.getResults());
+  });
+  gpu::ReturnOp::create(b, loc);
+}
+
+SmallVector<Type>
+tsparse::getMMASyncWorkgroupTypes(const KernelConfig &config) {
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(config.elementType.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace());
+  return {MemRefType::get({config.numStages, kStageRows, config.blockRows},
+                          config.elementType, MemRefLayoutAttrInterface(),
+                          workgroup),
+          MemRefType::get(
+              {config.numStages, kStageRows, config.layout.getTileN()},
+              config.elementType, MemRefLayoutAttrInterface(), workgroup)};
+}
+
+void tsparse::buildMMASyncKernel(OpBuilder &b, Location loc,
+                                 gpu::GPUFuncOp func,
+                                 const KernelConfig &config) {
+  MMASyncKernelBuilder(b, loc, func, config).build();
+}

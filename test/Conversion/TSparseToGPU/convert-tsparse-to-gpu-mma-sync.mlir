@@ -1,0 +1,115 @@
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=64 stages=4" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-S4
+
+// The mma-sync flavour: one launch of 8 warps over a 128-row M tile. The
+// prologue puts stages 0 and 1 in flight (cp.async of the packed rows of B,
+// 16 bytes each, one group per stage); a row-major A is gathered through
+// registers. Every iteration waits for its stage (at most one younger group
+// pending), synchronizes, issues the stage two ahead, then runs two k-steps
+// of ldmatrix.trans + m16n8k16 mma.sync (2 x 4 accumulators per warp for
+// tile_n = 64), and stores the gathered A of the stage ahead after the
+// mma. C is updated plainly when the item is its whole tile, atomically
+// otherwise.
+// CHECK-LABEL: func.func @matmul_tw1d_static_schedule
+// CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
+// CHECK-NOT: gpu.launch_func
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3({{.*}}) workgroup({{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.load %{{.*}} : memref<?x?xf16>
+// CHECK:   vector.store %{{.*}}, %{{.*}}[%c0, %{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// CHECK:   %[[GROUP0:.*]] = nvgpu.device_async_create_group
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c1, %{{.*}}, %{{.*}}], 8
+// CHECK:   %[[GROUP1:.*]] = nvgpu.device_async_create_group
+// CHECK:   scf.for {{.*}} iter_args
+// CHECK:     nvgpu.device_async_wait %[[GROUP1]] {numGroups = 1 : i32}
+// CHECK:     gpu.barrier
+// CHECK:     nvgpu.device_async_copy
+// CHECK:     nvgpu.device_async_create_group
+// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x128xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x64xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK-COUNT-8: nvgpu.mma.sync
+// CHECK:     vector.store {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// CHECK:     scf.yield
+// CHECK:   nvgpu.device_async_wait %[[GROUP1]] {numGroups = 0 : i32}
+// CHECK:   scf.if
+// CHECK:     memref.load %{{.*}} : memref<?x?xf32>
+// CHECK:     memref.store %{{.*}} : memref<?x?xf32>
+// CHECK:   } else {
+// CHECK:     memref.atomic_rmw addf
+// CHECK-S4-LABEL: func.func @matmul_tw1d_static_schedule
+// CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
+// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u16_m64_s4({{.*}}) workgroup({{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK-S4-COUNT-3: nvgpu.device_async_create_group
+// CHECK-S4: scf.for
+// CHECK-S4:   nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
+func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
+    row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,
+    values = dense<1.0> : tensor<4096xf16>
+  } : !tsparse.matrix<64x192xf16, #tsparse.layout<tile_n = 64, unit_k = 16>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x64xf16>, !tsparse.matrix<64x192xf16, #tsparse.layout<tile_n = 64, unit_k = 16>> -> tensor<?x192xf32>
+  return %r : tensor<?x192xf32>
+}
+
+// -----
+
+// A K-major A (the transpose of a K x M tensor) is read in place: its kept
+// rows are contiguous, so cp.async gathers them too (when M % 8 == 0;
+// element-wise otherwise). A result that is only transposed is computed
+// transposed: C's fill is rebuilt N x M and the kernel writes C[n][m]. No
+// linalg.transpose remains. bf16 goes through nvvm.mma.sync.
+// CHECK-LABEL: func.func @matmul_k_major_transposed_bf16
+// CHECK-NOT: linalg.transpose
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<96x?xf32>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<96x?xf32>)
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_bf16_g32_u1_ak_ct_m128_s3
+// CHECK-SAME: args(%{{.*}} : memref<?x?xbf16>
+// CHECK-NOT: linalg.transpose
+// CHECK: return %{{.*}} : tensor<96x?xf32>
+// CHECK: gpu.func @tsparse_mma_sync_bf16_g32_u1_ak_ct_m128_s3
+// CHECK:   memref.dim %{{.*}}, %c1 : memref<?x?xbf16>
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xbf16> to memref<3x32x128xbf16, #gpu.address_space<workgroup>>
+// CHECK:   } else {
+// CHECK:     vector.from_elements {{.*}} : vector<8xbf16>
+// CHECK:   scf.for
+// CHECK:     nvgpu.ldmatrix {{.*}} -> vector<4x2xbf16>
+// CHECK:     nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (i32, i32, f32) -> !llvm.struct<(f32, f32, f32, f32)>
+// CHECK:   memref.store %{{.*}}, %{{.*}}[%[[N:.*]], %[[M:.*]]] : memref<?x?xf32>
+func.func @matmul_k_major_transposed_bf16(%at: tensor<64x?xbf16>, %w: tensor<64x96xbf16>, %m: index) -> tensor<96x?xf32> {
+  %p = tsparse.pack %w : tensor<64x96xbf16> -> !tsparse.matrix<64x96xbf16, #tsparse.layout<tile_n = 32>>
+  %e = tensor.empty(%m) : tensor<?x64xbf16>
+  %a = linalg.transpose ins(%at : tensor<64x?xbf16>) outs(%e : tensor<?x64xbf16>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %ce = tensor.empty(%m) : tensor<?x96xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%ce : tensor<?x96xf32>) -> tensor<?x96xf32>
+  %r = tsparse.matmul %a, %p, %c : tensor<?x64xbf16>, !tsparse.matrix<64x96xbf16, #tsparse.layout<tile_n = 32>> -> tensor<?x96xf32>
+  %e2 = tensor.empty(%m) : tensor<96x?xf32>
+  %rt = linalg.transpose ins(%r : tensor<?x96xf32>) outs(%e2 : tensor<96x?xf32>) permutation = [1, 0]
+  return %rt : tensor<96x?xf32>
+}
+
+// -----
+
+// A result used as it is stays row-major; an arbitrary C is transposed on
+// the host only when the result is.
+// CHECK-LABEL: func.func @matmul_result_used_directly
+// CHECK-NOT: linalg.transpose
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK-LABEL: func.func @matmul_general_c_transposed
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<4x32xf32>) outs(%{{.*}} : tensor<32x4xf32>) permutation = [1, 0]
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_ct_m128_s3
+func.func @matmul_result_used_directly(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf32>) -> (tensor<4x32xf32>, tensor<32x4xf32>) {
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf32>
+  %e = tensor.empty() : tensor<32x4xf32>
+  %t = linalg.transpose ins(%r : tensor<4x32xf32>) outs(%e : tensor<32x4xf32>) permutation = [1, 0]
+  return %r, %t : tensor<4x32xf32>, tensor<32x4xf32>
+}
+func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf32>) -> tensor<32x4xf32> {
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf32>
+  %e = tensor.empty() : tensor<32x4xf32>
+  %t = linalg.transpose ins(%r : tensor<4x32xf32>) outs(%e : tensor<32x4xf32>) permutation = [1, 0]
+  return %t : tensor<32x4xf32>
+}

@@ -1,0 +1,19 @@
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=4" --verify-diagnostics
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=tensor-cores" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="m-tile=128" 2>&1 | FileCheck %s --check-prefix=CHECK-WMMA-M
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=32" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA-SYNC-M
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=1" 2>&1 | FileCheck %s --check-prefix=CHECK-STAGES
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
+
+// CHECK-MMA: expected mma to be 'wmma' or 'mma-sync' but got 'tensor-cores'
+// CHECK-WMMA-M: expected m-tile to be 64 for mma=wmma but got 128
+// CHECK-MMA-SYNC-M: expected m-tile to be 64 or 128 for mma=mma-sync but got 32
+// CHECK-STAGES: expected at least 2 stages but got 1
+// CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
+
+// Four stages of a 128 x 128 block need 64 KB of workgroup memory.
+func.func @too_much_shared_memory(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>, %c: tensor<4x128xf32>) -> tensor<4x128xf32> {
+  // expected-error @+1 {{cannot be lowered to the GPU: its kernel would need 65536 bytes of workgroup memory, more than 49152 (use fewer stages or a smaller m-tile)}}
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>> -> tensor<4x128xf32>
+  return %r : tensor<4x128xf32>
+}
