@@ -4,8 +4,9 @@
 # the end-to-end host code into build/gpu-check/ beforehand. Builds the CUDA
 # runtime library and the drivers, then
 #   1. runs the end-to-end programs (runtime packing, mgpu* runtime, kernel),
-#   2. checks every kernel variant against cuBLAS and benchmarks the TW-2D
-#      kernel against cuBLAS dense,
+#   2. checks every kernel variant (WMMA and mma.sync, f16 and bf16, K-major
+#      A, transposed C) against cuBLAS and benchmarks the TW-2D kernels
+#      against cuBLAS dense,
 #   3. benchmarks PyTorch's BSR F.linear on the same weights,
 # and writes the results under $OUT (default: ./gpu-out).
 set -uo pipefail
@@ -15,7 +16,7 @@ out=${OUT:-$PWD/gpu-out}
 prep=${PREP:-build/gpu-check}
 cuda=${CUDA_HOME:-/usr/local/cuda}
 mkdir -p "$out"
-if [ ! -f "$prep/kernels.ptx" ] || [ ! -f "$prep/e2e.o" ]; then
+if [ ! -f "$prep/kernels-mma-sync.ptx" ] || [ ! -f "$prep/e2e-wmma.o" ]; then
   echo "missing $prep: run scripts/prepare-gpu-check.sh on the MLIR machine" >&2
   exit 1
 fi
@@ -30,7 +31,7 @@ echo "== building"
 g++ -O2 -std=c++17 -shared -fPIC -fvisibility=hidden lib/Runtime/CUDA/*.cpp \
   -I"$cuda/include" -L"$cuda/lib64" -lcuda \
   -o "$work/libtsparse_cuda_runtime.so" || exit 1
-g++ -O2 -std=c++17 bench/gpu/e2e_check.cpp "$prep/e2e.o" \
+g++ -O2 -std=c++17 bench/gpu/e2e_check.cpp "$prep"/e2e-*.o \
   -L"$work" -ltsparse_cuda_runtime -Wl,-rpath,"$work" -o "$work/e2e_check" ||
   status=1
 
@@ -41,7 +42,7 @@ fi
 
 echo "== 2. kernels against cuBLAS; benchmark"
 mkdir -p "$work/weights"
-"$work/gpu_bench" "$prep/kernels.ptx" "$work/weights" "$out/tsparse.json" |
+"$work/gpu_bench" "$work/weights" "$out/tsparse.json" "$prep"/kernels-*.ptx |
   tee "$out/tsparse.md" || status=1
 
 echo "== 3. PyTorch BSR on the same weights"

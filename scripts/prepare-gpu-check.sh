@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Everything MLIR does for the GPU check, on this machine: the kernels as PTX
-# for sm_90 and the end-to-end host code as an object file, under
-# build/gpu-check/ (small enough to carry to the GPU machine).
+# Everything MLIR does for the GPU check, on this machine: the kernels of
+# both flavours as PTX for sm_90 and the end-to-end host code as object
+# files, under build/gpu-check/ (small enough to carry to the GPU machine).
 #
 # Usage: scripts/prepare-gpu-check.sh [build directory]   (default: build)
 set -euo pipefail
@@ -11,20 +11,36 @@ build_dir=${1:-build}
 llvm=${LLVM_PREFIX:-/usr/lib/llvm-22}
 out="$build_dir/gpu-check"
 chip=${GPU_CHIP:-sm_90}
+rm -rf "$out"
 mkdir -p "$out"
 make --no-print-directory build BUILD_DIR="$build_dir" > /dev/null
 opt="$build_dir/bin/tsparse-opt"
 
-"$opt" bench/gpu/kernels.mlir --tsparse-gpu-pipeline="chip=$chip" \
-  -o "$out/kernels.mlir"
-python3 test/Conversion/Inputs/extract_ptx.py "$out/kernels.mlir" \
-  > "$out/kernels.ptx"
-"$opt" bench/gpu/e2e.mlir --tsparse-gpu-pipeline="chip=$chip" |
-  "$llvm/bin/mlir-translate" --mlir-to-llvmir |
-  "$llvm/bin/llc" -O2 -relocation-model=pic -filetype=obj -o "$out/e2e.o"
-if command -v ptxas > /dev/null || [ -x /usr/local/cuda/bin/ptxas ]; then
-  "$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)" -arch="$chip" \
-    "$out/kernels.ptx" -o /dev/null
-fi
-grep -o '\.entry [a-z0-9_]*' "$out/kernels.ptx"
+ptxas=$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)
+# Kernels: PTX, loaded directly by gpu_bench.
+compile_kernels() { # <input> <name> <pipeline options>
+  "$opt" "$1" --tsparse-gpu-pipeline="chip=$chip $3" -o "$out/$2.mlir"
+  python3 test/Conversion/Inputs/extract_ptx.py "$out/$2.mlir" > "$out/$2.ptx"
+  rm "$out/$2.mlir"
+  if [ -x "$ptxas" ]; then
+    "$ptxas" -arch="$chip" "$out/$2.ptx" -o /dev/null
+  fi
+}
+compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
+compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
+compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
+
+# End-to-end host code: objects linked with e2e_check and the runtime. The
+# mma-sync build of e2e.mlir gets its own function names.
+compile_e2e() { # <name> <pipeline options>
+  "$opt" - --tsparse-gpu-pipeline="chip=$chip $2" |
+    "$llvm/bin/mlir-translate" --mlir-to-llvmir |
+    "$llvm/bin/llc" -O2 -relocation-model=pic -filetype=obj -o "$out/$1.o"
+}
+compile_e2e e2e-wmma "mma=wmma" < bench/gpu/e2e.mlir
+sed 's/@e2e_/@e2e_mma_sync_/' bench/gpu/e2e.mlir |
+  compile_e2e e2e-mma-sync "mma=mma-sync"
+compile_e2e e2e-bf16 "mma=mma-sync" < bench/gpu/e2e-bf16.mlir
+
+grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
 du -sh "$out"

@@ -57,16 +57,23 @@ if config.enable_sanitizers:
     # that memory without unpoisoning it: only real errors are wanted.
     config.environment["ASAN_OPTIONS"] = "detect_leaks=0:allow_user_poisoning=0"
 
-# ptxas, to check generated PTX: the toolkit CMake found, /usr/local/cuda, PATH.
-ptxas_candidates = [
-    os.path.join(d, "ptxas")
-    for d in [config.cuda_toolkit_bin_dir, "/usr/local/cuda/bin"] if d
-]
-ptxas = next((p for p in ptxas_candidates if os.access(p, os.X_OK)),
-             shutil.which("ptxas"))
-if ptxas:
-    config.available_features.add("ptxas")
-    config.substitutions.append(("%ptxas", ptxas))
+# CUDA tools: ptxas to check generated PTX, nvcc to compile the GPU
+# benchmark drivers. Looked up in the toolkit CMake found, /usr/local/cuda,
+# then PATH.
+def find_cuda_tool(name):
+    candidates = [
+        os.path.join(d, name)
+        for d in [config.cuda_toolkit_bin_dir, "/usr/local/cuda/bin"] if d
+    ]
+    return next((p for p in candidates if os.access(p, os.X_OK)),
+                shutil.which(name))
+
+
+for tool in ["ptxas", "nvcc"]:
+    path = find_cuda_tool(tool)
+    if path:
+        config.available_features.add(tool)
+        config.substitutions.append(("%" + tool, path))
 
 # The CUDA runtime library, built only when CMake found a CUDA toolkit.
 if config.tsparse_cuda_runtime:

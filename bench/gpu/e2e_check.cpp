@@ -2,7 +2,9 @@
 //
 // Calls host code that --tsparse-gpu-pipeline compiled ahead of time (runtime
 // packing, device copies through libtsparse_cuda_runtime, one fused kernel
-// launch) and compares C = C0 + A * W with a reference computed here.
+// launch), in both tensor-core flavours, and compares C = C0 + A * W with a
+// reference computed here: TW-2D and BW in f16, TW-2D with feature-major
+// (transposed) activations, and TW-2D in bf16.
 //
 // Usage: e2e_check   (exit status 0 when every case matches)
 //
@@ -62,16 +64,46 @@ float fromHalf(uint16_t half) {
   return value;
 }
 
-/// Rounds to the nearest f16 value.
-float roundToHalf(float value) { return fromHalf(toHalf(value)); }
+/// f32 -> bf16 bits, round to nearest even (finite values).
+uint16_t toBFloat16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return uint16_t(bits >> 16);
+}
+
+/// bf16 bits -> f32.
+float fromBFloat16(uint16_t bf16) {
+  uint32_t bits = uint32_t(bf16) << 16;
+  float value;
+  std::memcpy(&value, &bits, 4);
+  return value;
+}
+
+/// f32 -> the bits of an f16 or a bf16.
+uint16_t toBits(float value, bool bf16) {
+  return bf16 ? toBFloat16(value) : toHalf(value);
+}
+
+/// Rounds to the nearest f16 or bf16 value.
+float round16(float value, bool bf16) {
+  return bf16 ? fromBFloat16(toBFloat16(value)) : fromHalf(toHalf(value));
+}
 } // namespace
 
 using Entry = void (*)(MemRef2D<float> *, MemRef2D<uint16_t> *,
                        MemRef2D<uint16_t> *, MemRef2D<float> *);
-extern "C" void _mlir_ciface_e2e_tw2d(MemRef2D<float> *, MemRef2D<uint16_t> *,
-                                      MemRef2D<uint16_t> *, MemRef2D<float> *);
-extern "C" void _mlir_ciface_e2e_bw(MemRef2D<float> *, MemRef2D<uint16_t> *,
-                                    MemRef2D<uint16_t> *, MemRef2D<float> *);
+#define DECLARE_ENTRY(name)                                                    \
+  extern "C" void _mlir_ciface_##name(MemRef2D<float> *, MemRef2D<uint16_t> *, \
+                                      MemRef2D<uint16_t> *,                    \
+                                      MemRef2D<float> *);
+DECLARE_ENTRY(e2e_tw2d)
+DECLARE_ENTRY(e2e_bw)
+DECLARE_ENTRY(e2e_tw2d_feature_major)
+DECLARE_ENTRY(e2e_mma_sync_tw2d)
+DECLARE_ENTRY(e2e_mma_sync_bw)
+DECLARE_ENTRY(e2e_mma_sync_tw2d_feature_major)
+DECLARE_ENTRY(e2e_bf16_tw2d)
 
 int main() {
   // Keep what was printed if a runtime error aborts the process.
@@ -80,11 +112,22 @@ int main() {
   struct Case {
     const char *name;
     Entry entry;
-    bool blockWise;
+    bool blockWise = false;
+    /// A is passed K x M, C is passed and returned N x M.
+    bool featureMajor = false;
+    bool bf16 = false;
   };
   int failures = 0;
-  for (Case c : {Case{"tw2d g128", _mlir_ciface_e2e_tw2d, false},
-                 Case{"bw 16x64", _mlir_ciface_e2e_bw, true}}) {
+  for (Case c :
+       {Case{"wmma tw2d", _mlir_ciface_e2e_tw2d},
+        Case{"wmma bw", _mlir_ciface_e2e_bw, true},
+        Case{"wmma tw2d fm", _mlir_ciface_e2e_tw2d_feature_major, false, true},
+        Case{"mma.sync tw2d", _mlir_ciface_e2e_mma_sync_tw2d},
+        Case{"mma.sync bw", _mlir_ciface_e2e_mma_sync_bw, true},
+        Case{"mma.sync tw2d fm", _mlir_ciface_e2e_mma_sync_tw2d_feature_major,
+             false, true},
+        Case{"mma.sync tw2d bf16", _mlir_ciface_e2e_bf16_tw2d, false, false,
+             true}}) {
     for (double sparsity : {0.0, 0.75, 0.95}) {
       for (int m : {1, 100, 300}) {
         std::mt19937 rng(m * 977 + int(sparsity * 100));
@@ -93,33 +136,44 @@ int main() {
         std::vector<float> w(size_t(k) * n), a(size_t(m) * k),
             c0(size_t(m) * n);
         for (float &v : w)
-          v = roundToHalf(normal(rng));
+          v = round16(normal(rng), c.bf16);
         for (float &v : a)
-          v = roundToHalf(uniform(rng));
+          v = round16(uniform(rng), c.bf16);
         for (float &v : c0)
           v = uniform(rng);
         if (c.blockWise)
           prune::pruneBW(w, k, n, 64, 16, sparsity);
         else
           prune::pruneTW2D(w, k, n, 128, sparsity);
-
-        std::vector<uint16_t> wh, ah;
+        // Operands in the layout the entry takes.
+        std::vector<uint16_t> wh, ah(a.size());
+        std::vector<float> cIn(c0.size());
         for (float v : w)
-          wh.push_back(toHalf(v));
-        for (float v : a)
-          ah.push_back(toHalf(v));
-        std::vector<float> cIn = c0;
-        MemRef2D<uint16_t> aView = view(ah, m, k), wView = view(wh, k, n);
-        MemRef2D<float> cView = view(cIn, m, n), result;
+          wh.push_back(toBits(v, c.bf16));
+        for (int i = 0; i < m; ++i) {
+          for (int p = 0; p < k; ++p)
+            ah[c.featureMajor ? size_t(p) * m + i : size_t(i) * k + p] =
+                toBits(a[size_t(i) * k + p], c.bf16);
+          for (int j = 0; j < n; ++j)
+            cIn[c.featureMajor ? size_t(j) * m + i : size_t(i) * n + j] =
+                c0[size_t(i) * n + j];
+        }
+        MemRef2D<uint16_t> aView =
+                               c.featureMajor ? view(ah, k, m) : view(ah, m, k),
+                           wView = view(wh, k, n);
+        MemRef2D<float> cView =
+                            c.featureMajor ? view(cIn, n, m) : view(cIn, m, n),
+                        result;
         c.entry(&result, &aView, &wView, &cView);
-
         double maxDiff = 0.0, maxRef = 1e-30;
         for (int i = 0; i < m; ++i)
           for (int j = 0; j < n; ++j) {
             double ref = c0[size_t(i) * n + j];
             for (int p = 0; p < k; ++p)
               ref += double(a[size_t(i) * k + p]) * w[size_t(p) * n + j];
-            double got = result.aligned[i * result.strides[0] + j];
+            double got = c.featureMajor
+                             ? result.aligned[j * result.strides[0] + i]
+                             : result.aligned[i * result.strides[0] + j];
             maxDiff = std::max(maxDiff, std::fabs(got - ref));
             maxRef = std::max(maxRef, std::fabs(ref));
           }
@@ -128,7 +182,7 @@ int main() {
         double error = maxDiff / maxRef;
         bool ok = error <= 5e-3;
         failures += !ok;
-        std::printf("e2e %-9s M=%-3d s=%.2f relative error %.3g %s\n", c.name,
+        std::printf("e2e %-18s M=%-3d s=%.2f relative error %.3g %s\n", c.name,
                     m, sparsity, error, ok ? "ok" : "MISMATCH");
       }
     }
