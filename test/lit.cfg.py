@@ -33,7 +33,7 @@ llvm_config.use_default_substitutions()
 # Tools come from the build (tsparse-opt) and from LLVM (FileCheck, mlir-runner).
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.tsparse_tools_dir, config.llvm_tools_dir]
-tools = ["tsparse-opt", "mlir-runner", "mlir-translate", "llvm-nm"]
+tools = ["tsparse-opt", "tsparse-gpu-emulate", "mlir-runner", "mlir-translate", "llvm-nm"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # Shared libraries for executing lowered programs on the host CPU.

@@ -1,0 +1,1088 @@
+//===- Emulator.cpp - Lock-step CPU emulation of GPU kernels --------------===//
+//
+// Every SSA value holds one lane of elements per thread of the block. Ops
+// run for the active threads only; an `scf.if` runs each branch under its
+// part of the mask and merges the results per thread. Memrefs are buffers
+// shared by all threads, and the warp-collective ops gather and scatter the
+// lanes of a warp following the PTX fragment layouts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Emulator.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+static constexpr int64_t kWarpLanes = 32;
+/// Elements of a WMMA fragment (16 x 16); every lane holds all of them.
+static constexpr int64_t kFragmentElements = 256;
+
+Buffer::Buffer(Type elementType, ArrayRef<int64_t> shape)
+    : elementType(elementType), shape(shape) {
+  data.resize(getNumElements());
+  shadow.resize(getNumElements());
+}
+
+int64_t Buffer::getNumElements() const {
+  int64_t count = 1;
+  for (int64_t size : shape)
+    count *= size;
+  return count;
+}
+
+//===----------------------------------------------------------------------===//
+// Element conversions
+//===----------------------------------------------------------------------===//
+
+static uint16_t toBFloat16Bits(double value) {
+  float f = float(value);
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return uint16_t(bits >> 16);
+}
+
+static double fromBFloat16Bits(uint16_t bits) {
+  uint32_t wide = uint32_t(bits) << 16;
+  float f;
+  std::memcpy(&f, &wide, 4);
+  return f;
+}
+
+static uint16_t toHalfBits(double value) {
+  _Float16 h = _Float16(float(value));
+  uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+
+static double fromHalfBits(uint16_t bits) {
+  _Float16 h;
+  std::memcpy(&h, &bits, 2);
+  return float(h);
+}
+
+/// Rounds `value` to the float type `type`.
+static double roundTo(Type type, double value) {
+  if (type.isF32())
+    return float(value);
+  if (type.isF16())
+    return fromHalfBits(toHalfBits(value));
+  if (type.isBF16())
+    return fromBFloat16Bits(toBFloat16Bits(value));
+  return value;
+}
+
+static unsigned getIntWidth(Type type) {
+  return type.isIndex() ? 64 : type.getIntOrFloatBitWidth();
+}
+
+/// Sign-extends the low `width` bits of `value`.
+static int64_t normalize(uint64_t value, unsigned width) {
+  if (width >= 64)
+    return int64_t(value);
+  uint64_t mask = (uint64_t(1) << width) - 1;
+  value &= mask;
+  if (width > 1 && (value >> (width - 1)) & 1)
+    value |= ~mask;
+  return int64_t(value);
+}
+
+static uint64_t toUnsigned(int64_t value, unsigned width) {
+  if (width >= 64)
+    return uint64_t(value);
+  return uint64_t(value) & ((uint64_t(1) << width) - 1);
+}
+
+/// Elements per lane of a value of type `type`.
+static int64_t getLaneWidth(Type type) {
+  if (auto vector = dyn_cast<VectorType>(type))
+    return vector.getNumElements();
+  if (isa<gpu::MMAMatrixType>(type))
+    return kFragmentElements;
+  if (auto structType = dyn_cast<LLVM::LLVMStructType>(type))
+    return structType.getBody().size();
+  if (isa<nvgpu::DeviceAsyncTokenType>(type))
+    return 0;
+  return 1;
+}
+
+static Type getElementType(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getElementType();
+  if (auto matrix = dyn_cast<gpu::MMAMatrixType>(type))
+    return matrix.getElementType();
+  return type;
+}
+
+namespace {
+struct ValueHash {
+  size_t operator()(Value value) const { return hash_value(value); }
+};
+
+/// The values of one SSA value: `width` elements per thread.
+struct Lanes {
+  int64_t width = 1;
+  std::vector<Scalar> data;
+  Scalar *lane(int64_t thread) { return data.data() + thread * width; }
+};
+
+/// Emulates the blocks of one kernel launch.
+class BlockEmulator {
+public:
+  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads)
+      : kernel(kernel), numThreads(numThreads) {}
+
+  LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId);
+
+private:
+  using Mask = std::vector<char>;
+
+  Lanes &define(Value value) {
+    Lanes &lanes = values[value];
+    lanes.width = getLaneWidth(value.getType());
+    lanes.data.assign(numThreads * lanes.width, Scalar());
+    return lanes;
+  }
+  Lanes &get(Value value) { return values[value]; }
+  Buffer &getBuffer(Value memref) { return *buffers[memref]; }
+
+  /// Runs `block` for the threads in `mask`; `yielded` receives the
+  /// operands of its terminator.
+  LogicalResult runBlock(Block &block, const Mask &mask,
+                         SmallVectorImpl<Value> *yielded);
+  LogicalResult runOp(Operation *op, const Mask &mask);
+  LogicalResult runFor(scf::ForOp op, const Mask &mask);
+  LogicalResult runIf(scf::IfOp op, const Mask &mask);
+  LogicalResult runArith(Operation *op, const Mask &mask);
+
+  /// Linear index of `indices` in `buffer` for `thread`, checking bounds;
+  /// `extent` elements from there must stay in the last dimension.
+  FailureOr<int64_t> linearIndex(Operation *op, Buffer &buffer,
+                                 ValueRange indices, int64_t thread,
+                                 int64_t extent = 1);
+  LogicalResult checkWholeWarps(Operation *op, const Mask &mask);
+  LogicalResult checkAligned(Operation *op, Buffer &buffer, int64_t index,
+                             int64_t bytes);
+
+  /// Element accesses of `thread`, with the race checks.
+  LogicalResult read(Operation *op, Buffer &buffer, int64_t index,
+                     int64_t thread, Scalar &value);
+  LogicalResult write(Operation *op, Buffer &buffer, int64_t index,
+                      int64_t thread, Scalar value, bool atomic = false);
+  /// Loads into (or stores from) `lanes` its width of consecutive elements
+  /// at `indices` of `memref`, for every active thread.
+  LogicalResult transfer(Operation *op, Value memref, ValueRange indices,
+                         const Mask &mask, Lanes &lanes, bool store);
+  /// Loads (or stores) the 16 x 16 WMMA fragment `lanes` at `indices` of
+  /// `memref`, rows `lead` elements apart. Every lane holds the whole
+  /// fragment; the first lane of each warp stores it.
+  LogicalResult transferFragment(Operation *op, Value memref,
+                                 ValueRange indices, int64_t lead,
+                                 bool transpose, const Mask &mask, Lanes &lanes,
+                                 bool store);
+  /// Lands the cp.async groups of `thread` but the `keep` most recent.
+  LogicalResult landCopies(Operation *op, int64_t thread, int64_t keep);
+
+  LogicalResult runLdMatrix(nvgpu::LdMatrixOp op, const Mask &mask);
+  /// D = A B + C of m16n8k16 for every warp; `a`, `b`, `c` give the
+  /// operand elements of a thread in PTX fragment order.
+  void runMmaM16N8K16(const Mask &mask,
+                      function_ref<double(int64_t thread, int64_t i)> a,
+                      function_ref<double(int64_t thread, int64_t i)> b,
+                      function_ref<double(int64_t thread, int64_t i)> c,
+                      Lanes &result);
+
+  gpu::GPUFuncOp kernel;
+  int64_t numThreads;
+  int64_t blockId = 0;
+  /// References to the lanes stay valid while values are added.
+  std::unordered_map<Value, Lanes, ValueHash> values;
+  DenseMap<Value, Buffer *> buffers;
+  std::vector<std::unique_ptr<Buffer>> workgroupBuffers;
+  /// Barrier intervals so far, and ops run so far.
+  int64_t epoch = 0, clock = 0;
+  /// An element a cp.async copies, with its value and issue time.
+  struct PendingCopy {
+    Buffer *buffer;
+    int64_t index;
+    Scalar value;
+    int64_t issueClock;
+  };
+  /// Per thread: copies not committed yet, and committed groups in order.
+  std::vector<std::vector<PendingCopy>> openCopies;
+  std::vector<std::vector<std::vector<PendingCopy>>> copyGroups;
+};
+} // namespace
+
+FailureOr<int64_t> BlockEmulator::linearIndex(Operation *op, Buffer &buffer,
+                                              ValueRange indices,
+                                              int64_t thread, int64_t extent) {
+  int64_t linear = 0;
+  int64_t rank = buffer.shape.size();
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t index = get(indices[d]).lane(thread)->i;
+    int64_t limit = buffer.shape[d] - (d == rank - 1 ? extent - 1 : 0);
+    if (index < 0 || index >= limit)
+      return op->emitError()
+             << "thread " << thread << " of block " << blockId
+             << " accesses index " << index << " of dimension " << d
+             << " (size " << buffer.shape[d] << ", extent " << extent << ")";
+    linear = linear * buffer.shape[d] + index;
+  }
+  return linear;
+}
+
+LogicalResult BlockEmulator::checkWholeWarps(Operation *op, const Mask &mask) {
+  for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
+    int64_t active = 0;
+    for (int64_t t = 0; t < kWarpLanes; ++t)
+      active += mask[warp * kWarpLanes + t];
+    if (active != 0 && active != kWarpLanes)
+      return op->emitError() << "warp-collective op with " << active
+                             << " of 32 threads of warp " << warp << " active";
+  }
+  return success();
+}
+
+LogicalResult BlockEmulator::checkAligned(Operation *op, Buffer &buffer,
+                                          int64_t index, int64_t bytes) {
+  int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+  if ((index * elementBytes) % bytes != 0)
+    return op->emitError() << "address of element " << index
+                           << " is not aligned to " << bytes << " bytes";
+  return success();
+}
+
+LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
+                                 int64_t block) {
+  blockId = block;
+  values.clear();
+  buffers.clear();
+  workgroupBuffers.clear();
+  epoch = 0;
+  openCopies.assign(numThreads, {});
+  copyGroups.assign(numThreads, {});
+  Block &entry = kernel.getBody().front();
+  for (auto [arg, value] : llvm::zip_equal(kernel.getArguments(), arguments)) {
+    if (isa<MemRefType>(arg.getType())) {
+      buffers[arg] = value.buffer;
+      continue;
+    }
+    Lanes &lanes = define(arg);
+    for (int64_t t = 0; t < numThreads; ++t)
+      lanes.lane(t)->i = value.value;
+  }
+  // Workgroup memory starts as NaN: reading what was never written shows.
+  for (BlockArgument arg : kernel.getWorkgroupAttributions()) {
+    auto type = cast<MemRefType>(arg.getType());
+    workgroupBuffers.push_back(
+        std::make_unique<Buffer>(type.getElementType(), type.getShape()));
+    for (Scalar &s : workgroupBuffers.back()->data)
+      s.f = std::numeric_limits<double>::quiet_NaN();
+    workgroupBuffers.back()->workgroup = true;
+    buffers[arg] = workgroupBuffers.back().get();
+  }
+  Mask all(numThreads, 1);
+  if (failed(runBlock(entry, all, nullptr)))
+    return failure();
+  for (int64_t t = 0; t < numThreads; ++t)
+    if (!openCopies[t].empty() || !copyGroups[t].empty())
+      return kernel.emitError() << "thread " << t << " of block " << blockId
+                                << " ends with cp.async copies in flight";
+  return success();
+}
+
+LogicalResult BlockEmulator::read(Operation *op, Buffer &buffer, int64_t index,
+                                  int64_t thread, Scalar &value) {
+  Shadow &shadow = buffer.shadow[index];
+  if (buffer.workgroup) {
+    if (shadow.writeEpoch == epoch && shadow.writer != thread)
+      return op->emitError()
+             << "thread " << thread << " of block " << blockId
+             << " reads workgroup element " << index << " that thread "
+             << shadow.writer << " wrote since the last barrier";
+    shadow.reader =
+        shadow.readEpoch == epoch && shadow.reader != thread ? -2 : thread;
+    shadow.readEpoch = epoch;
+    shadow.readClock = clock;
+  } else if (shadow.ownerBlock == -2 ||
+             (shadow.ownerBlock >= 0 && shadow.ownerBlock != blockId)) {
+    return op->emitError() << "block " << blockId << " reads element " << index
+                           << " that another block writes";
+  }
+  value = buffer.data[index];
+  return success();
+}
+
+LogicalResult BlockEmulator::write(Operation *op, Buffer &buffer, int64_t index,
+                                   int64_t thread, Scalar value, bool atomic) {
+  Shadow &shadow = buffer.shadow[index];
+  if (buffer.workgroup) {
+    if (shadow.writeEpoch == epoch && shadow.writer != thread)
+      return op->emitError()
+             << "threads " << shadow.writer << " and " << thread << " of block "
+             << blockId << " write workgroup element " << index
+             << " between barriers";
+    if (shadow.readEpoch == epoch && shadow.reader != thread)
+      return op->emitError() << "thread " << thread << " of block " << blockId
+                             << " writes workgroup element " << index
+                             << " that other threads read since the last "
+                                "barrier";
+    shadow.writeEpoch = epoch;
+    shadow.writer = thread;
+  } else if (atomic) {
+    if (shadow.ownerBlock >= 0)
+      return op->emitError() << "block " << blockId << " adds atomically to "
+                             << "element " << index << " that block "
+                             << shadow.ownerBlock << " writes plainly";
+    shadow.ownerBlock = -2;
+  } else {
+    if (shadow.ownerBlock == -2 ||
+        (shadow.ownerBlock >= 0 && shadow.ownerBlock != blockId))
+      return op->emitError() << "block " << blockId << " writes element "
+                             << index << " that another block writes";
+    shadow.ownerBlock = blockId;
+  }
+  buffer.data[index] = value;
+  return success();
+}
+
+LogicalResult BlockEmulator::transfer(Operation *op, Value memref,
+                                      ValueRange indices, const Mask &mask,
+                                      Lanes &lanes, bool store) {
+  Buffer &buffer = getBuffer(memref);
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    FailureOr<int64_t> index = linearIndex(op, buffer, indices, t, lanes.width);
+    if (failed(index))
+      return failure();
+    for (int64_t e = 0; e < lanes.width; ++e) {
+      Scalar &element = lanes.lane(t)[e];
+      if (failed(store ? write(op, buffer, *index + e, t, element)
+                       : read(op, buffer, *index + e, t, element)))
+        return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult BlockEmulator::transferFragment(Operation *op, Value memref,
+                                              ValueRange indices, int64_t lead,
+                                              bool transpose, const Mask &mask,
+                                              Lanes &lanes, bool store) {
+  if (failed(checkWholeWarps(op, mask)))
+    return failure();
+  Buffer &buffer = getBuffer(memref);
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t] || (store && t % kWarpLanes != 0))
+      continue;
+    FailureOr<int64_t> base = linearIndex(op, buffer, indices, t);
+    if (failed(base))
+      return failure();
+    for (int64_t r = 0; r < 16; ++r)
+      for (int64_t c = 0; c < 16; ++c) {
+        int64_t index = *base + r * lead + c;
+        if (index >= buffer.getNumElements())
+          return op->emitError("fragment past the buffer");
+        Scalar &element = lanes.lane(t)[transpose ? c * 16 + r : r * 16 + c];
+        if (failed(store ? write(op, buffer, index, t, element)
+                         : read(op, buffer, index, t, element)))
+          return failure();
+      }
+  }
+  return success();
+}
+
+LogicalResult BlockEmulator::landCopies(Operation *op, int64_t thread,
+                                        int64_t keep) {
+  auto &groups = copyGroups[thread];
+  int64_t landing = std::max<int64_t>(0, int64_t(groups.size()) - keep);
+  for (int64_t g = 0; g < landing; ++g)
+    for (PendingCopy &copy : groups[g]) {
+      if (copy.buffer->shadow[copy.index].readClock > copy.issueClock)
+        return op->emitError()
+               << "workgroup element " << copy.index
+               << " was read while thread " << thread << " of block " << blockId
+               << " had a cp.async to it in flight";
+      if (failed(write(op, *copy.buffer, copy.index, thread, copy.value)))
+        return failure();
+    }
+  groups.erase(groups.begin(), groups.begin() + landing);
+  return success();
+}
+
+LogicalResult BlockEmulator::runBlock(Block &block, const Mask &mask,
+                                      SmallVectorImpl<Value> *yielded) {
+  for (Operation &op : block) {
+    if (isa<scf::YieldOp>(op)) {
+      if (yielded)
+        yielded->append(op.operand_begin(), op.operand_end());
+      return success();
+    }
+    if (isa<gpu::ReturnOp>(op))
+      return success();
+    if (failed(runOp(&op, mask)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
+  // Each thread runs its own trip count; iteration j runs for the threads
+  // with more than j iterations, at lb + j * step of their bounds.
+  Lanes &lbs = get(op.getLowerBound()), &ubs = get(op.getUpperBound()),
+        &steps = get(op.getStep());
+  int64_t maxTrips = 0;
+  std::vector<int64_t> trips(numThreads, 0);
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    int64_t lb = lbs.lane(t)->i, ub = ubs.lane(t)->i, step = steps.lane(t)->i;
+    if (step <= 0)
+      return op.emitError() << "thread " << t << " steps by " << step;
+    trips[t] = ub > lb ? (ub - lb + step - 1) / step : 0;
+    maxTrips = std::max(maxTrips, trips[t]);
+  }
+  for (auto [iterArg, init] :
+       llvm::zip_equal(op.getRegionIterArgs(), op.getInitArgs()))
+    values[iterArg] = get(init);
+  Value iv = op.getInductionVar();
+  define(iv);
+  for (int64_t j = 0; j < maxTrips; ++j) {
+    Mask inner(numThreads, 0);
+    Lanes &ivLanes = get(iv);
+    for (int64_t t = 0; t < numThreads; ++t) {
+      inner[t] = mask[t] && j < trips[t];
+      ivLanes.lane(t)->i = lbs.lane(t)->i + j * steps.lane(t)->i;
+    }
+    SmallVector<Value> yielded;
+    if (failed(runBlock(*op.getBody(), inner, &yielded)))
+      return failure();
+    // Threads that ran the iteration take the yielded values.
+    for (auto [iterArg, next] :
+         llvm::zip_equal(op.getRegionIterArgs(), yielded)) {
+      Lanes updated = get(iterArg);
+      Lanes &source = get(next);
+      for (int64_t t = 0; t < numThreads; ++t)
+        if (inner[t])
+          std::copy(source.lane(t), source.lane(t) + updated.width,
+                    updated.lane(t));
+      values[iterArg] = std::move(updated);
+    }
+  }
+  for (auto [result, iterArg] :
+       llvm::zip_equal(op.getResults(), op.getRegionIterArgs()))
+    values[result] = get(iterArg);
+  return success();
+}
+
+LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
+  Mask thenMask(numThreads, 0), elseMask(numThreads, 0);
+  Lanes &cond = get(op.getCondition());
+  for (int64_t t = 0; t < numThreads; ++t) {
+    thenMask[t] = mask[t] && cond.lane(t)->i;
+    elseMask[t] = mask[t] && !cond.lane(t)->i;
+  }
+  for (Value result : op.getResults())
+    define(result);
+  for (bool thenBranch : {true, false}) {
+    const Mask &branchMask = thenBranch ? thenMask : elseMask;
+    Region &region = thenBranch ? op.getThenRegion() : op.getElseRegion();
+    if (region.empty() || llvm::find(branchMask, 1) == branchMask.end())
+      continue;
+    SmallVector<Value> yielded;
+    if (failed(runBlock(region.front(), branchMask, &yielded)))
+      return failure();
+    for (auto [result, value] : llvm::zip_equal(op.getResults(), yielded)) {
+      Lanes &target = get(result);
+      Lanes &source = get(value);
+      for (int64_t t = 0; t < numThreads; ++t)
+        if (branchMask[t])
+          std::copy(source.lane(t), source.lane(t) + target.width,
+                    target.lane(t));
+    }
+  }
+  return success();
+}
+
+/// Integer and float arithmetic, element-wise over vectors.
+LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
+  if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+    Lanes &lanes = define(constant.getResult());
+    SmallVector<Scalar> elements;
+    auto push = [&](Attribute attr) {
+      Scalar s;
+      if (auto intAttr = dyn_cast<IntegerAttr>(attr))
+        s.i = intAttr.getValue().getSExtValue();
+      else if (auto floatAttr = dyn_cast<FloatAttr>(attr))
+        s.f = floatAttr.getValueAsDouble();
+      else if (auto boolAttr = dyn_cast<BoolAttr>(attr))
+        s.i = boolAttr.getValue();
+      elements.push_back(s);
+    };
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+      for (Attribute attr : dense.getValues<Attribute>())
+        push(attr);
+    } else {
+      push(constant.getValue());
+    }
+    for (int64_t t = 0; t < numThreads; ++t)
+      std::copy(elements.begin(), elements.end(), lanes.lane(t));
+    return success();
+  }
+
+  Value result = op->getResult(0);
+  Type elementType = getElementType(result.getType());
+  Lanes out;
+  out.width = getLaneWidth(result.getType());
+  out.data.assign(numThreads * out.width, Scalar());
+
+  if (auto select = dyn_cast<arith::SelectOp>(op)) {
+    Lanes &cond = get(select.getCondition());
+    Lanes &lhs = get(select.getTrueValue()), &rhs = get(select.getFalseValue());
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e)
+        out.lane(t)[e] = (cond.width == 1 ? cond.lane(t)->i : cond.lane(t)[e].i)
+                             ? lhs.lane(t)[e]
+                             : rhs.lane(t)[e];
+    values[result] = std::move(out);
+    return success();
+  }
+  if (auto cast = dyn_cast<arith::IndexCastOp>(op)) {
+    unsigned from = getIntWidth(getElementType(cast.getIn().getType()));
+    unsigned to = getIntWidth(elementType);
+    Lanes &in = get(cast.getIn());
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e)
+        out.lane(t)[e].i =
+            normalize(uint64_t(normalize(in.lane(t)[e].i, from)), to);
+    values[result] = std::move(out);
+    return success();
+  }
+  if (auto cmp = dyn_cast<arith::CmpIOp>(op)) {
+    unsigned width = getIntWidth(getElementType(cmp.getLhs().getType()));
+    Lanes &lhs = get(cmp.getLhs()), &rhs = get(cmp.getRhs());
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e) {
+        int64_t a = lhs.lane(t)[e].i, b = rhs.lane(t)[e].i;
+        bool value = arith::applyCmpPredicate(
+            cmp.getPredicate(), APInt(width, toUnsigned(a, width)),
+            APInt(width, toUnsigned(b, width)));
+        out.lane(t)[e].i = value;
+      }
+    values[result] = std::move(out);
+    return success();
+  }
+  if (op->getNumOperands() != 2)
+    return op->emitError("unsupported by the emulator");
+
+  Lanes &lhs = get(op->getOperand(0)), &rhs = get(op->getOperand(1));
+  if (isa<FloatType>(elementType)) {
+    std::function<double(double, double)> fn;
+    if (isa<arith::AddFOp>(op))
+      fn = [](double a, double b) { return a + b; };
+    else if (isa<arith::MulFOp>(op))
+      fn = [](double a, double b) { return a * b; };
+    else
+      return op->emitError("unsupported by the emulator");
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e)
+        out.lane(t)[e].f =
+            roundTo(elementType, fn(lhs.lane(t)[e].f, rhs.lane(t)[e].f));
+    values[result] = std::move(out);
+    return success();
+  }
+
+  unsigned width = getIntWidth(elementType);
+  std::function<std::optional<uint64_t>(int64_t, int64_t)> fn;
+  auto u = [&](int64_t v) { return toUnsigned(v, width); };
+  fn = llvm::TypeSwitch<Operation *, std::function<std::optional<uint64_t>(
+                                         int64_t, int64_t)>>(op)
+           .Case([&](arith::AddIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a) + b; };
+           })
+           .Case([&](arith::SubIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a) - b; };
+           })
+           .Case([&](arith::MulIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a) * b; };
+           })
+           .Case([&](arith::DivUIOp) {
+             return [u](int64_t a, int64_t b) -> std::optional<uint64_t> {
+               if (u(b) == 0)
+                 return std::nullopt;
+               return u(a) / u(b);
+             };
+           })
+           .Case([&](arith::RemUIOp) {
+             return [u](int64_t a, int64_t b) -> std::optional<uint64_t> {
+               if (u(b) == 0)
+                 return std::nullopt;
+               return u(a) % u(b);
+             };
+           })
+           .Case([&](arith::CeilDivUIOp) {
+             return [u](int64_t a, int64_t b) -> std::optional<uint64_t> {
+               if (u(b) == 0)
+                 return std::nullopt;
+               return (u(a) + u(b) - 1) / u(b);
+             };
+           })
+           .Case([&](arith::DivSIOp) {
+             return [](int64_t a, int64_t b) -> std::optional<uint64_t> {
+               if (b == 0)
+                 return std::nullopt;
+               return uint64_t(a / b);
+             };
+           })
+           .Case([&](arith::RemSIOp) {
+             return [](int64_t a, int64_t b) -> std::optional<uint64_t> {
+               if (b == 0)
+                 return std::nullopt;
+               return uint64_t(a % b);
+             };
+           })
+           .Case([&](arith::MinUIOp) {
+             return [u](int64_t a, int64_t b) {
+               return u(a) < u(b) ? uint64_t(a) : uint64_t(b);
+             };
+           })
+           .Case([&](arith::MaxUIOp) {
+             return [u](int64_t a, int64_t b) {
+               return u(a) > u(b) ? uint64_t(a) : uint64_t(b);
+             };
+           })
+           .Case([&](arith::MinSIOp) {
+             return
+                 [](int64_t a, int64_t b) { return uint64_t(std::min(a, b)); };
+           })
+           .Case([&](arith::MaxSIOp) {
+             return
+                 [](int64_t a, int64_t b) { return uint64_t(std::max(a, b)); };
+           })
+           .Case([&](arith::AndIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a & b); };
+           })
+           .Case([&](arith::OrIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a | b); };
+           })
+           .Case([&](arith::XOrIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a ^ b); };
+           })
+           .Case([&](arith::ShLIOp) {
+             return [](int64_t a, int64_t b) { return uint64_t(a) << b; };
+           })
+           .Case([&](arith::ShRUIOp) {
+             return [u](int64_t a, int64_t b) { return u(a) >> b; };
+           })
+           .Default([](Operation *) { return nullptr; });
+  if (!fn)
+    return op->emitError("unsupported by the emulator");
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    for (int64_t e = 0; e < out.width; ++e) {
+      std::optional<uint64_t> value = fn(lhs.lane(t)[e].i, rhs.lane(t)[e].i);
+      if (!value)
+        return op->emitError() << "thread " << t << " divides by zero";
+      out.lane(t)[e].i = normalize(*value, width);
+    }
+  }
+  values[result] = std::move(out);
+  return success();
+}
+
+LogicalResult BlockEmulator::runLdMatrix(nvgpu::LdMatrixOp op,
+                                         const Mask &mask) {
+  if (failed(checkWholeWarps(op, mask)))
+    return failure();
+  Buffer &buffer = getBuffer(op.getSrcMemref());
+  int64_t numTiles = op.getNumTiles();
+  bool transpose = op.getTranspose();
+  // Row r of 8 x 8 matrix q starts where lane 8 q + r points.
+  std::vector<int64_t> rowStart(numThreads, 0);
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t] || t % kWarpLanes >= 8 * numTiles)
+      continue;
+    FailureOr<int64_t> index =
+        linearIndex(op, buffer, op.getIndices(), t, /*extent=*/8);
+    if (failed(index) || failed(checkAligned(op, buffer, *index, 16)))
+      return failure();
+    rowStart[t] = *index;
+  }
+  Lanes &result = define(op.getResult());
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    int64_t warpBase = t - t % kWarpLanes, lane = t % kWarpLanes;
+    for (int64_t q = 0; q < numTiles; ++q)
+      for (int64_t e = 0; e < 2; ++e) {
+        // Without .trans a thread gets row lane / 4, columns 2 (lane % 4)
+        // + e; with .trans the transposed element.
+        int64_t row = transpose ? 2 * (lane % 4) + e : lane / 4;
+        int64_t column = transpose ? lane / 4 : 2 * (lane % 4) + e;
+        if (failed(read(op, buffer, rowStart[warpBase + 8 * q + row] + column,
+                        t, result.lane(t)[q * 2 + e])))
+          return failure();
+      }
+  }
+  return success();
+}
+
+void BlockEmulator::runMmaM16N8K16(const Mask &mask,
+                                   function_ref<double(int64_t, int64_t)> a,
+                                   function_ref<double(int64_t, int64_t)> b,
+                                   function_ref<double(int64_t, int64_t)> c,
+                                   Lanes &result) {
+  for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
+    int64_t base = warp * kWarpLanes;
+    if (!mask[base])
+      continue;
+    double A[16][16], B[16][8], C[16][8];
+    for (int64_t lane = 0; lane < kWarpLanes; ++lane) {
+      int64_t t = base + lane, g = lane / 4, col = 2 * (lane % 4);
+      // A: a0 a1 (g, col), a2 a3 (g + 8, col), a4 a5 (g, col + 8),
+      // a6 a7 (g + 8, col + 8).
+      for (int64_t i = 0; i < 8; ++i)
+        A[g + 8 * ((i / 2) % 2)][col + i % 2 + 8 * (i / 4)] = a(t, i);
+      // B: b0 b1 (k = col, n = g), b2 b3 (k = col + 8).
+      for (int64_t i = 0; i < 4; ++i)
+        B[col + i % 2 + 8 * (i / 2)][g] = b(t, i);
+      // C: c0 c1 (g, col), c2 c3 (g + 8, col).
+      for (int64_t i = 0; i < 4; ++i)
+        C[g + 8 * (i / 2)][col + i % 2] = c(t, i);
+    }
+    for (int64_t lane = 0; lane < kWarpLanes; ++lane) {
+      int64_t t = base + lane, g = lane / 4, col = 2 * (lane % 4);
+      for (int64_t i = 0; i < 4; ++i) {
+        int64_t m = g + 8 * (i / 2), n = col + i % 2;
+        double sum = C[m][n];
+        for (int64_t k = 0; k < 16; ++k)
+          sum += A[m][k] * B[k][n];
+        result.lane(t)[i].f = float(sum);
+      }
+    }
+  }
+}
+
+LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
+  ++clock;
+  if (op->getDialect() && op->getDialect()->getNamespace() ==
+                              arith::ArithDialect::getDialectNamespace())
+    return runArith(op, mask);
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](scf::ForOp forOp) { return runFor(forOp, mask); })
+      .Case([&](scf::IfOp ifOp) { return runIf(ifOp, mask); })
+      .Case([&](gpu::ThreadIdOp idOp) {
+        Lanes &lanes = define(idOp.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i = idOp.getDimension() == gpu::Dimension::x ? t : 0;
+        return success();
+      })
+      .Case([&](gpu::BlockIdOp idOp) {
+        Lanes &lanes = define(idOp.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i =
+              idOp.getDimension() == gpu::Dimension::x ? blockId : 0;
+        return success();
+      })
+      .Case([&](gpu::BarrierOp barrier) -> LogicalResult {
+        if (llvm::find(mask, 0) != mask.end())
+          return barrier.emitError("barrier reached by part of the block");
+        ++epoch;
+        return success();
+      })
+      .Case([&](memref::DimOp dim) -> LogicalResult {
+        std::optional<int64_t> index = dim.getConstantIndex();
+        if (!index)
+          return dim.emitError("expected a constant dimension");
+        Lanes &lanes = define(dim.getResult());
+        int64_t size = getBuffer(dim.getSource()).shape[*index];
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i = size;
+        return success();
+      })
+      .Case([&](memref::LoadOp load) {
+        return transfer(op, load.getMemRef(), load.getIndices(), mask,
+                        define(load.getResult()), /*store=*/false);
+      })
+      .Case([&](memref::StoreOp store) {
+        return transfer(op, store.getMemRef(), store.getIndices(), mask,
+                        get(store.getValueToStore()), /*store=*/true);
+      })
+      .Case([&](memref::AtomicRMWOp rmw) -> LogicalResult {
+        if (rmw.getKind() != arith::AtomicRMWKind::addf)
+          return rmw.emitError("unsupported atomic kind");
+        Buffer &buffer = getBuffer(rmw.getMemref());
+        Lanes &value = get(rmw.getValue());
+        Lanes &old = define(rmw.getResult());
+        // Threads apply their updates one after the other.
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t])
+            continue;
+          FailureOr<int64_t> index =
+              linearIndex(op, buffer, rmw.getIndices(), t);
+          if (failed(index))
+            return failure();
+          *old.lane(t) = buffer.data[*index];
+          Scalar sum;
+          sum.f = roundTo(buffer.elementType,
+                          buffer.data[*index].f + value.lane(t)->f);
+          if (failed(write(op, buffer, *index, t, sum, /*atomic=*/true)))
+            return failure();
+        }
+        return success();
+      })
+      .Case([&](vector::LoadOp load) {
+        return transfer(op, load.getBase(), load.getIndices(), mask,
+                        define(load.getResult()), /*store=*/false);
+      })
+      .Case([&](vector::StoreOp store) {
+        return transfer(op, store.getBase(), store.getIndices(), mask,
+                        get(store.getValueToStore()), /*store=*/true);
+      })
+      .Case([&](vector::FromElementsOp from) {
+        Lanes &lanes = define(from.getResult());
+        for (auto [e, element] : llvm::enumerate(from.getElements())) {
+          Lanes &source = get(element);
+          for (int64_t t = 0; t < numThreads; ++t)
+            lanes.lane(t)[e] = *source.lane(t);
+        }
+        return success();
+      })
+      .Case([&](vector::ToElementsOp to) {
+        Lanes &source = get(to.getSource());
+        for (auto [e, result] : llvm::enumerate(to.getResults())) {
+          Lanes &lanes = define(result);
+          for (int64_t t = 0; t < numThreads; ++t)
+            *lanes.lane(t) = source.lane(t)[e];
+        }
+        return success();
+      })
+      .Case([&](vector::ExtractOp extract) -> LogicalResult {
+        if (!extract.getDynamicPosition().empty())
+          return extract.emitError("expected a static position");
+        auto sourceType = cast<VectorType>(extract.getSource().getType());
+        int64_t offset = 0, stride = sourceType.getNumElements();
+        ArrayRef<int64_t> position = extract.getStaticPosition();
+        for (auto [d, p] : llvm::enumerate(position)) {
+          stride /= sourceType.getDimSize(d);
+          offset += p * stride;
+        }
+        Lanes &source = get(extract.getSource());
+        Lanes &lanes = define(extract.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          std::copy_n(source.lane(t) + offset, lanes.width, lanes.lane(t));
+        return success();
+      })
+      .Case([&](vector::InsertOp insert) -> LogicalResult {
+        if (!insert.getDynamicPosition().empty())
+          return insert.emitError("expected a static position");
+        auto destType = cast<VectorType>(insert.getDest().getType());
+        int64_t offset = 0, stride = destType.getNumElements();
+        for (auto [d, p] : llvm::enumerate(insert.getStaticPosition())) {
+          stride /= destType.getDimSize(d);
+          offset += p * stride;
+        }
+        Lanes lanes = get(insert.getDest());
+        Lanes &value = get(insert.getValueToStore());
+        for (int64_t t = 0; t < numThreads; ++t)
+          std::copy_n(value.lane(t), value.width, lanes.lane(t) + offset);
+        values[insert.getResult()] = std::move(lanes);
+        return success();
+      })
+      .Case([&](vector::BitCastOp cast) -> LogicalResult {
+        Type from = getElementType(cast.getSource().getType());
+        Type to = getElementType(cast.getResult().getType());
+        if (!(from.isF16() || from.isBF16()) || !to.isInteger(32))
+          return cast.emitError("unsupported bitcast");
+        Lanes &source = get(cast.getSource());
+        Lanes &lanes = define(cast.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          for (int64_t e = 0; e < lanes.width; ++e) {
+            auto bits = [&](double v) -> uint64_t {
+              return from.isF16() ? toHalfBits(v) : toBFloat16Bits(v);
+            };
+            lanes.lane(t)[e].i =
+                normalize(bits(source.lane(t)[2 * e].f) |
+                              (bits(source.lane(t)[2 * e + 1].f) << 16),
+                          32);
+          }
+        return success();
+      })
+      .Case([&](nvgpu::DeviceAsyncCopyOp copy) -> LogicalResult {
+        Buffer &dst = getBuffer(copy.getDst()), &src = getBuffer(copy.getSrc());
+        int64_t dstElements = copy.getDstElements().getZExtValue();
+        int64_t bytes =
+            dstElements * dst.elementType.getIntOrFloatBitWidth() / 8;
+        if (bytes != 4 && bytes != 8 && bytes != 16)
+          return copy.emitError() << "cp.async of " << bytes << " bytes";
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t])
+            continue;
+          int64_t srcElements = copy.getSrcElements()
+                                    ? get(copy.getSrcElements()).lane(t)->i
+                                    : dstElements;
+          if (srcElements < 0 || srcElements > dstElements)
+            return copy.emitError() << "thread " << t << " copies "
+                                    << srcElements << " source elements";
+          FailureOr<int64_t> to =
+              linearIndex(op, dst, copy.getDstIndices(), t, dstElements);
+          FailureOr<int64_t> from =
+              linearIndex(op, src, copy.getSrcIndices(), t,
+                          std::max<int64_t>(srcElements, 1));
+          if (failed(to) || failed(from) ||
+              failed(checkAligned(op, dst, *to, bytes)) ||
+              failed(checkAligned(op, src, *from, bytes)))
+            return failure();
+          // The source is read now; the destination is written when the
+          // copy's group is waited for.
+          for (int64_t e = 0; e < dstElements; ++e) {
+            Scalar value;
+            if (e < srcElements && failed(read(op, src, *from + e, t, value)))
+              return failure();
+            openCopies[t].push_back({&dst, *to + e, value, clock});
+          }
+        }
+        return success();
+      })
+      .Case([&](nvgpu::DeviceAsyncCreateGroupOp) {
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t])
+            continue;
+          copyGroups[t].push_back(std::move(openCopies[t]));
+          openCopies[t].clear();
+        }
+        return success();
+      })
+      .Case([&](nvgpu::DeviceAsyncWaitOp wait) -> LogicalResult {
+        int64_t keep = wait.getNumGroups() ? *wait.getNumGroups() : 0;
+        for (int64_t t = 0; t < numThreads; ++t)
+          if (mask[t] && failed(landCopies(op, t, keep)))
+            return failure();
+        return success();
+      })
+      .Case([&](nvgpu::LdMatrixOp ld) { return runLdMatrix(ld, mask); })
+      .Case([&](nvgpu::MmaSyncOp mma) -> LogicalResult {
+        if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
+            failed(checkWholeWarps(op, mask)))
+          return mma.emitError("expected m16n8k16 on whole warps");
+        Lanes &a = get(mma.getMatrixA()), &b = get(mma.getMatrixB()),
+              &c = get(mma.getMatrixC());
+        Lanes &result = define(mma.getRes());
+        runMmaM16N8K16(
+            mask, [&](int64_t t, int64_t i) { return a.lane(t)[i].f; },
+            [&](int64_t t, int64_t i) { return b.lane(t)[i].f; },
+            [&](int64_t t, int64_t i) { return c.lane(t)[i].f; }, result);
+        return success();
+      })
+      .Case([&](NVVM::MmaOp mma) -> LogicalResult {
+        std::optional<NVVM::MMATypes> type = mma.getMultiplicandAPtxType();
+        if (failed(checkWholeWarps(op, mask)) || !type ||
+            (*type != NVVM::MMATypes::bf16 && *type != NVVM::MMATypes::f16) ||
+            mma.getOperandA().size() != 4)
+          return mma.emitError("expected a bf16 or f16 m16n8k16 mma");
+        auto unpack = [&](ValueRange registers, int64_t t, int64_t i) {
+          uint64_t bits = toUnsigned(get(registers[i / 2]).lane(t)->i, 32);
+          uint16_t half = uint16_t(i % 2 ? bits >> 16 : bits);
+          return *type == NVVM::MMATypes::bf16 ? fromBFloat16Bits(half)
+                                               : fromHalfBits(half);
+        };
+        Lanes &result = define(mma.getRes());
+        runMmaM16N8K16(
+            mask,
+            [&](int64_t t, int64_t i) {
+              return unpack(mma.getOperandA(), t, i);
+            },
+            [&](int64_t t, int64_t i) {
+              return unpack(mma.getOperandB(), t, i);
+            },
+            [&](int64_t t, int64_t i) {
+              return get(mma.getOperandC()[i]).lane(t)->f;
+            },
+            result);
+        return success();
+      })
+      .Case([&](LLVM::ExtractValueOp extract) -> LogicalResult {
+        if (extract.getPosition().size() != 1)
+          return extract.emitError("expected one position");
+        Lanes &source = get(extract.getContainer());
+        Lanes &lanes = define(extract.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          *lanes.lane(t) = source.lane(t)[extract.getPosition()[0]];
+        return success();
+      })
+      .Case([&](gpu::SubgroupMmaConstantMatrixOp constant) {
+        Lanes &lanes = define(constant.getRes());
+        Scalar value = *get(constant.getValue()).lane(0);
+        for (Scalar &s : lanes.data)
+          s = value;
+        return success();
+      })
+      .Case([&](gpu::SubgroupMmaLoadMatrixOp load) {
+        return transferFragment(op, load.getSrcMemref(), load.getIndices(),
+                                load.getLeadDimension().getZExtValue(),
+                                load.getTranspose().has_value(), mask,
+                                define(load.getRes()), /*store=*/false);
+      })
+      .Case([&](gpu::SubgroupMmaComputeOp compute) -> LogicalResult {
+        if (failed(checkWholeWarps(op, mask)))
+          return failure();
+        Lanes &a = get(compute.getOpA()), &b = get(compute.getOpB()),
+              &c = get(compute.getOpC());
+        bool aT = compute.getATranspose().has_value();
+        bool bT = compute.getBTranspose().has_value();
+        Lanes &lanes = define(compute.getRes());
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t])
+            continue;
+          for (int64_t m = 0; m < 16; ++m)
+            for (int64_t n = 0; n < 16; ++n) {
+              double sum = c.lane(t)[m * 16 + n].f;
+              for (int64_t k = 0; k < 16; ++k)
+                sum += a.lane(t)[aT ? k * 16 + m : m * 16 + k].f *
+                       b.lane(t)[bT ? n * 16 + k : k * 16 + n].f;
+              lanes.lane(t)[m * 16 + n].f = float(sum);
+            }
+        }
+        return success();
+      })
+      .Case([&](gpu::SubgroupMmaStoreMatrixOp store) {
+        return transferFragment(op, store.getDstMemref(), store.getIndices(),
+                                store.getLeadDimension().getZExtValue(),
+                                store.getTranspose().has_value(), mask,
+                                get(store.getSrc()), /*store=*/true);
+      })
+      .Default([&](Operation *op) {
+        return op->emitError("unsupported by the emulator");
+      });
+}
+
+LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
+                                     ArrayRef<KernelArgument> arguments,
+                                     int64_t numBlocks, int64_t numThreads) {
+  if (numThreads % kWarpLanes != 0)
+    return kernel.emitError("expected whole warps");
+  BlockEmulator emulator(kernel, numThreads);
+  for (int64_t block = 0; block < numBlocks; ++block)
+    if (failed(emulator.run(arguments, block)))
+      return failure();
+  return success();
+}

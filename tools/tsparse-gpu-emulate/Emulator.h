@@ -1,0 +1,77 @@
+//===- Emulator.h - Lock-step CPU emulation of GPU kernels ------*- C++ -*-===//
+//
+// Runs a `gpu.func` kernel at the level convert-tsparse-to-gpu emits it
+// (arith, scf, memref, vector, gpu, nvgpu and the NVVM mma) on the CPU: the
+// threads of a block execute in lock step, one op at a time, under an
+// activity mask for divergent `scf.if`s. Warp-collective operations (WMMA
+// fragments, ldmatrix, mma.sync) follow the PTX fragment layouts. Out of
+// bounds accesses, misaligned cp.async / ldmatrix addresses, partially
+// active collectives and divergent barriers are errors, and so are races:
+// two threads of a block touching a workgroup element between barriers
+// (one of them writing), reading an element while a cp.async to it is in
+// flight (copies land at the wait that retires their group), and two blocks
+// writing an element of global memory other than atomically. Workgroup
+// memory starts as NaN so that reading what was never written shows.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_TOOLS_TSPARSE_GPU_EMULATE_EMULATOR_H
+#define TSPARSE_TOOLS_TSPARSE_GPU_EMULATE_EMULATOR_H
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+#include <vector>
+
+namespace mlir {
+namespace tsparse {
+
+/// One element: integers are kept sign-extended in `i`, floats in `f`.
+struct Scalar {
+  int64_t i = 0;
+  double f = 0.0;
+};
+
+/// What the race checks remember of an element.
+struct Shadow {
+  /// Barrier interval and thread of the last write (-1: none).
+  int64_t writeEpoch = -1, writer = -1;
+  /// Barrier interval and thread of the last reads (reader -2: several).
+  int64_t readEpoch = -1, reader = -1;
+  /// Op count at the last read.
+  int64_t readClock = -1;
+  /// Global memory: the block that wrote it plainly, -2 once atomically.
+  int64_t ownerBlock = -1;
+};
+
+/// A dense row-major buffer behind a memref.
+struct Buffer {
+  Type elementType;
+  SmallVector<int64_t> shape;
+  std::vector<Scalar> data;
+  /// Workgroup memory of one block (race checks between its threads)
+  /// rather than global memory (race checks between blocks).
+  bool workgroup = false;
+  std::vector<Shadow> shadow;
+
+  Buffer() = default;
+  Buffer(Type elementType, ArrayRef<int64_t> shape);
+  int64_t getNumElements() const;
+};
+
+/// A kernel argument: a buffer for memrefs, an integer otherwise.
+struct KernelArgument {
+  Buffer *buffer = nullptr;
+  int64_t value = 0;
+};
+
+/// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`
+/// threads. Returns failure, with a diagnostic on the offending op, when the
+/// kernel does something the emulator rejects.
+LogicalResult emulateKernel(gpu::GPUFuncOp kernel,
+                            ArrayRef<KernelArgument> arguments,
+                            int64_t numBlocks, int64_t numThreads);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_TOOLS_TSPARSE_GPU_EMULATE_EMULATOR_H

@@ -1,0 +1,290 @@
+//===- tsparse-gpu-emulate.cpp - Run a fused kernel on the CPU ------------===//
+//
+// Builds the fused tile-sparse kernel that convert-tsparse-to-gpu would emit
+// for one configuration, canonicalizes it as the GPU pipeline does, and runs
+// it in the lock-step emulator on a random problem: weights pruned in whole
+// (unit, tile) blocks (and whole columns for compacted layouts), packed with
+// tsparse's own storage helpers, scheduled statically (longest first, split
+// into runs of kept rows) or as a runtime matrix is (every tile, whole).
+// Compares C = C0 + A * W with a double-precision reference and exits with
+// status 1 on a mismatch. Lets the kernels' indexing, pipelines and fragment
+// layouts be checked without a GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Emulator.h"
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+#include <cmath>
+#include <random>
+
+using namespace mlir;
+using namespace mlir::tsparse;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> mma("mma", cl::desc("wmma or mma-sync"),
+                                cl::init("wmma"));
+static cl::opt<std::string>
+    elementTypeName("element-type", cl::desc("f16 or bf16"), cl::init("f16"));
+static cl::opt<unsigned> tileN("tile-n", cl::init(128));
+static cl::opt<unsigned> unitK("unit-k", cl::init(1));
+static cl::opt<bool> compacted("compacted",
+                               cl::desc("Compacted columns (TW-2D)"));
+static cl::opt<int64_t> m("m", cl::init(100));
+static cl::opt<int64_t> k("k", cl::init(256));
+static cl::opt<int64_t> n("n", cl::init(300));
+static cl::opt<double> sparsity("sparsity",
+                                cl::desc("Fraction of (unit, tile) blocks "
+                                         "pruned"),
+                                cl::init(0.5));
+static cl::opt<bool> aKMajor("a-k-major", cl::desc("A is given K x M"));
+static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"));
+static cl::opt<int64_t> mTile("m-tile", cl::init(0));
+static cl::opt<int64_t> stages("stages", cl::init(3));
+static cl::opt<int64_t> splitRows("split-rows", cl::init(512));
+static cl::opt<bool> runtimeSchedule(
+    "runtime-schedule",
+    cl::desc("Visit every tile whole, as for a runtime matrix"));
+static cl::opt<unsigned> seed("seed", cl::init(1));
+static cl::opt<std::string> inputFile(
+    "input",
+    cl::desc("Emulate the first kernel of this file instead of building one "
+             "(same signature; threads from its known_block_size)"),
+    cl::value_desc("file"));
+
+namespace {
+/// The problem in row-major doubles, rounded to the element type.
+struct Problem {
+  std::vector<double> a, w, c0;
+};
+} // namespace
+
+/// Rounds `value` to the f16 or bf16 `type`.
+static double roundToElement(Type type, double value) {
+  float f = float(value);
+  if (type.isBF16()) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    bits += 0x7fff + ((bits >> 16) & 1);
+    bits &= 0xffff0000u;
+    std::memcpy(&f, &bits, 4);
+    return f;
+  }
+  return float(_Float16(f));
+}
+
+static Problem makeProblem(Type elementType, const LayoutAttr &layout) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  std::bernoulli_distribution prune(sparsity);
+  Problem p;
+  for (int64_t i = 0; i < m * k; ++i)
+    p.a.push_back(roundToElement(elementType, uniform(rng)));
+  for (int64_t i = 0; i < k * n; ++i)
+    p.w.push_back(roundToElement(elementType, uniform(rng)));
+  for (int64_t i = 0; i < m * n; ++i)
+    p.c0.push_back(float(uniform(rng)));
+  // Prune whole columns (compacted layouts), then (unit, tile) blocks of the
+  // columns as they would be tiled.
+  std::vector<int64_t> kept;
+  for (int64_t col = 0; col < n; ++col) {
+    if (layout.isCompacted() && prune(rng) && prune(rng)) {
+      for (int64_t row = 0; row < k; ++row)
+        p.w[row * n + col] = 0.0;
+      continue;
+    }
+    kept.push_back(col);
+  }
+  int64_t numTiles = (int64_t(kept.size()) + tileN - 1) / tileN;
+  for (int64_t tile = 0; tile < numTiles; ++tile)
+    for (int64_t unit = 0; unit < k / unitK; ++unit) {
+      if (!prune(rng))
+        continue;
+      for (int64_t j = tile * tileN;
+           j < std::min<int64_t>(kept.size(), (tile + 1) * tileN); ++j)
+        for (int64_t row = unit * unitK; row < (unit + 1) * unitK; ++row)
+          p.w[row * n + kept[j]] = 0.0;
+    }
+  return p;
+}
+
+template <typename T> static Buffer makeBuffer(Type type, ArrayRef<T> values) {
+  Buffer buffer(type, {int64_t(values.size())});
+  for (auto [i, v] : llvm::enumerate(values)) {
+    if constexpr (std::is_floating_point_v<T>)
+      buffer.data[i].f = v;
+    else
+      buffer.data[i].i = v;
+  }
+  return buffer;
+}
+
+static int run(MLIRContext &context) {
+  OpBuilder b(&context);
+  Type elementType =
+      elementTypeName == "bf16" ? Type(b.getBF16Type()) : Type(b.getF16Type());
+  auto layout =
+      LayoutAttr::get(&context, tileN, unitK,
+                      compacted ? ColumnMode::Compacted : ColumnMode::Original);
+  auto matrixType = MatrixType::get({k, n}, elementType, layout);
+
+  // The kernel, canonicalized as in the GPU pipeline.
+  KernelConfig config;
+  config.flavor = mma == "mma-sync" ? MmaFlavor::MMASync : MmaFlavor::WMMA;
+  config.layout = layout;
+  config.elementType = elementType;
+  config.aKMajor = aKMajor;
+  config.cTransposed = cTransposed;
+  config.blockRows =
+      mTile ? int64_t(mTile) : (config.flavor == MmaFlavor::WMMA ? 64 : 128);
+  config.numStages = stages;
+  if (config.flavor == MmaFlavor::WMMA && elementType.isBF16()) {
+    llvm::errs() << "error: bf16 needs --mma=mma-sync\n";
+    return 2;
+  }
+  OwningOpRef<ModuleOp> module;
+  gpu::GPUFuncOp kernel;
+  int64_t numThreads = config.getNumThreads();
+  if (!inputFile.empty()) {
+    module = parseSourceFile<ModuleOp>(inputFile, &context);
+    if (!module)
+      return 2;
+    module->walk([&](gpu::GPUFuncOp func) {
+      if (!kernel && func.isKernel())
+        kernel = func;
+    });
+    if (!kernel || !kernel.getKnownBlockSize()) {
+      llvm::errs() << "error: expected a kernel with a known_block_size\n";
+      return 2;
+    }
+    numThreads = (*kernel.getKnownBlockSize())[0];
+  } else {
+    module = ModuleOp::create(b.getUnknownLoc());
+    b.setInsertionPointToEnd(module->getBody());
+    auto gpuModule = gpu::GPUModuleOp::create(b, b.getUnknownLoc(), "kernels");
+    kernel = getOrCreateKernel(b, gpuModule, config);
+  }
+  PassManager pm(&context);
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  if (failed(pm.run(*module)))
+    return 2;
+
+  // The problem, packed by tsparse's storage helpers.
+  Problem p = makeProblem(elementType, layout);
+  auto isNonZero = [&](int64_t row, int64_t col) {
+    return p.w[row * n + col] != 0.0;
+  };
+  PackMasks masks = inferMasksFromNonZeros(matrixType, isNonZero);
+  PackedIndices indices =
+      buildPackedIndices(matrixType, masks.units, masks.columns);
+  std::vector<double> packedValues;
+  forEachStoredElement(matrixType, indices.colIds, indices.tilePtr,
+                       indices.rowIds, [&](int64_t row, int64_t col) {
+                         packedValues.push_back(p.w[row * n + col]);
+                       });
+  int64_t numTiled = getNumTiledColumns(matrixType, indices.colIds);
+  SmallVector<int32_t> workTiles, workRows;
+  int64_t itemRows = splitRows;
+  if (runtimeSchedule) {
+    for (int64_t tile = 0, e = indices.tilePtr.size() - 1; tile < e; ++tile) {
+      workTiles.push_back(tile);
+      workRows.push_back(0);
+    }
+    itemRows = std::numeric_limits<int32_t>::max();
+  } else {
+    std::tie(workTiles, workRows) = splitWorkItems(
+        indices.tilePtr, computeLongestFirstTileOrder(indices.tilePtr), unitK,
+        splitRows);
+  }
+  SmallVector<int32_t> colIds = indices.colIds;
+  if (colIds.empty())
+    colIds.push_back(0);
+
+  Type i32 = b.getI32Type();
+  Buffer a(elementType,
+           aKMajor ? SmallVector<int64_t>{k, m} : SmallVector<int64_t>{m, k});
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t kk = 0; kk < k; ++kk)
+      a.data[aKMajor ? kk * m + i : i * k + kk].f = p.a[i * k + kk];
+  Buffer c(b.getF32Type(), cTransposed ? SmallVector<int64_t>{n, m}
+                                       : SmallVector<int64_t>{m, n});
+  auto cIndex = [&](int64_t i, int64_t j) {
+    return cTransposed ? j * m + i : i * n + j;
+  };
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      c.data[cIndex(i, j)].f = p.c0[i * n + j];
+  Buffer values = makeBuffer<double>(elementType, packedValues);
+  Buffer rowIds = makeBuffer<int32_t>(i32, indices.rowIds);
+  Buffer tilePtr = makeBuffer<int32_t>(i32, indices.tilePtr);
+  Buffer colIdsBuffer = makeBuffer<int32_t>(i32, colIds);
+  Buffer workTilesBuffer = makeBuffer<int32_t>(i32, workTiles);
+  Buffer workRowsBuffer = makeBuffer<int32_t>(i32, workRows);
+  int64_t numMTiles = (m + config.blockRows - 1) / config.blockRows;
+  SmallVector<KernelArgument> arguments = {{&a},
+                                           {&values},
+                                           {&rowIds},
+                                           {&tilePtr},
+                                           {&colIdsBuffer},
+                                           {&workTilesBuffer},
+                                           {&workRowsBuffer},
+                                           {&c},
+                                           {nullptr, numTiled},
+                                           {nullptr, numMTiles},
+                                           {nullptr, itemRows}};
+  int64_t numBlocks = numMTiles * int64_t(workTiles.size());
+  if (failed(emulateKernel(kernel, arguments, numBlocks, numThreads)))
+    return 1;
+
+  double maxDiff = 0.0, maxRef = 1e-30;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double ref = p.c0[i * n + j];
+      for (int64_t kk = 0; kk < k; ++kk)
+        ref += p.a[i * k + kk] * p.w[kk * n + j];
+      double got = c.data[cIndex(i, j)].f;
+      double diff = std::fabs(got - ref);
+      maxDiff = std::isnan(diff) ? INFINITY : std::max(maxDiff, diff);
+      maxRef = std::max(maxRef, std::fabs(ref));
+    }
+  double error = maxDiff / maxRef;
+  bool ok = error <= 1e-5;
+  llvm::outs() << kernel.getName() << " m=" << m << " k=" << k << " n=" << n
+               << " sparsity=" << sparsity << ": " << numBlocks << " blocks, "
+               << packedValues.size() << " stored values, "
+               << "max relative error " << error << (ok ? " ok" : " MISMATCH")
+               << "\n";
+  return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Runs a fused tsparse GPU kernel on the CPU\n");
+  DialectRegistry registry;
+  registry.insert<TSparseDialect, arith::ArithDialect, gpu::GPUDialect,
+                  LLVM::LLVMDialect, memref::MemRefDialect, nvgpu::NVGPUDialect,
+                  NVVM::NVVMDialect, scf::SCFDialect, vector::VectorDialect>();
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  return run(context);
+}
