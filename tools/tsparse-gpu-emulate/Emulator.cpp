@@ -278,7 +278,13 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
   Block &entry = kernel.getBody().front();
-  for (auto [arg, value] : llvm::zip_equal(kernel.getArguments(), arguments)) {
+  // The entry block also holds the workgroup attributions.
+  ValueRange kernelArguments =
+      entry.getArguments().take_front(kernel.getFunctionType().getNumInputs());
+  if (kernelArguments.size() != arguments.size())
+    return kernel.emitError()
+           << "expected " << kernelArguments.size() << " arguments";
+  for (auto [arg, value] : llvm::zip_equal(kernelArguments, arguments)) {
     if (isa<MemRefType>(arg.getType())) {
       buffers[arg] = value.buffer;
       continue;
