@@ -109,8 +109,10 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 
   addBufferization(pm);
-  // No buffer-deallocation-pipeline: it rejects gpu.launch_func (unknown
-  // side effects). Only runtime packing allocates host temporaries.
+  // Not the buffer-deallocation-pipeline: it rejects gpu.launch_func
+  // (unknown memory effects). The host temporaries (runtime packing,
+  // host-side transposes) do not escape; they are freed at the return.
+  pm.addNestedPass<func::FuncOp>(createTSparseDeallocateHostBuffers());
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Kernels: scf-to-cf first, the loops carry !gpu.mma_matrix values.

@@ -58,4 +58,22 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
   ];
 }
 
+def TSparseDeallocateHostBuffers
+    : Pass<"tsparse-deallocate-host-buffers", "func::FuncOp"> {
+  let summary = "Free the host buffers of a function that do not escape it";
+  let description = [{
+    Inserts a `memref.dealloc` before the return of a single-block function
+    for every `memref.alloc` of its body that does not escape: the buffer
+    and its views and casts are never returned, yielded, passed to a call,
+    stored, or turned back into a tensor. The host code around the fused
+    kernels needs it because the ownership-based
+    `buffer-deallocation-pipeline` rejects `gpu.launch_func`, whose memory
+    effects are unknown; the temporaries of runtime packing and of host-side
+    transposes would leak otherwise. Run it after bufferization and before
+    `gpu-async-region`, which then waits for the GPU before the frees.
+    Allocations inside loops and branches are left alone.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 #endif // TSPARSE_CONVERSION_PASSES_TD
