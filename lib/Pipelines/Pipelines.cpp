@@ -104,6 +104,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   convertOptions.mTile = options.mTile;
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;
+  convertOptions.featureMajor = options.featureMajor;
   pm.addPass(createConvertTSparseToGPU(convertOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -41,7 +41,10 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
            "Shared-memory stages of the mma-sync cp.async pipeline (>= 2)">,
     Option<"splitRows", "split-rows", "int64_t", /*default=*/"512",
            "Kept rows per work item of a compile-time matrix (split-K), a "
-           "multiple of 32">
+           "multiple of 32">,
+    Option<"featureMajor", "feature-major", "bool", /*default=*/"false",
+           "Keep the activations between consecutive products feature-major "
+           "(N x M), read as K-major A">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -55,6 +58,28 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TSparsePropagateFeatureMajor
+    : Pass<"tsparse-propagate-feature-major", "ModuleOp"> {
+  let summary = "Keep activations between tile-sparse products feature-major";
+  let description = [{
+    Where the A operand of a `tsparse.matmul` on tensors comes, with no other
+    use, from another `tsparse.matmul`, directly or through element-wise 2-D
+    `linalg.generic`s (bias, activation, casts), rebuilds that chain on the
+    transposed (N x M, feature-major) tensor: the producer's result is
+    transposed, the generics run with their loops swapped (1-D operands such
+    as a bias re-indexed accordingly), and the consumer reads the transpose
+    of the chain's result. Only explicit `linalg.transpose` ops are added;
+    `convert-tsparse-to-gpu` folds them, computing the producer transposed
+    and reading the consumer's A K-major, so that no transposition runs and
+    the gather of A is contiguous. Run by `convert-tsparse-to-gpu` with
+    `feature-major=1`.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
   ];
 }
 

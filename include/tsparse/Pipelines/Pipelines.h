@@ -45,6 +45,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "stages",
       llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
       llvm::cl::init(3)};
+  PassOptions::Option<bool> featureMajor{
+      *this, "feature-major",
+      llvm::cl::desc("Keep activations between products feature-major"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> splitRows{
       *this, "split-rows",
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),

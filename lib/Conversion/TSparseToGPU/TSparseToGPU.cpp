@@ -74,10 +74,14 @@ static bool isMatrixTranspose(linalg::TransposeOp op) {
 }
 
 /// Returns the users of `result` if they all transpose it (so that the
-/// product can be computed transposed), or nothing.
+/// product can be computed transposed), or nothing. Reads of its sizes do
+/// not count.
 static SmallVector<linalg::TransposeOp> getTransposingUsers(Value result) {
   SmallVector<linalg::TransposeOp> users;
   for (Operation *user : result.getUsers()) {
+    // Sizes can be read from C instead.
+    if (isa<tensor::DimOp>(user))
+      continue;
     auto transpose = dyn_cast<linalg::TransposeOp>(user);
     if (!transpose || !isMatrixTranspose(transpose) ||
         transpose.getInput() != result)
@@ -246,6 +250,10 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       rewriter.replaceOp(op, result);
       return success();
     }
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+      if (auto dim = dyn_cast<tensor::DimOp>(user))
+        rewriter.replaceOpWithNewOp<tensor::DimOp>(dim, op.getC(),
+                                                   dim.getIndex());
     for (linalg::TransposeOp transpose : resultTransposes) {
       Value replacement = result;
       if (replacement.getType() != transpose.getResult()[0].getType())
@@ -376,6 +384,9 @@ struct ConvertTSparseToGPUPass
     PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
+
+    if (featureMajor)
+      propagateFeatureMajorActivations(module);
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });

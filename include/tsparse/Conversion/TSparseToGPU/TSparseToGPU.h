@@ -77,6 +77,16 @@ struct KernelOptions {
   int64_t splitRows = 512;
 };
 
+/// Keeps the activations between consecutive products under `root`
+/// feature-major: where the A of a `tsparse.matmul` on tensors comes, with
+/// no other use, from another product, possibly through element-wise 2-D
+/// `linalg.generic`s, the chain is rebuilt on the N x M transpose (the
+/// producer's result transposed, the generics with swapped loops) and the
+/// consumer reads the transpose of that. The GPU conversion then computes
+/// the producer transposed and reads the consumer's A K-major: no
+/// transposition runs.
+void propagateFeatureMajorActivations(Operation *root);
+
 /// Collects the pattern rewriting `tsparse.matmul` into a launch of a fused
 /// kernel, created in `module`.
 void populateTSparseToGPUPatterns(RewritePatternSet &patterns,
