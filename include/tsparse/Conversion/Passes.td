@@ -14,22 +14,34 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
   let description = [{
     Rewrites every `tsparse.matmul` into a single `gpu.launch_func` of a
     kernel that computes all column tiles: one thread block per work item
-    (M tile x column tile), work items ordered longest first (the static
-    schedule of a `tsparse.constant`, the tile order otherwise). A block of
-    four warps stages the gathered rows of `A` (by `row_ids`), the packed
-    rows of `B` and the accumulator tile of `C` (gathered by `col_ids` for
-    compacted layouts) in workgroup memory, multiplies them with tensor-core
-    fragments and writes the tile back; pruned units never reach the kernel.
+    (M tile x run of at most `split-rows` kept rows of a column tile),
+    items ordered longest tile first (the static schedule of a
+    `tsparse.constant`; every tile, whole, otherwise). A block multiplies
+    A's columns gathered by `row_ids` with the packed rows of its tile on
+    tensor cores and adds the result to C (gathered to the original columns
+    for compacted layouts): plainly when the item is its whole tile,
+    atomically otherwise. Pruned units never reach the kernel.
 
-    Flavours (`mma`): `wmma` uses `gpu.subgroup_mma_*` 16x16x16 fragments.
-    `mma-sync` (`nvgpu.mma.sync` with `ldmatrix` and a cp.async pipeline) is
-    not implemented yet and is rejected with a diagnostic.
+    Flavours (`mma`): `wmma` uses `gpu.subgroup_mma_*` 16x16x16 fragments
+    staged through workgroup memory; `mma-sync` uses `nvgpu.mma.sync`
+    m16n8k16 (`nvvm.mma.sync` for bf16) fed by `nvgpu.ldmatrix` from a
+    `stages`-deep ring of XOR-swizzled workgroup buffers filled by
+    `nvgpu.device_async_copy`.
 
-    Input: `tsparse.matmul` on tensors with f16 inputs and an f32
-    accumulator, `tile_n` a multiple of 32 and at most 128. Output: the
-    kernels in a `gpu.module` and, on the host, device buffers, copies and
-    the launch, on tensors wrapped by `bufferization.to_buffer` /
-    `to_tensor`. The module gets the `gpu.container_module` attribute.
+    An A that is a `linalg.transpose` of a K x M tensor is read K-major (the
+    transpose folds), and a result whose every use transposes it is written
+    transposed (N x M). `feature-major` first keeps the activations between
+    consecutive products in that layout (see
+    `tsparse-propagate-feature-major`).
+
+    Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
+    with f16 inputs (or bf16 with `mma-sync`) and an f32 accumulator,
+    `tile_n` a multiple of 32 and at most 128, no residual; anything else,
+    invalid options and kernels needing more than 48 KB of workgroup memory
+    are diagnosed. Output: the kernels in a `gpu.module` and, on the host,
+    device buffers, copies and the launch, on tensors wrapped by
+    `bufferization.to_buffer` / `to_tensor`. The module gets the
+    `gpu.container_module` attribute.
   }];
   let options = [
     Option<"mma", "mma", "std::string", /*default=*/"\"wmma\"",
