@@ -41,15 +41,21 @@ if [ -x "$work/e2e_check" ]; then
 fi
 
 echo "== 2. kernels against cuBLAS; benchmark"
+# One run per flavour: a fault in one keeps the other's results.
 mkdir -p "$work/weights"
-"$work/gpu_bench" "$work/weights" "$out/tsparse.json" "$prep"/kernels-*.ptx |
-  tee "$out/tsparse.md" || status=1
+for flavour in wmma mma-sync; do
+  ptx="$prep/kernels-$flavour.ptx"
+  [ "$flavour" = mma-sync ] && ptx="$ptx $prep/kernels-bf16.ptx"
+  # shellcheck disable=SC2086
+  "$work/gpu_bench" "$work/weights" "$out/tsparse-$flavour.json" $ptx |
+    tee "$out/tsparse-$flavour.md" || status=1
+done
 
 echo "== 3. PyTorch BSR on the same weights"
 timeout 240 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
   tee "$out/torch.md" || echo "PyTorch BSR run failed (reported, not fatal)"
 
-python3 bench/gpu/report.py "$out/tsparse.json" "$out/torch.json" |
+python3 bench/gpu/report.py "$out/torch.json" "$out"/tsparse-*.json |
   tee "$out/report.md"
 rm -rf "$work"
 exit $status

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Joins gpu_bench and torch_bsr results into one markdown table.
 
-Usage: report.py <tsparse.json> <torch.json>
+Usage: report.py <torch.json> <tsparse.json>...   (one gpu_bench run each)
 """
 
 import json
@@ -16,10 +16,15 @@ def load(path):
 
 
 def main():
-    ours = load(sys.argv[1])
-    torch = {(r["k"], r["n"], r["m"], r["sparsity"]): r for r in load(sys.argv[2])}
+    torch = {(r["k"], r["n"], r["m"], r["sparsity"]): r for r in load(sys.argv[1])}
+    ours = [r for path in sys.argv[2:] for r in load(path)]
     checks = [r for r in ours if r["kind"] == "check"]
-    bench = [r for r in ours if r["kind"] == "bench"]
+    # Timings of one layer from several runs, merged.
+    merged = {}
+    for r in ours:
+        if r["kind"] == "bench":
+            merged.setdefault((r["k"], r["n"], r["m"], r["sparsity"]), {}).update(r)
+    bench = list(merged.values())
     if bench:
         print("GPU: %s\n" % bench[0]["gpu"])
     if checks:
@@ -36,12 +41,13 @@ def main():
     for r in bench:
         t = torch.get((r["k"], r["n"], r["m"], r["sparsity"]), {})
         bsr = t.get("torch_bsr_ms")
-        times = [r["tsparse_wmma_ms"], r["tsparse_mma_sync_ms"],
-                 r["tsparse_mma_sync_kmajor_ms"]]
-        best = min(times)
+        times = [r.get(key) for key in ("tsparse_wmma_ms", "tsparse_mma_sync_ms",
+                                        "tsparse_mma_sync_kmajor_ms")]
+        best = min(ms for ms in times if ms)
         print("| %d x %d | %d | %.2f | %.4f | %s | %.2fx | %s | %s | %.1fx |" % (
             r["k"], r["n"], r["m"], r["sparsity"], r["cublas_ms"],
-            " | ".join("%.4f" % ms for ms in times), r["cublas_ms"] / best,
+            " | ".join("%.4f" % ms if ms else "n/a" for ms in times),
+            r["cublas_ms"] / best,
             "%.4f" % bsr if bsr else "n/a",
             "%.2fx" % (bsr / best) if bsr else "n/a",
             1.0 / (1.0 - r["sparsity"])))
