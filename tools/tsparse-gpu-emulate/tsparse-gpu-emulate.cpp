@@ -156,8 +156,30 @@ static int run(MLIRContext &context) {
   config.blockRows =
       mTile ? int64_t(mTile) : (config.flavor == MmaFlavor::WMMA ? 64 : 128);
   config.numStages = stages;
-  if (config.flavor == MmaFlavor::WMMA && elementType.isBF16()) {
-    llvm::errs() << "error: bf16 needs --mma=mma-sync\n";
+  // The configurations convert-tsparse-to-gpu accepts.
+  std::string invalid;
+  if (mma != "wmma" && mma != "mma-sync")
+    invalid = "--mma must be wmma or mma-sync";
+  else if (elementTypeName != "f16" && elementTypeName != "bf16")
+    invalid = "--element-type must be f16 or bf16";
+  else if (config.flavor == MmaFlavor::WMMA && elementType.isBF16())
+    invalid = "bf16 needs --mma=mma-sync";
+  else if (tileN % 32 != 0 || tileN > 128 || unitK == 0 || k % unitK != 0)
+    invalid = "--tile-n must be a multiple of 32 up to 128 and --k a "
+              "multiple of --unit-k";
+  else if (config.flavor == MmaFlavor::WMMA
+               ? config.blockRows != 64
+               : config.blockRows != 64 && config.blockRows != 128)
+    invalid = "--m-tile must be 64 (wmma) or 64 or 128 (mma-sync)";
+  else if (stages < 2 || splitRows <= 0 || splitRows % 32 != 0)
+    invalid = "--stages must be at least 2 and --split-rows a positive "
+              "multiple of 32";
+  else if (config.getSharedMemoryBytes() > 48 * 1024)
+    invalid = "the kernel would need more than 48 KB of workgroup memory";
+  else if (m < 0 || k <= 0 || n <= 0)
+    invalid = "--m, --k and --n must be positive";
+  if (!invalid.empty()) {
+    llvm::errs() << "error: " << invalid << "\n";
     return 2;
   }
   OwningOpRef<ModuleOp> module;
