@@ -41,6 +41,7 @@ compile_e2e e2e-wmma "mma=wmma" < bench/gpu/e2e.mlir
 sed 's/@e2e_/@e2e_mma_sync_/' bench/gpu/e2e.mlir |
   compile_e2e e2e-mma-sync "mma=mma-sync"
 compile_e2e e2e-bf16 "mma=mma-sync" < bench/gpu/e2e-bf16.mlir
+compile_e2e e2e-ffn "mma=mma-sync feature-major=1" < bench/gpu/e2e-ffn.mlir
 
 grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
 du -sh "$out"
