@@ -96,6 +96,8 @@ struct Variant {
   bool aKMajor = false;
   /// C is N x M.
   bool cTransposed = false;
+  /// C is f16 (f32 otherwise).
+  bool f16Out = false;
 
   int blockRows() const { return mmaSync ? 128 : 64; }
   int threads() const { return mmaSync ? 256 : 128; }
@@ -104,8 +106,8 @@ struct Variant {
            (bf16 ? "bf16" : "f16") + "_g" + std::to_string(layout.tileN) +
            "_u" + std::to_string(layout.unitK) +
            (layout.compacted() ? "_c" : "") + (aKMajor ? "_ak" : "") +
-           (cTransposed ? "_ct" : "") + "_m" + std::to_string(blockRows()) +
-           (mmaSync ? "_s3" : "");
+           (cTransposed ? "_ct" : "") + (f16Out ? "_outf16" : "") + "_m" +
+           std::to_string(blockRows()) + (mmaSync ? "_s3" : "");
   }
 };
 /// Kept rows per work item (split-K), as the compiler splits constants.
@@ -246,9 +248,9 @@ struct DeviceMatrix {
     cudaFree(workRows);
   }
 
-  /// C (f32, M x N or N x M) += A (M x K or K x M) * this.
+  /// C (f32 or f16, M x N or N x M) += A (M x K or K x M) * this.
   void launch(CUfunction kernel, const Variant &variant, const uint16_t *a,
-              float *c, int m) const {
+              void *c, int m) const {
     int numMTiles = (m + variant.blockRows() - 1) / variant.blockRows();
     int numBlocks = numMTiles * int(packed.workTiles.size());
     if (numBlocks == 0)
@@ -364,16 +366,30 @@ double compare(CUfunction kernel, const Variant &variant, cublasHandle_t handle,
     v = uniform(rng);
   DeviceHalf da(a, variant.bf16), dw(w, variant.bf16);
   DeviceHalf daKMajor(transpose(a, m, k), variant.bf16);
-  float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
-  float *ref = upload(std::vector<float>(size_t(m) * n, 0.0f));
-  matrix.launch(kernel, variant, variant.aKMajor ? daKMajor.device : da.device,
-                c, m);
-  cublasProduct(handle, da.device, dw.device, ref, m, k, n, variant.bf16);
   std::vector<float> hc(size_t(m) * n), href(hc.size());
-  CHECK_CUDA(cudaMemcpy(hc.data(), c, hc.size() * 4, cudaMemcpyDeviceToHost));
+  float *ref = upload(std::vector<float>(size_t(m) * n, 0.0f));
+  cublasProduct(handle, da.device, dw.device, ref, m, k, n, variant.bf16);
+  const uint16_t *deviceA = variant.aKMajor ? daKMajor.device : da.device;
+  if (variant.f16Out) {
+    uint16_t *c = upload(std::vector<uint16_t>(size_t(m) * n, 0));
+    matrix.launch(kernel, variant, deviceA, c, m);
+    std::vector<uint16_t> bits(hc.size());
+    CHECK_CUDA(
+        cudaMemcpy(bits.data(), c, bits.size() * 2, cudaMemcpyDeviceToHost));
+    cudaFree(c);
+    for (size_t i = 0; i < bits.size(); ++i) {
+      __half h;
+      std::memcpy(&h, &bits[i], 2);
+      hc[i] = __half2float(h);
+    }
+  } else {
+    float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
+    matrix.launch(kernel, variant, deviceA, c, m);
+    CHECK_CUDA(cudaMemcpy(hc.data(), c, hc.size() * 4, cudaMemcpyDeviceToHost));
+    cudaFree(c);
+  }
   CHECK_CUDA(
       cudaMemcpy(href.data(), ref, href.size() * 4, cudaMemcpyDeviceToHost));
-  cudaFree(c);
   cudaFree(ref);
   if (variant.cTransposed)
     hc = transpose(hc, n, m);
@@ -453,6 +469,8 @@ int main(int argc, char **argv) {
       addCases({layout, mmaSync, false, /*aKMajor=*/true}, kShortSweep);
     }
     addCases({kTW2D, mmaSync, false, true, /*cTransposed=*/true}, kShortSweep);
+    addCases({kTW2D, mmaSync, false, false, false, /*f16Out=*/true},
+             kShortSweep);
   }
   addCases({kTW2D, true, /*bf16=*/true}, kShortSweep);
   addCases({kTW2D, true, true, /*aKMajor=*/true}, kShortSweep);

@@ -96,3 +96,10 @@ func.func @tw2d_g128_feature_major(%at: tensor<256x?xf16>, %w: tensor<256x384xf1
   %rt = linalg.transpose ins(%r : tensor<?x384xf32>) outs(%et : tensor<384x?xf32>) permutation = [1, 0]
   return %rt : tensor<384x?xf32>
 }
+
+// An f16 result, as f16 models produce (accumulated in f32, rounded once).
+func.func @tw2d_g128_f16_out(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf16>) -> tensor<?x384xf16> {
+  %p = tsparse.pack %w : tensor<256x384xf16> -> !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>>
+  %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>> -> tensor<?x384xf16>
+  return %r : tensor<?x384xf16>
+}

@@ -595,6 +595,14 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
     values[result] = std::move(out);
     return success();
   }
+  if (isa<arith::ExtFOp, arith::TruncFOp>(op)) {
+    Lanes &in = get(op->getOperand(0));
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e)
+        out.lane(t)[e].f = roundTo(elementType, in.lane(t)[e].f);
+    values[result] = std::move(out);
+    return success();
+  }
   if (op->getNumOperands() != 2)
     return op->emitError("unsupported by the emulator");
 

@@ -35,7 +35,8 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     `tsparse-propagate-feature-major`).
 
     Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
-    with f16 inputs (or bf16 with `mma-sync`) and an f32 accumulator,
+    with f16 inputs (or bf16 with `mma-sync`) and an f32, f16 or bf16 C
+    (accumulated in f32, rounded once per update),
     `tile_n` a multiple of 32 and at most 128, no residual; anything else,
     invalid options and kernels needing more than 48 KB of workgroup memory
     are diagnosed. Output: the kernels in a `gpu.module` and, on the host,

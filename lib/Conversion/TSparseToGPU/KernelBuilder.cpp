@@ -88,14 +88,23 @@ void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
   SmallVector<Value> indices = {m, n};
   if (config.cTransposed)
     std::swap(indices[0], indices[1]);
+  Type accType = config.accType;
+  bool narrow = accType != value.getType();
   if (!exclusive) {
+    if (narrow)
+      value = arith::TruncFOp::create(b, loc, accType, value);
     memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, value, c,
                                 indices);
     return;
   }
+  // One rounding to a narrow C, after the f32 sum.
   Value old = memref::LoadOp::create(b, loc, c, indices);
-  memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, value), c,
-                          indices);
+  if (narrow)
+    old = arith::ExtFOp::create(b, loc, value.getType(), old);
+  Value sum = arith::AddFOp::create(b, loc, old, value);
+  if (narrow)
+    sum = arith::TruncFOp::create(b, loc, accType, sum);
+  memref::StoreOp::create(b, loc, sum, c, indices);
 }
 
 void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
@@ -135,8 +144,10 @@ static std::string getKernelName(const KernelConfig &config) {
                                           : "tsparse_mma_sync_")
      << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
-     << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
-     << "_m" << config.blockRows;
+     << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "");
+  if (!config.accType.isF32())
+    os << "_out" << config.accType;
+  os << "_m" << config.blockRows;
   if (config.flavor == MmaFlavor::MMASync)
     os << "_s" << config.numStages;
   return name;
@@ -165,7 +176,7 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
                                 dynamic1D(i32),
                                 dynamic1D(i32),
                                 dynamic1D(i32),
-                                dynamic2D(b.getF32Type()),
+                                dynamic2D(config.accType),
                                 index,
                                 index,
                                 index};

@@ -126,6 +126,7 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     config.flavor = options.flavor;
     config.layout = layout;
     config.elementType = matrixType.getElementType();
+    config.accType = cast<ShapedType>(op.getC().getType()).getElementType();
     config.blockRows = options.blockRows;
     config.numStages = options.numStages;
 
@@ -306,10 +307,6 @@ static LogicalResult checkSupported(MatmulOp op, const KernelOptions &options) {
            << "cannot be lowered to the GPU: expected f16 inputs"
            << (wmma ? " (bf16 needs mma=mma-sync)" : " or bf16 inputs")
            << " but got " << elementType;
-  if (!accType.isF32())
-    return op.emitOpError() << "cannot be lowered to the GPU yet: expected an "
-                               "f32 accumulator but got "
-                            << accType;
   if (layout.getTileN() % 32 != 0 || layout.getTileN() > 128)
     return op.emitOpError() << "cannot be lowered to the GPU: expected "
                                "tile_n to be a multiple of 32 up to 128 but "
@@ -323,6 +320,7 @@ static LogicalResult checkSupported(MatmulOp op, const KernelOptions &options) {
   config.flavor = options.flavor;
   config.layout = layout;
   config.elementType = elementType;
+  config.accType = accType;
   config.blockRows = options.blockRows;
   config.numStages = options.numStages;
   if (int64_t bytes = config.getSharedMemoryBytes();

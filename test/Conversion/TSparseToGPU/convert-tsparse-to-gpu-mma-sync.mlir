@@ -113,3 +113,26 @@ func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b: !tsparse.matrix
   %t = linalg.transpose ins(%r : tensor<4x32xf32>) outs(%e : tensor<32x4xf32>) permutation = [1, 0]
   return %t : tensor<32x4xf32>
 }
+
+// -----
+
+// A narrow C (f16, as f16 models produce) still accumulates in f32 and is
+// rounded once per update: plainly after an f32 sum, or by an f16 atomic
+// add of the rounded partial product.
+// CHECK-LABEL: func.func @matmul_f16_accumulator
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_outf16_m128_s3
+// CHECK-SAME: memref<?x?xf16>, %{{.*}} : index, %{{.*}} : index, %{{.*}} : index)
+// CHECK: gpu.func @tsparse_mma_sync_f16_g32_u1_outf16_m128_s3
+// CHECK:   scf.for
+// CHECK:     nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK:   memref.load %{{.*}} : memref<?x?xf16>
+// CHECK:   arith.extf %{{.*}} : f16 to f32
+// CHECK:   arith.addf %{{.*}} : f32
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK:   memref.store %{{.*}} : memref<?x?xf16>
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK:   memref.atomic_rmw addf %{{.*}} : (f16, memref<?x?xf16>) -> f16
+func.func @matmul_f16_accumulator(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf16>) -> tensor<4x32xf16> {
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf16>
+  return %r : tensor<4x32xf16>
+}

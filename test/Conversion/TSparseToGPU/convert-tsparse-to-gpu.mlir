@@ -85,14 +85,6 @@ func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf
 
 // -----
 
-func.func @negative_f16_accumulator(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>>, %c: tensor<4x64xf16>) -> tensor<4x64xf16> {
-  // expected-error @+1 {{cannot be lowered to the GPU yet: expected an f32 accumulator but got 'f16'}}
-  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<4x64xf16>
-  return %r : tensor<4x64xf16>
-}
-
-// -----
-
 func.func @negative_tile_width(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
   // expected-error @+1 {{cannot be lowered to the GPU: expected tile_n to be a multiple of 32 up to 128 but got 48}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>> -> tensor<4x64xf32>

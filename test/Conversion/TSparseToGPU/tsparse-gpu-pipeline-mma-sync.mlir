@@ -28,6 +28,8 @@
 // CHECK-PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // CHECK-PTX-DAG: atom.global.add.f32
 // CHECK-PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
+// CHECK-PTX-DAG: .entry tsparse_mma_sync_f16_g64_u1_outf16_m
+// CHECK-PTX-DAG: .entry tsparse_mma_sync_bf16_g64_u1_outbf16_m
 func.func @matmul_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf32>) -> tensor<?x384xf32> {
   %p = tsparse.pack %w : tensor<256x384xf16> -> !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>> -> tensor<?x384xf32>
@@ -42,4 +44,16 @@ func.func @matmul_k_major_bf16(%at: tensor<256x?xbf16>, %w: tensor<256x192xbf16>
   %a = linalg.transpose ins(%at : tensor<256x?xbf16>) outs(%e : tensor<?x256xbf16>) permutation = [1, 0]
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xbf16>, !tsparse.matrix<256x192xbf16, #tsparse.layout<tile_n = 64>> -> tensor<?x192xf32>
   return %r : tensor<?x192xf32>
+}
+
+func.func @matmul_f16_out(%a: tensor<?x256xf16>, %w: tensor<256x192xf16>, %c: tensor<?x192xf16>) -> tensor<?x192xf16> {
+  %p = tsparse.pack %w : tensor<256x192xf16> -> !tsparse.matrix<256x192xf16, #tsparse.layout<tile_n = 64>>
+  %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x192xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x192xf16>
+  return %r : tensor<?x192xf16>
+}
+
+func.func @matmul_bf16_out(%a: tensor<?x256xbf16>, %w: tensor<256x192xbf16>, %c: tensor<?x192xbf16>) -> tensor<?x192xbf16> {
+  %p = tsparse.pack %w : tensor<256x192xbf16> -> !tsparse.matrix<256x192xbf16, #tsparse.layout<tile_n = 64>>
+  %r = tsparse.matmul %a, %p, %c : tensor<?x256xbf16>, !tsparse.matrix<256x192xbf16, #tsparse.layout<tile_n = 64>> -> tensor<?x192xbf16>
+  return %r : tensor<?x192xbf16>
 }

@@ -29,6 +29,8 @@ struct KernelConfig {
   MmaFlavor flavor = MmaFlavor::WMMA;
   LayoutAttr layout;
   Type elementType;
+  /// C's element type (f32, f16 or bf16); products accumulate in f32.
+  Type accType;
   /// A is given K-major (K x M), so that a kept row is contiguous.
   bool aKMajor = false;
   /// C is given transposed (N x M).
@@ -54,7 +56,7 @@ struct KernelConfig {
 /// arguments are A (M x K, or K x M if K-major), values, row_ids, tile_ptr,
 /// col_ids (one dummy element unless compacted), the work list as two i32
 /// arrays (column tile, first kept row of each item), C (M x N, or N x M if
-/// transposed; f32, accumulated), the number of tiled columns, the number of
+/// transposed; accType, accumulated), the number of tiled columns, the number of
 /// M tiles and the kept rows per item; it runs on a 1-D grid of (M tiles x
 /// work items) blocks of config.getNumThreads().
 gpu::GPUFuncOp getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
