@@ -100,8 +100,8 @@ void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
       body(q);
       continue;
     }
-    auto ifOp =
-        scf::IfOp::create(b, loc, ult(q, constant(total)), /*withElse=*/false);
+    auto ifOp = scf::IfOp::create(b, loc, ult(q, constant(total)),
+                                  /*withElseRegion=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
     body(q);
@@ -117,7 +117,7 @@ void MMASyncKernelBuilder::copyBStage(Value stage) {
   int64_t rowChunks = tileN / kChunk;
   Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                          width, constant(tileN));
-  auto ifOp = scf::IfOp::create(b, loc, fullTile, /*withElse=*/true);
+  auto ifOp = scf::IfOp::create(b, loc, fullTile, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
@@ -167,7 +167,7 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage) {
   int64_t rowChunks = blockRows / kChunk;
   Value aligned = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                         rem(numRows, kChunk), constant(0));
-  auto ifOp = scf::IfOp::create(b, loc, aligned, /*withElse=*/true);
+  auto ifOp = scf::IfOp::create(b, loc, aligned, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   for (bool vectorized : {true, false}) {
     b.setInsertionPointToStart(vectorized ? ifOp.thenBlock()
