@@ -45,7 +45,8 @@ echo "== 2. kernels against cuBLAS; benchmark"
 mkdir -p "$work/weights"
 for flavour in wmma mma-sync; do
   ptx="$prep/kernels-$flavour.ptx"
-  [ "$flavour" = mma-sync ] && ptx="$ptx $prep/kernels-bf16.ptx"
+  [ "$flavour" = mma-sync ] &&
+    ptx="$ptx $prep/kernels-bf16.ptx $prep/kernels-transpose.ptx"
   # shellcheck disable=SC2086
   "$work/gpu_bench" "$work/weights" "$out/tsparse-$flavour.json" $ptx |
     tee "$out/tsparse-$flavour.md" || status=1

@@ -29,6 +29,8 @@ compile_kernels() { # <input> <name> <pipeline options>
 compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
+compile_kernels bench/gpu/kernels-transpose.mlir kernels-transpose \
+  "mma=mma-sync transpose-a=1"
 
 # End-to-end host code: objects linked with e2e_check and the runtime. The
 # mma-sync build of e2e.mlir gets its own function names.

@@ -419,16 +419,18 @@ int main(int argc, char **argv) {
     CHECK_CU(cuModuleLoadData(&module, ptx.str().c_str()));
     modules.push_back(module);
   }
-  // The kernel of `variant`, or null if no loaded PTX has it (each flavour
-  // can be run on its own, so that a fault in one keeps the other's results).
-  auto kernelFor = [&](const Variant &variant) -> CUfunction {
+  auto functionNamed = [&](const std::string &name) -> CUfunction {
     for (CUmodule module : modules) {
       CUfunction fn;
-      if (cuModuleGetFunction(&fn, module, variant.kernel().c_str()) ==
-          CUDA_SUCCESS)
+      if (cuModuleGetFunction(&fn, module, name.c_str()) == CUDA_SUCCESS)
         return fn;
     }
     return nullptr;
+  };
+  // The kernel of `variant`, or null if no loaded PTX has it (each flavour
+  // can be run on its own, so that a fault in one keeps the other's results).
+  auto kernelFor = [&](const Variant &variant) {
+    return functionNamed(variant.kernel());
   };
   cublasHandle_t handle;
   CHECK_CUBLAS(cublasCreate(&handle));
@@ -508,10 +510,13 @@ int main(int argc, char **argv) {
               failures, cases.size(), worst);
 
   // 2. Benchmark: TW-2D, tiles of 128, f16, against cuBLAS dense: WMMA and
-  // mma.sync on a row-major A, mma.sync on a K-major A.
-  std::printf("| layer (K x N) | M | sparsity | cuBLAS ms | WMMA ms | "
-              "mma.sync ms | mma.sync K-major A ms | best speedup | ideal "
-              "|\n|---|---|---|---|---|---|---|---|---|\n");
+  // mma.sync on a row-major A, mma.sync on a K-major A, and the device
+  // transposition of a row-major A followed by the K-major kernel.
+  std::printf(
+      "| layer (K x N) | M | sparsity | cuBLAS ms | WMMA ms | "
+      "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
+      "best speedup | ideal |\n|---|---|---|---|---|---|---|---|---|---|"
+      "\n");
   const Variant wmma{kTW2D}, mmaSync{kTW2D, true},
       mmaSyncKMajor{kTW2D, true, false, true};
   for (std::pair<int, int> shape :
@@ -544,15 +549,33 @@ int main(int argc, char **argv) {
         };
         // A is constant, so the K-major run reads the same values.
         double times[] = {timeVariant(wmma), timeVariant(mmaSync),
-                          timeVariant(mmaSyncKMajor)};
+                          timeVariant(mmaSyncKMajor), -1.0};
+        // transpose-a=1: the device transposition of a row-major A, then
+        // the K-major kernel.
+        CUfunction transposeKernel = functionNamed("tsparse_transpose_f16");
+        CUfunction kMajorKernel = kernelFor(mmaSyncKMajor);
+        if (transposeKernel && kMajorKernel) {
+          uint16_t *transposed = upload(std::vector<uint16_t>(size_t(m) * k));
+          times[3] = timeMs([&] {
+            KernelArgs args;
+            args.memref(da.device, {m, k});
+            args.memref(transposed, {k, m});
+            int blocks = ((m + 31) / 32) * ((k + 31) / 32);
+            CHECK_CU(cuLaunchKernel(transposeKernel, blocks, 1, 1, 256, 1, 1, 0,
+                                    nullptr, args.finish(), nullptr));
+            matrix.launch(kMajorKernel, mmaSyncKMajor, transposed, c, m);
+          });
+          cudaFree(transposed);
+        }
         double denseMs = timeMs(
             [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
         cudaFree(c);
         double best = 1e30;
         std::string cells, fields;
         const char *names[] = {"tsparse_wmma_ms", "tsparse_mma_sync_ms",
-                               "tsparse_mma_sync_kmajor_ms"};
-        for (int i = 0; i < 3; ++i) {
+                               "tsparse_mma_sync_kmajor_ms",
+                               "tsparse_mma_sync_transpose_a_ms"};
+        for (int i = 0; i < 4; ++i) {
           char cell[64];
           if (times[i] < 0) {
             cells += " n/a |";

@@ -35,14 +35,15 @@ def main():
               % (len(checks), len(kernels), len(bad),
                  max(r["rel_error"] for r in checks)))
     print("| layer (K x N) | M | sparsity | cuBLAS ms | WMMA ms | mma.sync ms | "
-          "mma.sync K-major A ms | best vs cuBLAS | PyTorch BSR ms | best vs "
-          "BSR | ideal |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "mma.sync K-major A ms | transpose + mma.sync ms | best vs cuBLAS | "
+          "PyTorch BSR ms | best vs BSR | ideal |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in bench:
         t = torch.get((r["k"], r["n"], r["m"], r["sparsity"]), {})
         bsr = t.get("torch_bsr_ms")
         times = [r.get(key) for key in ("tsparse_wmma_ms", "tsparse_mma_sync_ms",
-                                        "tsparse_mma_sync_kmajor_ms")]
+                                        "tsparse_mma_sync_kmajor_ms",
+                                        "tsparse_mma_sync_transpose_a_ms")]
         best = min(ms for ms in times if ms)
         print("| %d x %d | %d | %.2f | %.4f | %s | %.2fx | %s | %s | %.1fx |" % (
             r["k"], r["n"], r["m"], r["sparsity"], r["cublas_ms"],

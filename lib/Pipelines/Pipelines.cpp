@@ -105,6 +105,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;
   convertOptions.featureMajor = options.featureMajor;
+  convertOptions.transposeA = options.transposeA;
   pm.addPass(createConvertTSparseToGPU(convertOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

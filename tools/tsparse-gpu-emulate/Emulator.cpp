@@ -1094,6 +1094,11 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      int64_t numBlocks, int64_t numThreads) {
   if (numThreads % kWarpLanes != 0)
     return kernel.emitError("expected whole warps");
+  // Launches are ordered: what an earlier kernel wrote races with nothing.
+  for (const KernelArgument &argument : arguments)
+    if (argument.buffer)
+      std::fill(argument.buffer->shadow.begin(), argument.buffer->shadow.end(),
+                Shadow());
   BlockEmulator emulator(kernel, numThreads);
   for (int64_t block = 0; block < numBlocks; ++block)
     if (failed(emulator.run(arguments, block)))

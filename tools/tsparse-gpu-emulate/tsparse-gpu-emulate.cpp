@@ -44,9 +44,8 @@ static cl::opt<std::string> mma("mma", cl::desc("wmma or mma-sync"),
                                 cl::init("wmma"));
 static cl::opt<std::string>
     elementTypeName("element-type", cl::desc("f16 or bf16"), cl::init("f16"));
-static cl::opt<std::string> accTypeName("acc-type",
-                                        cl::desc("C: f32, f16 or bf16"),
-                                        cl::init("f32"));
+static cl::opt<std::string>
+    accTypeName("acc-type", cl::desc("C: f32, f16 or bf16"), cl::init("f32"));
 static cl::opt<unsigned> tileN("tile-n", cl::init(128));
 static cl::opt<unsigned> unitK("unit-k", cl::init(1));
 static cl::opt<bool> compacted("compacted",
@@ -59,6 +58,10 @@ static cl::opt<double> sparsity("sparsity",
                                          "pruned"),
                                 cl::init(0.5));
 static cl::opt<bool> aKMajor("a-k-major", cl::desc("A is given K x M"));
+static cl::opt<bool>
+    transposeA("transpose-a",
+               cl::desc("Give A row-major and transpose it with the device "
+                        "transposition kernel first (as transpose-a=1 does)"));
 static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"));
 static cl::opt<int64_t> mTile("m-tile", cl::init(0));
 static cl::opt<int64_t> stages("stages", cl::init(3));
@@ -171,7 +174,7 @@ static int run(MLIRContext &context) {
   config.layout = layout;
   config.elementType = elementType;
   config.accType = accType;
-  config.aKMajor = aKMajor;
+  config.aKMajor = aKMajor || transposeA;
   config.cTransposed = cTransposed;
   config.blockRows =
       mTile ? int64_t(mTile) : (config.flavor == MmaFlavor::WMMA ? 64 : 128);
@@ -201,7 +204,7 @@ static int run(MLIRContext &context) {
     return 2;
   }
   OwningOpRef<ModuleOp> module;
-  gpu::GPUFuncOp kernel;
+  gpu::GPUFuncOp kernel, transposeKernel;
   int64_t numThreads = config.getNumThreads();
   if (!inputFile.empty()) {
     module = parseSourceFile<ModuleOp>(inputFile, &context);
@@ -221,6 +224,8 @@ static int run(MLIRContext &context) {
     b.setInsertionPointToEnd(module->getBody());
     auto gpuModule = gpu::GPUModuleOp::create(b, b.getUnknownLoc(), "kernels");
     kernel = getOrCreateKernel(b, gpuModule, config);
+    if (transposeA)
+      transposeKernel = getOrCreateTransposeKernel(b, gpuModule, elementType);
   }
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
@@ -265,8 +270,16 @@ static int run(MLIRContext &context) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t kk = 0; kk < k; ++kk)
       a.data[aKMajor ? kk * m + i : i * k + kk].f = p.a[i * k + kk];
+  if (transposeKernel) {
+    Buffer transposed(elementType, {k, m});
+    int64_t numBlocks = ((m + 31) / 32) * ((k + 31) / 32);
+    if (failed(emulateKernel(transposeKernel, {{&a}, {&transposed}}, numBlocks,
+                             kTransposeThreads)))
+      return 1;
+    a = std::move(transposed);
+  }
   Buffer c(accType, cTransposed ? SmallVector<int64_t>{n, m}
-                                       : SmallVector<int64_t>{m, n});
+                                : SmallVector<int64_t>{m, n});
   auto cIndex = [&](int64_t i, int64_t j) {
     return cTransposed ? j * m + i : i * n + j;
   };

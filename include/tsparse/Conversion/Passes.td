@@ -32,7 +32,8 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     transpose folds), and a result whose every use transposes it is written
     transposed (N x M). `feature-major` first keeps the activations between
     consecutive products in that layout (see
-    `tsparse-propagate-feature-major`).
+    `tsparse-propagate-feature-major`); `transpose-a` transposes any other
+    A on the device (a 32 x 32-tiled kernel) before the product.
 
     Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
     with f16 inputs (or bf16 with `mma-sync`) and an f32, f16 or bf16 C
@@ -57,7 +58,10 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
            "multiple of 32">,
     Option<"featureMajor", "feature-major", "bool", /*default=*/"false",
            "Keep the activations between consecutive products feature-major "
-           "(N x M), read as K-major A">
+           "(N x M), read as K-major A">,
+    Option<"transposeA", "transpose-a", "bool", /*default=*/"false",
+           "Transpose a row-major A on the device first and read it K-major "
+           "(contiguous gathers, cp.async with mma-sync)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

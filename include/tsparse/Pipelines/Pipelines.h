@@ -49,6 +49,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "feature-major",
       llvm::cl::desc("Keep activations between products feature-major"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> transposeA{
+      *this, "transpose-a",
+      llvm::cl::desc("Transpose a row-major A on the device first"),
+      llvm::cl::init(false)};
   PassOptions::Option<int64_t> splitRows{
       *this, "split-rows",
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),

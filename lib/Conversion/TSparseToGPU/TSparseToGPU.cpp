@@ -105,6 +105,47 @@ static Value transposeOnHost(OpBuilder &b, Location loc, Value matrix,
       .getResult()[0];
 }
 
+/// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless
+/// the grid is empty, which CUDA rejects.
+static void launchUnlessEmpty(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
+                              Value numBlocks, int64_t numThreads,
+                              ValueRange operands) {
+  Value anyWork =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numBlocks,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, anyWork, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  gpu::LaunchFuncOp::create(
+      b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
+      gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
+                      one},
+      /*dynamicSharedMemorySize=*/Value(), operands);
+}
+
+/// Returns a device copy of the transpose of the device matrix `matrix`,
+/// computed by the transposition kernel of `module`.
+static Value transposeOnDevice(OpBuilder &b, Location loc,
+                               gpu::GPUModuleOp module, Value matrix) {
+  auto type = cast<MemRefType>(matrix.getType());
+  Value rows = memref::DimOp::create(b, loc, matrix, 0);
+  Value cols = memref::DimOp::create(b, loc, matrix, 1);
+  Value transposed =
+      gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
+                           ValueRange{cols, rows}, ValueRange{},
+                           /*hostShared=*/false)
+          .getMemref();
+  Value tile = arith::ConstantIndexOp::create(b, loc, 32);
+  Value numBlocks = arith::MulIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, rows, tile),
+      arith::CeilDivUIOp::create(b, loc, cols, tile));
+  launchUnlessEmpty(
+      b, loc, getOrCreateTransposeKernel(b, module, type.getElementType()),
+      numBlocks, kTransposeThreads, ValueRange{matrix, transposed});
+  return transposed;
+}
+
 namespace {
 /// tsparse.matmul -> device copies + one launch of the fused kernel. A
 /// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
@@ -203,6 +244,13 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
                          colIds, workTiles, workRows, c})
       devices.push_back(copyToDevice(rewriter, loc, tensor));
     Value deviceC = devices.back();
+    SmallVector<Value> temporaries = devices;
+    if (options.transposeA && !config.aKMajor) {
+      devices.front() =
+          transposeOnDevice(rewriter, loc, module, devices.front());
+      temporaries.push_back(devices.front());
+      config.aKMajor = true;
+    }
 
     Value numRows = memref::DimOp::create(rewriter, loc, devices.front(),
                                           config.aKMajor ? 1 : 0);
@@ -210,28 +258,12 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
         rewriter, loc, numRows,
         arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
     Value numBlocks = arith::MulIOp::create(rewriter, loc, numMTiles, numWork);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value numThreads =
-        arith::ConstantIndexOp::create(rewriter, loc, config.getNumThreads());
     SmallVector<Value> operands = devices;
     operands.append({storage.numTiledColumns, numMTiles, splitRows});
-
-    gpu::GPUFuncOp kernel = getOrCreateKernel(rewriter, module, config);
-    // CUDA rejects empty grids: a fully pruned matrix or an empty A
-    // launches nothing.
-    Value anyWork = arith::CmpIOp::create(
-        rewriter, loc, arith::CmpIPredicate::ugt, numBlocks,
-        arith::ConstantIndexOp::create(rewriter, loc, 0));
-    auto ifOp = scf::IfOp::create(rewriter, loc, anyWork,
-                                  /*withElseRegion=*/false);
-    {
-      OpBuilder::InsertionGuard guard(rewriter);
-      rewriter.setInsertionPointToStart(ifOp.thenBlock());
-      gpu::LaunchFuncOp::create(rewriter, loc, kernel,
-                                gpu::KernelDim3{numBlocks, one, one},
-                                gpu::KernelDim3{numThreads, one, one},
-                                /*dynamicSharedMemorySize=*/Value(), operands);
-    }
+    // A fully pruned matrix or an empty A launches nothing.
+    launchUnlessEmpty(rewriter, loc,
+                      getOrCreateKernel(rewriter, module, config), numBlocks,
+                      config.getNumThreads(), operands);
 
     auto cType = cast<RankedTensorType>(c.getType());
     Value result =
@@ -239,7 +271,7 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
                                 getSizes(rewriter, loc, deviceC));
     gpu::MemcpyOp::create(rewriter, loc, TypeRange{}, ValueRange{}, result,
                           deviceC);
-    for (Value device : devices)
+    for (Value device : temporaries)
       gpu::DeallocOp::create(rewriter, loc, TypeRange{}, ValueRange{}, device);
     result = memref::CastOp::create(
         rewriter, loc,
@@ -376,6 +408,7 @@ struct ConvertTSparseToGPUPass
     if (failed(
             parseKernelOptions(module, mma, mTile, stages, splitRows, options)))
       return signalPassFailure();
+    options.transposeA = transposeA;
     // Pack constant operands first, so that their products get static
     // schedules.
     RewritePatternSet foldPatterns(ctx);

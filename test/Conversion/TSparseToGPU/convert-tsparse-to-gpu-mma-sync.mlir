@@ -1,5 +1,6 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=64 stages=4" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-S4
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=1" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
 
 // The mma-sync flavour: one launch of 8 warps over a 128-row M tile. The
 // prologue puts stages 0 and 1 in flight (cp.async of the packed rows of B,
@@ -44,6 +45,18 @@
 // CHECK-S4-COUNT-3: nvgpu.device_async_create_group
 // CHECK-S4: scf.for
 // CHECK-S4:   nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
+// With transpose-a=1 a row-major A is transposed on the device (32 x 32
+// tiles through workgroup memory, 256 threads) into a K x M buffer that the
+// K-major kernel reads; both device buffers are freed.
+// CHECK-TA-LABEL: func.func @matmul_tw1d_static_schedule
+// CHECK-TA: %[[A:.*]] = gpu.alloc (%[[M:.*]], %c64) : memref<?x?xf16>
+// CHECK-TA: %[[AT:.*]] = gpu.alloc (%c64, %[[M]]) : memref<?x?xf16>
+// CHECK-TA: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) args(%[[A]] : memref<?x?xf16>, %[[AT]] : memref<?x?xf16>)
+// CHECK-TA: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_ak_m128_s3 {{.*}} args(%[[AT]] : memref<?x?xf16>
+// CHECK-TA-DAG: gpu.dealloc %[[A]]
+// CHECK-TA-DAG: gpu.dealloc %[[AT]]
+// CHECK-TA: gpu.func @tsparse_transpose_f16(%{{.*}}: memref<?x?xf16>, %{{.*}}: memref<?x?xf16>) workgroup(%{{.*}} : memref<32x33xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK-TA:   gpu.barrier
 func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,

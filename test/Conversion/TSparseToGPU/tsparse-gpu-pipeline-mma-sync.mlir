@@ -12,6 +12,12 @@
 // RUN: %python %S/../Inputs/extract_ptx.py %t.sm80.mlir > %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-PTX --input-file %t.sm80.ptx
 // RUN: %if ptxas %{ %ptxas -arch=sm_80 %t.sm80.ptx -o %t.sm80.cubin %}
+// RUN: tsparse-opt %s --tsparse-gpu-pipeline="mma=mma-sync chip=sm_90 transpose-a=1" -o %t.ta.mlir
+// RUN: %python %S/../Inputs/extract_ptx.py %t.ta.mlir > %t.ta.ptx
+// RUN: FileCheck %s --check-prefix=CHECK-TA --input-file %t.ta.ptx
+// RUN: %if ptxas %{ %ptxas -arch=sm_90 %t.ta.ptx -o %t.ta.cubin %}
+
+// CHECK-TA: .entry tsparse_transpose_f16(
 
 // CHECK-HOST-LABEL: llvm.func @matmul_tw2d
 // CHECK-HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_c_m128_s3

@@ -56,11 +56,21 @@ struct KernelConfig {
 /// arguments are A (M x K, or K x M if K-major), values, row_ids, tile_ptr,
 /// col_ids (one dummy element unless compacted), the work list as two i32
 /// arrays (column tile, first kept row of each item), C (M x N, or N x M if
-/// transposed; accType, accumulated), the number of tiled columns, the number of
-/// M tiles and the kept rows per item; it runs on a 1-D grid of (M tiles x
+/// transposed; accType, accumulated), the number of tiled columns, the number
+/// of M tiles and the kept rows per item; it runs on a 1-D grid of (M tiles x
 /// work items) blocks of config.getNumThreads().
 gpu::GPUFuncOp getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
                                  const KernelConfig &config);
+
+/// Threads per block of the transposition kernel.
+constexpr int64_t kTransposeThreads = 256;
+
+/// Returns the kernel writing the transpose of an R x C matrix of
+/// `elementType` (its first argument) into a C x R one (its second), creating
+/// it in `module` if needed; it runs on a 1-D grid of ceil(R / 32) x
+/// ceil(C / 32) blocks of kTransposeThreads.
+gpu::GPUFuncOp getOrCreateTransposeKernel(OpBuilder &b, gpu::GPUModuleOp module,
+                                          Type elementType);
 
 /// Splits the longest-first column tiles `order` of a matrix with offsets
 /// `tilePtr` into work items of at most `splitRows` kept rows: returns, per
@@ -77,6 +87,8 @@ struct KernelOptions {
   int64_t numStages = 3;
   /// Kept rows per work item of a compile-time matrix (split-K).
   int64_t splitRows = 512;
+  /// Transpose a row-major A on the device and read it K-major.
+  bool transposeA = false;
 };
 
 /// Keeps the activations between consecutive products under `root`
