@@ -13,7 +13,8 @@ with `printMemrefF32`.
 The weights are Gaussian with BERT's initializer range (0.02) from a fixed
 seed, so the file is the same on every run. It is about 38 MB at full size and
 is not committed: `make demo` regenerates it. `--hidden` and `--ffn` give
-small versions for tests.
+small versions for tests. `--dtype f16` (or `bf16`) writes the block alone
+in that type, as a half-precision model exports it (no `@main`).
 """
 
 import argparse
@@ -26,9 +27,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(HERE, "..", "examples", "bert-ffn.mlir")
 
 
-def blob(values):
-    """A `dense_resource` blob: 4-byte alignment, then little-endian f32."""
-    return "0x04000000" + struct.pack("<%df" % len(values), *values).hex()
+def blob(values, dtype):
+    """A `dense_resource` blob: the alignment (the element size), then the
+    little-endian elements."""
+    if dtype == "f32":
+        return "0x04000000" + struct.pack("<%df" % len(values), *values).hex()
+    if dtype == "f16":
+        return "0x02000000" + struct.pack("<%de" % len(values), *values).hex()
+    # bf16: the upper half of the f32, rounded to nearest even.
+    words = []
+    for v in values:
+        bits = struct.unpack("<I", struct.pack("<f", v))[0]
+        bits += 0x7FFF + ((bits >> 16) & 1)
+        words.append(bits >> 16)
+    return "0x02000000" + struct.pack("<%dH" % len(words), *words).hex()
 
 
 def linear(comment, result, x, k, n, weight, bias):
@@ -136,6 +148,8 @@ def main():
     parser.add_argument("--ffn", type=int, default=3072)
     parser.add_argument("--tokens", type=int, default=8)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--dtype", choices=["f32", "f16", "bf16"],
+                        default="f32")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -148,12 +162,18 @@ def main():
 
     out = sys.stdout if args.output == "-" else open(args.output, "w")
     with out:
-        out.write(module_text(args.hidden, args.ffn, args.tokens))
+        text = module_text(args.hidden, args.ffn, args.tokens)
+        if args.dtype != "f32":
+            # The block alone, in the narrow type.
+            text = text[:text.index("func.func private")] + text[
+                text.index("func.func @bert_ffn"):text.index("// A deterministic")]
+            text = text.replace("f32", args.dtype)
+        out.write(text)
         out.write("\n{-#\n  dialect_resources: {\n    builtin: {\n")
         resources = [("ffn_intermediate_weight", w1),
                      ("ffn_intermediate_bias", b1),
                      ("ffn_output_weight", w2), ("ffn_output_bias", b2)]
-        out.write(",\n".join('      %s: "%s"' % (name, blob(values))
+        out.write(",\n".join('      %s: "%s"' % (name, blob(values, args.dtype))
                              for name, values in resources))
         out.write("\n    }\n  }\n#-}\n")
 
