@@ -41,9 +41,11 @@ static Value createTranspose(OpBuilder &b, Location loc, Value matrix,
 }
 
 /// Returns true if `op` is an element-wise 2-D generic with one result whose
-/// payload does not read its output.
+/// payload reads neither its output nor the loop indices (which swapping
+/// the loops would change).
 static bool isElementwise2D(linalg::GenericOp op) {
   return op.getNumDpsInits() == 1 && op.getNumLoops() == 2 &&
+         op.getBody()->getOps<linalg::IndexOp>().empty() &&
          op.getNumParallelLoops() == 2 &&
          op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
          !op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)) &&

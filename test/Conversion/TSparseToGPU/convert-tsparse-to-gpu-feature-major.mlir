@@ -42,3 +42,27 @@ func.func @ffn(%x: tensor<?x64xf16>, %w1: !tsparse.matrix<64x128xf16, #tsparse.l
   %y = tsparse.matmul %act, %w2, %c2 : tensor<?x128xf16>, !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x64xf32>
   return %y : tensor<?x64xf32>
 }
+
+// A payload that reads the loop indices would change meaning with its loops
+// swapped: the chain stays row-major.
+// CHECK-LABEL: func.func @index_dependent
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_m128_s3
+// CHECK: linalg.index 1
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3
+func.func @index_dependent(%x: tensor<?x64xf16>, %w1: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>,
+                           %w2: !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>>, %c1: tensor<?x128xf32>,
+                           %c2: tensor<?x64xf32>, %ea: tensor<?x128xf16>) -> tensor<?x64xf32> {
+  %h = tsparse.matmul %x, %w1, %c1 : tensor<?x64xf16>, !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>> -> tensor<?x128xf32>
+  %act = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%h : tensor<?x128xf32>) outs(%ea : tensor<?x128xf16>) {
+  ^bb0(%v: f32, %out: f16):
+    %j = linalg.index 1 : index
+    %ji = arith.index_cast %j : index to i32
+    %jf = arith.sitofp %ji : i32 to f32
+    %s = arith.addf %v, %jf : f32
+    %t = arith.truncf %s : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<?x128xf16>
+  %y = tsparse.matmul %act, %w2, %c2 : tensor<?x128xf16>, !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x64xf32>
+  return %y : tensor<?x64xf32>
+}
