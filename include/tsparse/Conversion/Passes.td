@@ -84,7 +84,8 @@ def TSparsePropagateFeatureMajor
   let description = [{
     Where the A operand of a `tsparse.matmul` on tensors comes, with no other
     use, from another `tsparse.matmul`, directly or through element-wise 2-D
-    `linalg.generic`s (bias, activation, casts), rebuilds that chain on the
+    `linalg.generic`s (bias, activation, casts; payloads that read neither
+    their output nor `linalg.index`), rebuilds that chain on the
     transposed (N x M, feature-major) tensor: the producer's result is
     transposed, the generics run with their loops swapped (1-D operands such
     as a bias re-indexed accordingly), and the consumer reads the transpose
