@@ -146,6 +146,66 @@ static Value transposeOnDevice(OpBuilder &b, Location loc,
   return transposed;
 }
 
+/// Returns a constant 1-D i32 tensor of `values`.
+static Value createI32Array(OpBuilder &b, Location loc,
+                            ArrayRef<int32_t> values) {
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                b.getI32Type()),
+          values));
+}
+
+namespace {
+/// The work items of a product: column tile and first kept row of each
+/// (i32 tensors), their number and the kept rows per item.
+struct WorkList {
+  Value tiles, rows, count, splitRows;
+};
+} // namespace
+
+/// Builds the work list of `op`: for a compile-time matrix its non-empty
+/// tiles longest first, split into runs of `options.splitRows` kept rows;
+/// for a runtime matrix every tile in order, whole.
+static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
+                              const MatrixStorageValues &storage,
+                              const KernelOptions &options) {
+  WorkList work;
+  if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
+    SmallVector<int32_t> tilePtr =
+        llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+    auto [tiles, rows] = splitWorkItems(
+        tilePtr, computeLongestFirstTileOrder(tilePtr),
+        op.getB().getType().getLayout().getUnitK(), options.splitRows);
+    work.tiles = createI32Array(b, loc, tiles);
+    work.rows = createI32Array(b, loc, rows);
+    work.count = arith::ConstantIndexOp::create(b, loc, tiles.size());
+    work.splitRows = arith::ConstantIndexOp::create(b, loc, options.splitRows);
+    return work;
+  }
+  auto generate = [&](bool identity) -> Value {
+    return tensor::GenerateOp::create(
+        b, loc, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
+        ValueRange{storage.numScheduled},
+        [&](OpBuilder &b, Location loc, ValueRange indices) {
+          Value value =
+              identity
+                  ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                               indices[0])
+                        .getResult()
+                  : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
+          tensor::YieldOp::create(b, loc, value);
+        });
+  };
+  work.tiles = generate(/*identity=*/true);
+  work.rows = generate(/*identity=*/false);
+  work.count = storage.numScheduled;
+  work.splitRows = arith::ConstantIndexOp::create(
+      b, loc, std::numeric_limits<int32_t>::max());
+  return work;
+}
+
 namespace {
 /// tsparse.matmul -> device copies + one launch of the fused kernel. A
 /// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
@@ -189,59 +249,14 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
 
     MatrixStorageValues storage =
         materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
-    auto i32Array = [&](ArrayRef<int32_t> values) -> Value {
-      return arith::ConstantOp::create(
-          rewriter, loc,
-          DenseIntElementsAttr::get(
-              RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    rewriter.getI32Type()),
-              values));
-    };
-    // The work list: (tile, first kept row) per item.
-    Value workTiles, workRows, numWork, splitRows;
-    if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
-      // Compile-time matrices: longest tiles first, split-K runs.
-      SmallVector<int32_t> tilePtr =
-          llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
-      auto [tiles, rows] =
-          splitWorkItems(tilePtr, computeLongestFirstTileOrder(tilePtr),
-                         layout.getUnitK(), options.splitRows);
-      workTiles = i32Array(tiles);
-      workRows = i32Array(rows);
-      numWork = arith::ConstantIndexOp::create(rewriter, loc, tiles.size());
-      splitRows =
-          arith::ConstantIndexOp::create(rewriter, loc, options.splitRows);
-    } else {
-      // Runtime matrices: every tile in order, whole.
-      auto generate = [&](bool identity) -> Value {
-        return tensor::GenerateOp::create(
-            rewriter, loc,
-            RankedTensorType::get({ShapedType::kDynamic},
-                                  rewriter.getI32Type()),
-            ValueRange{storage.numScheduled},
-            [&](OpBuilder &b, Location loc, ValueRange indices) {
-              Value value =
-                  identity
-                      ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                                   indices[0])
-                            .getResult()
-                      : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
-              tensor::YieldOp::create(b, loc, value);
-            });
-      };
-      workTiles = generate(/*identity=*/true);
-      workRows = generate(/*identity=*/false);
-      numWork = storage.numScheduled;
-      splitRows = arith::ConstantIndexOp::create(
-          rewriter, loc, std::numeric_limits<int32_t>::max());
-    }
+    WorkList work = buildWorkList(rewriter, loc, op, storage, options);
     Value colIds = storage.colIds;
     if (!colIds)
-      colIds = i32Array({0});
+      colIds = createI32Array(rewriter, loc, {0});
 
     SmallVector<Value> devices;
     for (Value tensor : {a, storage.values, storage.rowIds, storage.tilePtr,
-                         colIds, workTiles, workRows, c})
+                         colIds, work.tiles, work.rows, c})
       devices.push_back(copyToDevice(rewriter, loc, tensor));
     Value deviceC = devices.back();
     SmallVector<Value> temporaries = devices;
@@ -257,9 +272,10 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     Value numMTiles = arith::CeilDivUIOp::create(
         rewriter, loc, numRows,
         arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
-    Value numBlocks = arith::MulIOp::create(rewriter, loc, numMTiles, numWork);
+    Value numBlocks =
+        arith::MulIOp::create(rewriter, loc, numMTiles, work.count);
     SmallVector<Value> operands = devices;
-    operands.append({storage.numTiledColumns, numMTiles, splitRows});
+    operands.append({storage.numTiledColumns, numMTiles, work.splitRows});
     // A fully pruned matrix or an empty A launches nothing.
     launchUnlessEmpty(rewriter, loc,
                       getOrCreateKernel(rewriter, module, config), numBlocks,
