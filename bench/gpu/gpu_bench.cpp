@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -110,8 +111,10 @@ struct Variant {
            std::to_string(blockRows()) + (mmaSync ? "_s3" : "");
   }
 };
-/// Kept rows per work item (split-K), as the compiler splits constants.
+/// Kept rows per work item (split-K) and the number of blocks below which
+/// long tiles are split, as the compiler does for constants by default.
 constexpr int kSplitRows = 512;
+constexpr int kSplitBlocks = 264;
 
 /// f32 -> the 16-bit bits of an f16 or a bf16.
 uint16_t toBits(float value, bool bf16) {
@@ -128,7 +131,9 @@ uint16_t toBits(float value, bool bf16) {
 
 /// tsparse's tile-compressed storage, with masks inferred from the zeros.
 struct Packed {
-  std::vector<int32_t> colIds, tilePtr, rowIds, order, workTiles, workRows;
+  std::vector<int32_t> colIds, tilePtr, rowIds, order;
+  /// Work lists: whole tiles, and long tiles split into kSplitRows runs.
+  std::vector<int32_t> wholeTiles, wholeRows, splitTiles, splitRows;
   std::vector<uint16_t> values;
   int numTiled = 0;
 };
@@ -172,12 +177,15 @@ Packed pack(const std::vector<float> &w, int k, int n, const Layout &layout,
   std::stable_sort(p.order.begin(), p.order.end(), [&](int a, int b) {
     return p.tilePtr[a + 1] - p.tilePtr[a] > p.tilePtr[b + 1] - p.tilePtr[b];
   });
-  for (int32_t t : p.order)
+  for (int32_t t : p.order) {
+    p.wholeTiles.push_back(t);
+    p.wholeRows.push_back(0);
     for (int r = 0; r < (p.tilePtr[t + 1] - p.tilePtr[t]) * layout.unitK;
          r += kSplitRows) {
-      p.workTiles.push_back(t);
-      p.workRows.push_back(r);
+      p.splitTiles.push_back(t);
+      p.splitRows.push_back(r);
     }
+  }
   if (p.colIds.empty())
     p.colIds.push_back(0);
   return p;
@@ -227,7 +235,8 @@ struct DeviceMatrix {
   int k, n;
   Packed packed;
   uint16_t *values;
-  int32_t *rowIds, *tilePtr, *colIds, *workTiles, *workRows;
+  int32_t *rowIds, *tilePtr, *colIds, *wholeTiles, *wholeRows, *splitTiles,
+      *splitRows;
 
   DeviceMatrix(const std::vector<float> &w, int k, int n, const Layout &layout,
                bool bf16)
@@ -236,23 +245,31 @@ struct DeviceMatrix {
     rowIds = upload(packed.rowIds);
     tilePtr = upload(packed.tilePtr);
     colIds = upload(packed.colIds);
-    workTiles = upload(packed.workTiles);
-    workRows = upload(packed.workRows);
+    wholeTiles = upload(packed.wholeTiles);
+    wholeRows = upload(packed.wholeRows);
+    splitTiles = upload(packed.splitTiles);
+    splitRows = upload(packed.splitRows);
   }
   ~DeviceMatrix() {
     cudaFree(values);
     cudaFree(rowIds);
     cudaFree(tilePtr);
     cudaFree(colIds);
-    cudaFree(workTiles);
-    cudaFree(workRows);
+    cudaFree(wholeTiles);
+    cudaFree(wholeRows);
+    cudaFree(splitTiles);
+    cudaFree(splitRows);
   }
 
   /// C (f32 or f16, M x N or N x M) += A (M x K or K x M) * this.
   void launch(CUfunction kernel, const Variant &variant, const uint16_t *a,
               void *c, int m) const {
     int numMTiles = (m + variant.blockRows() - 1) / variant.blockRows();
-    int numBlocks = numMTiles * int(packed.workTiles.size());
+    // Split long tiles only when whole tiles leave the GPU short of blocks.
+    bool split = numMTiles * int64_t(packed.wholeTiles.size()) < kSplitBlocks;
+    const std::vector<int32_t> &items =
+        split ? packed.splitTiles : packed.wholeTiles;
+    int numBlocks = numMTiles * int(items.size());
     if (numBlocks == 0)
       return;
     KernelArgs args;
@@ -262,13 +279,13 @@ struct DeviceMatrix {
     args.memref(rowIds, {int64_t(packed.rowIds.size())});
     args.memref(tilePtr, {int64_t(packed.tilePtr.size())});
     args.memref(colIds, {int64_t(packed.colIds.size())});
-    args.memref(workTiles, {int64_t(packed.workTiles.size())});
-    args.memref(workRows, {int64_t(packed.workRows.size())});
+    args.memref(split ? splitTiles : wholeTiles, {int64_t(items.size())});
+    args.memref(split ? splitRows : wholeRows, {int64_t(items.size())});
     args.memref(c, variant.cTransposed ? std::vector<int64_t>{n, m}
                                        : std::vector<int64_t>{m, n});
     args.index(packed.numTiled);
     args.index(numMTiles);
-    args.index(kSplitRows);
+    args.index(split ? kSplitRows : std::numeric_limits<int32_t>::max());
     CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, variant.threads(), 1, 1, 0,
                             nullptr, args.finish(), nullptr));
   }
@@ -455,8 +472,10 @@ int main(int argc, char **argv) {
   std::vector<Case> cases;
   auto addCases = [&](Variant variant, std::vector<double> sparsities) {
     for (double s : sparsities)
-      for (Shape shape : {Shape{100, 768, 1000}, Shape{1, 256, 384},
-                          Shape{16, 1024, 4096}, Shape{513, 512, 200}})
+      // The last shape has enough blocks for whole-tile work items.
+      for (Shape shape :
+           {Shape{100, 768, 1000}, Shape{1, 256, 384}, Shape{16, 1024, 4096},
+            Shape{513, 512, 200}, Shape{4096, 1024, 2048}})
         cases.push_back({variant, shape.m, shape.k, shape.n, s});
   };
   const std::vector<double> kFullSweep = {0.0, 0.5, 0.75, 0.9, 0.95};

@@ -30,7 +30,7 @@ def main():
     if checks:
         bad = [r for r in checks if not r["ok"]]
         kernels = sorted({r["kernel"] for r in checks})
-        print("Correctness: %d cases (%d kernels x sparsity 0-0.95 x 4 shapes) "
+        print("Correctness: %d cases (%d kernels x sparsity 0-0.95 x 5 shapes) "
               "against cuBLAS, %d mismatches, worst relative error %.3g.\n"
               % (len(checks), len(kernels), len(bad),
                  max(r["rel_error"] for r in checks)))

@@ -104,6 +104,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   convertOptions.mTile = options.mTile;
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;
+  convertOptions.splitBlocks = options.splitBlocks;
   convertOptions.featureMajor = options.featureMajor;
   convertOptions.transposeA = options.transposeA;
   pm.addPass(createConvertTSparseToGPU(convertOptions));

@@ -14,9 +14,11 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
   let description = [{
     Rewrites every `tsparse.matmul` into a single `gpu.launch_func` of a
     kernel that computes all column tiles: one thread block per work item
-    (M tile x run of at most `split-rows` kept rows of a column tile),
-    items ordered longest tile first (the static schedule of a
-    `tsparse.constant`; every tile, whole, otherwise). A block multiplies
+    (M tile x column tile, or x run of at most `split-rows` kept rows of a
+    long tile when the product has fewer than `split-blocks` blocks at run
+    time, so that small M still fills the GPU), items ordered longest tile
+    first (the static schedule of a `tsparse.constant`; every tile, whole,
+    otherwise). A block multiplies
     A's columns gathered by `row_ids` with the packed rows of its tile on
     tensor cores and adds the result to C (gathered to the original columns
     for compacted layouts): plainly when the item is its whole tile,
@@ -56,6 +58,10 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     Option<"splitRows", "split-rows", "int64_t", /*default=*/"512",
            "Kept rows per work item of a compile-time matrix (split-K), a "
            "multiple of 32">,
+    Option<"splitBlocks", "split-blocks", "int64_t", /*default=*/"264",
+           "Split long tiles only when a product has fewer (M tile, tile) "
+           "blocks than this at run time (264: two per SM of an H100/H200); "
+           "0 never splits">,
     Option<"featureMajor", "feature-major", "bool", /*default=*/"false",
            "Keep the activations between consecutive products feature-major "
            "(N x M), read as K-major A">,

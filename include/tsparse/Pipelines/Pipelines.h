@@ -53,6 +53,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "transpose-a",
       llvm::cl::desc("Transpose a row-major A on the device first"),
       llvm::cl::init(false)};
+  PassOptions::Option<int64_t> splitBlocks{
+      *this, "split-blocks",
+      llvm::cl::desc("Split long tiles only below this many blocks"),
+      llvm::cl::init(264)};
   PassOptions::Option<int64_t> splitRows{
       *this, "split-rows",
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),

@@ -165,23 +165,64 @@ struct WorkList {
 };
 } // namespace
 
-/// Builds the work list of `op`: for a compile-time matrix its non-empty
-/// tiles longest first, split into runs of `options.splitRows` kept rows;
-/// for a runtime matrix every tile in order, whole.
+/// Builds the work list of `op`, whose A has `numMTiles` M tiles. A
+/// compile-time matrix visits its non-empty tiles longest first; when the
+/// product has fewer than `options.splitBlocks` blocks (known at run time),
+/// its long tiles are split into runs of `options.splitRows` kept rows so
+/// that small M still fills the GPU, at the price of atomic updates of C. A
+/// runtime matrix visits every tile in order, whole.
 static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
                               const MatrixStorageValues &storage,
-                              const KernelOptions &options) {
+                              Value numMTiles, const KernelOptions &options) {
+  auto constantIndex = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t whole = std::numeric_limits<int32_t>::max();
   WorkList work;
   if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
     SmallVector<int32_t> tilePtr =
         llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
-    auto [tiles, rows] = splitWorkItems(
-        tilePtr, computeLongestFirstTileOrder(tilePtr),
-        op.getB().getType().getLayout().getUnitK(), options.splitRows);
+    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+    int64_t unitK = op.getB().getType().getLayout().getUnitK();
+    auto [tiles, rows] = splitWorkItems(tilePtr, order, unitK, whole);
+    auto [splitTiles, splitRows] =
+        splitWorkItems(tilePtr, order, unitK, options.splitRows);
     work.tiles = createI32Array(b, loc, tiles);
     work.rows = createI32Array(b, loc, rows);
-    work.count = arith::ConstantIndexOp::create(b, loc, tiles.size());
-    work.splitRows = arith::ConstantIndexOp::create(b, loc, options.splitRows);
+    work.count = constantIndex(tiles.size());
+    work.splitRows = constantIndex(whole);
+    if (splitTiles.size() == tiles.size() || options.splitBlocks == 0)
+      return work;
+    // Both lists; the number of blocks picks one.
+    Value useSplit = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult,
+        arith::MulIOp::create(b, loc, numMTiles, work.count),
+        constantIndex(options.splitBlocks));
+    auto dynamicType =
+        RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type());
+    auto choose = [&](ArrayRef<int32_t> split, Value unsplit) -> Value {
+      auto ifOp = scf::IfOp::create(
+          b, loc, useSplit,
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{tensor::CastOp::create(
+                    b, loc, dynamicType, createI32Array(b, loc, split))});
+          },
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{tensor::CastOp::create(b, loc, dynamicType,
+                                                  unsplit)});
+          });
+      return ifOp.getResult(0);
+    };
+    work.tiles = choose(splitTiles, work.tiles);
+    work.rows = choose(splitRows, work.rows);
+    work.count = arith::SelectOp::create(
+        b, loc, useSplit, constantIndex(splitTiles.size()), work.count);
+    work.splitRows = arith::SelectOp::create(
+        b, loc, useSplit, constantIndex(options.splitRows), work.splitRows);
     return work;
   }
   auto generate = [&](bool identity) -> Value {
@@ -201,8 +242,7 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
   work.tiles = generate(/*identity=*/true);
   work.rows = generate(/*identity=*/false);
   work.count = storage.numScheduled;
-  work.splitRows = arith::ConstantIndexOp::create(
-      b, loc, std::numeric_limits<int32_t>::max());
+  work.splitRows = constantIndex(whole);
   return work;
 }
 
@@ -249,7 +289,14 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
 
     MatrixStorageValues storage =
         materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
-    WorkList work = buildWorkList(rewriter, loc, op, storage, options);
+    // M, from A as the kernel will read it.
+    Value numRows =
+        tensor::DimOp::create(rewriter, loc, a, config.aKMajor ? 1 : 0);
+    Value numMTiles = arith::CeilDivUIOp::create(
+        rewriter, loc, numRows,
+        arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
+    WorkList work =
+        buildWorkList(rewriter, loc, op, storage, numMTiles, options);
     Value colIds = storage.colIds;
     if (!colIds)
       colIds = createI32Array(rewriter, loc, {0});
@@ -267,11 +314,6 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       config.aKMajor = true;
     }
 
-    Value numRows = memref::DimOp::create(rewriter, loc, devices.front(),
-                                          config.aKMajor ? 1 : 0);
-    Value numMTiles = arith::CeilDivUIOp::create(
-        rewriter, loc, numRows,
-        arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
     Value numBlocks =
         arith::MulIOp::create(rewriter, loc, numMTiles, work.count);
     SmallVector<Value> operands = devices;
@@ -425,6 +467,12 @@ struct ConvertTSparseToGPUPass
             parseKernelOptions(module, mma, mTile, stages, splitRows, options)))
       return signalPassFailure();
     options.transposeA = transposeA;
+    if (splitBlocks < 0) {
+      module.emitError() << "expected split-blocks to be non-negative but got "
+                         << static_cast<int64_t>(splitBlocks);
+      return signalPassFailure();
+    }
+    options.splitBlocks = splitBlocks;
     // Pack constant operands first, so that their products get static
     // schedules.
     RewritePatternSet foldPatterns(ctx);

@@ -4,12 +4,14 @@
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=32" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA-SYNC-M
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=1" 2>&1 | FileCheck %s --check-prefix=CHECK-STAGES
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-blocks=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT-BLOCKS
 
 // CHECK-MMA: expected mma to be 'wmma' or 'mma-sync' but got 'tensor-cores'
 // CHECK-WMMA-M: expected m-tile to be 64 for mma=wmma but got 128
 // CHECK-MMA-SYNC-M: expected m-tile to be 64 or 128 for mma=mma-sync but got 32
 // CHECK-STAGES: expected at least 2 stages but got 1
 // CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
+// CHECK-SPLIT-BLOCKS: expected split-blocks to be non-negative but got -1
 
 // Four stages of a 128 x 128 block need 64 KB of workgroup memory.
 func.func @too_much_shared_memory(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>, %c: tensor<4x128xf32>) -> tensor<4x128xf32> {

@@ -43,12 +43,25 @@ func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf3
 
 // -----
 
-// Long tiles are split into work items of at most 512 kept rows (split-K):
-// tile 0 keeps 600 rows, so it becomes two items starting at rows 0 and 512.
+// Long tiles are split into work items of at most 512 kept rows (split-K)
+// when the product has fewer than 264 blocks at run time: tile 0 keeps 600
+// rows, so it becomes two items starting at rows 0 and 512 (runs of 512);
+// with M large enough it stays one item (runs of 2^31 - 1 rows).
 // CHECK-LABEL: func.func @matmul_split_k
-// CHECK-DAG: arith.constant dense<0> : tensor<2xi32>
-// CHECK-DAG: arith.constant dense<[0, 512]> : tensor<2xi32>
+// CHECK-DAG: %[[SPLIT_TILES:.*]] = arith.constant dense<0> : tensor<2xi32>
+// CHECK-DAG: %[[SPLIT_ROWS:.*]] = arith.constant dense<[0, 512]> : tensor<2xi32>
+// CHECK-DAG: %[[WHOLE:.*]] = arith.constant dense<0> : tensor<1xi32>
+// CHECK: %[[M_TILES:.*]] = arith.ceildivui %{{.*}}, %c64 : index
+// CHECK: %[[USE_SPLIT:.*]] = arith.cmpi ult, %[[M_TILES]], %c264 : index
+// CHECK: scf.if %[[USE_SPLIT]] -> (tensor<?xi32>, tensor<?xi32>)
+// CHECK:   tensor.cast %[[SPLIT_TILES]]
+// CHECK:   tensor.cast %[[SPLIT_ROWS]]
+// CHECK: } else {
+// CHECK:   tensor.cast %[[WHOLE]]
+// CHECK: arith.select %[[USE_SPLIT]], %c2, %c1 : index
+// CHECK: %[[ITEM_ROWS:.*]] = arith.select %[[USE_SPLIT]], %c512, %c2147483647 : index
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_m64
+// CHECK-SAME: %[[ITEM_ROWS]] : index)
 func.func @matmul_split_k(%a: tensor<?x1024xf16>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 600]> : tensor<2xi32>,

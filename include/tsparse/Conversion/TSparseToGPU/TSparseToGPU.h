@@ -87,6 +87,9 @@ struct KernelOptions {
   int64_t numStages = 3;
   /// Kept rows per work item of a compile-time matrix (split-K).
   int64_t splitRows = 512;
+  /// Split long tiles only when the product has fewer (M tile, tile) blocks
+  /// than this; 0 never splits.
+  int64_t splitBlocks = 264;
   /// Transpose a row-major A on the device and read it K-major.
   bool transposeA = false;
 };
