@@ -12,6 +12,9 @@
 // of tsparse.pack without masks) and uploaded once, so only kernels are
 // timed.
 //
+// cuSPARSE (cusparseSpMM on the CSR form of the same weights) is timed as
+// another peer.
+//
 // Usage: gpu_bench <weights dir> <results.json> <kernels.ptx>...
 //
 //===----------------------------------------------------------------------===//
@@ -36,6 +39,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+#include <cusparse.h>
 
 #define CHECK_CU(call)                                                         \
   do {                                                                         \
@@ -325,6 +329,91 @@ void cublasProduct(cublasHandle_t handle, const uint16_t *a, const uint16_t *w,
                             CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
 }
 
+/// cuSPARSE's C = A W on the CSR form of W: cusparseSpMM computes
+/// C^T (N x M, column-major, which is C row-major) = W^T (CSR, N x K) times
+/// A^T (K x M, column-major, which is A row-major); f16 in, f32 out and
+/// compute. `ok` is false where this cuSPARSE does not support it.
+struct CusparseProduct {
+  cusparseHandle_t handle = nullptr;
+  cusparseSpMatDescr_t weights = nullptr;
+  cusparseDnMatDescr_t input = nullptr, output = nullptr;
+  int32_t *rowPtr = nullptr, *cols = nullptr;
+  uint16_t *values = nullptr;
+  void *buffer = nullptr;
+  bool ok = false;
+
+  CusparseProduct(const std::vector<float> &w, int k, int n, const uint16_t *a,
+                  float *c, int m) {
+    std::vector<int32_t> hostRowPtr{0}, hostCols;
+    std::vector<uint16_t> hostValues;
+    for (int j = 0; j < n; ++j) {
+      for (int p = 0; p < k; ++p)
+        if (float v = w[size_t(p) * n + j]; v != 0.0f) {
+          hostCols.push_back(p);
+          hostValues.push_back(toBits(v, /*bf16=*/false));
+        }
+      hostRowPtr.push_back(int32_t(hostCols.size()));
+    }
+    rowPtr = upload(hostRowPtr);
+    cols = upload(hostCols);
+    values = upload(hostValues);
+    float alpha = 1.0f, beta = 0.0f;
+    size_t bytes = 0;
+    ok = cusparseCreate(&handle) == CUSPARSE_STATUS_SUCCESS &&
+         cusparseCreateCsr(&weights, n, k, int64_t(hostCols.size()), rowPtr,
+                           cols, values, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
+                           CUSPARSE_INDEX_BASE_ZERO,
+                           CUDA_R_16F) == CUSPARSE_STATUS_SUCCESS &&
+         cusparseCreateDnMat(&input, k, m, k, const_cast<uint16_t *>(a),
+                             CUDA_R_16F,
+                             CUSPARSE_ORDER_COL) == CUSPARSE_STATUS_SUCCESS &&
+         cusparseCreateDnMat(&output, n, m, n, c, CUDA_R_32F,
+                             CUSPARSE_ORDER_COL) == CUSPARSE_STATUS_SUCCESS &&
+         cusparseSpMM_bufferSize(handle, CUSPARSE_OPERATION_NON_TRANSPOSE,
+                                 CUSPARSE_OPERATION_NON_TRANSPOSE, &alpha,
+                                 weights, input, &beta, output, CUDA_R_32F,
+                                 CUSPARSE_SPMM_ALG_DEFAULT,
+                                 &bytes) == CUSPARSE_STATUS_SUCCESS &&
+         cudaMalloc(&buffer, std::max<size_t>(bytes, 1)) == cudaSuccess;
+    ok = ok && run();
+  }
+  ~CusparseProduct() {
+    if (weights)
+      cusparseDestroySpMat(weights);
+    if (input)
+      cusparseDestroyDnMat(input);
+    if (output)
+      cusparseDestroyDnMat(output);
+    if (handle)
+      cusparseDestroy(handle);
+    cudaFree(buffer);
+    cudaFree(rowPtr);
+    cudaFree(cols);
+    cudaFree(values);
+  }
+  bool run() {
+    float alpha = 1.0f, beta = 0.0f;
+    return cusparseSpMM(handle, CUSPARSE_OPERATION_NON_TRANSPOSE,
+                        CUSPARSE_OPERATION_NON_TRANSPOSE, &alpha, weights,
+                        input, &beta, output, CUDA_R_32F,
+                        CUSPARSE_SPMM_ALG_DEFAULT,
+                        buffer) == CUSPARSE_STATUS_SUCCESS;
+  }
+};
+
+/// Max |x - y| / max |y| of two device arrays of `count` floats.
+double relativeDifference(const float *x, const float *y, size_t count) {
+  std::vector<float> hx(count), hy(count);
+  CHECK_CUDA(cudaMemcpy(hx.data(), x, count * 4, cudaMemcpyDeviceToHost));
+  CHECK_CUDA(cudaMemcpy(hy.data(), y, count * 4, cudaMemcpyDeviceToHost));
+  double maxDiff = 0.0, maxRef = 1e-30;
+  for (size_t i = 0; i < count; ++i) {
+    maxDiff = std::max(maxDiff, double(std::fabs(hx[i] - hy[i])));
+    maxRef = std::max(maxRef, double(std::fabs(hy[i])));
+  }
+  return maxDiff / maxRef;
+}
+
 /// Average milliseconds of `fn` over enough launches, after a warm-up.
 template <typename Fn> double timeMs(Fn fn) {
   fn();
@@ -532,9 +621,9 @@ int main(int argc, char **argv) {
   // mma.sync on a row-major A, mma.sync on a K-major A, and the device
   // transposition of a row-major A followed by the K-major kernel.
   std::printf(
-      "| layer (K x N) | M | sparsity | cuBLAS ms | WMMA ms | "
+      "| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
       "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-      "best speedup | ideal |\n|---|---|---|---|---|---|---|---|---|---|"
+      "best speedup | ideal |\n|---|---|---|---|---|---|---|---|---|---|---|"
       "\n");
   const Variant wmma{kTW2D}, mmaSync{kTW2D, true},
       mmaSyncKMajor{kTW2D, true, false, true};
@@ -588,6 +677,20 @@ int main(int argc, char **argv) {
         }
         double denseMs = timeMs(
             [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
+        // cuSPARSE, checked against cuBLAS's result (left in c).
+        double cusparseMs = -1.0;
+        {
+          float *sparseC = upload(std::vector<float>(size_t(m) * n, 0.0f));
+          CusparseProduct cusparse(w, k, n, da.device, sparseC, m);
+          if (!cusparse.ok)
+            std::printf("cuSPARSE SpMM (CSR, f16 -> f32) not available\n");
+          else if (double error = relativeDifference(sparseC, c, size_t(m) * n);
+                   error > 1e-2)
+            std::printf("cuSPARSE result differs from cuBLAS (%.3g)\n", error);
+          else
+            cusparseMs = timeMs([&] { cusparse.run(); });
+          cudaFree(sparseC);
+        }
         cudaFree(c);
         double best = 1e30;
         std::string cells, fields;
@@ -607,8 +710,16 @@ int main(int argc, char **argv) {
                         times[i]);
           fields += cell;
         }
-        std::printf("| %d x %d | %d | %.2f | %.4f |%s %.2fx | %.1fx |\n", k, n,
-                    m, s, denseMs, cells.c_str(), denseMs / best,
+        char sparseCell[64] = " n/a |";
+        if (cusparseMs > 0) {
+          std::snprintf(sparseCell, sizeof(sparseCell), " %.4f |", cusparseMs);
+          char field[64];
+          std::snprintf(field, sizeof(field), ", \"cusparse_ms\": %.5f",
+                        cusparseMs);
+          fields += field;
+        }
+        std::printf("| %d x %d | %d | %.2f | %.4f |%s%s %.2fx | %.1fx |\n", k,
+                    n, m, s, denseMs, sparseCell, cells.c_str(), denseMs / best,
                     1.0 / (1.0 - s));
         std::fprintf(json,
                      "{\"kind\": \"bench\", \"k\": %d, \"n\": %d, \"m\": %d, "

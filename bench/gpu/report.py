@@ -34,10 +34,10 @@ def main():
               "against cuBLAS, %d mismatches, worst relative error %.3g.\n"
               % (len(checks), len(kernels), len(bad),
                  max(r["rel_error"] for r in checks)))
-    print("| layer (K x N) | M | sparsity | cuBLAS ms | WMMA ms | mma.sync ms | "
-          "mma.sync K-major A ms | transpose + mma.sync ms | best vs cuBLAS | "
-          "PyTorch BSR ms | best vs BSR | ideal |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
+          "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
+          "best vs cuBLAS | PyTorch BSR ms | best vs BSR | ideal |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in bench:
         t = torch.get((r["k"], r["n"], r["m"], r["sparsity"]), {})
         bsr = t.get("torch_bsr_ms")
@@ -45,8 +45,10 @@ def main():
                                         "tsparse_mma_sync_kmajor_ms",
                                         "tsparse_mma_sync_transpose_a_ms")]
         best = min(ms for ms in times if ms)
-        print("| %d x %d | %d | %.2f | %.4f | %s | %.2fx | %s | %s | %.1fx |" % (
+        sparse = r.get("cusparse_ms")
+        print("| %d x %d | %d | %.2f | %.4f | %s | %s | %.2fx | %s | %s | %.1fx |" % (
             r["k"], r["n"], r["m"], r["sparsity"], r["cublas_ms"],
+            "%.4f" % sparse if sparse else "n/a",
             " | ".join("%.4f" % ms if ms else "n/a" for ms in times),
             r["cublas_ms"] / best,
             "%.4f" % bsr if bsr else "n/a",
