@@ -25,7 +25,7 @@ status=0
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv |
   tee "$out/gpu.txt"
 
-echo "== building"
+echo "== building (at ${SECONDS} s)"
 "$cuda/bin/nvcc" -O2 -std=c++17 -x cu bench/gpu/gpu_bench.cpp \
   -o "$work/gpu_bench" -lcuda -lcublas -lcusparse || exit 1
 g++ -O2 -std=c++17 -shared -fPIC -fvisibility=hidden lib/Runtime/CUDA/*.cpp \
@@ -35,12 +35,12 @@ g++ -O2 -std=c++17 bench/gpu/e2e_check.cpp "$prep"/e2e-*.o \
   -L"$work" -ltsparse_cuda_runtime -Wl,-rpath,"$work" -o "$work/e2e_check" ||
   status=1
 
-echo "== 1. end to end: runtime packing, mgpu* runtime, fused kernel"
+echo "== 1. end to end: runtime packing, mgpu* runtime, fused kernel (at ${SECONDS} s)"
 if [ -x "$work/e2e_check" ]; then
   "$work/e2e_check" | tee "$out/e2e.txt" || status=1
 fi
 
-echo "== 2. kernels against cuBLAS; benchmark"
+echo "== 2. kernels against cuBLAS; benchmark (at ${SECONDS} s)"
 # One run per flavour: a fault in one keeps the other's results.
 mkdir -p "$work/weights"
 for flavour in wmma mma-sync; do
@@ -52,11 +52,12 @@ for flavour in wmma mma-sync; do
     tee "$out/tsparse-$flavour.md" || status=1
 done
 
-echo "== 3. PyTorch BSR on the same weights"
+echo "== 3. PyTorch BSR on the same weights (at ${SECONDS} s)"
 timeout 240 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
   tee "$out/torch.md" || echo "PyTorch BSR run failed (reported, not fatal)"
 
 python3 bench/gpu/report.py "$out/torch.json" "$out"/tsparse-*.json |
   tee "$out/report.md"
+echo "== done in ${SECONDS} s, status $status"
 rm -rf "$work"
 exit $status
