@@ -13,7 +13,7 @@
 // timed.
 //
 // cuSPARSE (cusparseSpMM on the CSR form of the same weights) is timed as
-// another peer.
+// another peer unless built with -DTSPARSE_NO_CUSPARSE.
 //
 // Usage: gpu_bench <weights dir> <results.json> <kernels.ptx>...
 //
@@ -39,7 +39,9 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
+#ifndef TSPARSE_NO_CUSPARSE
 #include <cusparse.h>
+#endif
 
 #define CHECK_CU(call)                                                         \
   do {                                                                         \
@@ -329,6 +331,7 @@ void cublasProduct(cublasHandle_t handle, const uint16_t *a, const uint16_t *w,
                             CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
 }
 
+#ifndef TSPARSE_NO_CUSPARSE
 /// cuSPARSE's C = A W on the CSR form of W: cusparseSpMM computes
 /// C^T (N x M, column-major, which is C row-major) = W^T (CSR, N x K) times
 /// A^T (K x M, column-major, which is A row-major); f16 in, f32 out and
@@ -400,6 +403,8 @@ struct CusparseProduct {
                         buffer) == CUSPARSE_STATUS_SUCCESS;
   }
 };
+
+#endif // TSPARSE_NO_CUSPARSE
 
 /// Max |x - y| / max |y| of two device arrays of `count` floats.
 double relativeDifference(const float *x, const float *y, size_t count) {
@@ -679,6 +684,7 @@ int main(int argc, char **argv) {
             [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
         // cuSPARSE, checked against cuBLAS's result (left in c).
         double cusparseMs = -1.0;
+#ifndef TSPARSE_NO_CUSPARSE
         {
           float *sparseC = upload(std::vector<float>(size_t(m) * n, 0.0f));
           CusparseProduct cusparse(w, k, n, da.device, sparseC, m);
@@ -691,6 +697,7 @@ int main(int argc, char **argv) {
             cusparseMs = timeMs([&] { cusparse.run(); });
           cudaFree(sparseC);
         }
+#endif
         cudaFree(c);
         double best = 1e30;
         std::string cells, fields;
