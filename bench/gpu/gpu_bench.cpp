@@ -404,8 +404,6 @@ struct CusparseProduct {
   }
 };
 
-#endif // TSPARSE_NO_CUSPARSE
-
 /// Max |x - y| / max |y| of two device arrays of `count` floats.
 double relativeDifference(const float *x, const float *y, size_t count) {
   std::vector<float> hx(count), hy(count);
@@ -418,6 +416,7 @@ double relativeDifference(const float *x, const float *y, size_t count) {
   }
   return maxDiff / maxRef;
 }
+#endif // TSPARSE_NO_CUSPARSE
 
 /// Average milliseconds of `fn` over enough launches, after a warm-up.
 template <typename Fn> double timeMs(Fn fn) {
