@@ -34,7 +34,7 @@ bert=examples/bert-ffn.mlir
 work="$build_dir/demo"
 mkdir -p "$work"
 run() {
-  "$opt" "$1" --convert-math-to-libm --tsparse-reference-pipeline |
+  "$opt" "$1" --tsparse-reference-pipeline |
     "$llvm/bin/mlir-runner" -e main -entry-point-result=void \
       -shared-libs="$runner_libs" | sed 's/base@ = 0x[0-9a-f]*//'
 }
@@ -99,7 +99,7 @@ echo "  unit masks drawn in $work/bert-ffn.masks.svg"
 echo
 echo "== 9. the same sparse and dense programs through --tsparse-cpu-pipeline"
 run_cpu() {
-  "$opt" "$1" --convert-math-to-libm --tsparse-cpu-pipeline |
+  "$opt" "$1" --tsparse-cpu-pipeline |
     "$llvm/bin/mlir-runner" -e main -entry-point-result=void \
       -shared-libs="$runner_libs" | sed 's/base@ = 0x[0-9a-f]*//'
 }

@@ -13,6 +13,7 @@
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
 #include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
@@ -49,6 +50,17 @@ static void addBufferization(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+/// The final conversion of host code to the LLVM dialect. Math ops without
+/// an LLVM intrinsic (erf, as in exact GELU; atan, cbrt, ...) become libm
+/// calls (f16 and bf16 through f32) once everything else is converted, so
+/// that the others keep their intrinsics.
+static void addConvertToLLVM(OpPassManager &pm) {
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
                                                bool parallel) {
   addBufferization(pm);
@@ -75,8 +87,7 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
   pm.addPass(createConvertVectorToLLVMPass());
   if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addConvertToLLVM(pm);
 }
 
 void tsparse::buildReferencePipeline(OpPassManager &pm) {
@@ -142,8 +153,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createGpuToLLVMConversionPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addConvertToLLVM(pm);
 
   GpuModuleToBinaryPassOptions binaryOptions;
   binaryOptions.compilationTarget = options.format;
