@@ -210,10 +210,9 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
                     b, loc, dynamicType, createI32Array(b, loc, split))});
           },
           [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(
-                b, loc,
-                ValueRange{tensor::CastOp::create(b, loc, dynamicType,
-                                                  unsplit)});
+            scf::YieldOp::create(b, loc,
+                                 ValueRange{tensor::CastOp::create(
+                                     b, loc, dynamicType, unsplit)});
           });
       return ifOp.getResult(0);
     };
