@@ -163,46 +163,27 @@ static int run(MLIRContext &context) {
                     "--acc-type f32, f16 or bf16\n";
     return 2;
   }
+  if (m < 0 || k <= 0 || n <= 0 || unitK == 0 || k % unitK != 0) {
+    llvm::errs() << "error: --m, --k and --n must be positive and --k a "
+                    "multiple of --unit-k\n";
+    return 2;
+  }
   auto layout =
       LayoutAttr::get(&context, tileN, unitK,
                       compacted ? ColumnMode::Compacted : ColumnMode::Original);
   auto matrixType = MatrixType::get({k, n}, elementType, layout);
 
-  // The kernel, canonicalized as in the GPU pipeline.
-  KernelConfig config;
-  config.flavor = mma == "mma-sync" ? MmaFlavor::MMASync : MmaFlavor::WMMA;
-  config.layout = layout;
-  config.elementType = elementType;
-  config.accType = accType;
+  // The kernel convert-tsparse-to-gpu would build, with its checks.
+  auto emitError = [&] { return mlir::emitError(b.getUnknownLoc()); };
+  KernelOptions options;
+  if (failed(parseKernelOptions(emitError, mma, mTile, stages, splitRows,
+                                /*splitBlocks=*/0, options)))
+    return 2;
+  KernelConfig config = getKernelConfig(options, matrixType, accType);
   config.aKMajor = aKMajor || transposeA;
   config.cTransposed = cTransposed;
-  config.blockRows =
-      mTile ? int64_t(mTile) : (config.flavor == MmaFlavor::WMMA ? 64 : 128);
-  config.numStages = stages;
-  // The configurations convert-tsparse-to-gpu accepts.
-  std::string invalid;
-  if (mma != "wmma" && mma != "mma-sync")
-    invalid = "--mma must be wmma or mma-sync";
-  else if (config.flavor == MmaFlavor::WMMA && elementType.isBF16())
-    invalid = "bf16 needs --mma=mma-sync";
-  else if (tileN % 32 != 0 || tileN > 128 || unitK == 0 || k % unitK != 0)
-    invalid = "--tile-n must be a multiple of 32 up to 128 and --k a "
-              "multiple of --unit-k";
-  else if (config.flavor == MmaFlavor::WMMA
-               ? config.blockRows != 64
-               : config.blockRows != 64 && config.blockRows != 128)
-    invalid = "--m-tile must be 64 (wmma) or 64 or 128 (mma-sync)";
-  else if (stages < 2 || splitRows <= 0 || splitRows % 32 != 0)
-    invalid = "--stages must be at least 2 and --split-rows a positive "
-              "multiple of 32";
-  else if (config.getSharedMemoryBytes() > 48 * 1024)
-    invalid = "the kernel would need more than 48 KB of workgroup memory";
-  else if (m < 0 || k <= 0 || n <= 0)
-    invalid = "--m, --k and --n must be positive";
-  if (!invalid.empty()) {
-    llvm::errs() << "error: " << invalid << "\n";
+  if (failed(verifyKernelConfig(emitError, config)))
     return 2;
-  }
   OwningOpRef<ModuleOp> module;
   gpu::GPUFuncOp kernel, transposeKernel;
   int64_t numThreads = config.getNumThreads();

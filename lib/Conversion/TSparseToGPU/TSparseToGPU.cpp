@@ -262,13 +262,9 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     MatrixType matrixType = op.getB().getType();
     LayoutAttr layout = matrixType.getLayout();
-    KernelConfig config;
-    config.flavor = options.flavor;
-    config.layout = layout;
-    config.elementType = matrixType.getElementType();
-    config.accType = cast<ShapedType>(op.getC().getType()).getElementType();
-    config.blockRows = options.blockRows;
-    config.numStages = options.numStages;
+    KernelConfig config =
+        getKernelConfig(options, matrixType,
+                        cast<ShapedType>(op.getC().getType()).getElementType());
 
     Value a = op.getA();
     if (auto transpose = a.getDefiningOp<linalg::TransposeOp>();
@@ -384,72 +380,77 @@ void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
 /// Maximum static workgroup memory of a kernel.
 static constexpr int64_t kMaxSharedMemoryBytes = 48 * 1024;
 
-/// Checks that the kernels of `options` support `op`, or emits why not.
-static LogicalResult checkSupported(MatmulOp op, const KernelOptions &options) {
-  MatrixType type = op.getB().getType();
-  LayoutAttr layout = type.getLayout();
-  Type elementType = type.getElementType();
-  Type accType = cast<ShapedType>(op.getC().getType()).getElementType();
-  bool wmma = options.flavor == MmaFlavor::WMMA;
-  if (!elementType.isF16() && !(elementType.isBF16() && !wmma))
-    return op.emitOpError()
-           << "cannot be lowered to the GPU: expected f16 inputs"
-           << (wmma ? " (bf16 needs mma=mma-sync)" : " or bf16 inputs")
-           << " but got " << elementType;
-  if (layout.getTileN() % 32 != 0 || layout.getTileN() > 128)
-    return op.emitOpError() << "cannot be lowered to the GPU: expected "
-                               "tile_n to be a multiple of 32 up to 128 but "
-                               "got "
-                            << layout.getTileN();
-  if (layout.hasResidual())
-    return op.emitOpError()
-           << "cannot be lowered to the GPU yet: residual layouts (TEW) are "
-              "not supported";
+KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
+                                      MatrixType matrixType, Type accType) {
   KernelConfig config;
   config.flavor = options.flavor;
-  config.layout = layout;
-  config.elementType = elementType;
+  config.layout = matrixType.getLayout();
+  config.elementType = matrixType.getElementType();
   config.accType = accType;
   config.blockRows = options.blockRows;
   config.numStages = options.numStages;
+  return config;
+}
+
+LogicalResult
+tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
+                            const KernelConfig &config) {
+  LayoutAttr layout = config.layout;
+  Type elementType = config.elementType;
+  bool wmma = config.flavor == MmaFlavor::WMMA;
+  if (!elementType.isF16() && !(elementType.isBF16() && !wmma))
+    return emitError() << "cannot be lowered to the GPU: expected f16 inputs"
+                       << (wmma ? " (bf16 needs mma=mma-sync)"
+                                : " or bf16 inputs")
+                       << " but got " << elementType;
+  if (layout.getTileN() % 32 != 0 || layout.getTileN() > 128)
+    return emitError() << "cannot be lowered to the GPU: expected tile_n to "
+                          "be a multiple of 32 up to 128 but got "
+                       << layout.getTileN();
+  if (layout.hasResidual())
+    return emitError() << "cannot be lowered to the GPU yet: residual "
+                          "layouts (TEW) are not supported";
   if (int64_t bytes = config.getSharedMemoryBytes();
       bytes > kMaxSharedMemoryBytes)
-    return op.emitOpError()
-           << "cannot be lowered to the GPU: its kernel would need " << bytes
-           << " bytes of workgroup memory, more than " << kMaxSharedMemoryBytes
-           << " (use fewer stages or a smaller m-tile)";
+    return emitError() << "cannot be lowered to the GPU: its kernel would "
+                          "need "
+                       << bytes << " bytes of workgroup memory, more than "
+                       << kMaxSharedMemoryBytes
+                       << " (use fewer stages or a smaller m-tile)";
   return success();
 }
 
-/// Parses the pass options into `options`, or emits why they are invalid.
-static LogicalResult parseKernelOptions(ModuleOp module, StringRef mma,
-                                        int64_t mTile, int64_t stages,
-                                        int64_t splitRows,
-                                        KernelOptions &options) {
+LogicalResult
+tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
+                            StringRef mma, int64_t mTile, int64_t stages,
+                            int64_t splitRows, int64_t splitBlocks,
+                            KernelOptions &options) {
   if (mma == "wmma") {
     options.flavor = MmaFlavor::WMMA;
   } else if (mma == "mma-sync") {
     options.flavor = MmaFlavor::MMASync;
   } else {
-    return module.emitError()
-           << "expected mma to be 'wmma' or 'mma-sync' but got '" << mma << "'";
+    return emitError() << "expected mma to be 'wmma' or 'mma-sync' but got '"
+                       << mma << "'";
   }
   bool wmma = options.flavor == MmaFlavor::WMMA;
   options.blockRows = mTile ? mTile : (wmma ? 64 : 128);
   if (wmma ? options.blockRows != 64
            : options.blockRows != 64 && options.blockRows != 128)
-    return module.emitError()
-           << "expected m-tile to be " << (wmma ? "64" : "64 or 128")
-           << " for mma=" << mma << " but got " << mTile;
+    return emitError() << "expected m-tile to be "
+                       << (wmma ? "64" : "64 or 128") << " for mma=" << mma
+                       << " but got " << mTile;
   if (!wmma && stages < 2)
-    return module.emitError()
-           << "expected at least 2 stages but got " << stages;
+    return emitError() << "expected at least 2 stages but got " << stages;
   options.numStages = stages;
   if (splitRows <= 0 || splitRows % KernelConfig::kStageRows != 0)
-    return module.emitError()
-           << "expected split-rows to be a positive multiple of "
-           << KernelConfig::kStageRows << " but got " << splitRows;
+    return emitError() << "expected split-rows to be a positive multiple of "
+                       << KernelConfig::kStageRows << " but got " << splitRows;
   options.splitRows = splitRows;
+  if (splitBlocks < 0)
+    return emitError() << "expected split-blocks to be non-negative but got "
+                       << splitBlocks;
+  options.splitBlocks = splitBlocks;
   return success();
 }
 
@@ -462,16 +463,11 @@ struct ConvertTSparseToGPUPass
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     KernelOptions options;
-    if (failed(
-            parseKernelOptions(module, mma, mTile, stages, splitRows, options)))
+    if (failed(parseKernelOptions([&] { return module.emitError(); }, mma,
+                                  mTile, stages, splitRows, splitBlocks,
+                                  options)))
       return signalPassFailure();
     options.transposeA = transposeA;
-    if (splitBlocks < 0) {
-      module.emitError() << "expected split-blocks to be non-negative but got "
-                         << static_cast<int64_t>(splitBlocks);
-      return signalPassFailure();
-    }
-    options.splitBlocks = splitBlocks;
     // Pack constant operands first, so that their products get static
     // schedules.
     RewritePatternSet foldPatterns(ctx);
@@ -487,7 +483,11 @@ struct ConvertTSparseToGPUPass
     if (matmuls.empty())
       return;
     if (llvm::any_of(matmuls, [&](MatmulOp op) {
-          return failed(checkSupported(op, options));
+          KernelConfig config = getKernelConfig(
+              options, op.getB().getType(),
+              cast<ShapedType>(op.getC().getType()).getElementType());
+          return failed(
+              verifyKernelConfig([&] { return op.emitOpError(); }, config));
         }))
       return signalPassFailure();
 

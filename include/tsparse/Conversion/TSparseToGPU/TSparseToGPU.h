@@ -9,6 +9,7 @@
 #define TSPARSE_CONVERSION_TSPARSETOGPU_TSPARSETOGPU_H
 
 #include "tsparse/Dialect/TSparse/IR/TSparseAttrs.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/PatternMatch.h"
@@ -103,6 +104,23 @@ struct KernelOptions {
 /// the producer transposed and reads the consumer's A K-major: no
 /// transposition runs.
 void propagateFeatureMajorActivations(Operation *root);
+
+/// Parses the values of the pass options `mma`, `m-tile`, `stages`,
+/// `split-rows` and `split-blocks` into `options`, or emits why they are
+/// invalid.
+LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef mma, int64_t mTile, int64_t stages,
+                                 int64_t splitRows, int64_t splitBlocks,
+                                 KernelOptions &options);
+
+/// Returns the configuration of the kernel that `options` give a product of
+/// a `matrixType` matrix into a C of `accType` (row-major A and C).
+KernelConfig getKernelConfig(const KernelOptions &options,
+                             MatrixType matrixType, Type accType);
+
+/// Checks that the kernel of `config` can be built, or emits why not.
+LogicalResult verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
+                                 const KernelConfig &config);
 
 /// Collects the pattern rewriting `tsparse.matmul` into a launch of a fused
 /// kernel, created in `module`.
