@@ -76,8 +76,7 @@ static double fromHalfBits(uint16_t bits) {
   return float(h);
 }
 
-/// Rounds `value` to the float type `type`.
-static double roundTo(Type type, double value) {
+double tsparse::roundTo(Type type, double value) {
   if (type.isF32())
     return float(value);
   if (type.isF16())

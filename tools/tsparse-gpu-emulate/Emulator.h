@@ -64,6 +64,10 @@ struct KernelArgument {
   int64_t value = 0;
 };
 
+/// Rounds `value` to the float type `type` (f32, f16 or bf16, to nearest
+/// even); other types are returned as they are.
+double roundTo(Type type, double value);
+
 /// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`
 /// threads. Returns failure, with a diagnostic on the offending op, when the
 /// kernel does something the emulator rejects.

@@ -83,20 +83,6 @@ struct Problem {
 };
 } // namespace
 
-/// Rounds `value` to the f16 or bf16 `type`.
-static double roundToElement(Type type, double value) {
-  float f = float(value);
-  if (type.isBF16()) {
-    uint32_t bits;
-    std::memcpy(&bits, &f, 4);
-    bits += 0x7fff + ((bits >> 16) & 1);
-    bits &= 0xffff0000u;
-    std::memcpy(&f, &bits, 4);
-    return f;
-  }
-  return float(_Float16(f));
-}
-
 static Problem makeProblem(Type elementType, Type accType,
                            const LayoutAttr &layout) {
   std::mt19937 rng(seed);
@@ -104,12 +90,11 @@ static Problem makeProblem(Type elementType, Type accType,
   std::bernoulli_distribution prune(sparsity);
   Problem p;
   for (int64_t i = 0; i < m * k; ++i)
-    p.a.push_back(roundToElement(elementType, uniform(rng)));
+    p.a.push_back(roundTo(elementType, uniform(rng)));
   for (int64_t i = 0; i < k * n; ++i)
-    p.w.push_back(roundToElement(elementType, uniform(rng)));
+    p.w.push_back(roundTo(elementType, uniform(rng)));
   for (int64_t i = 0; i < m * n; ++i)
-    p.c0.push_back(accType.isF32() ? float(uniform(rng))
-                                   : roundToElement(accType, uniform(rng)));
+    p.c0.push_back(roundTo(accType, uniform(rng)));
   // Prune whole columns (compacted layouts), then (unit, tile) blocks of the
   // columns as they would be tiled.
   std::vector<int64_t> kept;
