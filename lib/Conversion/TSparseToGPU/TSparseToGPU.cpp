@@ -261,7 +261,6 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       return rewriter.notifyMatchFailure(op, "expected tensor operands");
     Location loc = op.getLoc();
     MatrixType matrixType = op.getB().getType();
-    LayoutAttr layout = matrixType.getLayout();
     KernelConfig config =
         getKernelConfig(options, matrixType,
                         cast<ShapedType>(op.getC().getType()).getElementType());
@@ -403,13 +402,12 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
                        << (wmma ? " (bf16 needs mma=mma-sync)"
                                 : " or bf16 inputs")
                        << " but got " << elementType;
-  if (layout.getTileN() % 32 != 0 || layout.getTileN() > 128)
+  if (!isKernelLayout(layout))
     return emitError() << "cannot be lowered to the GPU: expected tile_n to "
-                          "be a multiple of 32 up to 128 but got "
-                       << layout.getTileN();
-  if (layout.hasResidual())
-    return emitError() << "cannot be lowered to the GPU yet: residual "
-                          "layouts (TEW) are not supported";
+                          "be a multiple of 32 up to 128 and no residual "
+                          "but got "
+                       << layout
+                       << " (only compile-time matrices are repacked)";
   if (int64_t bytes = config.getSharedMemoryBytes();
       bytes > kMaxSharedMemoryBytes)
     return emitError() << "cannot be lowered to the GPU: its kernel would "
@@ -477,6 +475,7 @@ struct ConvertTSparseToGPUPass
 
     if (featureMajor)
       propagateFeatureMajorActivations(module);
+    repackConstantsForKernels(module);
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });

@@ -98,8 +98,10 @@ func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf
 
 // -----
 
+// The kernels handle tile_n a multiple of 32 up to 128 and no residual; a
+// runtime matrix in another layout is rejected.
 func.func @negative_tile_width(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU: expected tile_n to be a multiple of 32 up to 128 but got 48}}
+  // expected-error @+1 {{cannot be lowered to the GPU: expected tile_n to be a multiple of 32 up to 128 and no residual but got #tsparse.layout<tile_n = 48> (only compile-time matrices are repacked)}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }
@@ -107,8 +109,40 @@ func.func @negative_tile_width(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf
 // -----
 
 func.func @negative_residual(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU yet: residual layouts (TEW) are not supported}}
+  // expected-error @+1 {{but got #tsparse.layout<tile_n = 64, residual = csr>}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
+  return %r : tensor<4x64xf32>
+}
+
+// -----
+
+// A compile-time matrix in 8-column tiles is repacked into the kernel layout
+// that leaves the least work: here one compacted tile of the five columns
+// with nonzeros (0, 1, 7, 14, 15) and their two kept rows.
+// CHECK-LABEL: func.func @repack_narrow_tiles
+// CHECK-DAG: arith.constant dense<[0, 1, 7, 14, 15]> : tensor<5xi32>
+// CHECK-DAG: arith.constant dense<[0, 2]> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[1, 6]> : tensor<2xi32>
+// CHECK-DAG: arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00, 5.000000e+00]> : tensor<10xf16>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_c_m64
+func.func @repack_narrow_tiles(%a: tensor<4x8xf16>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %b = tsparse.constant {tile_ptr = dense<[0, 1, 2]> : tensor<3xi32>, row_ids = dense<[1, 6]> : tensor<2xi32>, values = dense<[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 5.0]> : tensor<16xf16>} : !tsparse.matrix<8x16xf16, #tsparse.layout<tile_n = 8>>
+  %r = tsparse.matmul %a, %b, %c : tensor<4x8xf16>, !tsparse.matrix<8x16xf16, #tsparse.layout<tile_n = 8>> -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
+
+// -----
+
+// A compile-time TEW matrix is repacked without its residual: the residual
+// element (row 4, column 40) becomes a kept row of its tile, which is cheaper
+// in 32-column tiles than in the original 64-column ones.
+// CHECK-LABEL: func.func @repack_residual
+// CHECK-DAG: arith.constant dense<[0, 2, 5]> : tensor<3xi32>
+// CHECK-DAG: arith.constant dense<[0, 3, 0, 3, 4]> : tensor<5xi32>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_m64
+func.func @repack_residual(%a: tensor<4x8xf16>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %b = tsparse.constant {tile_ptr = dense<[0, 2]> : tensor<2xi32>, row_ids = dense<[0, 3]> : tensor<2xi32>, values = dense<1.0> : tensor<128xf16>, residual_ptr = dense<[0, 0, 0, 0, 0, 1, 1, 1, 1]> : tensor<9xi32>, residual_cols = dense<[40]> : tensor<1xi32>, residual_values = dense<2.0> : tensor<1xf16>} : !tsparse.matrix<8x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>
+  %r = tsparse.matmul %a, %b, %c : tensor<4x8xf16>, !tsparse.matrix<8x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }
 

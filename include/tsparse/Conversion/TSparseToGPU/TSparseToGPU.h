@@ -118,6 +118,15 @@ LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
 KernelConfig getKernelConfig(const KernelOptions &options,
                              MatrixType matrixType, Type accType);
 
+/// Returns true if the kernels handle `layout`: tile_n a multiple of 32 up
+/// to 128 and no residual.
+bool isKernelLayout(LayoutAttr layout);
+
+/// Repacks the compile-time B (`tsparse.constant`) of every product under
+/// `root` whose layout the kernels do not handle into the kernel layout that
+/// leaves the least work. The matrix is unchanged; only its storage is.
+void repackConstantsForKernels(Operation *root);
+
 /// Checks that the kernel of `config` can be built, or emits why not.
 LogicalResult verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
                                  const KernelConfig &config);
