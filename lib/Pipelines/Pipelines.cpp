@@ -108,6 +108,13 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   buildHostBufferizeAndLowerToLLVM(pm, options.parallel);
 }
 
+/// Returns the blocks below which long tiles are split by default: two per
+/// SM, so that a small product still fills the GPU. An A100 (sm_80) has 108
+/// SMs, an H100/H200 (sm_90) 132; newer chips have at least as many.
+static int64_t getDefaultSplitBlocks(StringRef chip) {
+  return chip == "sm_80" ? 2 * 108 : 2 * 132;
+}
+
 void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
   ConvertTSparseToGPUOptions convertOptions;
@@ -115,7 +122,9 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   convertOptions.mTile = options.mTile;
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;
-  convertOptions.splitBlocks = options.splitBlocks;
+  convertOptions.splitBlocks = options.splitBlocks == -1
+                                   ? getDefaultSplitBlocks(options.chip)
+                                   : options.splitBlocks;
   convertOptions.featureMajor = options.featureMajor;
   convertOptions.transposeA = options.transposeA;
   pm.addPass(createConvertTSparseToGPU(convertOptions));

@@ -55,8 +55,10 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::init(false)};
   PassOptions::Option<int64_t> splitBlocks{
       *this, "split-blocks",
-      llvm::cl::desc("Split long tiles only below this many blocks"),
-      llvm::cl::init(264)};
+      llvm::cl::desc("Split long tiles only below this many blocks; -1 "
+                     "picks two per SM of the chip (216 for sm_80, 264 "
+                     "otherwise)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<int64_t> splitRows{
       *this, "split-rows",
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),
