@@ -126,15 +126,6 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
       });
 }
 
-int64_t KernelConfig::getSharedMemoryBytes() const {
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  int64_t tileN = layout.getTileN();
-  if (flavor == MmaFlavor::WMMA)
-    return (blockRows * kStageRows + kStageRows * tileN) * elementBytes +
-           blockRows * tileN * 4;
-  return numStages * kStageRows * (blockRows + tileN) * elementBytes;
-}
-
 /// Name of the kernel for `config`, e.g.
 /// `tsparse_mma_sync_f16_g128_u1_c_k_m128_s3`.
 static std::string getKernelName(const KernelConfig &config) {

@@ -19,11 +19,6 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-bool tsparse::isKernelLayout(LayoutAttr layout) {
-  return layout.getTileN() % 32 == 0 && layout.getTileN() <= 128 &&
-         !layout.hasResidual();
-}
-
 /// Returns a constant equal to `constant` in the kernel layout that leaves
 /// the least work, or null when its values are not available.
 static ConstantOp repackConstant(OpBuilder &b, ConstantOp constant) {

@@ -1,0 +1,102 @@
+//===- KernelConfig.cpp - Options and checks of the fused kernels ---------===//
+//
+// Parses the kernel options of the GPU conversion, derives the configuration
+// of a product's kernel and checks that it can be built. Shared by the pass
+// and by tsparse-gpu-emulate, so both reject the same configurations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+int64_t KernelConfig::getSharedMemoryBytes() const {
+  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  int64_t tileN = layout.getTileN();
+  if (flavor == MmaFlavor::WMMA)
+    return (blockRows * kStageRows + kStageRows * tileN) * elementBytes +
+           blockRows * tileN * 4;
+  return numStages * kStageRows * (blockRows + tileN) * elementBytes;
+}
+
+bool tsparse::isKernelLayout(LayoutAttr layout) {
+  return layout.getTileN() % 32 == 0 && layout.getTileN() <= 128 &&
+         !layout.hasResidual();
+}
+
+/// Maximum static workgroup memory of a kernel.
+static constexpr int64_t kMaxSharedMemoryBytes = 48 * 1024;
+
+KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
+                                      MatrixType matrixType, Type accType) {
+  KernelConfig config;
+  config.flavor = options.flavor;
+  config.layout = matrixType.getLayout();
+  config.elementType = matrixType.getElementType();
+  config.accType = accType;
+  config.blockRows = options.blockRows;
+  config.numStages = options.numStages;
+  return config;
+}
+
+LogicalResult
+tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
+                            const KernelConfig &config) {
+  LayoutAttr layout = config.layout;
+  Type elementType = config.elementType;
+  bool wmma = config.flavor == MmaFlavor::WMMA;
+  if (!elementType.isF16() && !(elementType.isBF16() && !wmma))
+    return emitError() << "cannot be lowered to the GPU: expected f16 inputs"
+                       << (wmma ? " (bf16 needs mma=mma-sync)"
+                                : " or bf16 inputs")
+                       << " but got " << elementType;
+  if (!isKernelLayout(layout))
+    return emitError() << "cannot be lowered to the GPU: expected tile_n to "
+                          "be a multiple of 32 up to 128 and no residual "
+                          "but got "
+                       << layout
+                       << " (only compile-time matrices are repacked)";
+  if (int64_t bytes = config.getSharedMemoryBytes();
+      bytes > kMaxSharedMemoryBytes)
+    return emitError() << "cannot be lowered to the GPU: its kernel would "
+                          "need "
+                       << bytes << " bytes of workgroup memory, more than "
+                       << kMaxSharedMemoryBytes
+                       << " (use fewer stages or a smaller m-tile)";
+  return success();
+}
+
+LogicalResult
+tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
+                            StringRef mma, int64_t mTile, int64_t stages,
+                            int64_t splitRows, int64_t splitBlocks,
+                            KernelOptions &options) {
+  if (mma == "wmma") {
+    options.flavor = MmaFlavor::WMMA;
+  } else if (mma == "mma-sync") {
+    options.flavor = MmaFlavor::MMASync;
+  } else {
+    return emitError() << "expected mma to be 'wmma' or 'mma-sync' but got '"
+                       << mma << "'";
+  }
+  bool wmma = options.flavor == MmaFlavor::WMMA;
+  options.blockRows = mTile ? mTile : (wmma ? 64 : 128);
+  if (wmma ? options.blockRows != 64
+           : options.blockRows != 64 && options.blockRows != 128)
+    return emitError() << "expected m-tile to be "
+                       << (wmma ? "64" : "64 or 128") << " for mma=" << mma
+                       << " but got " << mTile;
+  if (!wmma && stages < 2)
+    return emitError() << "expected at least 2 stages but got " << stages;
+  options.numStages = stages;
+  if (splitRows <= 0 || splitRows % KernelConfig::kStageRows != 0)
+    return emitError() << "expected split-rows to be a positive multiple of "
+                       << KernelConfig::kStageRows << " but got " << splitRows;
+  options.splitRows = splitRows;
+  if (splitBlocks < 0)
+    return emitError() << "expected split-blocks to be non-negative but got "
+                       << splitBlocks;
+  options.splitBlocks = splitBlocks;
+  return success();
+}

@@ -1,0 +1,364 @@
+//===- MatmulToLaunch.cpp - tsparse.matmul to a fused kernel launch -------===//
+//
+// Replaces tsparse.matmul by one launch of a fused tile-sparse kernel (WMMA
+// or mma.sync): the host side copies A, the storage arrays, the work list
+// and C to device buffers, launches one block per (M tile, work item) and
+// copies C back.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// Returns the type of `tensor` as a memref with every dimension dynamic.
+static MemRefType getDynamicMemRefType(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> shape(type.getRank(), ShapedType::kDynamic);
+  return MemRefType::get(shape, type.getElementType());
+}
+
+/// Returns the sizes of `memref`.
+static SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value memref) {
+  SmallVector<Value> sizes;
+  for (int64_t dim = 0, e = cast<MemRefType>(memref.getType()).getRank();
+       dim < e; ++dim)
+    sizes.push_back(memref::DimOp::create(b, loc, memref, dim));
+  return sizes;
+}
+
+/// Copies `tensor` into a new device buffer with dynamic dimensions.
+static Value copyToDevice(OpBuilder &b, Location loc, Value tensor) {
+  auto hostType = MemRefType::get(
+      cast<RankedTensorType>(tensor.getType()).getShape(),
+      cast<RankedTensorType>(tensor.getType()).getElementType());
+  Value host = bufferization::ToBufferOp::create(b, loc, hostType, tensor,
+                                                 /*read_only=*/true);
+  MemRefType type = getDynamicMemRefType(tensor);
+  host = memref::CastOp::create(b, loc, type, host);
+  Value device = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
+                                      ValueRange{}, getSizes(b, loc, host),
+                                      ValueRange{}, /*hostShared=*/false)
+                     .getMemref();
+  gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{}, device, host);
+  return device;
+}
+
+/// Returns whether `op` swaps the two dimensions of a matrix.
+static bool isMatrixTranspose(linalg::TransposeOp op) {
+  return op.getPermutation() == ArrayRef<int64_t>{1, 0};
+}
+
+/// Returns the users of `result` if they all transpose it (so that the
+/// product can be computed transposed), or nothing. Reads of its sizes do
+/// not count.
+static SmallVector<linalg::TransposeOp> getTransposingUsers(Value result) {
+  SmallVector<linalg::TransposeOp> users;
+  for (Operation *user : result.getUsers()) {
+    // Sizes can be read from C instead.
+    if (isa<tensor::DimOp>(user))
+      continue;
+    auto transpose = dyn_cast<linalg::TransposeOp>(user);
+    if (!transpose || !isMatrixTranspose(transpose) ||
+        transpose.getInput() != result)
+      return {};
+    users.push_back(transpose);
+  }
+  return users;
+}
+
+/// Returns `matrix` (M x N) transposed to `type` (N x M): a fill is refilled,
+/// anything else transposed on the host.
+static Value transposeOnHost(OpBuilder &b, Location loc, Value matrix,
+                             RankedTensorType type) {
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, matrix);
+  std::swap(sizes[0], sizes[1]);
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  if (auto fill = matrix.getDefiningOp<linalg::FillOp>())
+    return linalg::FillOp::create(b, loc, fill.getInputs(), empty).getResult(0);
+  return linalg::TransposeOp::create(b, loc, matrix, empty,
+                                     ArrayRef<int64_t>{1, 0})
+      .getResult()[0];
+}
+
+/// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless
+/// the grid is empty, which CUDA rejects.
+static void launchUnlessEmpty(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
+                              Value numBlocks, int64_t numThreads,
+                              ValueRange operands) {
+  Value anyWork =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numBlocks,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, anyWork, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  gpu::LaunchFuncOp::create(
+      b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
+      gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
+                      one},
+      /*dynamicSharedMemorySize=*/Value(), operands);
+}
+
+/// Returns a device copy of the transpose of the device matrix `matrix`,
+/// computed by the transposition kernel of `module`.
+static Value transposeOnDevice(OpBuilder &b, Location loc,
+                               gpu::GPUModuleOp module, Value matrix) {
+  auto type = cast<MemRefType>(matrix.getType());
+  Value rows = memref::DimOp::create(b, loc, matrix, 0);
+  Value cols = memref::DimOp::create(b, loc, matrix, 1);
+  Value transposed =
+      gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
+                           ValueRange{cols, rows}, ValueRange{},
+                           /*hostShared=*/false)
+          .getMemref();
+  Value tile = arith::ConstantIndexOp::create(b, loc, 32);
+  Value numBlocks = arith::MulIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, rows, tile),
+      arith::CeilDivUIOp::create(b, loc, cols, tile));
+  launchUnlessEmpty(
+      b, loc, getOrCreateTransposeKernel(b, module, type.getElementType()),
+      numBlocks, kTransposeThreads, ValueRange{matrix, transposed});
+  return transposed;
+}
+
+/// Returns a constant 1-D i32 tensor of `values`.
+static Value createI32Array(OpBuilder &b, Location loc,
+                            ArrayRef<int32_t> values) {
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                b.getI32Type()),
+          values));
+}
+
+namespace {
+/// The work items of a product: column tile and first kept row of each
+/// (i32 tensors), their number and the kept rows per item.
+struct WorkList {
+  Value tiles, rows, count, splitRows;
+};
+} // namespace
+
+/// Builds the work list of `op`, whose A has `numMTiles` M tiles. A
+/// compile-time matrix visits its non-empty tiles longest first; when the
+/// product has fewer than `options.splitBlocks` blocks (known at run time),
+/// its long tiles are split into runs of `options.splitRows` kept rows so
+/// that small M still fills the GPU, at the price of atomic updates of C. A
+/// runtime matrix visits every tile in order, whole.
+static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
+                              const MatrixStorageValues &storage,
+                              Value numMTiles, const KernelOptions &options) {
+  auto constantIndex = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t whole = std::numeric_limits<int32_t>::max();
+  WorkList work;
+  if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
+    SmallVector<int32_t> tilePtr =
+        llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+    int64_t unitK = op.getB().getType().getLayout().getUnitK();
+    auto [tiles, rows] = splitWorkItems(tilePtr, order, unitK, whole);
+    auto [splitTiles, splitRows] =
+        splitWorkItems(tilePtr, order, unitK, options.splitRows);
+    work.tiles = createI32Array(b, loc, tiles);
+    work.rows = createI32Array(b, loc, rows);
+    work.count = constantIndex(tiles.size());
+    work.splitRows = constantIndex(whole);
+    if (splitTiles.size() == tiles.size() || options.splitBlocks == 0)
+      return work;
+    // Both lists; the number of blocks picks one.
+    Value useSplit = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult,
+        arith::MulIOp::create(b, loc, numMTiles, work.count),
+        constantIndex(options.splitBlocks));
+    auto dynamicType =
+        RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type());
+    auto choose = [&](ArrayRef<int32_t> split, Value unsplit) -> Value {
+      auto ifOp = scf::IfOp::create(
+          b, loc, useSplit,
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(
+                b, loc,
+                ValueRange{tensor::CastOp::create(
+                    b, loc, dynamicType, createI32Array(b, loc, split))});
+          },
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(b, loc,
+                                 ValueRange{tensor::CastOp::create(
+                                     b, loc, dynamicType, unsplit)});
+          });
+      return ifOp.getResult(0);
+    };
+    work.tiles = choose(splitTiles, work.tiles);
+    work.rows = choose(splitRows, work.rows);
+    work.count = arith::SelectOp::create(
+        b, loc, useSplit, constantIndex(splitTiles.size()), work.count);
+    work.splitRows = arith::SelectOp::create(
+        b, loc, useSplit, constantIndex(options.splitRows), work.splitRows);
+    return work;
+  }
+  auto generate = [&](bool identity) -> Value {
+    return tensor::GenerateOp::create(
+        b, loc, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
+        ValueRange{storage.numScheduled},
+        [&](OpBuilder &b, Location loc, ValueRange indices) {
+          Value value =
+              identity
+                  ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                               indices[0])
+                        .getResult()
+                  : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
+          tensor::YieldOp::create(b, loc, value);
+        });
+  };
+  work.tiles = generate(/*identity=*/true);
+  work.rows = generate(/*identity=*/false);
+  work.count = storage.numScheduled;
+  work.splitRows = constantIndex(whole);
+  return work;
+}
+
+namespace {
+/// tsparse.matmul -> device copies + one launch of the fused kernel. A
+/// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
+/// a result only ever transposed is computed transposed, so that neither
+/// transposition is executed.
+struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
+  MatmulToGPULaunch(MLIRContext *context, gpu::GPUModuleOp module,
+                    const KernelOptions &options)
+      : OpRewritePattern(context), module(module), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "expected tensor operands");
+    Location loc = op.getLoc();
+    MatrixType matrixType = op.getB().getType();
+    KernelConfig config =
+        getKernelConfig(options, matrixType,
+                        cast<ShapedType>(op.getC().getType()).getElementType());
+
+    Value a = op.getA();
+    if (auto transpose = a.getDefiningOp<linalg::TransposeOp>();
+        transpose && isMatrixTranspose(transpose)) {
+      a = transpose.getInput();
+      config.aKMajor = true;
+    }
+    Value c = op.getC();
+    SmallVector<linalg::TransposeOp> resultTransposes =
+        getTransposingUsers(op.getResult());
+    if (!resultTransposes.empty()) {
+      config.cTransposed = true;
+      c = transposeOnHost(rewriter, loc, c,
+                          cast<RankedTensorType>(
+                              resultTransposes.front()->getResultTypes()[0]));
+    }
+
+    MatrixStorageValues storage =
+        materializeMatrixStorage(rewriter, loc, op.getB(), /*padding=*/0);
+    // M, from A as the kernel will read it.
+    Value numRows =
+        tensor::DimOp::create(rewriter, loc, a, config.aKMajor ? 1 : 0);
+    Value numMTiles = arith::CeilDivUIOp::create(
+        rewriter, loc, numRows,
+        arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
+    WorkList work =
+        buildWorkList(rewriter, loc, op, storage, numMTiles, options);
+    Value colIds = storage.colIds;
+    if (!colIds)
+      colIds = createI32Array(rewriter, loc, {0});
+
+    SmallVector<Value> devices;
+    for (Value tensor : {a, storage.values, storage.rowIds, storage.tilePtr,
+                         colIds, work.tiles, work.rows, c})
+      devices.push_back(copyToDevice(rewriter, loc, tensor));
+    Value deviceC = devices.back();
+    SmallVector<Value> temporaries = devices;
+    if (options.transposeA && !config.aKMajor) {
+      devices.front() =
+          transposeOnDevice(rewriter, loc, module, devices.front());
+      temporaries.push_back(devices.front());
+      config.aKMajor = true;
+    }
+
+    Value numBlocks =
+        arith::MulIOp::create(rewriter, loc, numMTiles, work.count);
+    SmallVector<Value> operands = devices;
+    operands.append({storage.numTiledColumns, numMTiles, work.splitRows});
+    // A fully pruned matrix or an empty A launches nothing.
+    launchUnlessEmpty(rewriter, loc,
+                      getOrCreateKernel(rewriter, module, config), numBlocks,
+                      config.getNumThreads(), operands);
+
+    auto cType = cast<RankedTensorType>(c.getType());
+    Value result =
+        memref::AllocOp::create(rewriter, loc, getDynamicMemRefType(c),
+                                getSizes(rewriter, loc, deviceC));
+    gpu::MemcpyOp::create(rewriter, loc, TypeRange{}, ValueRange{}, result,
+                          deviceC);
+    for (Value device : temporaries)
+      gpu::DeallocOp::create(rewriter, loc, TypeRange{}, ValueRange{}, device);
+    result = memref::CastOp::create(
+        rewriter, loc,
+        MemRefType::get(cType.getShape(), cType.getElementType()), result);
+    result = bufferization::ToTensorOp::create(rewriter, loc, cType, result,
+                                               /*restrict=*/true,
+                                               /*writable=*/true);
+    if (!config.cTransposed) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+      if (auto dim = dyn_cast<tensor::DimOp>(user))
+        rewriter.replaceOpWithNewOp<tensor::DimOp>(dim, op.getC(),
+                                                   dim.getIndex());
+    for (linalg::TransposeOp transpose : resultTransposes) {
+      Value replacement = result;
+      if (replacement.getType() != transpose.getResult()[0].getType())
+        replacement = tensor::CastOp::create(
+            rewriter, loc, transpose.getResult()[0].getType(), replacement);
+      rewriter.replaceOp(transpose, replacement);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+
+  gpu::GPUModuleOp module;
+  KernelOptions options;
+};
+} // namespace
+
+std::pair<SmallVector<int32_t>, SmallVector<int32_t>>
+tsparse::splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
+                        int64_t unitK, int64_t splitRows) {
+  SmallVector<int32_t> tiles, rows;
+  for (int32_t tile : order) {
+    int64_t keptRows = int64_t(tilePtr[tile + 1] - tilePtr[tile]) * unitK;
+    for (int64_t row = 0; row < keptRows; row += splitRows) {
+      tiles.push_back(tile);
+      rows.push_back(row);
+    }
+  }
+  return {tiles, rows};
+}
+
+void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
+                                           gpu::GPUModuleOp module,
+                                           const KernelOptions &options) {
+  // tsparse.matmul
+  patterns.add<MatmulToGPULaunch>(patterns.getContext(), module, options);
+}
