@@ -78,6 +78,7 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
   VectorTransferToSCFOptions vectorToSCFOptions;
   vectorToSCFOptions.enableFullUnroll();
   pm.addPass(createConvertVectorToSCFPass(vectorToSCFOptions));
+  pm.addNestedPass<func::FuncOp>(createTSparseLowerExpandShape());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // Before scf-to-cf: OpenMP regions hold memref.alloca_scope, which must
@@ -158,6 +159,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addNestedPass<func::FuncOp>(createTSparseLowerExpandShape());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

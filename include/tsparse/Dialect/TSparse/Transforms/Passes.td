@@ -88,6 +88,26 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
   ];
 }
 
+def TSparseLowerExpandShape
+    : Pass<"tsparse-lower-expand-shape", "func::FuncOp"> {
+  let summary = "Lower memref.expand_shape ops that expand-strided-metadata "
+                "cannot handle";
+  let description = [{
+    Rewrites every `memref.expand_shape` that expands one dimension into
+    several dynamic sizes (e.g. `memref<?x768xf32>` into
+    `memref<?x?x768xf32>`, how frontends restore a dynamic batch and
+    sequence length) into `memref.extract_strided_metadata` of its source
+    and a `memref.reinterpret_cast` with the sizes of its `output_shape`:
+    within a group the innermost size keeps the source dimension's stride
+    and each outer one multiplies it by the sizes inside it. MLIR 22's
+    `expand-strided-metadata` assumes at most one dynamic size per group and
+    crashes on these ops (llvm-project issue 186830), so every tsparse
+    pipeline runs this pass first. Other `expand_shape` ops are left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
   let summary = "Prune the constant weights of matmuls tile-wise";
   let description = [{

@@ -32,6 +32,11 @@ public:
 void populateExpandToDensePatterns(const TypeConverter &typeConverter,
                                    RewritePatternSet &patterns);
 
+/// Collects the pattern lowering `memref.expand_shape` ops with several
+/// dynamic sizes in one reassociation group (which MLIR 22's
+/// expand-strided-metadata cannot handle) to `memref.reinterpret_cast`.
+void populateLowerExpandShapePatterns(RewritePatternSet &patterns);
+
 /// Parameters of the skipped-tile loop lowering.
 struct LowerToLoopsOptions {
   /// Rows of A per parallel work item.
