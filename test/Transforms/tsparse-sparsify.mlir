@@ -257,11 +257,16 @@ func.func @batch_generic_transposed_lhs(%xt: tensor<2x4x3xf32>, %acc: tensor<2x3
 
 // -----
 
-// A dynamic batch and a dynamic M cannot be restored from their product.
-// CHECK-LABEL: func.func @negative_batch_matmul_dynamic_batch_and_m
-// CHECK-NOT: tsparse
-// CHECK: linalg.batch_matmul
-func.func @negative_batch_matmul_dynamic_batch_and_m(%x: tensor<?x?x4xf32>, %acc: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
+// A dynamic batch and a dynamic M (batch x sequence length) fold too: the
+// expansion takes both sizes from the accumulator.
+// CHECK-LABEL: func.func @batch_matmul_dynamic_batch_and_m
+// CHECK-SAME: (%[[X:.*]]: tensor<?x?x4xf32>, %[[ACC:.*]]: tensor<?x?x16xf32>)
+// CHECK: tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<?x?x4xf32> into tensor<?x4xf32>
+// CHECK: %[[R:.*]] = tsparse.matmul {{.*}} -> tensor<?x16xf32>
+// CHECK: %[[B:.*]] = tensor.dim %[[ACC]], %c0
+// CHECK: %[[M:.*]] = tensor.dim %[[ACC]], %c1
+// CHECK: tensor.expand_shape %[[R]] {{\[\[}}0, 1], [2]] output_shape [%[[B]], %[[M]], 16] : tensor<?x16xf32> into tensor<?x?x16xf32>
+func.func @batch_matmul_dynamic_batch_and_m(%x: tensor<?x?x4xf32>, %acc: tensor<?x?x16xf32>) -> tensor<?x?x16xf32> {
   %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf32>
   %r = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>,
                                             affine_map<(b, m, n, k) -> (k, n)>,

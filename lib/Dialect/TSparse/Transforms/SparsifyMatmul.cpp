@@ -75,15 +75,6 @@ static NonZeroPattern getMaskPattern(DenseElementsAttr mask, bool transposed) {
   return pattern;
 }
 
-/// Returns true if the batch dimensions and `M` of the accumulator `acc` can
-/// be folded into one and restored: at most one of them is dynamic (the
-/// activations fold whatever their shape).
-static bool canFoldBatch(Value acc, int64_t numBatchDims) {
-  ArrayRef<int64_t> shape = cast<ShapedType>(acc.getType()).getShape();
-  return numBatchDims == 0 ||
-         llvm::count_if(shape.drop_back(), ShapedType::isDynamic) <= 1;
-}
-
 FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
                                               const SparsifyOptions &options,
                                               std::string &reason) {
@@ -106,11 +97,6 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
                            rhsType, accType);
     return failure();
   }
-  if (!canFoldBatch(match.acc->get(), match.numBatchDims)) {
-    reason = "more than one dynamic batch or M dimension";
-    return failure();
-  }
-
   if (match.getNumRows() == 0 || match.getNumColumns() == 0) {
     reason = "the weights are empty";
     return failure();
@@ -274,9 +260,11 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   Value result = matmul.getResult();
   if (result.getType() != acc.getType())
     result = tensor::CastOp::create(rewriter, loc, acc.getType(), result);
+  // The explicit sizes allow several dynamic batch dimensions.
   if (match.numBatchDims > 0)
-    result = tensor::ExpandShapeOp::create(rewriter, loc, accType, result,
-                                           reassociation);
+    result = tensor::ExpandShapeOp::create(
+        rewriter, loc, accType, result, reassociation,
+        tensor::getMixedSizes(rewriter, loc, match.acc->get()));
 
   Value weights = match.rhs->get();
   rewriter.replaceOp(op, result);
