@@ -40,11 +40,13 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
     with f16 inputs (or bf16 with `mma-sync`) and an f32, f16 or bf16 C
     (accumulated in f32, rounded once per update),
-    `tile_n` a multiple of 32 and at most 128, no residual. A compile-time
-    matrix in another layout is first repacked into the kernel layout that
-    covers its nonzeros with the least work; a runtime one, other element
-    types, invalid options and kernels needing more than 48 KB of workgroup
-    memory are diagnosed. Output: the kernels in a `gpu.module` and, on the host,
+    `tile_n` a multiple of 32 and at most 128, no residual. A matrix in
+    another layout is first repacked: a compile-time one into the kernel
+    layout that covers its nonzeros with the least work, a runtime one (at
+    run time, without masks) into the kernel layout closest to its own.
+    Other element types, matrices passed across function boundaries,
+    invalid options and kernels needing more than 48 KB of workgroup memory
+    are diagnosed. Output: the kernels in a `gpu.module` and, on the host,
     device buffers, copies and the launch, on tensors wrapped by
     `bufferization.to_buffer` / `to_tensor`. The module gets the
     `gpu.container_module` attribute.

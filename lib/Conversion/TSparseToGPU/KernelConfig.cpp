@@ -21,8 +21,8 @@ int64_t KernelConfig::getSharedMemoryBytes() const {
 }
 
 bool tsparse::isKernelLayout(LayoutAttr layout) {
-  return layout.getTileN() % 32 == 0 && layout.getTileN() <= 128 &&
-         !layout.hasResidual();
+  return layout.getTileN() % kKernelTileNMultiple == 0 &&
+         layout.getTileN() <= kMaxKernelTileN && !layout.hasResidual();
 }
 
 /// Maximum static workgroup memory of a kernel.
@@ -53,10 +53,9 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
                        << " but got " << elementType;
   if (!isKernelLayout(layout))
     return emitError() << "cannot be lowered to the GPU: expected tile_n to "
-                          "be a multiple of 32 up to 128 and no residual "
-                          "but got "
-                       << layout
-                       << " (only compile-time matrices are repacked)";
+                          "be a multiple of 32 up to 128 and no residual, or "
+                          "constant values to repack, but got "
+                       << layout;
   if (int64_t bytes = config.getSharedMemoryBytes();
       bytes > kMaxSharedMemoryBytes)
     return emitError() << "cannot be lowered to the GPU: its kernel would "

@@ -1,11 +1,11 @@
 //===- KernelLayouts.cpp - Layouts the fused kernels handle ---------------===//
 //
 // The kernels stage B in tiles of a multiple of 32 columns and have no
-// element-wise residual path. A compile-time matrix in another layout (the
-// 8- or 16-column tiles `--tsparse-sparsify` picks for narrow weights, or
-// TEW) is repacked into the kernel layout that leaves the least work, so
-// that it still runs on the GPU; runtime matrices keep their layout and are
-// diagnosed.
+// element-wise residual path. A matrix in another layout (the 8- or
+// 16-column tiles `--tsparse-sparsify` picks for narrow weights, or TEW) is
+// repacked into a kernel layout so that it still runs on the GPU: at compile
+// time into the one that leaves the least work for a constant, at run time
+// into the closest one otherwise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +15,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/LayoutSelection.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -46,22 +47,62 @@ static ConstantOp repackConstant(OpBuilder &b, ConstantOp constant) {
   return ConstantOp::create(b, constant.getLoc(), measure->type, storage);
 }
 
-void tsparse::repackConstantsForKernels(Operation *root) {
-  DenseMap<Operation *, ConstantOp> repacked;
+/// Returns the kernel layout closest to `layout`, for a matrix known only at
+/// run time: tile_n rounded up to a multiple of 32 (at most 128), the same
+/// units and columns, no residual.
+static LayoutAttr getRuntimeKernelLayout(LayoutAttr layout) {
+  unsigned tileN = std::min<unsigned>(
+      llvm::alignTo(layout.getTileN(), kKernelTileNMultiple), kMaxKernelTileN);
+  return LayoutAttr::get(layout.getContext(), tileN, layout.getUnitK(),
+                         layout.getColumns());
+}
+
+/// Returns the runtime matrix `matrix` packed anew, right after its
+/// definition, in the kernel layout closest to its own. The new pack has no
+/// masks, so it keeps every nonzero: it represents the same matrix.
+static Value repackRuntimeMatrix(Value matrix) {
+  auto type = cast<MatrixType>(matrix.getType());
+  auto kernelType = MatrixType::get(type.getShape(), type.getElementType(),
+                                    getRuntimeKernelLayout(type.getLayout()));
+  OpBuilder b(matrix.getContext());
+  b.setInsertionPointAfterValue(matrix);
+  Location loc = matrix.getLoc();
+  // A pack without masks, or with a residual, represents its dense operand
+  // exactly: pack that again rather than unpacking.
+  Value dense;
+  auto pack = matrix.getDefiningOp<PackOp>();
+  if (pack && isa<RankedTensorType>(pack.getDense().getType()) &&
+      (!pack.getUnitMask() || type.getLayout().hasResidual()))
+    dense = pack.getDense();
+  else
+    dense = UnpackOp::create(b, loc, type.getDenseType(), matrix);
+  return PackOp::create(b, loc, kernelType, dense, /*unit_mask=*/Value(),
+                        /*column_mask=*/Value());
+}
+
+void tsparse::repackForKernels(Operation *root) {
+  // One repacked matrix serves every product of the original one.
+  DenseMap<Value, Value> repacked;
   root->walk([&](MatmulOp op) {
-    auto constant = op.getB().getDefiningOp<ConstantOp>();
-    if (!constant || isKernelLayout(constant.getType().getLayout()))
+    Value matrix = op.getB();
+    if (isKernelLayout(op.getB().getType().getLayout()))
       return;
-    auto [it, inserted] = repacked.try_emplace(constant);
+    auto [it, inserted] = repacked.try_emplace(matrix);
     if (inserted) {
-      OpBuilder b(constant);
-      b.setInsertionPointAfter(constant);
-      it->second = repackConstant(b, constant);
+      if (auto constant = matrix.getDefiningOp<ConstantOp>()) {
+        OpBuilder b(constant);
+        b.setInsertionPointAfter(constant);
+        if (ConstantOp replacement = repackConstant(b, constant))
+          it->second = replacement;
+      } else {
+        it->second = repackRuntimeMatrix(matrix);
+      }
     }
     if (it->second)
       op.getBMutable().assign(it->second);
   });
   for (auto [original, replacement] : repacked)
-    if (replacement && original->use_empty())
-      original->erase();
+    if (Operation *op = original.getDefiningOp();
+        op && replacement && isa<ConstantOp>(op) && op->use_empty())
+      op->erase();
 }

@@ -56,7 +56,7 @@ struct ConvertTSparseToGPUPass
 
     if (featureMajor)
       propagateFeatureMajorActivations(module);
-    repackConstantsForKernels(module);
+    repackForKernels(module);
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });
@@ -84,7 +84,8 @@ struct ConvertTSparseToGPUPass
     populateTSparseToGPUPatterns(patterns, kernels, options);
     StorageOp::getCanonicalizationPatterns(patterns, ctx);
     populateLowerPackingToLoopsPatterns(patterns);
-    if (failed(applyPatternsGreedily(module, std::move(patterns))))
+    if (failed(applyPatternsGreedily(module, std::move(patterns))) ||
+        failed(verifyPackedMatricesLowered(module, "the GPU")))
       return signalPassFailure();
   }
 };

@@ -19,9 +19,11 @@
 // CHECK-ROW-MAJOR: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
-func.func @ffn(%x: tensor<?x64xf16>, %w1: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>,
-               %b1: tensor<128xf32>, %w2: !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>>)
+func.func @ffn(%x: tensor<?x64xf16>, %w1_dense: tensor<64x128xf16>,
+               %b1: tensor<128xf32>, %w2_dense: tensor<128x64xf16>)
     -> tensor<?x64xf32> {
+  %w1 = tsparse.pack %w1_dense : tensor<64x128xf16> -> !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>
+  %w2 = tsparse.pack %w2_dense : tensor<128x64xf16> -> !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>>
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
   %m = tensor.dim %x, %c0 : tensor<?x64xf16>
@@ -49,9 +51,11 @@ func.func @ffn(%x: tensor<?x64xf16>, %w1: !tsparse.matrix<64x128xf16, #tsparse.l
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_m128_s3
 // CHECK: linalg.index 1
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3
-func.func @index_dependent(%x: tensor<?x64xf16>, %w1: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>,
-                           %w2: !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>>, %c1: tensor<?x128xf32>,
+func.func @index_dependent(%x: tensor<?x64xf16>, %w1_dense: tensor<64x128xf16>,
+                           %w2_dense: tensor<128x64xf16>, %c1: tensor<?x128xf32>,
                            %c2: tensor<?x64xf32>, %ea: tensor<?x128xf16>) -> tensor<?x64xf32> {
+  %w1 = tsparse.pack %w1_dense : tensor<64x128xf16> -> !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>
+  %w2 = tsparse.pack %w2_dense : tensor<128x64xf16> -> !tsparse.matrix<128x64xf16, #tsparse.layout<tile_n = 64>>
   %h = tsparse.matmul %x, %w1, %c1 : tensor<?x64xf16>, !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>> -> tensor<?x128xf32>
   %act = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%h : tensor<?x128xf32>) outs(%ea : tensor<?x128xf16>) {

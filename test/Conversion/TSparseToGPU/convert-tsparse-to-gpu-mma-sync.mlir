@@ -114,13 +114,15 @@ func.func @matmul_k_major_transposed_bf16(%at: tensor<64x?xbf16>, %w: tensor<64x
 // CHECK-LABEL: func.func @matmul_general_c_transposed
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<4x32xf32>) outs(%{{.*}} : tensor<32x4xf32>) permutation = [1, 0]
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_ct_m128_s3
-func.func @matmul_result_used_directly(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf32>) -> (tensor<4x32xf32>, tensor<32x4xf32>) {
+func.func @matmul_result_used_directly(%a: tensor<4x64xf16>, %b_dense: tensor<64x32xf16>, %c: tensor<4x32xf32>) -> (tensor<4x32xf32>, tensor<32x4xf32>) {
+  %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf32>
   %e = tensor.empty() : tensor<32x4xf32>
   %t = linalg.transpose ins(%r : tensor<4x32xf32>) outs(%e : tensor<32x4xf32>) permutation = [1, 0]
   return %r, %t : tensor<4x32xf32>, tensor<32x4xf32>
 }
-func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf32>) -> tensor<32x4xf32> {
+func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b_dense: tensor<64x32xf16>, %c: tensor<4x32xf32>) -> tensor<32x4xf32> {
+  %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf32>
   %e = tensor.empty() : tensor<32x4xf32>
   %t = linalg.transpose ins(%r : tensor<4x32xf32>) outs(%e : tensor<32x4xf32>) permutation = [1, 0]
@@ -145,7 +147,8 @@ func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b: !tsparse.matrix
 // CHECK:   memref.store %{{.*}} : memref<?x?xf16>
 // CHECK:   arith.truncf %{{.*}} : f32 to f16
 // CHECK:   memref.atomic_rmw addf %{{.*}} : (f16, memref<?x?xf16>) -> f16
-func.func @matmul_f16_accumulator(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %c: tensor<4x32xf16>) -> tensor<4x32xf16> {
+func.func @matmul_f16_accumulator(%a: tensor<4x64xf16>, %b_dense: tensor<64x32xf16>, %c: tensor<4x32xf16>) -> tensor<4x32xf16> {
+  %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf16>
   return %r : tensor<4x32xf16>
 }

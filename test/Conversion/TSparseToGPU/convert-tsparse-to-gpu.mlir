@@ -98,19 +98,48 @@ func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf
 
 // -----
 
-// The kernels handle tile_n a multiple of 32 up to 128 and no residual; a
-// runtime matrix in another layout is rejected.
-func.func @negative_tile_width(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU: expected tile_n to be a multiple of 32 up to 128 and no residual but got #tsparse.layout<tile_n = 48> (only compile-time matrices are repacked)}}
+// The kernels handle tile_n a multiple of 32 up to 128 and no residual. A
+// runtime matrix in another layout is unpacked and packed again, without
+// masks, in the closest kernel layout (48 -> 64 columns).
+// CHECK-LABEL: func.func @repack_runtime_tile_width
+// CHECK: %[[DENSE:.*]] = memref.alloc() : memref<64x64xf16>
+// CHECK: linalg.fill ins(%{{.*}} : f16) outs(%[[DENSE]] : memref<64x64xf16>)
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u1_m64
+func.func @repack_runtime_tile_width(%a: tensor<4x64xf16>, %w: tensor<64x64xf16>, %units: tensor<64x2xi1>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %b = tsparse.pack %w, %units : tensor<64x64xf16>, tensor<64x2xi1> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }
 
 // -----
 
-func.func @negative_residual(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{but got #tsparse.layout<tile_n = 64, residual = csr>}}
+// A residual pack represents its operand exactly, so that is packed again
+// directly, without a residual.
+// CHECK-LABEL: func.func @repack_runtime_residual
+// CHECK-NOT: memref<64x64xf16>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u1_m64
+func.func @repack_runtime_residual(%a: tensor<4x64xf16>, %w: tensor<64x64xf16>, %units: tensor<64x1xi1>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %b = tsparse.pack %w, %units : tensor<64x64xf16>, tensor<64x1xi1> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
+  return %r : tensor<4x64xf32>
+}
+
+// -----
+
+// A constant whose values are not available cannot be repacked.
+func.func @negative_elided_constant(%a: tensor<4x64xf16>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %b = tsparse.constant {tile_ptr = dense<[0, 1, 2, 3, 4]> : tensor<5xi32>, row_ids = dense<[0, 1, 0, 1]> : tensor<4xi32>, values = dense_resource<__elided__> : tensor<2048xf16>} : !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 16, unit_k = 32>>
+  // expected-error @+1 {{cannot be lowered to the GPU: expected tile_n to be a multiple of 32 up to 128 and no residual, or constant values to repack, but got #tsparse.layout<tile_n = 16, unit_k = 32>}}
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 16, unit_k = 32>> -> tensor<4x64xf32>
+  return %r : tensor<4x64xf32>
+}
+
+// -----
+
+// Packed matrices do not cross function boundaries.
+func.func @negative_matrix_argument(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  // expected-error @+1 {{'tsparse.storage' op cannot be lowered to the GPU: its packed matrix is not built in this function (packed matrices cannot cross function boundaries)}}
+  %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }
 
@@ -163,7 +192,8 @@ func.func @negative_bf16_wmma(%a: tensor<4x64xbf16>, %b: !tsparse.matrix<64x64xb
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_ak_ct_m64
 // CHECK: gpu.func @tsparse_wmma2_f16_g32_u1_ak_ct_m64
 // CHECK:   memref.dim %{{.*}}, %c1 : memref<?x?xf16>
-func.func @matmul_k_major_transposed(%at: tensor<64x?xf16>, %b: !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>, %m: index) -> tensor<32x?xf32> {
+func.func @matmul_k_major_transposed(%at: tensor<64x?xf16>, %b_dense: tensor<64x32xf16>, %m: index) -> tensor<32x?xf32> {
+  %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>
   %e = tensor.empty(%m) : tensor<?x64xf16>
   %a = linalg.transpose ins(%at : tensor<64x?xf16>) outs(%e : tensor<?x64xf16>) permutation = [1, 0]
   %zero = arith.constant 0.0 : f32

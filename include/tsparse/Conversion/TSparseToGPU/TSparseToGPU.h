@@ -118,14 +118,22 @@ LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
 KernelConfig getKernelConfig(const KernelOptions &options,
                              MatrixType matrixType, Type accType);
 
+/// The widest column tile the kernels handle; tile_n must also be a multiple
+/// of kKernelTileNMultiple.
+constexpr unsigned kMaxKernelTileN = 128;
+constexpr unsigned kKernelTileNMultiple = 32;
+
 /// Returns true if the kernels handle `layout`: tile_n a multiple of 32 up
 /// to 128 and no residual.
 bool isKernelLayout(LayoutAttr layout);
 
-/// Repacks the compile-time B (`tsparse.constant`) of every product under
-/// `root` whose layout the kernels do not handle into the kernel layout that
-/// leaves the least work. The matrix is unchanged; only its storage is.
-void repackConstantsForKernels(Operation *root);
+/// Gives every product under `root` whose B has a layout the kernels do not
+/// handle a B in one they do, representing the same matrix: a compile-time
+/// matrix (`tsparse.constant`) is repacked at compile time into the kernel
+/// layout that covers its nonzeros with the least work; a runtime one is
+/// packed again at run time, without masks, in the kernel layout closest to
+/// its own. A constant whose values are not available is left alone.
+void repackForKernels(Operation *root);
 
 /// Checks that the kernel of `config` can be built, or emits why not.
 LogicalResult verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,

@@ -197,7 +197,7 @@ struct TSparseExpandToDensePass
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
     WalkResult unsupported = module.walk([](Operation *op) {
-      if (isa<TSparseDialect>(op->getDialect()) &&
+      if (isa_and_nonnull<TSparseDialect>(op->getDialect()) &&
           llvm::any_of(op->getOperandTypes(), llvm::IsaPred<MemRefType>)) {
         op->emitOpError() << "cannot be expanded: it works on buffers (run "
                              "--tsparse-expand-to-dense before bufferization)";

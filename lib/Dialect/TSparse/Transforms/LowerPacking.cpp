@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
@@ -323,4 +324,17 @@ void tsparse::populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns) {
       LowerPack,
       // tsparse.unpack
       LowerUnpack>(patterns.getContext());
+}
+
+LogicalResult tsparse::verifyPackedMatricesLowered(Operation *root,
+                                                   StringRef target) {
+  WalkResult left = root->walk([&](Operation *op) {
+    if (!isa_and_nonnull<TSparseDialect>(op->getDialect()))
+      return WalkResult::advance();
+    op->emitOpError() << "cannot be lowered to " << target
+                      << ": its packed matrix is not built in this function "
+                         "(packed matrices cannot cross function boundaries)";
+    return WalkResult::interrupt();
+  });
+  return failure(left.wasInterrupted());
 }

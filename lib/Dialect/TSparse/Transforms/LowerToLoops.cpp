@@ -64,16 +64,7 @@ struct TSparseLowerToLoopsPass
     if (failed(applyPatternsGreedily(module, std::move(patterns))))
       return signalPassFailure();
 
-    // What is left reads a matrix that was not built in its function.
-    WalkResult left = module.walk([](Operation *op) {
-      if (!isa<TSparseDialect>(op->getDialect()))
-        return WalkResult::advance();
-      op->emitOpError() << "cannot be lowered to loops: its packed matrix "
-                           "is not built in this function (packed matrices "
-                           "cannot cross function boundaries)";
-      return WalkResult::interrupt();
-    });
-    if (left.wasInterrupted())
+    if (failed(verifyPackedMatricesLowered(module, "loops")))
       signalPassFailure();
   }
 };

@@ -86,6 +86,11 @@ void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
 /// Collects the patterns lowering `tsparse.pack` and `tsparse.unpack` to
 /// loops over the storage arrays.
 void populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns);
+
+/// Checks that no tsparse op is left under `root` after a lowering, or emits
+/// on the first one that it cannot be lowered to `target`: what is left reads
+/// a packed matrix that was not built in its function.
+LogicalResult verifyPackedMatricesLowered(Operation *root, StringRef target);
 //===----------------------------------------------------------------------===//
 // Pruning constant weights (--tsparse-prune)
 //===----------------------------------------------------------------------===//
