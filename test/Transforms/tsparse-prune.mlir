@@ -407,3 +407,19 @@ func.func @prune_nan_weights(%x: tensor<3x2xf32>, %acc: tensor<3x16xf32>) -> ten
   %r = linalg.matmul ins(%x, %w : tensor<3x2xf32>, tensor<2x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
   return %r : tensor<3x16xf32>
 }
+
+// -----
+
+// A constant that is also read by something other than a matmul (a tied
+// embedding, say) keeps its values for that user; the matmul reads a pruned
+// copy.
+// CHECK-TW1D-LABEL: func.func @prune_weights_with_other_user
+// CHECK-TW1D: %[[DENSE:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 1.000000e+00,
+// CHECK-TW1D: %[[PRUNED:.*]] = arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00,
+// CHECK-TW1D: linalg.matmul ins(%{{.*}}, %[[PRUNED]] :
+// CHECK-TW1D: return %{{.*}}, %[[DENSE]] :
+func.func @prune_weights_with_other_user(%x: tensor<3x2xf32>, %acc: tensor<3x16xf32>) -> (tensor<3x16xf32>, tensor<2x16xf32>) {
+  %w = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]]> : tensor<2x16xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<3x2xf32>, tensor<2x16xf32>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %y, %w : tensor<3x16xf32>, tensor<2x16xf32>
+}

@@ -256,27 +256,37 @@ static std::optional<MaskedValue> matchMasking(Value value) {
 
 WeightSource tsparse::traceWeight(const MatmulMatch &match) {
   WeightSource source;
-  Value value = match.rhs->get();
+  OpOperand *use = match.rhs;
   bool transposed = match.rhsTransposed;
   while (true) {
+    Value value = use->get();
     if (auto transpose = value.getDefiningOp<linalg::TransposeOp>()) {
       if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
         break;
-      value = transpose.getInput();
+      use = &transpose.getInputMutable();
       transposed = !transposed;
       continue;
     }
     if (!source.mask) {
       if (std::optional<MaskedValue> masked = matchMasking(value)) {
+        MutableArrayRef<OpOperand> operands =
+            value.getDefiningOp()->getOpOperands();
+        auto maskedUse = llvm::find_if(operands, [&](OpOperand &operand) {
+          return operand.get() == masked->value;
+        });
+        if (maskedUse == operands.end())
+          break;
         source.mask = masked->mask;
         source.maskTransposed = transposed;
-        value = masked->value;
+        use = &*maskedUse;
         continue;
       }
     }
     break;
   }
+  Value value = use->get();
   source.root = value;
+  source.rootUse = use;
   source.transposed = transposed;
   if (auto constant = value.getDefiningOp<arith::ConstantOp>())
     if (isa<DenseElementsAttr, DenseResourceElementsAttr>(constant.getValue()))

@@ -33,7 +33,7 @@ tsparse::collectPruneTargets(Operation *root) {
     auto [it, inserted] =
         targetOf.try_emplace(source.constant.getOperation(), targets.size());
     if (inserted)
-      targets.push_back({source.constant, source.transposed, {}});
+      targets.push_back({source.constant, source.transposed, {}, {}});
     PruneTarget &target = targets[it->second];
     if (target.transposed != source.transposed) {
       source.constant.emitError()
@@ -43,6 +43,8 @@ tsparse::collectPruneTargets(Operation *root) {
       return WalkResult::interrupt();
     }
     target.matmuls.push_back(*match);
+    if (!llvm::is_contained(target.weightUses, source.rootUse))
+      target.weightUses.push_back(source.rootUse);
     return WalkResult::advance();
   });
   if (result.wasInterrupted())
@@ -143,13 +145,23 @@ LogicalResult tsparse::pruneWeights(RewriterBase &rewriter,
       std::fill_n(element, width, 0);
       changed = true;
     }
-    // Unchanged weights keep their attribute (and resource name).
+    // Unchanged weights keep their attribute (and resource name). Other
+    // users of the constant (a tied embedding, say) keep the dense values.
     if (changed) {
       auto original = cast<ElementsAttr>(constant.getValue());
       auto pruned =
           cast<TypedAttr>(buildWeightAttr(original, bytes, target.transposed));
-      rewriter.modifyOpInPlace(constant,
-                               [&] { constant.setValueAttr(pruned); });
+      if (constant.getResult().hasNUses(target.weightUses.size())) {
+        rewriter.modifyOpInPlace(constant,
+                                 [&] { constant.setValueAttr(pruned); });
+      } else {
+        rewriter.setInsertionPointAfter(constant);
+        auto prunedConstant =
+            arith::ConstantOp::create(rewriter, constant.getLoc(), pruned);
+        for (OpOperand *use : target.weightUses)
+          rewriter.modifyOpInPlace(use->getOwner(),
+                                   [&] { use->set(prunedConstant); });
+      }
     }
     if (!reports)
       continue;

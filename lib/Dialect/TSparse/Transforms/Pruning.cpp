@@ -99,13 +99,16 @@ static void pruneUnits(ArrayRef<ScoredMatrix> matrices,
   for (int64_t unit = 0; unit < numUnits; ++unit)
     if (sizes[unit] > 0)
       order.push_back(unit);
-  auto rms = [&](int64_t unit) { return sumSquares[unit] / sizes[unit]; };
+  // The mean square orders units as their root mean square does.
+  auto meanSquare = [&](int64_t unit) {
+    return sumSquares[unit] / sizes[unit];
+  };
   llvm::sort(order, [&](int64_t a, int64_t b) {
     int64_t groupA = partition.groupOf[a], groupB = partition.groupOf[b];
     if (groupA != groupB)
       return groupA < groupB;
-    if (rms(a) != rms(b))
-      return rms(a) < rms(b);
+    if (meanSquare(a) != meanSquare(b))
+      return meanSquare(a) < meanSquare(b);
     return a < b;
   });
 

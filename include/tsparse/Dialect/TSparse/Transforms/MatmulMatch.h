@@ -59,6 +59,8 @@ FailureOr<MatmulMatch> matchMatmul(linalg::LinalgOp op, std::string *reason);
 struct WeightSource {
   /// The value at the root of the chain.
   Value root;
+  /// The operand of the chain that reads `root`.
+  OpOperand *rootUse = nullptr;
   /// The constant defining `root` when it is an `arith.constant` of a `dense`
   /// or `dense_resource` attribute.
   arith::ConstantOp constant;

@@ -115,8 +115,9 @@ def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
     place, to the target `sparsity`, in one of the patterns of the tile-wise
     sparsity paper (Guo et al., SC'20) or a baseline: pruned elements become
     zero and the constant keeps its type and kind (`dense` or
-    `dense_resource`). `--tsparse-sparsify` then finds the structure and
-    packs the weights.
+    `dense_resource`); a constant that other ops read too keeps its values
+    for them, and the matmuls read a pruned copy. `--tsparse-sparsify` then
+    finds the structure and packs the weights.
 
     Matmuls are recognized from their indexing maps and body:
     `linalg.matmul` (also with transposed `indexing_maps`),
@@ -147,9 +148,10 @@ def TSparsePrune : Pass<"tsparse-prune", "ModuleOp"> {
     units reach.
 
     Input: any IR. Output: the same IR with pruned weight constants. Fails,
-    leaving the IR unchanged, on bad options, weights of another element
+    before any weight is changed, on bad options, weights of another element
     type than f32, f16 or bf16, weights whose data is elided, and for `bw`
-    on a `K` that is not a multiple of `unit-k`. With `report=<file>` it
+    on a `K` that is not a multiple of `unit-k` (batched matmuls of
+    broadcast weights may already read the 2-D weights directly then). With `report=<file>` it
     writes a JSON record per matmul; with `remarks` it emits one remark per
     matmul.
   }];

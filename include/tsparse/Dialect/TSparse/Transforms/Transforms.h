@@ -102,6 +102,8 @@ struct PruneTarget {
   bool transposed = false;
   /// The matmuls that use it.
   SmallVector<MatmulMatch> matmuls;
+  /// The uses of the constant through which the matmuls read it.
+  SmallVector<OpOperand *> weightUses;
 };
 
 /// Finds the constant weights of the matmuls (see `matchMatmul`) nested in
