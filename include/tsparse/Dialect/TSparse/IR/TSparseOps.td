@@ -33,7 +33,9 @@ def TSparse_StorageArray : TensorRankOf<[I32, F16, BF16, F32], [1]>;
 // PackOp
 //===----------------------------------------------------------------------===//
 
-def TSparse_PackOp : TSparse_Op<"pack", [Pure, AttrSizedOperandSegments]> {
+def TSparse_PackOp : TSparse_Op<"pack", [
+    AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let summary = "Packs a dense matrix into tile-compressed storage";
   let description = [{
     Packs the dense matrix `dense[K x N]` into a `!tsparse.matrix` at run
@@ -54,7 +56,7 @@ def TSparse_PackOp : TSparse_Op<"pack", [Pure, AttrSizedOperandSegments]> {
 
     When the operands are constants the op canonicalizes to a
     `tsparse.constant`. The operands may be tensors or, after bufferization,
-    memrefs.
+    memrefs, which the op reads (on tensors it has no memory effects).
 
     Example:
 
