@@ -52,6 +52,9 @@ static uint16_t toBFloat16Bits(double value) {
   float f = float(value);
   uint32_t bits;
   std::memcpy(&bits, &f, 4);
+  // Rounding a NaN's mantissa could carry into the exponent (an infinity).
+  if (std::isnan(f))
+    return uint16_t(bits >> 16) | 0x0040;
   bits += 0x7fff + ((bits >> 16) & 1);
   return uint16_t(bits >> 16);
 }
@@ -157,7 +160,14 @@ private:
     lanes.data.assign(numThreads * lanes.width, Scalar());
     return lanes;
   }
-  Lanes &get(Value value) { return values[value]; }
+  Lanes &get(Value value) {
+    auto it = values.find(value);
+    // Every op the emulator runs defines its results before they are read.
+    if (it == values.end())
+      llvm::report_fatal_error("tsparse-gpu-emulate: a value is read before "
+                               "the emulator defined it");
+    return it->second;
+  }
   Buffer &getBuffer(Value memref) { return *buffers[memref]; }
 
   /// Runs `block` for the threads in `mask`; `yielded` receives the
@@ -479,17 +489,21 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
     SmallVector<Value> yielded;
     if (failed(runBlock(*op.getBody(), inner, &yielded)))
       return failure();
-    // Threads that ran the iteration take the yielded values.
+    // Threads that ran the iteration take the yielded values, all read
+    // before any is assigned (a yield may permute the iteration arguments).
+    SmallVector<Lanes> updated;
     for (auto [iterArg, next] :
          llvm::zip_equal(op.getRegionIterArgs(), yielded)) {
-      Lanes updated = get(iterArg);
+      Lanes &lanes = updated.emplace_back(get(iterArg));
       Lanes &source = get(next);
       for (int64_t t = 0; t < numThreads; ++t)
         if (inner[t])
-          std::copy(source.lane(t), source.lane(t) + updated.width,
-                    updated.lane(t));
-      values[iterArg] = std::move(updated);
+          std::copy(source.lane(t), source.lane(t) + lanes.width,
+                    lanes.lane(t));
     }
+    for (auto [iterArg, lanes] :
+         llvm::zip_equal(op.getRegionIterArgs(), updated))
+      values[iterArg] = std::move(lanes);
   }
   for (auto [result, iterArg] :
        llvm::zip_equal(op.getResults(), op.getRegionIterArgs()))

@@ -148,9 +148,14 @@ static int run(MLIRContext &context) {
                     "--acc-type f32, f16 or bf16\n";
     return 2;
   }
-  if (m < 0 || k <= 0 || n <= 0 || unitK == 0 || k % unitK != 0) {
-    llvm::errs() << "error: --m, --k and --n must be positive and --k a "
-                    "multiple of --unit-k\n";
+  if (m < 0 || k <= 0 || n <= 0 || tileN == 0 || unitK == 0 || k % unitK != 0) {
+    llvm::errs() << "error: --m must be non-negative, --k, --n and --tile-n "
+                    "positive and --k a multiple of --unit-k\n";
+    return 2;
+  }
+  if (aKMajor && transposeA) {
+    llvm::errs() << "error: --transpose-a gives A row-major; it excludes "
+                    "--a-k-major\n";
     return 2;
   }
   auto layout =
