@@ -175,3 +175,13 @@ func.func @negative_matrix_argument(%a: tensor<2x8xf32>,
   %r = tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>> -> tensor<2x6xf32>
   return %r : tensor<2x6xf32>
 }
+
+// -----
+
+// Unpacking a constant needs its values.
+func.func @negative_unpack_elided_constant() -> tensor<64x64xf32> {
+  // expected-error @+1 {{'tsparse.constant' op cannot be lowered to loops: the values of its constant matrix are not available}}
+  %b = tsparse.constant {tile_ptr = dense<[0, 1, 2]> : tensor<3xi32>, row_ids = dense<[0, 1]> : tensor<2xi32>, values = dense_resource<__elided__> : tensor<2048xf32>} : !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 32, unit_k = 32>>
+  %d = tsparse.unpack %b : !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 32, unit_k = 32>> -> tensor<64x64xf32>
+  return %d : tensor<64x64xf32>
+}

@@ -127,7 +127,8 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
 }
 
 /// Name of the kernel for `config`, e.g.
-/// `tsparse_mma_sync_f16_g128_u1_c_k_m128_s3`.
+/// `tsparse_mma_sync_f16_g128_u1_c_ak_m128_s3` (`wmma2` names the second
+/// WMMA design, with register-prefetched stages).
 static std::string getKernelName(const KernelConfig &config) {
   std::string name;
   llvm::raw_string_ostream os(name);

@@ -420,7 +420,10 @@ void MMASyncKernelBuilder::build() {
       return SmallVector<Value>(ifOp.getResults());
     };
 
-    // Prologue: the first numStages - 1 stages in flight.
+    // Prologue: the first numStages - 1 stages in flight. cp.async.wait_group
+    // counts the thread's pending groups, not a particular one, so every
+    // wait names the prologue's last group token; the lowering ignores the
+    // token and keeps only numGroups.
     Value group;
     for (int64_t s = 0; s + 1 < config.numStages; ++s) {
       Value stage = constant(s);

@@ -39,13 +39,3 @@ void TSparseDialect::initialize() {
       >();
   addInterfaces<TSparseOpAsmDialectInterface>();
 }
-
-Operation *TSparseDialect::materializeConstant(OpBuilder &builder,
-                                               Attribute value, Type type,
-                                               Location loc) {
-  // Storage arrays fold to plain tensor constants.
-  if (auto typed = dyn_cast<TypedAttr>(value))
-    if (arith::ConstantOp::isBuildableWith(typed, type))
-      return arith::ConstantOp::create(builder, loc, type, typed);
-  return nullptr;
-}

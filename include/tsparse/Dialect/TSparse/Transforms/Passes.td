@@ -239,8 +239,9 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
 
     Input: any IR. Output: the same IR with matmuls rewritten; weight ops
     left unused are erased. Matmuls that do not fit (other element types,
-    runtime weights without a constant mask, unsupported maps) are left
-    alone; with `remarks` each gets a remark saying why. With
+    runtime weights without a constant mask) are left alone; with `remarks`
+    each gets a remark saying why. Linalg ops that are not matmuls by their
+    maps and body are not considered. With
     `report=<file>` it writes a JSON record per matmul.
   }];
   let options = [

@@ -89,7 +89,8 @@ void populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns);
 
 /// Checks that no tsparse op is left under `root` after a lowering, or emits
 /// on the first one that it cannot be lowered to `target`: what is left reads
-/// a packed matrix that was not built in its function.
+/// a packed matrix that was not built in its function, or a constant one
+/// whose values are elided.
 LogicalResult verifyPackedMatricesLowered(Operation *root, StringRef target);
 //===----------------------------------------------------------------------===//
 // Pruning constant weights (--tsparse-prune)
