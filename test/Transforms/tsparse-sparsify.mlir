@@ -624,3 +624,20 @@ func.func @negative_generic_max_plus(%x: tensor<3x4xf32>, %acc: tensor<3x16xf32>
   } -> tensor<3x16xf32>
   return %r : tensor<3x16xf32>
 }
+
+// -----
+
+// Weights pruned by multiplying with a mask (torch.nn.utils.prune) hold -0.0
+// where they were negative: those are zeros too, in f16 as in f32.
+// CHECK-LABEL: func.func @matmul_negative_zeros
+// CHECK: tsparse.constant {row_ids = dense<[0, 2, 1, 3]> : tensor<4xi32>, tile_ptr = dense<[0, 2, 4]> : tensor<3xi32>
+// CHECK-SAME: !tsparse.matrix<4x16xf16,
+// CHECK-NOT: linalg.matmul
+func.func @matmul_negative_zeros(%x: tensor<3x4xf16>) -> tensor<3x16xf32> {
+  %w = arith.constant dense<[[1.0, -2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, -0.0, 0.0, -0.0, 0.0, 0.0, 0.0, 0.0, -0.0], [-0.0, 0.0, 0.0, -0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], [17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0, -0.0], [0.0, 0.0, 0.0, 0.0, 0.0, -0.0, 0.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0]]> : tensor<4x16xf16>
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.empty() : tensor<3x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<3x16xf32>) -> tensor<3x16xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<3x4xf16>, tensor<4x16xf16>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}

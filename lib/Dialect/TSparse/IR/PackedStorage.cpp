@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/SwapByteOrder.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -275,8 +276,13 @@ FailureOr<SmallVector<char>> tsparse::getRawElementData(ElementsAttr attr) {
 }
 
 bool tsparse::isNonZeroElement(const char *element, int64_t bytes) {
-  return llvm::any_of(ArrayRef<char>(element, bytes),
-                      [](char byte) { return byte != 0; });
+  // The sign is the top bit of the most significant byte.
+  ArrayRef<char> data(element, bytes);
+  char top = llvm::sys::IsBigEndianHost ? data.front() : data.back();
+  ArrayRef<char> rest =
+      llvm::sys::IsBigEndianHost ? data.drop_front() : data.drop_back();
+  return (top & 0x7f) != 0 ||
+         llvm::any_of(rest, [](char byte) { return byte != 0; });
 }
 
 /// Returns a 1-D i32 tensor attribute holding `values`.

@@ -64,8 +64,9 @@ public:
   }
   /// 1 if `cond` else 0, as an index.
   Value count(Value cond) { return select(cond, index(1), index(0)); }
-  /// True unless `value` is +0.0 or -0.0. Compares the bits without the sign,
-  /// so that no floating-point support is needed for f16 and bf16.
+  /// True unless `value` is +0.0 or -0.0, as `isNonZeroElement` at compile
+  /// time. Compares the bits without the sign, so that no floating-point
+  /// support is needed for f16 and bf16.
   Value isNonZero(Value value) {
     unsigned width = value.getType().getIntOrFloatBitWidth();
     Type intType = b.getIntegerType(width);

@@ -104,9 +104,10 @@ verifyResidualIndices(function_ref<InFlightDiagnostic()> emitError,
                       MatrixType type, ArrayRef<int32_t> rowPtr,
                       ArrayRef<int32_t> cols, int64_t numValues);
 
-/// Returns true unless every bit of the `bytes`-wide element at `element` is
-/// zero (-0.0 counts as nonzero, which only keeps an element that could have
-/// been dropped).
+/// Returns true unless the `bytes`-wide float element at `element` is +0.0
+/// or -0.0. Weights pruned by multiplying with a mask (`w * mask`, as
+/// `torch.nn.utils.prune` does) hold -0.0 where `w` was negative, and those
+/// are pruned too.
 bool isNonZeroElement(const char *element, int64_t bytes);
 
 /// Returns true if the elements of `attr` can be read at compile time (false

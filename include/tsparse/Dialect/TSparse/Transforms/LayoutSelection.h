@@ -29,7 +29,7 @@ struct NonZeroPattern {
   }
 
   /// Reads the pattern from raw row-major elements `width` bytes wide; an
-  /// element is nonzero unless all its bits are zero.
+  /// element is nonzero unless it is +0.0 or -0.0 (`isNonZeroElement`).
   static NonZeroPattern fromBytes(ArrayRef<char> bytes, int64_t numRows,
                                   int64_t numColumns, int64_t width);
 };
