@@ -51,9 +51,12 @@ static bool mayEscape(Value buffer) {
 }
 
 namespace {
+/// Frees the function's non-escaping host buffers before its return.
 struct TSparseDeallocateHostBuffersPass
     : public tsparse::impl::TSparseDeallocateHostBuffersBase<
           TSparseDeallocateHostBuffersPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal() || !func.getBody().hasOneBlock())

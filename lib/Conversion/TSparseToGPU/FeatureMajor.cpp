@@ -143,9 +143,12 @@ void tsparse::propagateFeatureMajorActivations(Operation *root) {
 }
 
 namespace {
+/// Keeps the activations between products feature-major.
 struct TSparsePropagateFeatureMajorPass
     : public tsparse::impl::TSparsePropagateFeatureMajorBase<
           TSparsePropagateFeatureMajorPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     propagateFeatureMajorActivations(getOperation());
   }

@@ -34,6 +34,7 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 namespace {
+/// Checks every product's kernel configuration, then launches the kernels.
 struct ConvertTSparseToGPUPass
     : public tsparse::impl::ConvertTSparseToGPUBase<ConvertTSparseToGPUPass> {
   using Base::Base;

@@ -25,12 +25,12 @@ func.func private @layout_bad_residual(!tsparse.matrix<4x4xf32, #tsparse.layout<
 
 // -----
 
-// expected-error @+1 {{duplicate layout parameter 'tile_n'}}
+// expected-error @+1 {{expected each layout parameter once but got 'tile_n' twice}}
 func.func private @layout_duplicate(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 4, tile_n = 8>>)
 
 // -----
 
-// expected-error @+1 {{unknown layout parameter 'tile_m', expected one of tile_n, unit_k, columns, residual}}
+// expected-error @+1 {{expected a layout parameter (tile_n, unit_k, columns, residual) but got 'tile_m'}}
 func.func private @layout_unknown(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_m = 4>>)
 
 // -----
@@ -60,7 +60,7 @@ func.func private @type_int(!tsparse.matrix<4x4xi32, #tsparse.layout<>>)
 
 // -----
 
-// expected-error @+1 {{expected the number of rows (100) to be a multiple of unit_k (32)}}
+// expected-error @+1 {{expected the number of rows to be a multiple of unit_k (32) but got 100}}
 func.func private @type_rows_not_units(!tsparse.matrix<100x64xf16, #tsparse.layout<unit_k = 32>>)
 
 // -----
@@ -121,7 +121,7 @@ func.func @pack_missing_column_mask(%w: tensor<8x6xf32>, %m: tensor<8x2xi1>) {
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @pack_unexpected_column_mask(%w: tensor<8x6xf32>, %m: tensor<8x2xi1>, %c: tensor<6xi1>) {
-  // expected-error @+1 {{unexpected column mask for layout #tsparse.layout<tile_n = 4>, which does not compact columns}}
+  // expected-error @+1 {{expected no column mask for layout #tsparse.layout<tile_n = 4>, which does not compact columns, but got one}}
   %p = tsparse.pack %w, %m columns %c : tensor<8x6xf32>, tensor<8x2xi1>, tensor<6xi1> -> !tsparse.matrix<8x6xf32, #tw>
   return
 }
@@ -139,7 +139,7 @@ func.func @pack_column_mask_shape(%w: tensor<8x6xf32>, %m: tensor<8x2xi1>, %c: t
 
 // Only reachable in generic form: the custom form cannot spell it.
 func.func @pack_column_mask_without_unit_mask(%w: tensor<8x6xf32>, %c: tensor<6xi1>) {
-  // expected-error @+1 {{expected a unit mask with the column mask}}
+  // expected-error @+1 {{expected a unit mask with a column mask but got none}}
   %p = "tsparse.pack"(%w, %c) <{operandSegmentSizes = array<i32: 1, 0, 1>}> : (tensor<8x6xf32>, tensor<6xi1>) -> !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
   return
 }

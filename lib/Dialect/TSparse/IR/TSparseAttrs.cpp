@@ -100,7 +100,8 @@ Attribute LayoutAttr::parse(AsmParser &parser, Type type) {
       if (parser.parseKeyword(&key))
         return {};
       if (!seen.insert(key).second) {
-        parser.emitError(loc) << "duplicate layout parameter '" << key << "'";
+        parser.emitError(loc) << "expected each layout parameter once but got '"
+                              << key << "' twice";
         return {};
       }
       if (parser.parseEqual())
@@ -117,9 +118,9 @@ Attribute LayoutAttr::parse(AsmParser &parser, Type type) {
         result = parseEnumParameter(parser, key, residual,
                                     symbolizeResidualKind, "'none' or 'csr'");
       } else {
-        parser.emitError(loc)
-            << "unknown layout parameter '" << key
-            << "', expected one of tile_n, unit_k, columns, residual";
+        parser.emitError(loc) << "expected a layout parameter (tile_n, unit_k, "
+                                 "columns, residual) but got '"
+                              << key << "'";
         return {};
       }
       if (failed(result))
@@ -158,7 +159,8 @@ LogicalResult
 LayoutAttr::verifyShape(function_ref<InFlightDiagnostic()> emitError,
                         int64_t rows, int64_t cols) const {
   if (rows % getUnitK() != 0)
-    return emitError() << "expected the number of rows (" << rows
-                       << ") to be a multiple of unit_k (" << getUnitK() << ")";
+    return emitError() << "expected the number of rows to be a multiple of "
+                          "unit_k ("
+                       << getUnitK() << ") but got " << rows;
   return success();
 }

@@ -57,7 +57,8 @@ LogicalResult PackOp::verify() {
   // Without masks, the masks follow the zeros of the dense operand.
   if (!getUnitMask()) {
     if (getColumnMask())
-      return emitOpError() << "expected a unit mask with the column mask";
+      return emitOpError()
+             << "expected a unit mask with a column mask but got none";
     return success();
   }
 
@@ -74,9 +75,9 @@ LogicalResult PackOp::verify() {
     return emitOpError() << "expected a column mask for layout "
                          << type.getLayout();
   if (!compacted && getColumnMask())
-    return emitOpError() << "unexpected column mask for layout "
+    return emitOpError() << "expected no column mask for layout "
                          << type.getLayout()
-                         << ", which does not compact columns";
+                         << ", which does not compact columns, but got one";
   if (compacted) {
     auto columnMaskType = RankedTensorType::get({type.getNumColumns()}, i1);
     auto givenColumnMaskType = cast<ShapedType>(getColumnMask().getType());

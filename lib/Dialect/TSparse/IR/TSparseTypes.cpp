@@ -85,6 +85,6 @@ LogicalResult MatrixType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expected f16, bf16 or f32 elements but got "
                        << elementType;
   if (!layout)
-    return emitError() << "expected a layout";
+    return emitError() << "expected a layout but got none";
   return layout.verifyShape(emitError, shape[0], shape[1]);
 }

@@ -182,6 +182,7 @@ void tsparse::populateExpandToDensePatterns(const TypeConverter &typeConverter,
 }
 
 namespace {
+/// Rewrites every tsparse op into the dense upstream ops it stands for.
 struct TSparseExpandToDensePass
     : public tsparse::impl::TSparseExpandToDenseBase<TSparseExpandToDensePass> {
   using Base::Base;

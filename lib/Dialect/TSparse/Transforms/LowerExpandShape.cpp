@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir {
 namespace tsparse {
@@ -46,7 +47,8 @@ static OpFoldResult multiply(OpBuilder &b, Location loc, OpFoldResult lhs,
   std::optional<int64_t> lhsValue = getConstantIntValue(lhs);
   std::optional<int64_t> rhsValue = getConstantIntValue(rhs);
   if (lhsValue && rhsValue)
-    return b.getIndexAttr(*lhsValue * *rhsValue);
+    if (std::optional<int64_t> product = llvm::checkedMul(*lhsValue, *rhsValue))
+      return b.getIndexAttr(*product);
   return arith::MulIOp::create(b, loc,
                                getValueOrCreateConstantIndexOp(b, loc, lhs),
                                getValueOrCreateConstantIndexOp(b, loc, rhs))
@@ -108,6 +110,7 @@ void tsparse::populateLowerExpandShapePatterns(RewritePatternSet &patterns) {
 }
 
 namespace {
+/// Applies the expand_shape lowering to a function.
 struct TSparseLowerExpandShapePass
     : public tsparse::impl::TSparseLowerExpandShapeBase<
           TSparseLowerExpandShapePass> {

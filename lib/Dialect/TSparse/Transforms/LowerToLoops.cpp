@@ -29,6 +29,7 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 namespace {
+/// Lowers products and packing to loops that skip pruned tiles.
 struct TSparseLowerToLoopsPass
     : public tsparse::impl::TSparseLowerToLoopsBase<TSparseLowerToLoopsPass> {
   using Base::Base;
