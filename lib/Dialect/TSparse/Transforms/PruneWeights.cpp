@@ -8,8 +8,6 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 #include "tsparse/Dialect/TSparse/Transforms/WeightAccess.h"
 
-#include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -52,17 +50,12 @@ tsparse::collectPruneTargets(Operation *root) {
   return targets;
 }
 
-/// Prints an option value the way it is written (`1.5`, not `1.500000e+00`).
-static std::string formatOption(double value) {
-  return llvm::formatv("{0}", llvm::format("%g", value)).str();
-}
-
 LogicalResult
 tsparse::verifyPruneOptions(const PruneOptions &options,
                             function_ref<InFlightDiagnostic()> emitError) {
   if (!(options.sparsity >= 0.0 && options.sparsity < 1.0))
     return emitError() << "expected sparsity in [0, 1) but got "
-                       << formatOption(options.sparsity);
+                       << formatOptionValue(options.sparsity);
   if (options.tileN <= 0 || options.tileN % 8 != 0)
     return emitError() << "expected tile-n to be a positive multiple of 8 "
                           "but got "
@@ -72,7 +65,7 @@ tsparse::verifyPruneOptions(const PruneOptions &options,
                        << options.unitK;
   if (!(options.delta >= 0.0 && options.delta <= 1.0 - options.sparsity))
     return emitError() << "expected delta in [0, 1 - sparsity] but got "
-                       << formatOption(options.delta);
+                       << formatOptionValue(options.delta);
   return success();
 }
 

@@ -11,8 +11,6 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir {
 namespace tsparse {
@@ -63,24 +61,10 @@ struct TSparseSparsifyPass
     for (const MatmulMatch &match : matches) {
       MatmulReport &entry =
           reports.emplace_back(makeMatmulReport(match, "dense"));
-      FailureOr<SparsifyPlan> plan = planSparsify(match, options, entry.reason);
-      if (succeeded(plan)) {
-        entry.pattern =
-            getLayoutPatternName(plan->measure.type.getLayout()).str();
-        entry.sparsity = plan->sparsity;
-        entry.measure = plan->measure;
-        if (plan->isProfitable(options.minSparsity))
-          entry.status = "sparsified";
-        else
-          entry.reason = llvm::formatv(
-              "{0:F1}% of the multiply-adds skipped is below min-sparsity "
-              "{1}",
-              100.0 * plan->measure.getSkippedFraction(),
-              llvm::format("%g", options.minSparsity));
-      }
+      FailureOr<SparsifyPlan> plan = decideSparsify(match, options, entry);
       if (remarks)
         match.op->emitRemark() << "tsparse-sparsify: " << entry.getSummary();
-      if (entry.status == "sparsified")
+      if (succeeded(plan))
         applySparsifyPlan(rewriter, *plan);
     }
 

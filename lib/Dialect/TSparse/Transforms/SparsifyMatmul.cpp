@@ -11,23 +11,17 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
-
-/// Prints an option value the way it is written (`1.5`, not `1.500000e+00`).
-static std::string formatOption(double value) {
-  return llvm::formatv("{0}", llvm::format("%g", value)).str();
-}
 
 LogicalResult
 tsparse::verifySparsifyOptions(const SparsifyOptions &options,
                                function_ref<InFlightDiagnostic()> emitError) {
   if (!(options.minSparsity >= 0.0 && options.minSparsity <= 1.0))
     return emitError() << "expected min-sparsity in [0, 1] but got "
-                       << formatOption(options.minSparsity);
+                       << formatOptionValue(options.minSparsity);
   for (int64_t tileN : options.search.tileSizes)
     if (tileN <= 0 || tileN % 8 != 0)
       return emitError() << "expected tile-sizes to be positive multiples "
@@ -48,10 +42,10 @@ tsparse::verifySparsifyOptions(const SparsifyOptions &options,
                          << unitK;
   if (!(options.search.costs.residual > 0.0))
     return emitError() << "expected residual-cost to be positive but got "
-                       << formatOption(options.search.costs.residual);
+                       << formatOptionValue(options.search.costs.residual);
   if (!(options.search.costs.row >= 0.0))
     return emitError() << "expected row-cost to be non-negative but got "
-                       << formatOption(options.search.costs.row);
+                       << formatOptionValue(options.search.costs.row);
   return success();
 }
 
@@ -272,6 +266,26 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   return matmul;
 }
 
+FailureOr<SparsifyPlan> tsparse::decideSparsify(const MatmulMatch &match,
+                                                const SparsifyOptions &options,
+                                                MatmulReport &report) {
+  FailureOr<SparsifyPlan> plan = planSparsify(match, options, report.reason);
+  if (failed(plan))
+    return failure();
+  report.pattern = getLayoutPatternName(plan->measure.type.getLayout()).str();
+  report.sparsity = plan->sparsity;
+  report.measure = plan->measure;
+  if (!plan->isProfitable(options.minSparsity)) {
+    report.reason = llvm::formatv(
+        "{0:F1}% of the multiply-adds skipped is below min-sparsity {1}",
+        100.0 * plan->measure.getSkippedFraction(),
+        formatOptionValue(options.minSparsity));
+    return failure();
+  }
+  report.status = "sparsified";
+  return plan;
+}
+
 namespace {
 /// Any matmul-shaped linalg op -> tsparse.matmul on packed weights.
 struct SparsifyMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
@@ -284,11 +298,10 @@ struct SparsifyMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
     FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
     if (failed(match))
       return rewriter.notifyMatchFailure(op, reason);
-    FailureOr<SparsifyPlan> plan = planSparsify(*match, options, reason);
+    MatmulReport report = makeMatmulReport(*match, "dense");
+    FailureOr<SparsifyPlan> plan = decideSparsify(*match, options, report);
     if (failed(plan))
-      return rewriter.notifyMatchFailure(op, reason);
-    if (!plan->isProfitable(options.minSparsity))
-      return rewriter.notifyMatchFailure(op, "below min-sparsity");
+      return rewriter.notifyMatchFailure(op, report.reason);
     applySparsifyPlan(rewriter, *plan);
     return success();
   }

@@ -7,6 +7,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/SparsityReport.h"
 
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -166,4 +167,8 @@ LogicalResult tsparse::writeMatmulReports(StringRef path, StringRef passName,
   });
   os << "\n";
   return success();
+}
+
+std::string tsparse::formatOptionValue(double value) {
+  return llvm::formatv("{0}", llvm::format("%g", value)).str();
 }

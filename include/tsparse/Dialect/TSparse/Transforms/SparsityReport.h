@@ -49,6 +49,10 @@ MatmulReport makeMatmulReport(const MatmulMatch &match, StringRef status);
 /// several rows), `tw2d` (compacted) or `tw1d`.
 StringRef getLayoutPatternName(LayoutAttr layout);
 
+/// Prints a pass option's value the way it is written (`1.5`, not
+/// `1.500000e+00`), for reports and diagnostics.
+std::string formatOptionValue(double value);
+
 /// Writes the reports as JSON to `path` (`-` for stdout); `passName` names
 /// the pass. Emits an error at `loc` when the file cannot be written.
 LogicalResult writeMatmulReports(StringRef path, StringRef passName,

@@ -168,8 +168,8 @@ struct SparsifyPlan {
 
 /// Chooses the layout of the weights of `match` without changing the IR.
 /// Fails, setting `reason`, when the element types do not fit
-/// `tsparse.matmul`, the batch dimensions cannot be collapsed, or the
-/// weights are neither a constant nor masked by a constant mask.
+/// `tsparse.matmul`, the weights are empty, or they are neither a constant
+/// nor masked by a constant mask.
 FailureOr<SparsifyPlan> planSparsify(const MatmulMatch &match,
                                      const SparsifyOptions &options,
                                      std::string &reason);
@@ -180,8 +180,16 @@ FailureOr<SparsifyPlan> planSparsify(const MatmulMatch &match,
 /// ops left unused.
 MatmulOp applySparsifyPlan(RewriterBase &rewriter, const SparsifyPlan &plan);
 
-/// Collects the pattern that sparsifies matmuls with `options` (plans, checks
-/// profitability and applies).
+/// Plans the sparsification of `match` and records the decision in `report`
+/// (made by `makeMatmulReport`): status "sparsified" with the layout when the
+/// plan skips at least `options.minSparsity` of the multiply-adds, and why
+/// not otherwise. Returns the plan only when it pays.
+FailureOr<SparsifyPlan> decideSparsify(const MatmulMatch &match,
+                                       const SparsifyOptions &options,
+                                       MatmulReport &report);
+
+/// Collects the pattern that sparsifies matmuls with `options`
+/// (`decideSparsify`, then `applySparsifyPlan`).
 void populateSparsifyPatterns(RewritePatternSet &patterns,
                               const SparsifyOptions &options);
 
