@@ -166,3 +166,13 @@ func.func @negative_buffers(%a: memref<2x4xf32>, %c: memref<2x4xf32>) {
       : memref<2x4xf32>, !tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 4>> -> memref<2x4xf32>
   return
 }
+
+// -----
+
+// A matrix assembled from runtime storage arrays has no dense form here.
+func.func @negative_assemble(%tp: tensor<?xi32>, %ri: tensor<?xi32>, %v: tensor<?xf32>) -> tensor<8x6xf32> {
+  // expected-error @+1 {{'tsparse.assemble' op cannot be expanded: its matrix is built from storage arrays at run time (run --tsparse-expand-to-dense before lowering packing)}}
+  %m = tsparse.assemble %tp, %ri, %v : tensor<?xi32>, tensor<?xi32>, tensor<?xf32> -> !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>>
+  %d = tsparse.unpack %m : !tsparse.matrix<8x6xf32, #tsparse.layout<tile_n = 4>> -> tensor<8x6xf32>
+  return %d : tensor<8x6xf32>
+}

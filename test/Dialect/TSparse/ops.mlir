@@ -141,6 +141,14 @@ func.func @constant_tew() -> !tsparse.matrix<4x4xf32, #small_tew> {
   return %w : !tsparse.matrix<4x4xf32, #small_tew>
 }
 
+// Storage arrays computed at run time become a matrix again.
+// CHECK-LABEL: func.func @assemble
+// CHECK: tsparse.assemble %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?xi32>, tensor<?xi32>, tensor<?xi32>, tensor<?xf32> -> !tsparse.matrix<256x100xf32, #[[$TW2D]]>
+func.func @assemble(%ci: tensor<?xi32>, %tp: tensor<?xi32>, %ri: tensor<?xi32>, %v: tensor<?xf32>) -> !tsparse.matrix<256x100xf32, #tw2d> {
+  %m = tsparse.assemble %ci, %tp, %ri, %v : tensor<?xi32>, tensor<?xi32>, tensor<?xi32>, tensor<?xf32> -> !tsparse.matrix<256x100xf32, #tw2d>
+  return %m : !tsparse.matrix<256x100xf32, #tw2d>
+}
+
 // CHECK-LABEL: func.func @storage_fields
 // CHECK: tsparse.storage %{{.*}}[col_ids] : !tsparse.matrix<256x100xf32, #[[$TW2D]]> -> tensor<?xi32>
 // CHECK: tsparse.storage %{{.*}}[tile_ptr] : {{.*}} -> tensor<?xi32>

@@ -204,6 +204,13 @@ struct TSparseExpandToDensePass
                              "--tsparse-expand-to-dense before bufferization)";
         return WalkResult::interrupt();
       }
+      if (isa<AssembleOp>(op)) {
+        op->emitOpError() << "cannot be expanded: its matrix is built from "
+                             "storage arrays at run time (run "
+                             "--tsparse-expand-to-dense before lowering "
+                             "packing)";
+        return WalkResult::interrupt();
+      }
       if (isa<StorageOp>(op)) {
         op->emitOpError() << "cannot be expanded: its matrix is not a "
                              "compile-time constant";

@@ -29,10 +29,12 @@ def TSparseExpandToDense : Pass<"tsparse-expand-to-dense", "ModuleOp"> {
     - function signatures, calls and returns carrying `!tsparse.matrix` are
       converted to the dense tensor type.
 
-    Input: any verified IR. Output: IR without tsparse ops or types. The pass
-    fails with a diagnostic on a `tsparse.storage` of a matrix that is not a
-    compile-time constant, whose arrays cannot be recovered from the dense
-    form.
+    Input: verified IR on tensors. Output: IR without tsparse ops or types.
+    The pass fails with a diagnostic on ops on buffers, on a
+    `tsparse.storage` of a matrix that is not a compile-time constant (its
+    arrays cannot be recovered from the dense form), on a
+    `tsparse.assemble` (a matrix built from runtime arrays, which only the
+    lowering of packing produces) and on constants whose values are elided.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
