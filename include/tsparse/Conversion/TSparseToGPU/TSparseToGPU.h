@@ -85,6 +85,7 @@ struct KernelOptions {
   MmaFlavor flavor = MmaFlavor::WMMA;
   /// Rows of A per thread block; 0 picks the flavour's default.
   int64_t blockRows = 0;
+  /// Shared-memory stages of the mma.sync pipeline.
   int64_t numStages = 3;
   /// Kept rows per work item of a compile-time matrix (split-K).
   int64_t splitRows = 512;

@@ -46,7 +46,9 @@ struct PackedIndices {
 
 /// Element-wise residual in CSR form over the rows of the matrix.
 struct ResidualIndices {
+  /// Offsets of each row's elements in `cols` (one more than rows).
   SmallVector<int32_t> rowPtr;
+  /// Column of every residual element, row by row.
   SmallVector<int32_t> cols;
 };
 

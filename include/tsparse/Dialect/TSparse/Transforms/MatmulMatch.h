@@ -75,12 +75,6 @@ struct WeightSource {
 /// Follows the weight operand of `match` back to its source.
 WeightSource traceWeight(const MatmulMatch &match);
 
-/// Collects the pattern that rewrites a batched matmul whose weights are a 2-D
-/// matrix broadcast over the batch (`linalg.broadcast`, or the element-wise
-/// `linalg.generic` frontends emit) into a `linalg.generic` reading the 2-D
-/// matrix directly, which matchMatmul recognizes.
-void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
-
 } // namespace tsparse
 } // namespace mlir
 

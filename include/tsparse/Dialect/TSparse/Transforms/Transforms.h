@@ -37,6 +37,12 @@ void populateExpandToDensePatterns(const TypeConverter &typeConverter,
 /// expand-strided-metadata cannot handle) to `memref.reinterpret_cast`.
 void populateLowerExpandShapePatterns(RewritePatternSet &patterns);
 
+/// Collects the pattern that rewrites a batched matmul whose weights are a 2-D
+/// matrix broadcast over the batch (`linalg.broadcast`, or the element-wise
+/// `linalg.generic` frontends emit) into a `linalg.generic` reading the 2-D
+/// matrix directly, which matchMatmul recognizes.
+void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
+
 /// Parameters of the skipped-tile loop lowering.
 struct LowerToLoopsOptions {
   /// Rows of A per parallel work item.
@@ -50,7 +56,9 @@ struct LowerToLoopsOptions {
 /// The storage arrays of a packed matrix as tensors, and the column tiles a
 /// lowering visits.
 struct MatrixStorageValues {
+  /// The arrays of the layout (see `#tsparse.layout`); absent ones are null.
   Value colIds, tilePtr, rowIds, values;
+  /// The residual arrays of a TEW layout; null otherwise.
   Value residualPtr, residualCols, residualValues;
   /// Tiles to visit in order (i32); null to visit every tile in index order.
   Value order;
