@@ -18,8 +18,11 @@ using namespace mlir::tsparse;
 
 /// Side of a tile.
 static constexpr int64_t kTile = 32;
-/// Rows of a tile each thread moves: 32 x 8 threads.
-static constexpr int64_t kRowsPerThread = 4;
+/// Rows of a tile each thread moves (32 x 8 threads move 32 x 32).
+static constexpr int64_t kRowsPerThread = kTile * kTile / kTransposeThreads;
+static_assert(kTile * kTile % kTransposeThreads == 0 &&
+                  kTransposeThreads % kTile == 0,
+              "the threads must cover whole rows of a tile");
 
 gpu::GPUFuncOp tsparse::getOrCreateTransposeKernel(OpBuilder &b,
                                                    gpu::GPUModuleOp module,

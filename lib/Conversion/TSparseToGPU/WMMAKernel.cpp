@@ -30,8 +30,6 @@ static constexpr int64_t kFragment = 16;
 static constexpr int64_t kStageRows = KernelConfig::kStageRows;
 /// Halfs per 16-byte vector load.
 static constexpr int64_t kVectorWidth = 8;
-/// Elements of A each thread gathers per stage (64 x 32 over 128 threads).
-static constexpr int64_t kElementsOfA = 16;
 
 namespace {
 /// Emits the WMMA kernel body.
@@ -82,15 +80,15 @@ private:
   }
 
   void accumulateIntoC();
-  SmallVector<Value> loadStage(Value stageStart);
+  SmallVector<Value> loadStage(Value stageStart, bool withB);
   void storeStage(ValueRange values);
   void stageB(Value stageStart);
   ValueRange emitStages(Value numStages, ValueRange accs, bool fullTile);
   SmallVector<Value> multiply(ValueRange accs, int64_t kOffset);
 
   Value aShared, bShared, cShared;
-  /// Whether loadStage also loads B (full tiles).
-  bool fullTileLoads = false;
+  /// Elements of A each thread gathers per stage (64 x 32 over 128 threads).
+  int64_t elementsOfA = blockRows * kStageRows / numThreads;
 
   /// Staged row and column of this thread's `t`-th vector of B.
   std::pair<Value, Value> getVectorPosition(int64_t t) {
@@ -126,7 +124,7 @@ void WMMAKernelBuilder::accumulateIntoC() {
 /// this thread's 16 gathered elements of A and, for full tiles, its
 /// 16-byte vectors of packed B. Entries past the run or the last row of A
 /// read a valid element (clamped indices) and are zero: no branches.
-SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart) {
+SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart, bool withB) {
   Type elementType = config.elementType;
   SmallVector<Value> loaded;
   Value lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
@@ -135,7 +133,7 @@ SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart) {
   // Row-major A: one row_ids read per thread (its kept row is the same for
   // all its elements); K-major A: one per element.
   Value k;
-  for (int64_t t = 0; t < kElementsOfA; ++t) {
+  for (int64_t t = 0; t < elementsOfA; ++t) {
     auto [i, kk] = getElementPosition(t);
     Value row = add(stageStart, kk);
     Value m = add(m0, i);
@@ -146,13 +144,15 @@ SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart) {
     Value value = loadA(arith::MinUIOp::create(b, loc, m, lastM), k);
     loaded.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
   }
-  if (!fullTileLoads)
+  if (!withB)
     return loaded;
 
   auto vectorType = VectorType::get({kVectorWidth}, elementType);
   Value zeroVector =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
-  for (int64_t t = 0; t < tileN / 32; ++t) {
+  // tile_n is a multiple of 32, so a stage of B spreads evenly too.
+  for (int64_t t = 0, e = kStageRows * tileN / (numThreads * kVectorWidth);
+       t < e; ++t) {
     auto [kkB, j] = getVectorPosition(t);
     Value rowB = add(stageStart, kkB);
     Value readRowB = arith::MinUIOp::create(b, loc, rowB, lastRow);
@@ -167,13 +167,13 @@ SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart) {
 
 /// Stores what loadStage loaded into workgroup memory.
 void WMMAKernelBuilder::storeStage(ValueRange loaded) {
-  for (int64_t t = 0; t < kElementsOfA; ++t) {
+  for (int64_t t = 0; t < elementsOfA; ++t) {
     auto [i, kk] = getElementPosition(t);
     memref::StoreOp::create(b, loc, loaded[t], aShared, ValueRange{i, kk});
   }
-  for (int64_t t = 0, e = loaded.size() - kElementsOfA; t < e; ++t) {
+  for (int64_t t = 0, e = loaded.size() - elementsOfA; t < e; ++t) {
     auto [kkB, j] = getVectorPosition(t);
-    auto store = vector::StoreOp::create(b, loc, loaded[kElementsOfA + t],
+    auto store = vector::StoreOp::create(b, loc, loaded[elementsOfA + t],
                                          bShared, ValueRange{kkB, j});
     store.setAlignment(16);
   }
@@ -203,14 +203,13 @@ void WMMAKernelBuilder::stageB(Value stageStart) {
 /// are issued before the mma of the current one and carried in registers.
 ValueRange WMMAKernelBuilder::emitStages(Value numStages, ValueRange accs,
                                          bool fullTile) {
-  fullTileLoads = fullTile;
   auto stageRow = [&](Value stage) -> Value {
     return add(firstRow, mul(stage, kStageRows));
   };
   SmallVector<Value> init(accs.begin(), accs.end());
   SmallVector<Value> prefetched;
   if (fullTile) {
-    prefetched = loadStage(firstRow);
+    prefetched = loadStage(firstRow, /*withB=*/true);
     init.append(prefetched);
   }
   size_t numAccs = accs.size();
@@ -221,9 +220,9 @@ ValueRange WMMAKernelBuilder::emitStages(Value numStages, ValueRange accs,
         if (fullTile) {
           storeStage(iterArgs.drop_front(numAccs));
           gpu::BarrierOp::create(b, loc);
-          next = loadStage(stageRow(add(stage, 1)));
+          next = loadStage(stageRow(add(stage, 1)), /*withB=*/true);
         } else {
-          storeStage(loadStage(stageRow(stage)));
+          storeStage(loadStage(stageRow(stage), /*withB=*/false));
           stageB(stageRow(stage));
           gpu::BarrierOp::create(b, loc);
         }
