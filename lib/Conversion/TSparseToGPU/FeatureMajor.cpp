@@ -11,6 +11,7 @@
 
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -26,19 +27,6 @@ namespace tsparse {
 
 using namespace mlir;
 using namespace mlir::tsparse;
-
-/// Returns `matrix` (2-D) transposed; its sizes are read from `shape`, a
-/// tensor of the same shape (so that `matrix` gets no other use).
-static Value createTranspose(OpBuilder &b, Location loc, Value matrix,
-                             Value shape) {
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, shape);
-  std::swap(sizes[0], sizes[1]);
-  Value empty = tensor::EmptyOp::create(
-      b, loc, sizes, cast<RankedTensorType>(matrix.getType()).getElementType());
-  return linalg::TransposeOp::create(b, loc, matrix, empty,
-                                     ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
-}
 
 /// Returns true if `op` is an element-wise 2-D generic with one result whose
 /// payload reads neither its output nor the loop indices (which swapping
@@ -78,7 +66,7 @@ static Value buildTransposed(OpBuilder &b, Value value) {
   OpBuilder::InsertionGuard guard(b);
   if (auto matmul = value.getDefiningOp<MatmulOp>()) {
     b.setInsertionPointAfter(matmul);
-    return createTranspose(b, loc, value, matmul.getC());
+    return createInnermostTranspose(b, loc, value, matmul.getC());
   }
   auto generic = value.getDefiningOp<linalg::GenericOp>();
   // Swapping the two loops transposes every operand access.
@@ -137,7 +125,7 @@ void tsparse::propagateFeatureMajorActivations(Operation *root) {
     Value transposed = buildTransposed(b, a);
     b.setInsertionPoint(consumer);
     consumer.getAMutable().assign(
-        createTranspose(b, consumer.getLoc(), transposed, transposed));
+        createInnermostTranspose(b, consumer.getLoc(), transposed));
     eraseReplacedChain(a);
   }
 }

@@ -55,11 +55,6 @@ static Value copyToDevice(OpBuilder &b, Location loc, Value tensor) {
   return device;
 }
 
-/// Returns whether `op` swaps the two dimensions of a matrix.
-static bool isMatrixTranspose(linalg::TransposeOp op) {
-  return op.getPermutation() == ArrayRef<int64_t>{1, 0};
-}
-
 /// Returns the users of `result` if they all transpose it (so that the
 /// product can be computed transposed), or nothing. Reads of its sizes do
 /// not count.
@@ -82,14 +77,13 @@ static SmallVector<linalg::TransposeOp> getTransposingUsers(Value result) {
 /// anything else transposed on the host.
 static Value transposeOnHost(OpBuilder &b, Location loc, Value matrix,
                              RankedTensorType type) {
+  auto fill = matrix.getDefiningOp<linalg::FillOp>();
+  if (!fill)
+    return createInnermostTranspose(b, loc, matrix);
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, matrix);
   std::swap(sizes[0], sizes[1]);
   Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
-  if (auto fill = matrix.getDefiningOp<linalg::FillOp>())
-    return linalg::FillOp::create(b, loc, fill.getInputs(), empty).getResult(0);
-  return linalg::TransposeOp::create(b, loc, matrix, empty,
-                                     ArrayRef<int64_t>{1, 0})
-      .getResult()[0];
+  return linalg::FillOp::create(b, loc, fill.getInputs(), empty).getResult(0);
 }
 
 /// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless

@@ -8,6 +8,7 @@
 
 #include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -261,7 +262,7 @@ WeightSource tsparse::traceWeight(const MatmulMatch &match) {
   while (true) {
     Value value = use->get();
     if (auto transpose = value.getDefiningOp<linalg::TransposeOp>()) {
-      if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+      if (!isMatrixTranspose(transpose))
         break;
       use = &transpose.getInputMutable();
       transposed = !transposed;
@@ -292,4 +293,23 @@ WeightSource tsparse::traceWeight(const MatmulMatch &match) {
     if (isa<DenseElementsAttr, DenseResourceElementsAttr>(constant.getValue()))
       source.constant = constant;
   return source;
+}
+
+bool tsparse::isMatrixTranspose(linalg::TransposeOp op) {
+  return op.getPermutation() == ArrayRef<int64_t>{1, 0};
+}
+
+Value tsparse::createInnermostTranspose(OpBuilder &b, Location loc, Value value,
+                                        Value sizesFrom) {
+  auto type = cast<RankedTensorType>(value.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> permutation =
+      llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(permutation[rank - 2], permutation[rank - 1]);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, loc, sizesFrom ? sizesFrom : value);
+  std::swap(sizes[rank - 2], sizes[rank - 1]);
+  Value init = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, permutation)
+      .getResult()[0];
 }

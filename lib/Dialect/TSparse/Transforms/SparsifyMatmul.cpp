@@ -139,22 +139,6 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
   return plan;
 }
 
-/// Returns `value` with its last two dimensions swapped (a new
-/// `linalg.transpose`).
-static Value transposeInnermost(OpBuilder &builder, Location loc, Value value) {
-  auto type = cast<RankedTensorType>(value.getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> permutation =
-      llvm::to_vector(llvm::seq<int64_t>(0, rank));
-  std::swap(permutation[rank - 2], permutation[rank - 1]);
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(builder, loc, value);
-  std::swap(sizes[rank - 2], sizes[rank - 1]);
-  Value init =
-      tensor::EmptyOp::create(builder, loc, sizes, type.getElementType());
-  return linalg::TransposeOp::create(builder, loc, value, init, permutation)
-      .getResult()[0];
-}
-
 /// Reassociation folding all dimensions but the last of a rank-`rank` tensor
 /// into one.
 static SmallVector<ReassociationIndices> getBatchReassociation(int64_t rank) {
@@ -183,7 +167,7 @@ static Value createPackedWeights(OpBuilder &builder, Location loc,
   }
   Value dense = plan.match.rhs->get();
   if (plan.match.rhsTransposed)
-    dense = transposeInnermost(builder, loc, dense);
+    dense = createInnermostTranspose(builder, loc, dense);
   Value units = createMaskConstant(builder, loc, measure.masks.units,
                                    {type.getNumUnits(), type.getMaxNumTiles()});
   Value columns;
@@ -235,7 +219,7 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   Value matrix = createPackedWeights(rewriter, loc, plan);
   Value lhs = match.lhs->get();
   if (match.lhsTransposed)
-    lhs = transposeInnermost(rewriter, loc, lhs);
+    lhs = createInnermostTranspose(rewriter, loc, lhs);
   Value acc = match.acc->get();
   auto accType = cast<RankedTensorType>(acc.getType());
   SmallVector<ReassociationIndices> reassociation =

@@ -75,6 +75,15 @@ struct WeightSource {
 /// Follows the weight operand of `match` back to its source.
 WeightSource traceWeight(const MatmulMatch &match);
 
+/// Returns true if `op` swaps the two dimensions of a matrix.
+bool isMatrixTranspose(linalg::TransposeOp op);
+
+/// Returns `value` with its two innermost dimensions swapped, by a
+/// `linalg.transpose` into a new `tensor.empty` whose sizes are read from
+/// `sizesFrom` (a tensor of the shape of `value`; `value` itself if null).
+Value createInnermostTranspose(OpBuilder &b, Location loc, Value value,
+                               Value sizesFrom = nullptr);
+
 } // namespace tsparse
 } // namespace mlir
 
