@@ -1,8 +1,9 @@
 //===- DeallocateHostBuffers.cpp - Free non-escaping host buffers ---------===//
 //
 // The part of buffer deallocation that the host code around gpu.launch_func
-// needs: top-level allocations of a single-block function that never leave
-// it are freed before its return.
+// needs: allocations in a single-block function, or in a single-block
+// region of it (a loop body), that never leave their block are freed before
+// its return or yield.
 //
 //===----------------------------------------------------------------------===//
 
@@ -61,15 +62,20 @@ struct TSparseDeallocateHostBuffersPass
     func::FuncOp func = getOperation();
     if (func.isExternal() || !func.getBody().hasOneBlock())
       return;
-    Block &body = func.getBody().front();
-    auto returnOp = dyn_cast<func::ReturnOp>(body.getTerminator());
-    if (!returnOp)
-      return;
-    OpBuilder b(returnOp);
-    for (auto alloc :
-         llvm::make_early_inc_range(body.getOps<memref::AllocOp>()))
-      if (!mayEscape(alloc.getResult()))
-        memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
+    // Every single-block region that ends in a return or a yield (a loop
+    // body, say) frees what it allocated and does not pass on.
+    func.walk([](Block *block) {
+      if (!block->getParent()->hasOneBlock() || !block->mightHaveTerminator())
+        return;
+      Operation *terminator = block->getTerminator();
+      if (!terminator->hasTrait<OpTrait::ReturnLike>())
+        return;
+      OpBuilder b(terminator);
+      for (auto alloc :
+           llvm::make_early_inc_range(block->getOps<memref::AllocOp>()))
+        if (!mayEscape(alloc.getResult()))
+          memref::DeallocOp::create(b, alloc.getLoc(), alloc.getResult());
+    });
   }
 };
 } // namespace

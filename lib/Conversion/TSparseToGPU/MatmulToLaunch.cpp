@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -313,6 +314,16 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
                                                /*restrict=*/true,
                                                /*writable=*/true);
     if (!config.cTransposed) {
+      // A result yielded from a loop must stay in C's buffer (the loop's
+      // iteration buffer), so it is copied there rather than returned as a
+      // new buffer.
+      if (llvm::any_of(op->getUsers(), [](Operation *user) {
+            return user->hasTrait<OpTrait::ReturnLike>() &&
+                   !isa<func::ReturnOp>(user);
+          }))
+        result = bufferization::MaterializeInDestinationOp::create(
+                     rewriter, loc, result, op.getC())
+                     .getResult();
       rewriter.replaceOp(op, result);
       return success();
     }

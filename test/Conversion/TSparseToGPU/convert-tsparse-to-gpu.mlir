@@ -204,3 +204,23 @@ func.func @matmul_k_major_transposed(%at: tensor<64x?xf16>, %b_dense: tensor<64x
   %rt = linalg.transpose ins(%r : tensor<?x32xf32>) outs(%e2 : tensor<32x?xf32>) permutation = [1, 0]
   return %rt : tensor<32x?xf32>
 }
+
+// -----
+
+// A product yielded by a loop is copied back into its accumulator, so that
+// the loop keeps one buffer.
+// CHECK-LABEL: func.func @matmul_in_loop
+// CHECK: scf.for
+// CHECK: gpu.launch_func
+// CHECK: %[[R:.*]] = bufferization.materialize_in_destination %{{.*}} in %{{.*}} : (tensor<?x64xf32>, tensor<?x64xf32>) -> tensor<?x64xf32>
+// CHECK: scf.yield %[[R]]
+func.func @matmul_in_loop(%x: tensor<?x64xf16>, %w: tensor<64x64xf16>, %acc: tensor<?x64xf32>, %n: index) -> tensor<?x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %p = tsparse.pack %w : tensor<64x64xf16> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%a = %acc) -> tensor<?x64xf32> {
+    %y = tsparse.matmul %x, %p, %a : tensor<?x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x64xf32>
+    scf.yield %y : tensor<?x64xf32>
+  }
+  return %r : tensor<?x64xf32>
+}

@@ -43,14 +43,25 @@ func.func @escaping(%slot: memref<memref<4xf32>>) -> (memref<?xf32>, tensor<4xf3
 
 // -----
 
-// Allocations in loops are left alone.
-// CHECK-LABEL: func.func @in_loop
+// A loop body frees what it allocates before its yield, except what it
+// yields.
+// CHECK-LABEL: func.func @loop_body
+// CHECK: scf.for
+// CHECK:   %[[TMP:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:   %[[NEXT:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK:   memref.copy %[[TMP]], %{{.*}}
+// CHECK:   memref.dealloc %[[TMP]]
 // CHECK-NOT: memref.dealloc
-func.func @in_loop(%n: index) {
+// CHECK:   scf.yield %[[NEXT]]
+func.func @loop_body(%n: index, %device: memref<?xf32>, %init: memref<?xf32>) -> memref<?xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.for %i = %c0 to %n step %c1 {
-    %a = memref.alloc() : memref<4xf32>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %init) -> memref<?xf32> {
+    %tmp = memref.alloc(%n) : memref<?xf32>
+    %next = memref.alloc(%n) : memref<?xf32>
+    gpu.memcpy %tmp, %device : memref<?xf32>, memref<?xf32>
+    memref.copy %tmp, %acc : memref<?xf32> to memref<?xf32>
+    scf.yield %next : memref<?xf32>
   }
-  return
+  return %r : memref<?xf32>
 }
