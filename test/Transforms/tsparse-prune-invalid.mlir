@@ -64,3 +64,13 @@ func.func @weights_read_in_both_orders(%x: tensor<2x16xf32>, %acc: tensor<2x16xf
       ins(%x, %w : tensor<2x16xf32>, tensor<16x16xf32>) outs(%acc : tensor<2x16xf32>) -> tensor<2x16xf32>
   return %r1, %r2 : tensor<2x16xf32>, tensor<2x16xf32>
 }
+
+// -----
+
+// Masks and packed storage index elements with 32-bit integers.
+func.func @huge_weights(%x: tensor<4x65536xf16>, %acc: tensor<4x65536xf32>) -> tensor<4x65536xf32> {
+  // expected-error @+1 {{expected at most 2^31 - 1 weights but got 4294967296}}
+  %w = arith.constant dense<1.0> : tensor<65536x65536xf16>
+  %r = linalg.matmul ins(%x, %w : tensor<4x65536xf16>, tensor<65536x65536xf16>) outs(%acc : tensor<4x65536xf32>) -> tensor<4x65536xf32>
+  return %r : tensor<4x65536xf32>
+}

@@ -21,6 +21,7 @@
 // REMARK: remark: tsparse-sparsify: 4x16 weights kept dense: the weights are neither a constant nor masked by a constant mask
 // REMARK: remark: tsparse-sparsify: 4x16 weights kept dense: expected f32, f16 or bf16 weights but got f64
 // REMARK: remark: tsparse-sparsify: 4x16 weights kept dense: expected activations of the weight type f32 but got f16
+// REMARK: remark: tsparse-sparsify: 65536x65536 weights kept dense: the weights have more than 2^31 - 1 elements
 
 // Without -split-input-file the whole file is one module; the first matmul
 // is @matmul_tw1d_constant.
@@ -640,4 +641,16 @@ func.func @matmul_negative_zeros(%x: tensor<3x4xf16>) -> tensor<3x16xf32> {
   %acc = linalg.fill ins(%zero : f32) outs(%init : tensor<3x16xf32>) -> tensor<3x16xf32>
   %r = linalg.matmul ins(%x, %w : tensor<3x4xf16>, tensor<4x16xf16>) outs(%acc : tensor<3x16xf32>) -> tensor<3x16xf32>
   return %r : tensor<3x16xf32>
+}
+
+// -----
+
+// Masks and packed storage index elements with 32-bit integers: larger
+// weights stay dense.
+// CHECK-LABEL: func.func @negative_matmul_huge_weights
+// CHECK: linalg.matmul
+func.func @negative_matmul_huge_weights(%x: tensor<4x65536xf16>, %acc: tensor<4x65536xf32>) -> tensor<4x65536xf32> {
+  %w = arith.constant dense<1.0> : tensor<65536x65536xf16>
+  %r = linalg.matmul ins(%x, %w : tensor<4x65536xf16>, tensor<65536x65536xf16>) outs(%acc : tensor<4x65536xf32>) -> tensor<4x65536xf32>
+  return %r : tensor<4x65536xf32>
 }

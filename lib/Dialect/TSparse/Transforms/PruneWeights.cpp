@@ -8,7 +8,6 @@
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 #include "tsparse/Dialect/TSparse/Transforms/WeightAccess.h"
 
-
 using namespace mlir;
 using namespace mlir::tsparse;
 
@@ -79,6 +78,10 @@ static FailureOr<SmallVector<char>> readTarget(const PruneTarget &target,
   if (!isSupportedWeightElementType(elementType))
     return constant.emitError()
            << "expected f32, f16 or bf16 weights but got " << elementType;
+  // Masks and storage index elements with 32-bit integers.
+  if (type.getNumElements() > std::numeric_limits<int32_t>::max())
+    return constant.emitError() << "expected at most 2^31 - 1 weights but got "
+                                << type.getNumElements();
   int64_t numRows = type.getDimSize(target.transposed ? 1 : 0);
   if (options.pattern == PrunePattern::BW && numRows % options.unitK != 0)
     return constant.emitError()

@@ -95,6 +95,12 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
     reason = "the weights are empty";
     return failure();
   }
+  // Masks and storage index elements with 32-bit integers.
+  if (match.getNumRows() * match.getNumColumns() >
+      std::numeric_limits<int32_t>::max()) {
+    reason = "the weights have more than 2^31 - 1 elements";
+    return failure();
+  }
 
   SparsifyPlan plan;
   plan.match = match;
