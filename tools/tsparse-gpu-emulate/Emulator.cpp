@@ -146,8 +146,9 @@ struct Lanes {
 /// Emulates the blocks of one kernel launch.
 class BlockEmulator {
 public:
-  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads)
-      : kernel(kernel), numThreads(numThreads) {}
+  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads,
+                SharedMemoryStats *stats)
+      : kernel(kernel), numThreads(numThreads), stats(stats) {}
 
   LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId);
 
@@ -218,6 +219,7 @@ private:
 
   gpu::GPUFuncOp kernel;
   int64_t numThreads;
+  SharedMemoryStats *stats;
   int64_t blockId = 0;
   /// References to the lanes stay valid while values are added.
   std::unordered_map<Value, Lanes, ValueHash> values;
@@ -753,6 +755,24 @@ LogicalResult BlockEmulator::runLdMatrix(nvgpu::LdMatrixOp op,
       return failure();
     rowStart[t] = *index;
   }
+  if (stats) {
+    // The 8 row addresses of a phase, in 16-byte units: rows in the same
+    // group of 4 banks (unit modulo 8) are served one after the other.
+    int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+    for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
+      if (!mask[warp * kWarpLanes])
+        continue;
+      for (int64_t q = 0; q < numTiles; ++q) {
+        int64_t rowsInGroup[8] = {};
+        for (int64_t r = 0; r < 8; ++r) {
+          int64_t start = rowStart[warp * kWarpLanes + 8 * q + r];
+          ++rowsInGroup[start * elementBytes / 16 % 8];
+        }
+        ++stats->ldmatrixPhases;
+        stats->ldmatrixWavefronts += *llvm::max_element(rowsInGroup);
+      }
+    }
+  }
   Lanes &result = define(op.getResult());
   for (int64_t t = 0; t < numThreads; ++t) {
     if (!mask[t])
@@ -1104,7 +1124,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
 
 LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      ArrayRef<KernelArgument> arguments,
-                                     int64_t numBlocks, int64_t numThreads) {
+                                     int64_t numBlocks, int64_t numThreads,
+                                     SharedMemoryStats *stats) {
   if (numThreads % kWarpLanes != 0)
     return kernel.emitError("expected whole warps");
   // Launches are ordered: what an earlier kernel wrote races with nothing.
@@ -1112,7 +1133,7 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
     if (argument.buffer)
       std::fill(argument.buffer->shadow.begin(), argument.buffer->shadow.end(),
                 Shadow());
-  BlockEmulator emulator(kernel, numThreads);
+  BlockEmulator emulator(kernel, numThreads, stats);
   for (int64_t block = 0; block < numBlocks; ++block)
     if (failed(emulator.run(arguments, block)))
       return failure();

@@ -68,12 +68,23 @@ struct KernelArgument {
 /// even); other types are returned as they are.
 double roundTo(Type type, double value);
 
+/// Shared-memory bank behaviour of a kernel's `ldmatrix` reads. Each 8 x 8
+/// matrix is read in one phase of 8 rows of 16 bytes; the phase takes as
+/// many wavefronts as the most rows that fall in one group of 4 of the 32
+/// 4-byte banks (1 when conflict-free).
+struct SharedMemoryStats {
+  int64_t ldmatrixPhases = 0;
+  int64_t ldmatrixWavefronts = 0;
+};
+
 /// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`
 /// threads. Returns failure, with a diagnostic on the offending op, when the
-/// kernel does something the emulator rejects.
+/// kernel does something the emulator rejects. Adds what it sees of shared
+/// memory to `stats` when given.
 LogicalResult emulateKernel(gpu::GPUFuncOp kernel,
                             ArrayRef<KernelArgument> arguments,
-                            int64_t numBlocks, int64_t numThreads);
+                            int64_t numBlocks, int64_t numThreads,
+                            SharedMemoryStats *stats = nullptr);
 
 } // namespace tsparse
 } // namespace mlir

@@ -276,7 +276,8 @@ static int run(MLIRContext &context) {
                                            {nullptr, numMTiles},
                                            {nullptr, itemRows}};
   int64_t numBlocks = numMTiles * int64_t(workTiles.size());
-  if (failed(emulateKernel(kernel, arguments, numBlocks, numThreads)))
+  SharedMemoryStats stats;
+  if (failed(emulateKernel(kernel, arguments, numBlocks, numThreads, &stats)))
     return 1;
 
   double maxDiff = 0.0, maxRef = 1e-30;
@@ -299,6 +300,13 @@ static int run(MLIRContext &context) {
                << packedValues.size() << " stored values, "
                << "max relative error " << error << (ok ? " ok" : " MISMATCH")
                << "\n";
+  if (stats.ldmatrixPhases > 0)
+    llvm::outs() << "ldmatrix: " << stats.ldmatrixPhases << " phases, "
+                 << stats.ldmatrixWavefronts << " wavefronts ("
+                 << (stats.ldmatrixWavefronts == stats.ldmatrixPhases
+                         ? "no bank conflicts"
+                         : "bank conflicts")
+                 << ")\n";
   return ok ? 0 : 1;
 }
 
