@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 using namespace mlir;
@@ -209,6 +210,11 @@ private:
   LogicalResult landCopies(Operation *op, int64_t thread, int64_t keep);
 
   LogicalResult runLdMatrix(nvgpu::LdMatrixOp op, const Mask &mask);
+  /// Adds the wavefronts of a warp-wide access to workgroup memory `buffer`
+  /// to `stats`; `elements[t]` is the first element thread t accesses
+  /// (`width` of them), negative when it accesses none.
+  void countAccess(const Buffer &buffer, ArrayRef<int64_t> elements,
+                   int64_t width);
   /// D = A B + C of m16n8k16 for every warp; `a`, `b`, `c` give the
   /// operand elements of a thread in PTX fragment order.
   void runMmaM16N8K16(const Mask &mask,
@@ -383,12 +389,14 @@ LogicalResult BlockEmulator::transfer(Operation *op, Value memref,
                                       ValueRange indices, const Mask &mask,
                                       Lanes &lanes, bool store) {
   Buffer &buffer = getBuffer(memref);
+  std::vector<int64_t> elements(numThreads, -1);
   for (int64_t t = 0; t < numThreads; ++t) {
     if (!mask[t])
       continue;
     FailureOr<int64_t> index = linearIndex(op, buffer, indices, t, lanes.width);
     if (failed(index))
       return failure();
+    elements[t] = *index;
     for (int64_t e = 0; e < lanes.width; ++e) {
       Scalar &element = lanes.lane(t)[e];
       if (failed(store ? write(op, buffer, *index + e, t, element)
@@ -396,7 +404,37 @@ LogicalResult BlockEmulator::transfer(Operation *op, Value memref,
         return failure();
     }
   }
+  countAccess(buffer, elements, lanes.width);
   return success();
+}
+
+void BlockEmulator::countAccess(const Buffer &buffer,
+                                ArrayRef<int64_t> elements, int64_t width) {
+  if (!stats || !buffer.workgroup)
+    return;
+  int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+  for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
+    // Distinct 4-byte words, and how many of them each bank serves.
+    std::set<int64_t> words;
+    for (int64_t lane = 0; lane < kWarpLanes; ++lane) {
+      int64_t first = elements[warp * kWarpLanes + lane];
+      if (first < 0)
+        continue;
+      for (int64_t byte = first * elementBytes,
+                   end = (first + width) * elementBytes;
+           byte < end; byte += 4)
+        words.insert(byte / 4);
+    }
+    if (words.empty())
+      continue;
+    int64_t perBank[32] = {};
+    for (int64_t word : words)
+      ++perBank[word % 32];
+    int64_t ideal = (int64_t(words.size()) + 31) / 32;
+    ++stats->accessRequests;
+    stats->accessIdealWavefronts += ideal;
+    stats->accessWavefronts += std::max(ideal, *llvm::max_element(perBank));
+  }
 }
 
 LogicalResult BlockEmulator::transferFragment(Operation *op, Value memref,
@@ -981,6 +1019,7 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             dstElements * dst.elementType.getIntOrFloatBitWidth() / 8;
         if (bytes != 4 && bytes != 8 && bytes != 16)
           return copy.emitError() << "cp.async of " << bytes << " bytes";
+        std::vector<int64_t> copyElements(numThreads, -1);
         for (int64_t t = 0; t < numThreads; ++t) {
           if (!mask[t])
             continue;
@@ -992,6 +1031,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
                                     << srcElements << " source elements";
           FailureOr<int64_t> to =
               linearIndex(op, dst, copy.getDstIndices(), t, dstElements);
+          if (succeeded(to))
+            copyElements[t] = *to;
           FailureOr<int64_t> from =
               linearIndex(op, src, copy.getSrcIndices(), t,
                           std::max<int64_t>(srcElements, 1));
@@ -1008,6 +1049,7 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             openCopies[t].push_back({&dst, *to + e, value, clock});
           }
         }
+        countAccess(dst, copyElements, dstElements);
         return success();
       })
       .Case([&](nvgpu::DeviceAsyncCreateGroupOp) {

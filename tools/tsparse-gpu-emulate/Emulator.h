@@ -75,6 +75,12 @@ double roundTo(Type type, double value);
 struct SharedMemoryStats {
   int64_t ldmatrixPhases = 0;
   int64_t ldmatrixWavefronts = 0;
+  /// Warp-wide loads, stores and cp.async copies of workgroup memory: the
+  /// wavefronts they take (the most distinct 4-byte words any bank serves,
+  /// at least one per 128 bytes) and the fewest their bytes allow.
+  int64_t accessRequests = 0;
+  int64_t accessWavefronts = 0;
+  int64_t accessIdealWavefronts = 0;
 };
 
 /// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`

@@ -307,6 +307,11 @@ static int run(MLIRContext &context) {
                          ? "no bank conflicts"
                          : "bank conflicts")
                  << ")\n";
+  if (stats.accessRequests > 0)
+    llvm::outs() << "shared memory: " << stats.accessRequests
+                 << " warp accesses, " << stats.accessWavefronts
+                 << " wavefronts (" << stats.accessIdealWavefronts
+                 << " without bank conflicts)\n";
   return ok ? 0 : 1;
 }
 

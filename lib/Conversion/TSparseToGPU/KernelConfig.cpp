@@ -8,16 +8,21 @@
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 
+#include "KernelBuilder.h"
+
 using namespace mlir;
 using namespace mlir::tsparse;
 
 int64_t KernelConfig::getSharedMemoryBytes() const {
-  int64_t elementBytes = elementType.getIntOrFloatBitWidth() / 8;
-  int64_t tileN = layout.getTileN();
-  if (flavor == MmaFlavor::WMMA)
-    return (blockRows * kStageRows + kStageRows * tileN) * elementBytes +
-           blockRows * tileN * 4;
-  return numStages * kStageRows * (blockRows + tileN) * elementBytes;
+  int64_t bytes = 0;
+  for (Type type : flavor == MmaFlavor::WMMA
+                       ? getWMMAWorkgroupTypes(*this)
+                       : getMMASyncWorkgroupTypes(*this)) {
+    auto buffer = cast<MemRefType>(type);
+    bytes += buffer.getNumElements() *
+             buffer.getElementType().getIntOrFloatBitWidth() / 8;
+  }
+  return bytes;
 }
 
 bool tsparse::isKernelLayout(LayoutAttr layout) {

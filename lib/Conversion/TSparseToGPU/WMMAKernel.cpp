@@ -30,6 +30,12 @@ static constexpr int64_t kFragment = 16;
 static constexpr int64_t kStageRows = KernelConfig::kStageRows;
 /// Halfs per 16-byte vector load.
 static constexpr int64_t kVectorWidth = 8;
+/// Padding of the staged rows of A (halfs) and of C (floats). Without it a
+/// warp writing a column of A (K-major A, lanes along M) or reading one of
+/// C (transposed C) hits one or two banks; with it, four-way at most. WMMA
+/// needs leading dimensions of a multiple of 16 bytes.
+static constexpr int64_t kSkewA = 8;
+static constexpr int64_t kSkewC = 4;
 
 namespace {
 /// Emits the WMMA kernel body.
@@ -252,7 +258,8 @@ SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs,
     aFragments.push_back(gpu::SubgroupMmaLoadMatrixOp::create(
         b, loc, aType, aShared,
         ValueRange{add(warpRow, fi * kFragment), constant(kOffset)},
-        IntegerAttr::get(IndexType::get(ctx), kStageRows), UnitAttr()));
+        IntegerAttr::get(IndexType::get(ctx), kStageRows + kSkewA),
+        UnitAttr()));
   for (int64_t fj = 0; fj < fragmentsN; ++fj) {
     Value bFragment = gpu::SubgroupMmaLoadMatrixOp::create(
         b, loc, bType, bShared,
@@ -299,7 +306,8 @@ void WMMAKernelBuilder::build() {
                                emitStages(numStages, accs, /*fullTile=*/false));
         });
 
-    IntegerAttr cLeading = IntegerAttr::get(IndexType::get(ctx), tileN);
+    IntegerAttr cLeading =
+        IntegerAttr::get(IndexType::get(ctx), tileN + kSkewC);
     for (int64_t fj = 0; fj < fragmentsN; ++fj)
       for (int64_t fi = 0; fi < 2; ++fi)
         gpu::SubgroupMmaStoreMatrixOp::create(
@@ -318,11 +326,12 @@ SmallVector<Type> tsparse::getWMMAWorkgroupTypes(const KernelConfig &config) {
       gpu::AddressSpaceAttr::get(config.elementType.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace());
   int64_t tileN = config.layout.getTileN();
-  return {MemRefType::get({config.blockRows, kStageRows}, config.elementType,
-                          MemRefLayoutAttrInterface(), workgroup),
+  return {MemRefType::get({config.blockRows, kStageRows + kSkewA},
+                          config.elementType, MemRefLayoutAttrInterface(),
+                          workgroup),
           MemRefType::get({kStageRows, tileN}, config.elementType,
                           MemRefLayoutAttrInterface(), workgroup),
-          MemRefType::get({config.blockRows, tileN},
+          MemRefType::get({config.blockRows, tileN + kSkewC},
                           Float32Type::get(config.elementType.getContext()),
                           MemRefLayoutAttrInterface(), workgroup)};
 }

@@ -19,16 +19,16 @@
 // CHECK: gpu.memcpy
 // CHECK: bufferization.to_tensor
 // CHECK: gpu.module @tsparse_kernels
-// CHECK:   gpu.func @tsparse_wmma2_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x32xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x64xf32, #gpu.address_space<workgroup>>) kernel
+// CHECK:   gpu.func @tsparse_wmma2_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x68xf32, #gpu.address_space<workgroup>>) kernel
 // CHECK:     gpu.block_id x
 // CHECK:     gpu.subgroup_mma_constant_matrix {{.*}} : !gpu.mma_matrix<16x16xf32, "COp">
 // CHECK:     scf.for {{.*}} iter_args
 // CHECK:       vector.load {{.*}} {alignment = 16 : i64} : memref<?xf16>, vector<8xf16>
 // CHECK:       gpu.barrier
-// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c0] {leadDimension = 32 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
+// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c0] {leadDimension = 40 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
 // CHECK:       gpu.subgroup_mma_load_matrix {{.*}} -> !gpu.mma_matrix<16x16xf16, "BOp">
 // CHECK:       gpu.subgroup_mma_compute
-// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c16] {leadDimension = 32 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
+// CHECK-COUNT-2: gpu.subgroup_mma_load_matrix {{.*}}[%{{.*}}, %c16] {leadDimension = 40 : index} {{.*}} -> !gpu.mma_matrix<16x16xf16, "AOp">
 // CHECK-COUNT-4: gpu.subgroup_mma_store_matrix
 // CHECK:     memref.atomic_rmw addf
 func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
