@@ -654,3 +654,23 @@ func.func @negative_matmul_huge_weights(%x: tensor<4x65536xf16>, %acc: tensor<4x
   %r = linalg.matmul ins(%x, %w : tensor<4x65536xf16>, tensor<65536x65536xf16>) outs(%acc : tensor<4x65536xf32>) -> tensor<4x65536xf32>
   return %r : tensor<4x65536xf32>
 }
+
+// -----
+
+// Weights on the left (Y^T = W X^T, as convolutions lowered through im2col
+// compute): the product is computed as Y = X W^T on transposed operands and
+// transposed back; the GPU conversion folds all three transposes.
+// CHECK-LABEL: func.func @matmul_weights_left
+// CHECK-SAME: (%[[XT:.*]]: tensor<4x3xf32>, %[[ACC:.*]]: tensor<16x3xf32>)
+// CHECK: %[[W:.*]] = tsparse.constant {col_ids = dense<[0, 2, 4, 6, 8, 10, 12, 14]> : tensor<8xi32>, row_ids = dense<[0, 2]> : tensor<2xi32>
+// CHECK-SAME: !tsparse.matrix<4x16xf32,
+// CHECK: %[[X:.*]] = linalg.transpose ins(%[[XT]] : tensor<4x3xf32>) outs(%{{.*}} : tensor<3x4xf32>) permutation = [1, 0]
+// CHECK: %[[C:.*]] = linalg.transpose ins(%[[ACC]] : tensor<16x3xf32>) outs(%{{.*}} : tensor<3x16xf32>) permutation = [1, 0]
+// CHECK: %[[Y:.*]] = tsparse.matmul %[[X]], %[[W]], %[[C]] : tensor<3x4xf32>, !tsparse.matrix<4x16xf32, {{.*}}> -> tensor<3x16xf32>
+// CHECK: %[[YT:.*]] = linalg.transpose ins(%[[Y]] : tensor<3x16xf32>) outs(%{{.*}} : tensor<16x3xf32>) permutation = [1, 0]
+// CHECK: return %[[YT]]
+func.func @matmul_weights_left(%xt: tensor<4x3xf32>, %acc: tensor<16x3xf32>) -> tensor<16x3xf32> {
+  %w = arith.constant dense<[[1.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 2.0, 0.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<16x4xf32>
+  %r = linalg.matmul ins(%w, %xt : tensor<16x4xf32>, tensor<4x3xf32>) outs(%acc : tensor<16x3xf32>) -> tensor<16x3xf32>
+  return %r : tensor<16x3xf32>
+}

@@ -140,21 +140,41 @@ FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
       !maps[2].isProjectedPermutation())
     return fail("not a matmul: unsupported output indexing map");
   ArrayRef<unsigned> batch = ArrayRef<unsigned>(*accDims).drop_back(2);
-  unsigned m = (*accDims)[accDims->size() - 2], n = accDims->back();
+  unsigned rows = (*accDims)[accDims->size() - 2], columns = accDims->back();
 
-  MatmulMatch match;
-  match.op = op;
-  match.acc = op.getDpsInitOperand(0);
-  if (matchOperandMaps(maps[0], maps[1], batch, m, n, k, match)) {
-    match.lhs = op.getDpsInputOperand(0);
-    match.rhs = op.getDpsInputOperand(1);
-  } else if (matchOperandMaps(maps[1], maps[0], batch, m, n, k, match)) {
-    match.lhs = op.getDpsInputOperand(1);
-    match.rhs = op.getDpsInputOperand(0);
-  } else {
+  // The output is C[batch..., m, n], or C[batch..., n, m] when the weights
+  // are the left factor.
+  auto matchRoles = [&](bool accTransposed) -> std::optional<MatmulMatch> {
+    unsigned m = accTransposed ? columns : rows;
+    unsigned n = accTransposed ? rows : columns;
+    MatmulMatch candidate;
+    candidate.op = op;
+    candidate.acc = op.getDpsInitOperand(0);
+    candidate.accTransposed = accTransposed;
+    if (matchOperandMaps(maps[0], maps[1], batch, m, n, k, candidate)) {
+      candidate.lhs = op.getDpsInputOperand(0);
+      candidate.rhs = op.getDpsInputOperand(1);
+    } else if (matchOperandMaps(maps[1], maps[0], batch, m, n, k, candidate)) {
+      candidate.lhs = op.getDpsInputOperand(1);
+      candidate.rhs = op.getDpsInputOperand(0);
+    } else {
+      return std::nullopt;
+    }
+    return candidate;
+  };
+  std::optional<MatmulMatch> direct = matchRoles(/*accTransposed=*/false);
+  std::optional<MatmulMatch> transposed = matchRoles(/*accTransposed=*/true);
+  if (!direct && !transposed)
     return fail("not a matmul with weights shared across the batch: "
                 "unsupported indexing maps");
-  }
+  auto holdsWeights = [](const MatmulMatch &candidate) {
+    WeightSource source = traceWeight(candidate);
+    return source.constant || source.mask;
+  };
+  MatmulMatch match = direct && (!transposed || holdsWeights(*direct) ||
+                                 !holdsWeights(*transposed))
+                          ? *direct
+                          : *transposed;
 
   if (!isMulAddBody(op))
     return fail("not a matmul: the body is not a multiply-add");

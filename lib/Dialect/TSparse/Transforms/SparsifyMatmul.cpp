@@ -226,7 +226,11 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   Value lhs = match.lhs->get();
   if (match.lhsTransposed)
     lhs = createInnermostTranspose(rewriter, loc, lhs);
-  Value acc = match.acc->get();
+  // C^T = B^T A^T: the product is computed as C = A B and transposed back.
+  Value batchedAcc = match.acc->get();
+  if (match.accTransposed)
+    batchedAcc = createInnermostTranspose(rewriter, loc, batchedAcc);
+  Value acc = batchedAcc;
   auto accType = cast<RankedTensorType>(acc.getType());
   SmallVector<ReassociationIndices> reassociation =
       getBatchReassociation(accType.getRank());
@@ -248,7 +252,9 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   if (match.numBatchDims > 0)
     result = tensor::ExpandShapeOp::create(
         rewriter, loc, accType, result, reassociation,
-        tensor::getMixedSizes(rewriter, loc, match.acc->get()));
+        tensor::getMixedSizes(rewriter, loc, batchedAcc));
+  if (match.accTransposed)
+    result = createInnermostTranspose(rewriter, loc, result);
 
   Value weights = match.rhs->get();
   rewriter.replaceOp(op, result);

@@ -12,7 +12,8 @@ import argparse
 import random
 
 FORMS = ["matmul", "matmul_transposed_maps", "transpose_op", "generic",
-         "generic_weights_first", "batch_matmul_broadcast", "collapse_3d"]
+         "generic_weights_first", "batch_matmul_broadcast", "collapse_3d",
+         "weights_left"]
 TYPES = [("f32", "f32"), ("f16", "f32"), ("bf16", "bf16"), ("f16", "f16")]
 BATCHED = {"batch_matmul_broadcast", "collapse_3d"}
 
@@ -37,6 +38,8 @@ def layer(rng, name, form, elt, acc, k, n):
     w, wt = f"tensor<{k}x{n}x{elt}>", f"tensor<{n}x{k}x{elt}>"
     if form in BATCHED:
         x, y = f"tensor<?x?x{k}x{elt}>", f"tensor<?x?x{n}x{acc}>"
+    elif form == "weights_left":
+        x, y = f"tensor<{k}x?x{elt}>", f"tensor<{n}x?x{acc}>"
     else:
         x, y = f"tensor<?x{k}x{elt}>", f"tensor<?x{n}x{acc}>"
     lines = [f"func.func @{name}(%x: {x}) -> {y} {{",
@@ -69,6 +72,15 @@ def layer(rng, name, form, elt, acc, k, n):
             f" -> {y2}",
             f"  %r = tensor.expand_shape %y2 [[0, 1], [2]] output_shape "
             f"[%b, %m, {n}] : {y2} into {y}"]
+    elif form == "weights_left":
+        # Y^T = W X^T, as convolutions lowered through im2col compute.
+        lines += [f"  %m = tensor.dim %x, %c1 : {x}",
+                  f"  %w = arith.constant {dense(rng, n, k)} : {wt}",
+                  f"  %e = tensor.empty(%m) : {y}",
+                  f"  %acc = linalg.fill ins(%zero : {acc}) outs(%e : {y}) "
+                  f"-> {y}",
+                  f"  %r = linalg.matmul ins(%w, %x : {wt}, {x}) "
+                  f"outs(%acc : {y}) -> {y}"]
     else:
         lines += [f"  %m = tensor.dim %x, %c0 : {x}",
                   f"  %e = tensor.empty(%m) : {y}",
@@ -120,6 +132,8 @@ def layer(rng, name, form, elt, acc, k, n):
 def call_and_print(name, form, elt, acc, k, n, index):
     """Lines of @main that build the input of `name`, call it and print."""
     shape = [2, 3, k] if form in BATCHED else [5, k]
+    if form == "weights_left":
+        shape = [k, 5]
     rank = len(shape)
     static = "x".join(map(str, shape))
     dims = ", ".join(f"d{i}" for i in range(rank))
@@ -128,6 +142,9 @@ def call_and_print(name, form, elt, acc, k, n, index):
     x_dyn = ("tensor<?x?x" if form in BATCHED else "tensor<?x") + f"{k}x{elt}>"
     y_dyn = x_dyn.replace(f"{k}x{elt}", f"{n}x{acc}")
     out_static = "x".join(map(str, shape[:-1] + [n]))
+    if form == "weights_left":
+        x_dyn, y_dyn = f"tensor<{k}x?x{elt}>", f"tensor<{n}x?x{acc}>"
+        out_static = f"{n}x5"
     p = f"%v{index}_"
     lines = [f"  {p}init = tensor.empty() : tensor<{static}x{elt}>",
              f"  {p}x = linalg.generic {{indexing_maps = [{ident}], "

@@ -31,6 +31,9 @@ struct MatmulMatch {
   bool lhsTransposed = false;
   /// `B` is read as `[N, K]` (`nn.Linear` weights).
   bool rhsTransposed = false;
+  /// `C` is `[batch..., N, M]`: the weights are the left factor (`W X`, as
+  /// convolutions lowered through im2col compute).
+  bool accTransposed = false;
   /// Number of leading batch dimensions of `A` and `C`.
   int64_t numBatchDims = 0;
 
@@ -46,7 +49,10 @@ struct MatmulMatch {
 };
 
 /// Matches `op` as a matmul with a weight operand shared across the batch.
-/// Fails, with a reason suitable for a remark, on anything else: other maps,
+/// When both factors could be the weights (`C = X W` or `C^T = W^T X^T`), the
+/// reading whose `B` comes from a constant or a masked value wins, the
+/// direct one on a tie. Fails, with a reason suitable for a remark, on
+/// anything else: other maps,
 /// bodies other than `c + a * b` (with `arith.extf` of the inputs to the
 /// accumulator type), non-float types, dynamic `K` or `N`, buffers.
 FailureOr<MatmulMatch> matchMatmul(linalg::LinalgOp op, std::string *reason);
