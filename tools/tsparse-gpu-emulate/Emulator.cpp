@@ -147,8 +147,7 @@ struct Lanes {
 /// Emulates the blocks of one kernel launch.
 class BlockEmulator {
 public:
-  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads,
-                SharedMemoryStats *stats)
+  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads, MemoryStats *stats)
       : kernel(kernel), numThreads(numThreads), stats(stats) {}
 
   LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId);
@@ -210,9 +209,10 @@ private:
   LogicalResult landCopies(Operation *op, int64_t thread, int64_t keep);
 
   LogicalResult runLdMatrix(nvgpu::LdMatrixOp op, const Mask &mask);
-  /// Adds the wavefronts of a warp-wide access to workgroup memory `buffer`
-  /// to `stats`; `elements[t]` is the first element thread t accesses
-  /// (`width` of them), negative when it accesses none.
+  /// Adds a warp-wide access of `buffer` to `stats` (wavefronts for
+  /// workgroup memory, sectors for global memory); `elements[t]` is the
+  /// first element thread t accesses (`width` of them), negative when it
+  /// accesses none.
   void countAccess(const Buffer &buffer, ArrayRef<int64_t> elements,
                    int64_t width);
   /// D = A B + C of m16n8k16 for every warp; `a`, `b`, `c` give the
@@ -225,7 +225,7 @@ private:
 
   gpu::GPUFuncOp kernel;
   int64_t numThreads;
-  SharedMemoryStats *stats;
+  MemoryStats *stats;
   int64_t blockId = 0;
   /// References to the lanes stay valid while values are added.
   std::unordered_map<Value, Lanes, ValueHash> values;
@@ -396,6 +396,11 @@ LogicalResult BlockEmulator::transfer(Operation *op, Value memref,
     FailureOr<int64_t> index = linearIndex(op, buffer, indices, t, lanes.width);
     if (failed(index))
       return failure();
+    // A vector access promises its alignment to the hardware.
+    if (auto alignment = op->getAttrOfType<IntegerAttr>("alignment");
+        alignment &&
+        failed(checkAligned(op, buffer, *index, alignment.getInt())))
+      return failure();
     elements[t] = *index;
     for (int64_t e = 0; e < lanes.width; ++e) {
       Scalar &element = lanes.lane(t)[e];
@@ -410,23 +415,37 @@ LogicalResult BlockEmulator::transfer(Operation *op, Value memref,
 
 void BlockEmulator::countAccess(const Buffer &buffer,
                                 ArrayRef<int64_t> elements, int64_t width) {
-  if (!stats || !buffer.workgroup)
+  if (!stats)
     return;
   int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
   for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
-    // Distinct 4-byte words, and how many of them each bank serves.
-    std::set<int64_t> words;
+    // The distinct bytes the warp accesses.
+    std::set<int64_t> bytes;
     for (int64_t lane = 0; lane < kWarpLanes; ++lane) {
       int64_t first = elements[warp * kWarpLanes + lane];
       if (first < 0)
         continue;
       for (int64_t byte = first * elementBytes,
                    end = (first + width) * elementBytes;
-           byte < end; byte += 4)
-        words.insert(byte / 4);
+           byte < end; ++byte)
+        bytes.insert(byte);
     }
-    if (words.empty())
+    if (bytes.empty())
       continue;
+    if (!buffer.workgroup) {
+      // Global memory moves in 32-byte sectors.
+      std::set<int64_t> sectors;
+      for (int64_t byte : bytes)
+        sectors.insert(byte / 32);
+      ++stats->globalRequests;
+      stats->globalSectors += sectors.size();
+      stats->globalIdealSectors += (int64_t(bytes.size()) + 31) / 32;
+      continue;
+    }
+    // Shared memory: each bank serves one 4-byte word per wavefront.
+    std::set<int64_t> words;
+    for (int64_t byte : bytes)
+      words.insert(byte / 4);
     int64_t perBank[32] = {};
     for (int64_t word : words)
       ++perBank[word % 32];
@@ -1019,7 +1038,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             dstElements * dst.elementType.getIntOrFloatBitWidth() / 8;
         if (bytes != 4 && bytes != 8 && bytes != 16)
           return copy.emitError() << "cp.async of " << bytes << " bytes";
-        std::vector<int64_t> copyElements(numThreads, -1);
+        std::vector<int64_t> copyElements(numThreads, -1),
+            sourceElements(numThreads, -1);
         for (int64_t t = 0; t < numThreads; ++t) {
           if (!mask[t])
             continue;
@@ -1036,6 +1056,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
           FailureOr<int64_t> from =
               linearIndex(op, src, copy.getSrcIndices(), t,
                           std::max<int64_t>(srcElements, 1));
+          if (succeeded(from) && srcElements > 0)
+            sourceElements[t] = *from;
           if (failed(to) || failed(from) ||
               failed(checkAligned(op, dst, *to, bytes)) ||
               failed(checkAligned(op, src, *from, bytes)))
@@ -1050,6 +1072,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
           }
         }
         countAccess(dst, copyElements, dstElements);
+        // Zero-filled lanes may read fewer elements; count the full width.
+        countAccess(src, sourceElements, dstElements);
         return success();
       })
       .Case([&](nvgpu::DeviceAsyncCreateGroupOp) {
@@ -1167,7 +1191,7 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
 LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      ArrayRef<KernelArgument> arguments,
                                      int64_t numBlocks, int64_t numThreads,
-                                     SharedMemoryStats *stats) {
+                                     MemoryStats *stats) {
   if (numThreads % kWarpLanes != 0)
     return kernel.emitError("expected whole warps");
   // Launches are ordered: what an earlier kernel wrote races with nothing.

@@ -68,11 +68,11 @@ struct KernelArgument {
 /// even); other types are returned as they are.
 double roundTo(Type type, double value);
 
-/// Shared-memory bank behaviour of a kernel's `ldmatrix` reads. Each 8 x 8
-/// matrix is read in one phase of 8 rows of 16 bytes; the phase takes as
-/// many wavefronts as the most rows that fall in one group of 4 of the 32
+/// Memory behaviour of a kernel as the emulator sees it. Each `ldmatrix`
+/// 8 x 8 matrix is read in one phase of 8 rows of 16 bytes; the phase takes
+/// as many wavefronts as the most rows that fall in one group of 4 of the 32
 /// 4-byte banks (1 when conflict-free).
-struct SharedMemoryStats {
+struct MemoryStats {
   int64_t ldmatrixPhases = 0;
   int64_t ldmatrixWavefronts = 0;
   /// Warp-wide loads, stores and cp.async copies of workgroup memory: the
@@ -81,6 +81,11 @@ struct SharedMemoryStats {
   int64_t accessRequests = 0;
   int64_t accessWavefronts = 0;
   int64_t accessIdealWavefronts = 0;
+  /// Warp-wide loads, stores and cp.async reads of global memory: the
+  /// 32-byte sectors they touch and the fewest their distinct bytes need.
+  int64_t globalRequests = 0;
+  int64_t globalSectors = 0;
+  int64_t globalIdealSectors = 0;
 };
 
 /// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`
@@ -90,7 +95,7 @@ struct SharedMemoryStats {
 LogicalResult emulateKernel(gpu::GPUFuncOp kernel,
                             ArrayRef<KernelArgument> arguments,
                             int64_t numBlocks, int64_t numThreads,
-                            SharedMemoryStats *stats = nullptr);
+                            MemoryStats *stats = nullptr);
 
 } // namespace tsparse
 } // namespace mlir

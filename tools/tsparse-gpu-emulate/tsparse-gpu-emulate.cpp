@@ -276,7 +276,7 @@ static int run(MLIRContext &context) {
                                            {nullptr, numMTiles},
                                            {nullptr, itemRows}};
   int64_t numBlocks = numMTiles * int64_t(workTiles.size());
-  SharedMemoryStats stats;
+  MemoryStats stats;
   if (failed(emulateKernel(kernel, arguments, numBlocks, numThreads, &stats)))
     return 1;
 
@@ -312,6 +312,10 @@ static int run(MLIRContext &context) {
                  << " warp accesses, " << stats.accessWavefronts
                  << " wavefronts (" << stats.accessIdealWavefronts
                  << " without bank conflicts)\n";
+  if (stats.globalRequests > 0)
+    llvm::outs() << "global memory: " << stats.globalRequests
+                 << " warp accesses, " << stats.globalSectors << " sectors ("
+                 << stats.globalIdealSectors << " if coalesced)\n";
   return ok ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -105,6 +106,23 @@ void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
   if (narrow)
     sum = arith::TruncFOp::create(b, loc, accType, sum);
   memref::StoreOp::create(b, loc, sum, c, indices);
+}
+
+void KernelBuilder::addPairToC(Value m, Value j, Value pair) {
+  Type accType = config.accType;
+  auto accPairType = VectorType::get({2}, accType);
+  int64_t alignment = 2 * accType.getIntOrFloatBitWidth() / 8;
+  SmallVector<Value> indices = {m, add(col0, j)};
+  auto load = vector::LoadOp::create(b, loc, accPairType, c, indices);
+  load.setAlignment(alignment);
+  Value old = load.getResult();
+  bool narrow = accPairType != pair.getType();
+  if (narrow)
+    old = arith::ExtFOp::create(b, loc, pair.getType(), old);
+  Value sum = arith::AddFOp::create(b, loc, old, pair);
+  if (narrow)
+    sum = arith::TruncFOp::create(b, loc, accPairType, sum);
+  vector::StoreOp::create(b, loc, sum, c, indices).setAlignment(alignment);
 }
 
 void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {

@@ -61,6 +61,10 @@ protected:
   /// Adds `value` to C at row `m` and column `j` of the item's tile,
   /// atomically unless `exclusive`.
   void addToC(Value m, Value j, Value value, bool exclusive);
+  /// Adds the vector<2xf32> `pair` to row-major C at row `m` and columns
+  /// `j`, `j` + 1 of the item's tile, which must be original columns, with
+  /// one aligned vector access (the item owns its tile).
+  void addPairToC(Value m, Value j, Value pair);
   /// Emits `body(exclusive)` for the two ways of adding to C: plain
   /// read-modify-write when the item is its whole tile (no other block
   /// writes its C tile), atomic otherwise.

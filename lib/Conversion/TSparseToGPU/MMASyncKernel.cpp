@@ -357,25 +357,58 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value stage,
 /// row 16 fi + lane / 4 + 8 h and column 8 fj + 2 (lane % 4) + e of the
 /// warp's tile.
 void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
+  // A lane holds two adjacent columns of a row. In a row-major C of original
+  // columns whose rows keep them aligned (N even), an item that owns its
+  // tile updates both with one vector access, so that a warp's update is
+  // whole 32-byte sectors; anything else goes element by element.
+  bool pairs = !config.cTransposed && !layout.isCompacted();
+  Value evenRows;
+  if (pairs)
+    evenRows = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        rem(memref::DimOp::create(b, loc, c, 1), 2), constant(0));
   forEachWayToAddToC([&](bool exclusive) {
     Value group = div(lane, 4);
     Value pairColumn = mul(rem(lane, 4), 2);
     for (int64_t fi = 0; fi < kFragmentsM; ++fi)
       for (int64_t fj = 0; fj < fragmentsN; ++fj)
-        for (int64_t h = 0; h < 2; ++h)
-          for (int64_t e = 0; e < 2; ++e) {
-            Value m = add(m0, add(warpRow, add(group, fi * kMmaM + h * 8)));
-            Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
-            Value inside =
-                arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
-            auto ifOp =
-                scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPointToStart(ifOp.thenBlock());
-            Value value = vector::ExtractOp::create(
-                b, loc, accs[fi * fragmentsN + fj], ArrayRef<int64_t>{h, e});
-            addToC(m, j, value, exclusive);
+        for (int64_t h = 0; h < 2; ++h) {
+          Value acc = accs[fi * fragmentsN + fj];
+          Value m = add(m0, add(warpRow, add(group, fi * kMmaM + h * 8)));
+          Value j0 = add(warpCol, add(pairColumn, fj * kMmaN));
+          auto addElements = [&] {
+            for (int64_t e = 0; e < 2; ++e) {
+              Value j = add(j0, e);
+              Value inside =
+                  arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
+              auto ifOp =
+                  scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(ifOp.thenBlock());
+              Value value = vector::ExtractOp::create(b, loc, acc,
+                                                      ArrayRef<int64_t>{h, e});
+              addToC(m, j, value, exclusive);
+            }
+          };
+          if (!pairs || !exclusive) {
+            addElements();
+            continue;
           }
+          Value pairInside = arith::AndIOp::create(
+              b, loc,
+              arith::AndIOp::create(b, loc, ult(m, numRows),
+                                    ult(add(j0, 1), width)),
+              evenRows);
+          auto ifOp =
+              scf::IfOp::create(b, loc, pairInside, /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(ifOp.thenBlock());
+          addPairToC(
+              m, j0,
+              vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{h}));
+          b.setInsertionPointToStart(ifOp.elseBlock());
+          addElements();
+        }
   });
 }
 
