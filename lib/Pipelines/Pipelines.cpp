@@ -118,6 +118,11 @@ static int64_t getDefaultSplitBlocks(StringRef chip) {
 
 void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
+  if (!options.computeType.empty()) {
+    TSparseNarrowProductsOptions narrowOptions;
+    narrowOptions.to = options.computeType;
+    pm.addPass(createTSparseNarrowProducts(narrowOptions));
+  }
   ConvertTSparseToGPUOptions convertOptions;
   convertOptions.mma = options.mma;
   convertOptions.mTile = options.mTile;

@@ -45,6 +45,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "stages",
       llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
       llvm::cl::init(3)};
+  PassOptions::Option<std::string> computeType{
+      *this, "compute-type",
+      llvm::cl::desc("Round the inputs of f32 products to f16 or bf16 first "
+                     "(--tsparse-narrow-products); empty keeps them"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> featureMajor{
       *this, "feature-major",
       llvm::cl::desc("Keep activations between products feature-major"),

@@ -55,7 +55,10 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "cannot be lowered to the GPU: expected f16 inputs"
                        << (wmma ? " (bf16 needs mma=mma-sync)"
                                 : " or bf16 inputs")
-                       << " but got " << elementType;
+                       << " but got " << elementType
+                       << (elementType.isF32()
+                               ? " (--tsparse-narrow-products rounds them)"
+                               : "");
   if (!isKernelLayout(layout))
     return emitError() << "cannot be lowered to the GPU: expected tile_n to "
                           "be a multiple of 32 up to 128 and no residual, or "

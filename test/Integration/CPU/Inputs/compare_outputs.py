@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Compares two runs of printMemrefF32 block by block.
 
-Usage: compare_outputs.py TYPES REFERENCE ACTUAL. TYPES lists the result
-type of each printed block: the blocks must agree within a tolerance
-relative to the largest magnitude of the reference block, which covers a
-different summation order in that type (f32 1e-5, f16 4e-3, bf16 3e-2).
+Usage: compare_outputs.py TYPES REFERENCE ACTUAL [--f32-inputs-as=TYPE].
+TYPES lists the result type of each printed block: the blocks must agree
+within a tolerance relative to the largest magnitude of the reference
+block, which covers a different summation order in that type (f32 1e-5,
+f16 4e-3, bf16 3e-2). With --f32-inputs-as, f32 blocks get the tolerance
+of TYPE, for products whose f32 inputs were rounded to it.
 """
 
 import re
@@ -26,6 +28,10 @@ def blocks(path):
 
 def main():
     types = open(sys.argv[1]).read().split()
+    for option in sys.argv[4:]:
+        if option.startswith("--f32-inputs-as="):
+            narrow = option.split("=", 1)[1]
+            types = [narrow if kind == "f32" else kind for kind in types]
     reference, actual = blocks(sys.argv[2]), blocks(sys.argv[3])
     if not (len(types) == len(reference) == len(actual)):
         print(f"error: expected {len(types)} blocks but got "

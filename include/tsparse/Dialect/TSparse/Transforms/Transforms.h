@@ -43,6 +43,12 @@ void populateLowerExpandShapePatterns(RewritePatternSet &patterns);
 /// matrix directly, which matchMatmul recognizes.
 void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
 
+/// Collects the pattern computing `tsparse.matmul` on f32 inputs with inputs
+/// rounded to `type` (f16 or bf16) instead, still accumulating in its f32 C
+/// (see `--tsparse-narrow-products`).
+void populateNarrowProductsPatterns(RewritePatternSet &patterns,
+                                    FloatType type);
+
 /// Parameters of the skipped-tile loop lowering.
 struct LowerToLoopsOptions {
   /// Rows of A per parallel work item.
