@@ -362,9 +362,9 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   // tile updates both with one vector access, so that a warp's update is
   // whole 32-byte sectors; anything else goes element by element.
   bool pairs = !config.cTransposed && !layout.isCompacted();
-  Value evenRows;
+  Value evenN;
   if (pairs)
-    evenRows = arith::CmpIOp::create(
+    evenN = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::eq,
         rem(memref::DimOp::create(b, loc, c, 1), 2), constant(0));
   forEachWayToAddToC([&](bool exclusive) {
@@ -398,7 +398,7 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
               b, loc,
               arith::AndIOp::create(b, loc, ult(m, numRows),
                                     ult(add(j0, 1), width)),
-              evenRows);
+              evenN);
           auto ifOp =
               scf::IfOp::create(b, loc, pairInside, /*withElseRegion=*/true);
           OpBuilder::InsertionGuard guard(b);
