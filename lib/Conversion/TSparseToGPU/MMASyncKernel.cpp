@@ -364,9 +364,9 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   bool pairs = !config.cTransposed && !layout.isCompacted();
   Value evenN;
   if (pairs)
-    evenN = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        rem(memref::DimOp::create(b, loc, c, 1), 2), constant(0));
+    evenN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                  rem(memref::DimOp::create(b, loc, c, 1), 2),
+                                  constant(0));
   forEachWayToAddToC([&](bool exclusive) {
     Value group = div(lane, 4);
     Value pairColumn = mul(rem(lane, 4), 2);
