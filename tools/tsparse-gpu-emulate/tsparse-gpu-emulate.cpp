@@ -130,176 +130,135 @@ template <typename T> static Buffer makeBuffer(Type type, ArrayRef<T> values) {
   return buffer;
 }
 
-static int run(MLIRContext &context) {
-  OpBuilder b(&context);
-  auto parseType = [&](StringRef name) -> Type {
-    if (name == "f32")
-      return b.getF32Type();
-    if (name == "f16")
-      return b.getF16Type();
-    if (name == "bf16")
-      return b.getBF16Type();
-    return Type();
-  };
-  Type elementType = parseType(elementTypeName);
-  Type accType = parseType(accTypeName);
+/// Returns the float type named `name` (f32, f16 or bf16), or null.
+static Type parseFloatType(MLIRContext &context, StringRef name) {
+  if (name == "f32")
+    return Float32Type::get(&context);
+  if (name == "f16")
+    return Float16Type::get(&context);
+  if (name == "bf16")
+    return BFloat16Type::get(&context);
+  return Type();
+}
+
+/// Checks the options that describe the problem, or says why not.
+static LogicalResult checkProblemOptions(Type elementType, Type accType) {
   if (!elementType || elementType.isF32() || !accType) {
     llvm::errs() << "error: --element-type must be f16 or bf16 and "
                     "--acc-type f32, f16 or bf16\n";
-    return 2;
+    return failure();
   }
   if (m < 0 || k <= 0 || n <= 0 || tileN == 0 || unitK == 0 || k % unitK != 0) {
     llvm::errs() << "error: --m must be non-negative, --k, --n and --tile-n "
                     "positive and --k a multiple of --unit-k\n";
-    return 2;
+    return failure();
   }
   if (aKMajor && transposeA) {
     llvm::errs() << "error: --transpose-a gives A row-major; it excludes "
                     "--a-k-major\n";
-    return 2;
+    return failure();
   }
-  auto layout =
-      LayoutAttr::get(&context, tileN, unitK,
-                      compacted ? ColumnMode::Compacted : ColumnMode::Original);
-  auto matrixType = MatrixType::get({k, n}, elementType, layout);
+  return success();
+}
 
-  // The kernel convert-tsparse-to-gpu would build, with its checks.
-  auto emitError = [&] { return mlir::emitError(b.getUnknownLoc()); };
-  KernelOptions options;
-  if (failed(parseKernelOptions(emitError, mma, mTile, stages, splitRows,
-                                /*splitBlocks=*/0, options)))
-    return 2;
-  KernelConfig config = getKernelConfig(options, matrixType, accType);
-  config.aKMajor = aKMajor || transposeA;
-  config.cTransposed = cTransposed;
-  if (failed(verifyKernelConfig(emitError, config)))
-    return 2;
+namespace {
+/// The kernels to emulate, canonicalized as the GPU pipeline would.
+struct Kernels {
   OwningOpRef<ModuleOp> module;
-  gpu::GPUFuncOp kernel, transposeKernel;
-  int64_t numThreads = config.getNumThreads();
+  gpu::GPUFuncOp kernel;
+  /// The device transposition of A (--transpose-a), or null.
+  gpu::GPUFuncOp transposeKernel;
+  int64_t numThreads = 0;
+};
+} // namespace
+
+/// Builds the kernel convert-tsparse-to-gpu would build for `config`, or
+/// loads the first kernel of --input.
+static FailureOr<Kernels> getKernels(MLIRContext &context,
+                                     const KernelConfig &config) {
+  Kernels kernels;
+  kernels.numThreads = config.getNumThreads();
   if (!inputFile.empty()) {
-    module = parseSourceFile<ModuleOp>(inputFile, &context);
-    if (!module)
-      return 2;
-    module->walk([&](gpu::GPUFuncOp func) {
-      if (!kernel && func.isKernel())
-        kernel = func;
+    kernels.module = parseSourceFile<ModuleOp>(inputFile, &context);
+    if (!kernels.module)
+      return failure();
+    kernels.module->walk([&](gpu::GPUFuncOp func) {
+      if (!kernels.kernel && func.isKernel())
+        kernels.kernel = func;
     });
-    if (!kernel || !kernel.getKnownBlockSize()) {
+    if (!kernels.kernel || !kernels.kernel.getKnownBlockSize()) {
       llvm::errs() << "error: expected a kernel with a known_block_size\n";
-      return 2;
+      return failure();
     }
-    numThreads = (*kernel.getKnownBlockSize())[0];
+    kernels.numThreads = (*kernels.kernel.getKnownBlockSize())[0];
   } else {
-    module = ModuleOp::create(b.getUnknownLoc());
-    b.setInsertionPointToEnd(module->getBody());
+    OpBuilder b(&context);
+    kernels.module = ModuleOp::create(b.getUnknownLoc());
+    b.setInsertionPointToEnd(kernels.module->getBody());
     auto gpuModule = gpu::GPUModuleOp::create(b, b.getUnknownLoc(), "kernels");
-    kernel = getOrCreateKernel(b, gpuModule, config);
+    kernels.kernel = getOrCreateKernel(b, gpuModule, config);
     if (transposeA)
-      transposeKernel = getOrCreateTransposeKernel(b, gpuModule, elementType);
+      kernels.transposeKernel =
+          getOrCreateTransposeKernel(b, gpuModule, config.elementType);
   }
   PassManager pm(&context);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  if (failed(pm.run(*module)))
-    return 2;
+  if (failed(pm.run(*kernels.module)))
+    return failure();
+  return kernels;
+}
 
-  // The problem, packed by tsparse's storage helpers.
-  Problem p = makeProblem(elementType, accType, layout);
+namespace {
+/// The weights of a problem in tsparse's storage format and the work list.
+struct PackedProblem {
+  PackedIndices indices;
+  std::vector<double> values;
+  /// col_ids, or one dummy element unless compacted.
+  SmallVector<int32_t> colIds;
+  SmallVector<int32_t> workTiles, workRows;
+  int64_t numTiledColumns = 0;
+  /// Kept rows per work item.
+  int64_t itemRows = 0;
+};
+} // namespace
+
+/// Packs the weights of `p` by tsparse's storage helpers and builds the work
+/// list the conversion would (the static schedule unless
+/// --runtime-schedule).
+static PackedProblem packProblem(const Problem &p, MatrixType matrixType) {
+  PackedProblem packed;
   auto isNonZero = [&](int64_t row, int64_t col) {
     return p.w[row * n + col] != 0.0;
   };
   PackMasks masks = inferMasksFromNonZeros(matrixType, isNonZero);
-  PackedIndices indices =
-      buildPackedIndices(matrixType, masks.units, masks.columns);
-  std::vector<double> packedValues;
+  packed.indices = buildPackedIndices(matrixType, masks.units, masks.columns);
+  const PackedIndices &indices = packed.indices;
   forEachStoredElement(matrixType, indices.colIds, indices.tilePtr,
                        indices.rowIds, [&](int64_t row, int64_t col) {
-                         packedValues.push_back(p.w[row * n + col]);
+                         packed.values.push_back(p.w[row * n + col]);
                        });
-  int64_t numTiled = getNumTiledColumns(matrixType, indices.colIds);
-  SmallVector<int32_t> workTiles, workRows;
-  int64_t itemRows = splitRows;
+  packed.numTiledColumns = getNumTiledColumns(matrixType, indices.colIds);
+  packed.itemRows = splitRows;
   if (runtimeSchedule) {
     for (int64_t tile = 0, e = indices.tilePtr.size() - 1; tile < e; ++tile) {
-      workTiles.push_back(tile);
-      workRows.push_back(0);
+      packed.workTiles.push_back(tile);
+      packed.workRows.push_back(0);
     }
-    itemRows = std::numeric_limits<int32_t>::max();
+    packed.itemRows = std::numeric_limits<int32_t>::max();
   } else {
-    std::tie(workTiles, workRows) = splitWorkItems(
+    std::tie(packed.workTiles, packed.workRows) = splitWorkItems(
         indices.tilePtr, computeLongestFirstTileOrder(indices.tilePtr), unitK,
         splitRows);
   }
-  SmallVector<int32_t> colIds = indices.colIds;
-  if (colIds.empty())
-    colIds.push_back(0);
+  packed.colIds = indices.colIds;
+  if (packed.colIds.empty())
+    packed.colIds.push_back(0);
+  return packed;
+}
 
-  Type i32 = b.getI32Type();
-  Buffer a(elementType,
-           aKMajor ? SmallVector<int64_t>{k, m} : SmallVector<int64_t>{m, k});
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t kk = 0; kk < k; ++kk)
-      a.data[aKMajor ? kk * m + i : i * k + kk].f = p.a[i * k + kk];
-  if (transposeKernel) {
-    Buffer transposed(elementType, {k, m});
-    int64_t numBlocks = ((m + 31) / 32) * ((k + 31) / 32);
-    if (failed(emulateKernel(transposeKernel, {{&a}, {&transposed}}, numBlocks,
-                             kTransposeThreads)))
-      return 1;
-    a = std::move(transposed);
-  }
-  Buffer c(accType, cTransposed ? SmallVector<int64_t>{n, m}
-                                : SmallVector<int64_t>{m, n});
-  auto cIndex = [&](int64_t i, int64_t j) {
-    return cTransposed ? j * m + i : i * n + j;
-  };
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j)
-      c.data[cIndex(i, j)].f = p.c0[i * n + j];
-  Buffer values = makeBuffer<double>(elementType, packedValues);
-  Buffer rowIds = makeBuffer<int32_t>(i32, indices.rowIds);
-  Buffer tilePtr = makeBuffer<int32_t>(i32, indices.tilePtr);
-  Buffer colIdsBuffer = makeBuffer<int32_t>(i32, colIds);
-  Buffer workTilesBuffer = makeBuffer<int32_t>(i32, workTiles);
-  Buffer workRowsBuffer = makeBuffer<int32_t>(i32, workRows);
-  int64_t numMTiles = (m + config.blockRows - 1) / config.blockRows;
-  SmallVector<KernelArgument> arguments = {{&a},
-                                           {&values},
-                                           {&rowIds},
-                                           {&tilePtr},
-                                           {&colIdsBuffer},
-                                           {&workTilesBuffer},
-                                           {&workRowsBuffer},
-                                           {&c},
-                                           {nullptr, numTiled},
-                                           {nullptr, numMTiles},
-                                           {nullptr, itemRows}};
-  int64_t numBlocks = numMTiles * int64_t(workTiles.size());
-  MemoryStats stats;
-  if (failed(emulateKernel(kernel, arguments, numBlocks, numThreads, &stats)))
-    return 1;
-
-  double maxDiff = 0.0, maxRef = 1e-30;
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      double ref = p.c0[i * n + j];
-      for (int64_t kk = 0; kk < k; ++kk)
-        ref += p.a[i * k + kk] * p.w[kk * n + j];
-      double got = c.data[cIndex(i, j)].f;
-      double diff = std::fabs(got - ref);
-      maxDiff = std::isnan(diff) ? INFINITY : std::max(maxDiff, diff);
-      maxRef = std::max(maxRef, std::fabs(ref));
-    }
-  // A narrow C is rounded once per update (once per split-K run).
-  double tolerance = accType.isF32() ? 1e-5 : accType.isF16() ? 4e-3 : 3e-2;
-  double error = maxDiff / maxRef;
-  bool ok = error <= tolerance;
-  llvm::outs() << kernel.getName() << " m=" << m << " k=" << k << " n=" << n
-               << " sparsity=" << sparsity << ": " << numBlocks << " blocks, "
-               << packedValues.size() << " stored values, "
-               << "max relative error " << error << (ok ? " ok" : " MISMATCH")
-               << "\n";
+/// Prints what the emulator saw of the kernel's memory traffic.
+static void printMemoryStats(const MemoryStats &stats) {
   if (stats.ldmatrixPhases > 0)
     llvm::outs() << "ldmatrix: " << stats.ldmatrixPhases << " phases, "
                  << stats.ldmatrixWavefronts << " wavefronts ("
@@ -316,6 +275,102 @@ static int run(MLIRContext &context) {
     llvm::outs() << "global memory: " << stats.globalRequests
                  << " warp accesses, " << stats.globalSectors << " sectors ("
                  << stats.globalIdealSectors << " if coalesced)\n";
+}
+
+static int run(MLIRContext &context) {
+  Type elementType = parseFloatType(context, elementTypeName);
+  Type accType = parseFloatType(context, accTypeName);
+  if (failed(checkProblemOptions(elementType, accType)))
+    return 2;
+  auto layout =
+      LayoutAttr::get(&context, tileN, unitK,
+                      compacted ? ColumnMode::Compacted : ColumnMode::Original);
+  auto matrixType = MatrixType::get({k, n}, elementType, layout);
+
+  // The kernel convert-tsparse-to-gpu would build, with its checks.
+  auto emitError = [&] { return mlir::emitError(UnknownLoc::get(&context)); };
+  KernelOptions options;
+  if (failed(parseKernelOptions(emitError, mma, mTile, stages, splitRows,
+                                /*splitBlocks=*/0, options)))
+    return 2;
+  KernelConfig config = getKernelConfig(options, matrixType, accType);
+  config.aKMajor = aKMajor || transposeA;
+  config.cTransposed = cTransposed;
+  if (failed(verifyKernelConfig(emitError, config)))
+    return 2;
+  FailureOr<Kernels> kernels = getKernels(context, config);
+  if (failed(kernels))
+    return 2;
+
+  Problem p = makeProblem(elementType, accType, layout);
+  PackedProblem packed = packProblem(p, matrixType);
+
+  Buffer a(elementType,
+           aKMajor ? SmallVector<int64_t>{k, m} : SmallVector<int64_t>{m, k});
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t kk = 0; kk < k; ++kk)
+      a.data[aKMajor ? kk * m + i : i * k + kk].f = p.a[i * k + kk];
+  if (kernels->transposeKernel) {
+    Buffer transposed(elementType, {k, m});
+    int64_t numBlocks = ((m + 31) / 32) * ((k + 31) / 32);
+    if (failed(emulateKernel(kernels->transposeKernel, {{&a}, {&transposed}},
+                             numBlocks, kTransposeThreads)))
+      return 1;
+    a = std::move(transposed);
+  }
+  Buffer c(accType, cTransposed ? SmallVector<int64_t>{n, m}
+                                : SmallVector<int64_t>{m, n});
+  auto cIndex = [&](int64_t i, int64_t j) {
+    return cTransposed ? j * m + i : i * n + j;
+  };
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      c.data[cIndex(i, j)].f = p.c0[i * n + j];
+  Type i32 = IntegerType::get(&context, 32);
+  Buffer values = makeBuffer<double>(elementType, packed.values);
+  Buffer rowIds = makeBuffer<int32_t>(i32, packed.indices.rowIds);
+  Buffer tilePtr = makeBuffer<int32_t>(i32, packed.indices.tilePtr);
+  Buffer colIds = makeBuffer<int32_t>(i32, packed.colIds);
+  Buffer workTiles = makeBuffer<int32_t>(i32, packed.workTiles);
+  Buffer workRows = makeBuffer<int32_t>(i32, packed.workRows);
+  int64_t numMTiles = (m + config.blockRows - 1) / config.blockRows;
+  SmallVector<KernelArgument> arguments = {{&a},
+                                           {&values},
+                                           {&rowIds},
+                                           {&tilePtr},
+                                           {&colIds},
+                                           {&workTiles},
+                                           {&workRows},
+                                           {&c},
+                                           {nullptr, packed.numTiledColumns},
+                                           {nullptr, numMTiles},
+                                           {nullptr, packed.itemRows}};
+  int64_t numBlocks = numMTiles * int64_t(packed.workTiles.size());
+  MemoryStats stats;
+  if (failed(emulateKernel(kernels->kernel, arguments, numBlocks,
+                           kernels->numThreads, &stats)))
+    return 1;
+
+  double maxDiff = 0.0, maxRef = 1e-30;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double ref = p.c0[i * n + j];
+      for (int64_t kk = 0; kk < k; ++kk)
+        ref += p.a[i * k + kk] * p.w[kk * n + j];
+      double diff = std::fabs(c.data[cIndex(i, j)].f - ref);
+      maxDiff = std::isnan(diff) ? INFINITY : std::max(maxDiff, diff);
+      maxRef = std::max(maxRef, std::fabs(ref));
+    }
+  // A narrow C is rounded once per update (once per split-K run).
+  double tolerance = accType.isF32() ? 1e-5 : accType.isF16() ? 4e-3 : 3e-2;
+  double error = maxDiff / maxRef;
+  bool ok = error <= tolerance;
+  llvm::outs() << kernels->kernel.getName() << " m=" << m << " k=" << k
+               << " n=" << n << " sparsity=" << sparsity << ": " << numBlocks
+               << " blocks, " << packed.values.size() << " stored values, "
+               << "max relative error " << error << (ok ? " ok" : " MISMATCH")
+               << "\n";
+  printMemoryStats(stats);
   return ok ? 0 : 1;
 }
 
