@@ -118,13 +118,13 @@ static int64_t getDefaultSplitBlocks(StringRef chip) {
 
 void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
-  if (!options.computeType.empty()) {
+  if (options.computeType != ComputeType::Keep) {
     TSparseNarrowProductsOptions narrowOptions;
-    narrowOptions.to = options.computeType;
+    narrowOptions.to = stringifyComputeType(options.computeType).str();
     pm.addPass(createTSparseNarrowProducts(narrowOptions));
   }
   ConvertTSparseToGPUOptions convertOptions;
-  convertOptions.mma = options.mma;
+  convertOptions.mma = stringifyMmaFlavor(options.mma).str();
   convertOptions.mTile = options.mTile;
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;
@@ -147,7 +147,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   // Kernels: scf-to-cf first, the loops carry !gpu.mma_matrix values.
   GpuNVVMAttachTargetOptions targetOptions;
   targetOptions.chip = options.chip;
-  targetOptions.features = options.features;
+  targetOptions.features = getGPUFeatures(options);
   targetOptions.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(targetOptions));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
@@ -172,16 +172,29 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   addConvertToLLVM(pm);
 
   GpuModuleToBinaryPassOptions binaryOptions;
-  binaryOptions.compilationTarget = options.format;
+  binaryOptions.compilationTarget = stringifyKernelFormat(options.format).str();
   pm.addPass(createGpuModuleToBinaryPass(binaryOptions));
 }
 
 void tsparse::registerTSparsePipelines() {
-  PassPipelineRegistration<GPUPipelineOptions>(
+  // Registered by hand to check the options before building: the NVPTX
+  // backend aborts on combinations it cannot compile.
+  registerPassPipeline(
       "tsparse-gpu-pipeline",
       "Lower tsparse programs to one fused tensor-core kernel per product, "
       "the kernels to NVVM and a gpu.binary, and the host code to LLVM",
-      buildGPUPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        GPUPipelineOptions options;
+        if (failed(options.parseFromString(text)) ||
+            failed(verifyGPUPipelineOptions(options, errorHandler)))
+          return failure();
+        buildGPUPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> optionHandler) {
+        optionHandler(GPUPipelineOptions());
+      });
   PassPipelineRegistration<CPUPipelineOptions>(
       "tsparse-cpu-pipeline",
       "Lower tsparse programs to skipped-tile vector loops and on to LLVM for "

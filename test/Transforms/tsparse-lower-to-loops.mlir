@@ -1,7 +1,7 @@
 // RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=4 micro-cols=8" --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
 // RUN: not tsparse-opt %s --split-input-file --tsparse-lower-to-loops="micro-cols=0" 2>&1 | FileCheck %s --check-prefix=BAD-OPTION
 
-// BAD-OPTION: expected micro-cols to be positive but got 0
+// BAD-OPTION: expected micro-cols to be in [1, 256] but got 0
 
 // A constant matrix gets a static schedule: tile 1 is empty and absent from
 // the work list, tile 2 (3 kept units) comes before tile 0 (1 kept unit).

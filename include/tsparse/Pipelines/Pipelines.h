@@ -7,6 +7,9 @@
 #ifndef TSPARSE_PIPELINES_PIPELINES_H
 #define TSPARSE_PIPELINES_PIPELINES_H
 
+#include "tsparse/Conversion/TSparseToGPU/MmaFlavor.h"
+#include "tsparse/Support/EnumOptionParser.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -31,11 +34,47 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(false)};
 };
 
+/// The element type f32 products are computed in on the GPU.
+enum class ComputeType {
+  /// Keep the inputs as they are (f32 products are rejected).
+  Keep,
+  F16,
+  BF16,
+};
+
+/// What the kernels are compiled to.
+enum class KernelFormat {
+  /// PTX text.
+  Isa,
+  /// A cubin (needs ptxas).
+  Bin,
+  /// A fatbin (needs ptxas and fatbinary).
+  Fatbin,
+};
+
+/// The option spelling of `type`: "keep", "f16" or "bf16".
+llvm::StringRef stringifyComputeType(ComputeType type);
+/// The option spelling of `format`, as gpu-module-to-binary takes it.
+llvm::StringRef stringifyKernelFormat(KernelFormat format);
+
+/// Print the option spellings (pass options print their values).
+inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os, ComputeType type) {
+  return os << stringifyComputeType(type);
+}
+inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os,
+                                     KernelFormat format) {
+  return os << stringifyKernelFormat(format);
+}
+
 /// Options of `--tsparse-gpu-pipeline`.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
-  PassOptions::Option<std::string> mma{
-      *this, "mma", llvm::cl::desc("Tensor-core flavour: wmma or mma-sync"),
-      llvm::cl::init("wmma")};
+  PassOptions::Option<MmaFlavor, EnumOptionParser<MmaFlavor>> mma{
+      *this, "mma", llvm::cl::desc("Tensor-core flavour"),
+      llvm::cl::init(MmaFlavor::WMMA),
+      llvm::cl::values(
+          clEnumValN(MmaFlavor::WMMA, "wmma", "gpu.subgroup_mma fragments"),
+          clEnumValN(MmaFlavor::MMASync, "mma-sync",
+                     "mma.sync with ldmatrix and cp.async"))};
   PassOptions::Option<int64_t> mTile{
       *this, "m-tile",
       llvm::cl::desc("Rows of A per thread block; 0 picks the flavour's "
@@ -45,11 +84,15 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "stages",
       llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
       llvm::cl::init(3)};
-  PassOptions::Option<std::string> computeType{
+  PassOptions::Option<ComputeType, EnumOptionParser<ComputeType>> computeType{
       *this, "compute-type",
-      llvm::cl::desc("Round the inputs of f32 products to f16 or bf16 first "
-                     "(--tsparse-narrow-products); empty keeps them"),
-      llvm::cl::init("")};
+      llvm::cl::desc("Round the inputs of f32 products first "
+                     "(--tsparse-narrow-products)"),
+      llvm::cl::init(ComputeType::Keep),
+      llvm::cl::values(
+          clEnumValN(ComputeType::Keep, "keep", "keep f32 inputs"),
+          clEnumValN(ComputeType::F16, "f16", "round f32 inputs to f16"),
+          clEnumValN(ComputeType::BF16, "bf16", "round f32 inputs to bf16"))};
   PassOptions::Option<bool> featureMajor{
       *this, "feature-major",
       llvm::cl::desc("Keep activations between products feature-major"),
@@ -69,16 +112,35 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),
       llvm::cl::init(512)};
   PassOptions::Option<std::string> chip{
-      *this, "chip", llvm::cl::desc("Target GPU: sm_80, sm_90, ..."),
+      *this, "chip",
+      llvm::cl::desc("Target GPU: sm_70 and newer (sm_80 and newer for "
+                     "mma-sync)"),
       llvm::cl::init("sm_80")};
-  PassOptions::Option<std::string> features{*this, "features",
-                                            llvm::cl::desc("PTX features"),
-                                            llvm::cl::init("+ptx80")};
-  PassOptions::Option<std::string> format{
-      *this, "format",
-      llvm::cl::desc("Kernel binary: isa (PTX), bin (cubin) or fatbin"),
-      llvm::cl::init("isa")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX version as +ptx<N>; empty picks the lowest the "
+                     "chip needs, at least +ptx80"),
+      llvm::cl::init("")};
+  PassOptions::Option<KernelFormat, EnumOptionParser<KernelFormat>> format{
+      *this, "format", llvm::cl::desc("Kernel binary"),
+      llvm::cl::init(KernelFormat::Isa),
+      llvm::cl::values(
+          clEnumValN(KernelFormat::Isa, "isa", "PTX text"),
+          clEnumValN(KernelFormat::Bin, "bin", "cubin (needs ptxas)"),
+          clEnumValN(KernelFormat::Fatbin, "fatbin",
+                     "fatbin (needs the CUDA toolkit)"))};
 };
+
+/// Checks the GPU pipeline's options against each other (chip against
+/// flavour, PTX version against chip, the numeric options' ranges) and
+/// reports the first problem through `emitError`, naming the option.
+LogicalResult
+verifyGPUPipelineOptions(const GPUPipelineOptions &options,
+                         function_ref<LogicalResult(const Twine &)> emitError);
+
+/// The `features` of the NVVM target: the option if given, else the lowest
+/// PTX version the chip needs, at least +ptx80.
+std::string getGPUFeatures(const GPUPipelineOptions &options);
 
 /// Bufferizes a program of linalg, tensor and tsparse-free ops and lowers it
 /// to the LLVM dialect for the host CPU. Shared tail of the CPU pipelines.
@@ -94,7 +156,8 @@ void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
 /// The GPU pipeline: `--convert-tsparse-to-gpu`, bufferization of the host
 /// code, the kernels down to NVVM and a `gpu.binary`, and the host code down
-/// to LLVM (calls into the `mgpu*` runtime).
+/// to LLVM (calls into the `mgpu*` runtime). Expects options that
+/// verifyGPUPipelineOptions accepts.
 void buildGPUPipeline(OpPassManager &pm, const GPUPipelineOptions &options);
 
 /// Registers the tsparse pipelines with the global pass registry.

@@ -52,13 +52,14 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
   Type elementType = config.elementType;
   bool wmma = config.flavor == MmaFlavor::WMMA;
   if (!elementType.isF16() && !(elementType.isBF16() && !wmma))
-    return emitError() << "cannot be lowered to the GPU: expected f16 inputs"
-                       << (wmma ? " (bf16 needs mma=mma-sync)"
-                                : " or bf16 inputs")
-                       << " but got " << elementType
-                       << (elementType.isF32()
-                               ? " (--tsparse-narrow-products rounds them)"
-                               : "");
+    return emitError()
+           << "cannot be lowered to the GPU: expected f16 inputs"
+           << (wmma ? " (bf16 needs mma=mma-sync)" : " or bf16 inputs")
+           << " but got " << elementType
+           << (elementType.isF32()
+                   ? " (compute-type=f16 or bf16 of the GPU pipeline, or "
+                     "--tsparse-narrow-products, rounds them)"
+                   : "");
   if (!isKernelLayout(layout))
     return emitError() << "cannot be lowered to the GPU: expected tile_n to "
                           "be a multiple of 32 up to 128 and no residual, or "

@@ -43,9 +43,9 @@ struct ConvertTSparseToGPUPass
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     KernelOptions options;
-    if (failed(parseKernelOptions([&] { return module.emitError(); }, mma,
-                                  mTile, stages, splitRows, splitBlocks,
-                                  options)))
+    if (failed(parseKernelOptions(
+            [&] { return mlir::emitError(module.getLoc()); }, mma, mTile,
+            stages, splitRows, splitBlocks, options)))
       return signalPassFailure();
     options.transposeA = transposeA;
     // Pack constant operands first, so that their products get static

@@ -91,7 +91,7 @@ func.func @matmul_runtime_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %
 // -----
 
 func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 64>>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU: expected f16 inputs (bf16 needs mma=mma-sync) but got 'f32' (--tsparse-narrow-products rounds them)}}
+  // expected-error @+1 {{cannot be lowered to the GPU: expected f16 inputs (bf16 needs mma=mma-sync) but got 'f32' (compute-type=f16 or bf16 of the GPU pipeline, or --tsparse-narrow-products, rounds them)}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf32>, !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 64>> -> tensor<4x64xf32>
   return %r : tensor<4x64xf32>
 }

@@ -8,6 +8,7 @@
 #ifndef TSPARSE_CONVERSION_TSPARSETOGPU_TSPARSETOGPU_H
 #define TSPARSE_CONVERSION_TSPARSETOGPU_TSPARSETOGPU_H
 
+#include "tsparse/Conversion/TSparseToGPU/MmaFlavor.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseAttrs.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
 
@@ -16,14 +17,6 @@
 
 namespace mlir {
 namespace tsparse {
-
-/// The tensor-core instructions a kernel is built from.
-enum class MmaFlavor {
-  /// gpu.subgroup_mma_* 16x16x16 fragments.
-  WMMA,
-  /// nvgpu.mma.sync m16n8k16 fed by ldmatrix from a cp.async pipeline.
-  MMASync,
-};
 
 /// What a fused tile-sparse kernel is specialized for.
 struct KernelConfig {

@@ -37,12 +37,20 @@ struct TSparseLowerToLoopsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    for (auto [name, value] : {std::pair<StringRef, int64_t>{"m-tile", mTile},
-                               {"micro-rows", microRows},
-                               {"micro-cols", microCols}}) {
-      if (value <= 0) {
-        module.emitError() << "expected " << name << " to be positive but got "
-                           << value;
+    // The register tile is micro-rows vectors of micro-cols lanes: past a
+    // few hundred lanes it no longer fits any register file, and LLVM gives
+    // up on the vectors long before.
+    struct Bound {
+      StringRef name;
+      int64_t value, max;
+    };
+    for (Bound bound : {Bound{"m-tile", mTile, int64_t(1) << 20},
+                        Bound{"micro-rows", microRows, 32},
+                        Bound{"micro-cols", microCols, 256}}) {
+      if (bound.value <= 0 || bound.value > bound.max) {
+        mlir::emitError(module.getLoc())
+            << "expected " << bound.name << " to be in [1, " << bound.max
+            << "] but got " << bound.value;
         return signalPassFailure();
       }
     }

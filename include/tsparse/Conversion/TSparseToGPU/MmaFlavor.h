@@ -1,0 +1,44 @@
+//===- MmaFlavor.h - Tensor-core instruction flavours -----------*- C++ -*-===//
+//
+// The tensor-core instructions a fused kernel is built from, and the names
+// the options of the GPU conversion and pipeline spell them with.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H
+#define TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// The tensor-core instructions a kernel is built from.
+enum class MmaFlavor {
+  /// gpu.subgroup_mma_* 16x16x16 fragments.
+  WMMA,
+  /// nvgpu.mma.sync m16n8k16 fed by ldmatrix from a cp.async pipeline.
+  MMASync,
+};
+
+/// The option spelling of `flavor`: "wmma" or "mma-sync".
+inline llvm::StringRef stringifyMmaFlavor(MmaFlavor flavor) {
+  return flavor == MmaFlavor::WMMA ? "wmma" : "mma-sync";
+}
+
+/// Prints the option spelling of `flavor` (pass options print their values).
+inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os, MmaFlavor flavor) {
+  return os << stringifyMmaFlavor(flavor);
+}
+
+/// The lowest compute capability (`sm_<N>`) whose tensor cores run `flavor`:
+/// WMMA needs Volta, cp.async and ldmatrix need Ampere.
+inline unsigned getMinimumSMVersion(MmaFlavor flavor) {
+  return flavor == MmaFlavor::WMMA ? 70 : 80;
+}
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H
