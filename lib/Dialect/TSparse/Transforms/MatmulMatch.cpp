@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -176,12 +177,16 @@ FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
                           ? *direct
                           : *transposed;
 
-  if (!isMulAddBody(op))
-    return fail("not a matmul: the body is not a multiply-add");
   if (!isa<FloatType>(match.getLhsElementType()) ||
       !isa<FloatType>(match.getRhsElementType()) ||
       !isa<FloatType>(match.getAccElementType()))
-    return fail("not a floating-point matmul");
+    return fail(llvm::formatv("expected a floating-point matmul but got "
+                              "{0} x {1} -> {2}",
+                              match.getLhsElementType(),
+                              match.getRhsElementType(),
+                              match.getAccElementType()));
+  if (!isMulAddBody(op))
+    return fail("not a matmul: the body is not a multiply-add");
   if (!cast<ShapedType>(match.rhs->get().getType()).hasStaticShape())
     return fail("the weights have a dynamic shape");
   return match;

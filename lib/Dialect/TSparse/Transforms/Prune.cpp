@@ -40,32 +40,43 @@ struct TSparsePrunePass
                                   [&] { return emitError(module.getLoc()); })))
       return signalPassFailure();
 
-    // Weights broadcast over a batch are shared weights.
+    // Weights broadcast over a batch are shared weights; weights cast to a
+    // dynamic shape keep their static one.
     RewritePatternSet foldPatterns(&getContext());
     populateFoldWeightBroadcastPatterns(foldPatterns);
+    populateFoldWeightCastPatterns(foldPatterns);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
 
-    FailureOr<SmallVector<PruneTarget>> targets = collectPruneTargets(module);
+    SmallVector<UnprunedMatmul> unpruned;
+    FailureOr<SmallVector<PruneTarget>> targets =
+        collectPruneTargets(module, &unpruned);
     if (failed(targets))
       return signalPassFailure();
     SmallVector<MatmulReport, 0> reports;
     IRRewriter rewriter(&getContext());
     if (failed(pruneWeights(rewriter, *targets, options, &reports)))
       return signalPassFailure();
-    emitRemarksAndReport(*targets, reports);
+    emitRemarksAndReport(*targets, unpruned, reports);
   }
 
   /// Emits the remarks and writes the report file, as asked. `reports` are
-  /// in the order of the targets' matmuls.
+  /// in the order of the targets' matmuls; the unpruned ones follow.
   void emitRemarksAndReport(ArrayRef<PruneTarget> targets,
-                            ArrayRef<MatmulReport> reports) {
+                            ArrayRef<UnprunedMatmul> unpruned,
+                            SmallVectorImpl<MatmulReport> &reports) {
+    size_t numPruned = reports.size();
+    for (const UnprunedMatmul &matmul : unpruned)
+      reports.push_back(makeDenseReport(matmul.op, matmul.reason));
     if (remarks) {
       size_t next = 0;
       for (const PruneTarget &target : targets)
         for (const MatmulMatch &match : target.matmuls)
           match.op->emitRemark()
               << "tsparse-prune: " << reports[next++].getSummary();
+      for (auto [index, matmul] : llvm::enumerate(unpruned))
+        matmul.op->emitRemark()
+            << "tsparse-prune: " << reports[numPruned + index].getSummary();
     }
     if (!reportFile.empty() &&
         failed(writeMatmulReports(reportFile, getArgument(), reports,

@@ -17,16 +17,26 @@ static StringRef getOrderName(bool transposed) {
 }
 
 FailureOr<SmallVector<PruneTarget>>
-tsparse::collectPruneTargets(Operation *root) {
+tsparse::collectPruneTargets(Operation *root,
+                             SmallVectorImpl<UnprunedMatmul> *unpruned) {
   SmallVector<PruneTarget> targets;
   DenseMap<Operation *, size_t> targetOf;
   WalkResult result = root->walk([&](linalg::LinalgOp op) {
-    FailureOr<MatmulMatch> match = matchMatmul(op, /*reason=*/nullptr);
-    if (failed(match))
+    std::string reason;
+    FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
+    if (failed(match)) {
+      if (unpruned && linalg::isaContractionOpInterface(op))
+        unpruned->push_back({op, reason});
       return WalkResult::advance();
+    }
     WeightSource source = traceWeight(*match);
-    if (!source.constant)
+    if (!source.constant) {
+      if (unpruned)
+        unpruned->push_back({op, source.mask
+                                     ? "the weights are masked, not a constant"
+                                     : "the weights are not a constant"});
       return WalkResult::advance();
+    }
     auto [it, inserted] =
         targetOf.try_emplace(source.constant.getOperation(), targets.size());
     if (inserted)

@@ -43,22 +43,40 @@ struct TSparseSparsifyPass
             options, [&] { return emitError(module.getLoc()); })))
       return signalPassFailure();
 
-    // Weights broadcast over a batch are shared weights.
+    // Weights broadcast over a batch are shared weights; weights cast to a
+    // dynamic shape keep their static one.
     RewritePatternSet foldPatterns(&getContext());
     populateFoldWeightBroadcastPatterns(foldPatterns);
+    populateFoldWeightCastPatterns(foldPatterns);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
 
-    SmallVector<MatmulMatch> matches;
+    // Every contraction gets a report entry, also those left dense because
+    // no match describes them (integer products, dynamic weights).
+    struct Candidate {
+      linalg::LinalgOp op;
+      FailureOr<MatmulMatch> match;
+      std::string reason;
+    };
+    SmallVector<Candidate> candidates;
     module.walk([&](linalg::LinalgOp op) {
-      if (FailureOr<MatmulMatch> match = matchMatmul(op, /*reason=*/nullptr);
-          succeeded(match))
-        matches.push_back(*match);
+      std::string reason;
+      FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
+      if (succeeded(match) || linalg::isaContractionOpInterface(op))
+        candidates.push_back({op, match, reason});
     });
 
     SmallVector<MatmulReport, 0> reports;
     IRRewriter rewriter(&getContext());
-    for (const MatmulMatch &match : matches) {
+    for (const Candidate &candidate : candidates) {
+      if (failed(candidate.match)) {
+        reports.push_back(makeDenseReport(candidate.op, candidate.reason));
+        if (remarks)
+          candidate.op->emitRemark()
+              << "tsparse-sparsify: " << reports.back().getSummary();
+        continue;
+      }
+      const MatmulMatch &match = *candidate.match;
       MatmulReport &entry =
           reports.emplace_back(makeMatmulReport(match, "dense"));
       FailureOr<SparsifyPlan> plan = decideSparsify(match, options, entry);

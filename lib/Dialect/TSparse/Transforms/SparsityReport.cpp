@@ -15,20 +15,42 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-MatmulReport tsparse::makeMatmulReport(const MatmulMatch &match,
-                                       StringRef status) {
-  MatmulReport report;
-  Operation *op = match.op;
+/// Fills the fields of `report` that name `op` and where it is.
+static void describeOp(Operation *op, MatmulReport &report) {
   if (auto func = op->getParentOfType<FunctionOpInterface>())
     report.function = func.getName().str();
   if (auto loc = op->getLoc()->findInstanceOf<FileLineColLoc>())
     report.location = llvm::formatv("{0}:{1}:{2}", loc.getFilename(),
                                     loc.getLine(), loc.getColumn());
   report.opName = op->getName().getStringRef().str();
+}
+
+MatmulReport tsparse::makeMatmulReport(const MatmulMatch &match,
+                                       StringRef status) {
+  MatmulReport report;
+  describeOp(match.op, report);
   report.numLhsRows = match.getNumLhsRows();
   report.numRows = match.getNumRows();
   report.numColumns = match.getNumColumns();
   report.status = status.str();
+  return report;
+}
+
+MatmulReport tsparse::makeDenseReport(linalg::LinalgOp op, StringRef reason) {
+  MatmulReport report;
+  describeOp(op, report);
+  report.numLhsRows = report.numRows = report.numColumns = ShapedType::kDynamic;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (succeeded(dims) && dims->m.size() == 1 && dims->n.size() == 1 &&
+      dims->k.size() == 1) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    report.numLhsRows = ranges[dims->m.front()];
+    report.numRows = ranges[dims->k.front()];
+    report.numColumns = ranges[dims->n.front()];
+  }
+  report.status = "dense";
+  report.reason = reason.str();
   return report;
 }
 
@@ -70,8 +92,14 @@ static std::string printLayout(LayoutAttr layout) {
   return text;
 }
 
+/// Prints a dimension of a report, `?` when it is not known statically.
+static std::string formatDim(int64_t size) {
+  return ShapedType::isDynamic(size) ? "?" : std::to_string(size);
+}
+
 std::string MatmulReport::getSummary() const {
-  std::string shape = llvm::formatv("{0}x{1} weights", numRows, numColumns);
+  std::string shape = llvm::formatv("{0}x{1} weights", formatDim(numRows),
+                                    formatDim(numColumns));
   if (!measure)
     return llvm::formatv("{0} kept dense: {1}", shape, reason);
   KeptRowStats rows(measure->keptRowsPerTile);
@@ -121,12 +149,15 @@ static void writeReport(llvm::json::OStream &json, const MatmulReport &report) {
     json.attribute("function", report.function);
     json.attribute("location", report.location);
     json.attribute("op", report.opName);
-    if (ShapedType::isDynamic(report.numLhsRows))
-      json.attribute("m", nullptr);
-    else
-      json.attribute("m", report.numLhsRows);
-    json.attribute("k", report.numRows);
-    json.attribute("n", report.numColumns);
+    auto writeDim = [&](StringRef key, int64_t size) {
+      if (ShapedType::isDynamic(size))
+        json.attribute(key, nullptr);
+      else
+        json.attribute(key, size);
+    };
+    writeDim("m", report.numLhsRows);
+    writeDim("k", report.numRows);
+    writeDim("n", report.numColumns);
     json.attribute("status", report.status);
     if (!report.reason.empty())
       json.attribute("reason", report.reason);

@@ -45,6 +45,13 @@ struct MatmulReport {
 /// Starts the report of `match` with the given status.
 MatmulReport makeMatmulReport(const MatmulMatch &match, StringRef status);
 
+/// Returns the report of a contraction the passes leave dense because
+/// `matchMatmul` does not describe it (integer products, dynamic weights,
+/// ...) or its weights cannot be pruned; `reason` says why. `M`, `K` and
+/// `N` are taken from the contraction's static loop ranges where it has
+/// exactly one of each.
+MatmulReport makeDenseReport(linalg::LinalgOp op, StringRef reason);
+
 /// Returns the pattern a layout stores: `tew` (residual), `bw` (units of
 /// several rows), `tw2d` (compacted) or `tw1d`.
 StringRef getLayoutPatternName(LayoutAttr layout);

@@ -43,6 +43,11 @@ void populateLowerExpandShapePatterns(RewritePatternSet &patterns);
 /// matrix directly, which matchMatmul recognizes.
 void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
 
+/// Collects the pattern that makes contractions read the static tensor
+/// behind a `tensor.cast` to a more dynamic type, so that constant weights
+/// cast to `tensor<?x?xf32>` keep their static shape for matchMatmul.
+void populateFoldWeightCastPatterns(RewritePatternSet &patterns);
+
 /// Collects the pattern computing `tsparse.matmul` on f32 inputs with inputs
 /// rounded to `type` (f16 or bf16) instead, still accumulating in its f32 C
 /// (see `--tsparse-narrow-products`).
@@ -121,10 +126,19 @@ struct PruneTarget {
   SmallVector<OpOperand *> weightUses;
 };
 
+/// A contraction that pruning leaves alone, and why.
+struct UnprunedMatmul {
+  linalg::LinalgOp op;
+  std::string reason;
+};
+
 /// Finds the constant weights of the matmuls (see `matchMatmul`) nested in
 /// `root`, in IR order. Emits an error and fails when one constant is read
-/// as `[K, N]` by one matmul and as `[N, K]` by another.
-FailureOr<SmallVector<PruneTarget>> collectPruneTargets(Operation *root);
+/// as `[K, N]` by one matmul and as `[N, K]` by another. Appends the other
+/// contractions to `unpruned` when given.
+FailureOr<SmallVector<PruneTarget>>
+collectPruneTargets(Operation *root,
+                    SmallVectorImpl<UnprunedMatmul> *unpruned = nullptr);
 
 /// Checks the options of a pruning; emits an error through `emitError` on
 /// the first bad one.
