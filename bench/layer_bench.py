@@ -2,7 +2,8 @@
 """Whole-layer CPU benchmark: one BERT-base encoder layer, tsparse against
 PyTorch on the same (pruned) weights.
 
-Usage: layer_bench.py [--quick] [--build DIR] [--threads 1,2] [--peers]
+Usage: layer_bench.py [--quick] [--build DIR] [--threads 1,2] [--keep-mlir]
+                      [--peers-python VENV/bin/python]
 
 For each layer (seq 128 and 384, batch 1: dense, 75 % and 90 % TW-2D with
 128-column tiles, and 75 % block-wise 32 x 128 at seq 128; `--quick`: seq
@@ -21,6 +22,11 @@ For each layer (seq 128 and 384, batch 1: dense, 75 % and 90 % TW-2D with
 - times an equivalent `nn.Module` of plain torch ops in eager mode and as
   `torch.jit.freeze(torch.jit.script(m))` (then
   `torch.jit.optimize_for_inference` where it works).
+
+With `--peers-python` (bench/run-layer.sh --peers sets up the venv) it also
+times PyTorch 2 eager and `torch.compile`, IREE (llvm-cpu for the host CPU)
+on the generated layer, and tsparse on torch-mlir's own export of the
+PyTorch module (FX importer, linalg on tensors), checked like the rest.
 
 Every timing runs in its own process (tsparse's libomp and PyTorch's
 libgomp never share one) with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set
@@ -286,6 +292,68 @@ def time_torch(args):
     json.dump(result, sys.stdout)
 
 
+def time_torch2(args):
+    """Subcommand (PyTorch 2 venv): eager and `torch.compile` (inductor)."""
+    import numpy as np
+    import torch
+    torch.set_num_threads(args.threads)
+    manifest, tensors = load_layer(args.layer_dir)
+    x = torch.from_numpy(np.ascontiguousarray(tensors["input"]))
+    module = torch_module(manifest, tensors)
+    result = {"torch": torch.__version__}
+    with torch.inference_mode():
+        seconds, reps = measure(lambda: module(x), args.budget, args.max_reps)
+        result["eager"] = {"seconds": seconds, "reps": reps}
+        compiled = torch.compile(module)
+        start = time.perf_counter()
+        compiled(x)
+        result["compile_seconds"] = time.perf_counter() - start
+        seconds, reps = measure(lambda: compiled(x), args.budget,
+                                args.max_reps)
+        result["compiled"] = {"seconds": seconds, "reps": reps}
+        compiled(x).numpy().tofile(args.output)
+    json.dump(result, sys.stdout)
+
+
+def time_iree(args):
+    """Subcommand (venv): runs an IREE module compiled for the local CPU."""
+    import numpy as np
+    import iree.runtime as ireert
+    ireert.flags.parse_flags(
+        f"--task_topology_max_group_count={args.threads}")
+    config = ireert.Config("local-task")
+    context = ireert.SystemContext(config=config)
+    context.add_vm_module(ireert.VmModule.mmap(config.vm_instance, args.lib))
+    forward = context.modules.module["forward"]
+    _, tensors = load_layer(args.layer_dir)
+    x = np.ascontiguousarray(tensors["input"])
+    seconds, reps = measure(lambda: forward(x).to_host(), args.budget,
+                            args.max_reps)
+    forward(x).to_host().tofile(args.output)
+    json.dump({"seconds": seconds, "reps": reps}, sys.stdout)
+
+
+def export_torch_mlir(args):
+    """Subcommand (venv): exports the PyTorch module with torch-mlir's FX
+    importer to linalg on tensors, callable through the C interface."""
+    import numpy as np
+    import torch
+    from torch_mlir import fx
+    manifest, tensors = load_layer(args.layer_dir)
+    module = torch_module(manifest, tensors)
+    x = torch.from_numpy(np.ascontiguousarray(tensors["input"]))
+    text = str(fx.export_and_import(module, x,
+                                    output_type="linalg-on-tensors",
+                                    func_name="forward"))
+    head, sep, rest = text.partition("func.func @forward(")
+    signature, brace, body = rest.partition(" {\n")
+    if not sep or not brace:
+        sys.exit("error: no func.func @forward in torch-mlir's output")
+    with open(args.output, "w") as out:
+        out.write(head + sep + signature +
+                  " attributes {llvm.emit_c_interface}" + brace + body)
+
+
 # ---------------------------------------------------------------------------
 # The driver.
 
@@ -329,15 +397,16 @@ def compile_layer(opt, mlir, lib, parallel, log):
 
 
 def measuring_process(kind, layer_dir, output, threads, extra, budget,
-                      max_reps):
+                      max_reps, python=sys.executable):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads),
-               OPENBLAS_NUM_THREADS=str(threads))
-    if kind == "time-torch" and threads > 1:
+               OPENBLAS_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads))
+    if kind in ("time-torch", "time-torch2") and threads > 1:
         # PyTorch runs its element-wise ops on libgomp threads and its
         # matmuls on OpenBLAS's own threads: spinning idle libgomp threads
         # take the cores from OpenBLAS (several times slower on 2 cores).
         env["OMP_WAIT_POLICY"] = "PASSIVE"
-    command = [sys.executable, os.path.abspath(__file__), kind,
+    command = [python, os.path.abspath(__file__), kind,
                "--layer-dir", layer_dir, "--output", output,
                "--threads", str(threads), "--budget", str(budget),
                "--max-reps", str(max_reps)] + extra
@@ -359,7 +428,9 @@ def sparsify_summary(report_path):
     def walk(node):
         if isinstance(node, dict):
             if "status" in node and "k" in node:
-                found.append(node.get("pattern") or node["status"])
+                found.append(node.get("pattern", "?")
+                             if node["status"] == "sparsified"
+                             else node["status"])
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -377,8 +448,50 @@ def fmt(value, digits=1):
     return "n/a" if value is None else ("%.*f" % (digits, value))
 
 
+def contractions(patterns):
+    """'6 tw2d, 2 dense' from the sparsifier's verdicts."""
+    if not patterns:
+        return "n/a"
+    counts = {}
+    for pattern in patterns:
+        counts[pattern] = counts.get(pattern, 0) + 1
+    return ", ".join(f"{n} {p}" for p, n in counts.items())
+
+
 def ratio(value):
     return "n/a" if value is None else ("%.3g" % value)
+
+
+def iree_compile(iree, mlir, vmfb):
+    """Compiles `mlir` for the local CPU; returns an error message or None."""
+    done = subprocess.run(
+        [iree, mlir, "--iree-hal-target-device=local",
+         "--iree-hal-local-target-device-backends=llvm-cpu",
+         "--iree-llvmcpu-target-cpu=host", "-o", vmfb],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        return "iree-compile failed: " + (done.stderr.strip().split("\n")
+                                          or [""])[0][:300]
+    return None
+
+
+def compile_both(opt, mlir, base, threads, log, label, versions):
+    """Serial (and, for more than one thread, OpenMP) libraries of `mlir`:
+    {parallel: (library, error)}. Adds the modification time of the
+    compiler each used to `versions`."""
+    libs = {}
+    for parallel in (False, True):
+        if parallel and max(threads) == 1:
+            continue
+        lib = base + (".omp" if parallel else "") + ".so"
+        versions.add(os.stat(opt).st_mtime)
+        start = time.perf_counter()
+        error = compile_layer(opt, mlir, lib, parallel, log)
+        print(f"   compiled {label}{'parallel' if parallel else 'serial'} in "
+              f"{time.perf_counter() - start:.1f} s"
+              + (f": {error}" if error else ""), flush=True)
+        libs[parallel] = (lib, error)
+    return libs
 
 
 def main_driver(args):
@@ -389,10 +502,13 @@ def main_driver(args):
     threads = [int(t) for t in args.threads.split(",")]
     budget = 1.0 if args.quick else 3.0
     max_reps = 10 if args.quick else 50
+    peers = args.peers_python
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
     print(f"== {cpu}, {os.cpu_count()} CPUs; threads {threads}; "
-          f"{'quick' if args.quick else 'full'} run", flush=True)
+          f"{'quick' if args.quick else 'full'} run"
+          + ("; with torch.compile, IREE and torch-mlir" if peers else ""),
+          flush=True)
     load = os.getloadavg()[0]
     if load > 0.5:
         print(f"warning: load average {load:.2f} before the run: other "
@@ -400,7 +516,8 @@ def main_driver(args):
               flush=True)
     log = open(os.path.join(out, "build.log"), "w")
     results = []
-    info = {"cpu": cpu, "load_before": load}
+    versions = set()
+    info = {"cpu": cpu, "load_before": load, "peers": bool(peers)}
     for name, seq, options in layer_configs(args.quick):
         tag = f"{name}-s{seq}"
         layer_dir = os.path.join(out, tag)
@@ -411,20 +528,55 @@ def main_driver(args):
              "-o", mlir] + options)
         manifest, tensors = load_layer(layer_dir)
         reference = numpy_reference(manifest, tensors)
-        libs = {}
-        for parallel in (False, True):
-            if parallel and max(threads) == 1:
-                continue
-            lib = os.path.join(out, tag + (".omp" if parallel else "") + ".so")
-            start = time.perf_counter()
-            error = compile_layer(opt, mlir, lib, parallel, log)
-            print(f"   compiled {'parallel' if parallel else 'serial'} in "
-                  f"{time.perf_counter() - start:.1f} s"
-                  + (f": {error}" if error else ""), flush=True)
-            libs[parallel] = (lib, error)
+        libs = compile_both(opt, mlir, os.path.join(out, tag), threads, log,
+                            "", versions)
         patterns = sparsify_summary(os.path.join(out, tag + ".sparsify.json"))
+        peer_libs = {}
+        if peers:
+            vmfb = os.path.join(out, tag + ".vmfb")
+            error = iree_compile(os.path.join(os.path.dirname(peers),
+                                              "iree-compile"), mlir, vmfb)
+            peer_libs["iree"] = {t: (vmfb, error) for t in threads}
+            exported = os.path.join(out, tag + ".torch-mlir.mlir")
+            done = subprocess.run(
+                [peers, os.path.abspath(__file__), "export-torch-mlir",
+                 "--layer-dir", layer_dir, "--output", exported],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if done.returncode:
+                error = "torch-mlir export failed: " + (
+                    done.stderr.strip().split("\n") or [""])[-1][:300]
+                peer_libs["tsparse_torch_mlir"] = {t: (None, error)
+                                                   for t in threads}
+            else:
+                both = compile_both(opt, exported,
+                                    os.path.join(out, tag + ".torch-mlir"),
+                                    threads, log, "torch-mlir export ",
+                                    versions)
+                peer_libs["tsparse_torch_mlir"] = {t: both[t > 1]
+                                                   for t in threads}
+                if not args.keep_mlir:
+                    os.remove(exported)
         if not args.keep_mlir:
             os.remove(mlir)
+
+        def timed(row, key, kind, t, lib=None, python=sys.executable):
+            """Runs one measuring process; stores KEY_ms and
+            KEY_rel_error, or KEY_error. Returns its JSON."""
+            y_path = os.path.join(out, f"{tag}.t{t}.{key}.f32")
+            timing = measuring_process(kind, layer_dir, y_path, t,
+                                       ["--lib", lib] if lib else [], budget,
+                                       max_reps, python)
+            if "error" in timing:
+                row[key + "_error"] = timing["error"]
+                return timing
+            seconds = timing.get("seconds")
+            if seconds is not None:
+                row[key + "_ms"] = ms(seconds)
+                row[key + "_reps"] = timing["reps"]
+            y = np.fromfile(y_path, dtype="<f4").reshape(reference.shape)
+            row[key + "_rel_error"] = relative_error(y, reference)
+            return timing
+
         for t in threads:
             row = {"layer": name, "seq": seq, "threads": t,
                    "sparsity": {n: manifest["tensors"][n + ".weight"]
@@ -434,54 +586,65 @@ def main_driver(args):
             if error:
                 row["tsparse_error"] = error
             else:
-                y_path = os.path.join(out, f"{tag}.t{t}.tsparse.f32")
-                timing = measuring_process("time-tsparse", layer_dir, y_path,
-                                           t, ["--lib", lib], budget, max_reps)
-                if "error" in timing:
-                    row["tsparse_error"] = timing["error"]
-                else:
-                    row["tsparse_ms"] = ms(timing["seconds"])
-                    row["tsparse_reps"] = timing["reps"]
-                    y = np.fromfile(y_path, dtype="<f4").reshape(
-                        reference.shape)
-                    row["tsparse_rel_error"] = relative_error(y, reference)
-            y_path = os.path.join(out, f"{tag}.t{t}.torch.f32")
-            timing = measuring_process("time-torch", layer_dir, y_path, t, [],
-                                       budget, max_reps)
-            if "error" in timing:
-                row["torch_error"] = timing["error"]
-            else:
+                timed(row, "tsparse", "time-tsparse", t, lib)
+            timing = timed(row, "torch", "time-torch", t)
+            if "error" not in timing:
                 row["torch_eager_ms"] = ms(timing["eager"]["seconds"])
                 row["torch_frozen_ms"] = ms(timing["frozen"]["seconds"])
                 row["torch_frozen_kind"] = timing["frozen"]["kind"]
                 row["torch_reps"] = [timing["eager"]["reps"],
                                      timing["frozen"]["reps"]]
-                y = np.fromfile(y_path, dtype="<f4").reshape(reference.shape)
-                row["torch_rel_error"] = relative_error(y, reference)
                 info["torch"] = timing["torch"]
                 info["openblas_core"] = timing.get("openblas_core")
                 if "optimize_for_inference_error" in timing:
                     info["optimize_for_inference_error"] = timing[
                         "optimize_for_inference_error"]
-            torch_times = [v for v in (row.get("torch_eager_ms"),
-                                       row.get("torch_frozen_ms")) if v]
+            if peers:
+                for key in ("tsparse_torch_mlir", "iree"):
+                    lib, error = peer_libs[key][t]
+                    if error:
+                        row[key + "_error"] = error
+                    else:
+                        timed(row, key, "time-" + key.split("_")[0], t, lib,
+                              peers if key == "iree" else sys.executable)
+                timing = timed(row, "torch2", "time-torch2", t,
+                               python=peers)
+                if "error" not in timing:
+                    row["torch2_eager_ms"] = ms(timing["eager"]["seconds"])
+                    row["torch_compile_ms"] = ms(timing["compiled"]["seconds"])
+                    row["torch_compile_seconds"] = timing["compile_seconds"]
+                    info["torch2"] = timing["torch"]
+            torch_times = [row[k] for k in ("torch_eager_ms", "torch_frozen_ms",
+                                            "torch2_eager_ms",
+                                            "torch_compile_ms") if row.get(k)]
             if row.get("tsparse_ms") and torch_times:
                 row["ratio"] = min(torch_times) / row["tsparse_ms"]
             results.append(row)
             rel = row.get("tsparse_rel_error")
-            print(f"   {t} thread(s): tsparse {fmt(row.get('tsparse_ms'))} ms"
-                  f" (rel. error {'n/a' if rel is None else '%.1e' % rel}),"
-                  f" torch eager {fmt(row.get('torch_eager_ms'))} ms, frozen "
-                  f"{fmt(row.get('torch_frozen_ms'))} ms"
-                  + (f"; tsparse: {row['tsparse_error']}"
-                     if "tsparse_error" in row else "")
-                  + (f"; torch: {row['torch_error']}"
-                     if "torch_error" in row else ""), flush=True)
+            line = (f"   {t} thread(s): tsparse {fmt(row.get('tsparse_ms'))} "
+                    f"ms (rel. error {'n/a' if rel is None else '%.1e' % rel})"
+                    f", torch eager {fmt(row.get('torch_eager_ms'))} ms, "
+                    f"frozen {fmt(row.get('torch_frozen_ms'))} ms")
+            if peers:
+                line += (f", torch 2 eager {fmt(row.get('torch2_eager_ms'))} "
+                         f"ms, torch.compile "
+                         f"{fmt(row.get('torch_compile_ms'))} ms, IREE "
+                         f"{fmt(row.get('iree_ms'))} ms, tsparse on torch-mlir"
+                         f" {fmt(row.get('tsparse_torch_mlir_ms'))} ms")
+            errors = [f"{k[:-len('_error')]}: {v}" for k, v in row.items()
+                      if k.endswith("_error") and not k.endswith("rel_error")]
+            print(line + "".join("; " + e for e in errors), flush=True)
     log.close()
 
-    failed = [r for r in results if r.get("tsparse_rel_error") is not None
-              and r["tsparse_rel_error"] > TOLERANCE]
+    checked = ["tsparse", "tsparse_torch_mlir"]
+    failed = [r for r in results for key in checked
+              if r.get(key + "_rel_error") is not None
+              and r[key + "_rel_error"] > TOLERANCE]
     info["tolerance"] = TOLERANCE
+    info["tsparse_opt_changed"] = len(versions) > 1
+    if len(versions) > 1:
+        print("warning: tsparse-opt was rebuilt during the run: the layers "
+              "were compiled by different versions of it")
     info["quick"] = args.quick
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump({"info": info, "results": results}, f, indent=1)
@@ -503,36 +666,57 @@ def main_driver(args):
 
 
 def markdown(info, results):
-    lines = [
-        f"CPU: {info['cpu']}; PyTorch {info.get('torch', 'n/a')}, OpenBLAS "
-        f"core {info.get('openblas_core') or 'unknown'}; frozen = "
+    peers = info.get("peers")
+    header = (
+        f"CPU: {info['cpu']}; PyTorch {info.get('torch', 'n/a')} (OpenBLAS "
+        f"core {info.get('openblas_core') or 'unknown'}); frozen = "
         "torch.jit.freeze(torch.jit.script(m))"
         + (" + optimize_for_inference" if "optimize_for_inference_error"
            not in info else "")
-        + "; multi-thread PyTorch with OMP_WAIT_POLICY=PASSIVE"
-        + ". ratio = best PyTorch time / tsparse time (> 1: tsparse is "
-        f"faster). rel. error: ||y - ref|| / ||ref|| against float64 numpy "
-        f"(limit {TOLERANCE:g}). Load average before the run: "
-        f"{info['load_before']:.2f}.",
-        "",
-        "| layer | seq | threads | tsparse ms | torch eager ms | "
-        "torch frozen ms | ratio | rel. error |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+        + "; multi-thread PyTorch with OMP_WAIT_POLICY=PASSIVE.")
+    if peers:
+        header += (f" Peers: PyTorch {info.get('torch2', 'n/a')} eager and "
+                   "torch.compile (inductor), IREE (llvm-cpu, host CPU) on "
+                   "the generated layer, and tsparse on torch-mlir's own "
+                   "export of the PyTorch module (FX importer).")
+    header += (" contractions: what the sparsifier made of the layer's "
+               "matmuls (the six linears and the two attention products)."
+               " ratio = best PyTorch time / tsparse time (> 1: tsparse is "
+               "faster). rel. error: ||y - ref|| / ||ref|| of tsparse against"
+               f" float64 numpy (limit {TOLERANCE:g}). Load average before "
+               f"the run: {info['load_before']:.2f}.")
+    columns = [("tsparse ms", "tsparse_ms"),
+               ("torch eager ms", "torch_eager_ms"),
+               ("torch frozen ms", "torch_frozen_ms")]
+    if peers:
+        columns += [("torch 2 eager ms", "torch2_eager_ms"),
+                    ("torch.compile ms", "torch_compile_ms"),
+                    ("IREE ms", "iree_ms"),
+                    ("tsparse on torch-mlir export ms",
+                     "tsparse_torch_mlir_ms")]
+    lines = [header, "",
+             "| layer | seq | threads | contractions | " +
+             " | ".join(title for title, _ in columns) +
+             " | ratio | rel. error |",
+             "|---|---:|---:|---|" + "---:|" * (len(columns) + 2)]
     for r in results:
         error = r.get("tsparse_rel_error")
         lines.append(
             f"| {r['layer']} | {r['seq']} | {r['threads']} | "
-            f"{fmt(r.get('tsparse_ms'))} | {fmt(r.get('torch_eager_ms'))} | "
-            f"{fmt(r.get('torch_frozen_ms'))} | {ratio(r.get('ratio'))} | "
+            f"{contractions(r.get('sparsified_as'))} | " +
+            " | ".join(fmt(r.get(key)) for _, key in columns) +
+            f" | {ratio(r.get('ratio'))} | "
             f"{'n/a' if error is None else '%.1e' % error} |")
-    notes = sorted({f"{r['layer']}: tsparse: {r['tsparse_error']}"
-                    for r in results if "tsparse_error" in r} |
-                   {f"{r['layer']}: torch: {r['torch_error']}"
-                    for r in results if "torch_error" in r})
+    notes = sorted({f"{r['layer']} s{r['seq']} t{r['threads']}: "
+                    f"{k[:-len('_error')]}: {v}"
+                    for r in results for k, v in r.items()
+                    if k.endswith("_error") and not k.endswith("rel_error")})
     if "optimize_for_inference_error" in info:
         notes.append("torch.jit.optimize_for_inference failed: " +
                      info["optimize_for_inference_error"])
+    if info.get("tsparse_opt_changed"):
+        notes.append("tsparse-opt was rebuilt during the run: the layers "
+                     "were compiled by different versions of it.")
     if notes:
         lines += [""] + ["- " + note for note in notes]
     return "\n".join(lines) + "\n"
@@ -581,7 +765,10 @@ def svg(results):
 
 
 def main():
-    if len(sys.argv) > 1 and sys.argv[1] in ("time-tsparse", "time-torch"):
+    subcommands = {"time-tsparse": time_tsparse, "time-torch": time_torch,
+                   "time-torch2": time_torch2, "time-iree": time_iree,
+                   "export-torch-mlir": export_torch_mlir}
+    if len(sys.argv) > 1 and sys.argv[1] in subcommands:
         parser = argparse.ArgumentParser()
         parser.add_argument("kind")
         parser.add_argument("--layer-dir", required=True)
@@ -591,7 +778,7 @@ def main():
         parser.add_argument("--max-reps", type=int, default=10)
         parser.add_argument("--lib")
         args = parser.parse_args()
-        (time_tsparse if args.kind == "time-tsparse" else time_torch)(args)
+        subcommands[args.kind](args)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
@@ -601,6 +788,10 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--keep-mlir", action="store_true",
                         help="keep the generated layers (57 MB each)")
+    parser.add_argument("--peers-python", metavar="PYTHON",
+                        help="interpreter of a venv with PyTorch 2, IREE "
+                        "and torch-mlir: also time torch.compile, IREE and "
+                        "tsparse on torch-mlir's own export")
     return main_driver(parser.parse_args())
 
 
