@@ -30,6 +30,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -63,6 +64,7 @@ static void addConvertToLLVM(OpPassManager &pm) {
 
 void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
                                                bool parallel) {
+  pm.addPass(createTSparseDecomposeAggregatedOps());
   addBufferization(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -73,6 +75,9 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
   }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Vectorized reductions reduce along their innermost dimension.
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
+      vector::VectorMultiReductionLowering::InnerReduction));
   // Full unrolling turns the 1 x N row transfers of the micro-kernel into
   // 1-D masked loads and stores instead of going through stack temporaries.
   VectorTransferToSCFOptions vectorToSCFOptions;
@@ -103,6 +108,15 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   lowerOptions.mTile = options.mTile;
   lowerOptions.microRows = options.microRows;
   lowerOptions.microCols = options.microCols;
+  // Dense products (unpruned weights, attention) take the micro-kernel too;
+  // the ops around them are fused and vectorized.
+  pm.addPass(createTSparseDecomposeAggregatedOps());
+  pm.addPass(createTSparsePackDenseProducts());
+  pm.addPass(createLinalgGeneralizeNamedOpsPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createTSparseVectorizeLinalg());
+  pm.addPass(createTSparseApproximateMath());
   pm.addPass(createTSparseLowerToLoops(lowerOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -118,6 +132,7 @@ static int64_t getDefaultSplitBlocks(StringRef chip) {
 
 void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
+  pm.addPass(createTSparseDecomposeAggregatedOps());
   if (options.computeType != ComputeType::Keep) {
     TSparseNarrowProductsOptions narrowOptions;
     narrowOptions.to = stringifyComputeType(options.computeType).str();

@@ -85,6 +85,7 @@ def run(opt, work_dir, pass_name, option, value, inputs):
     try:
         # In work_dir: file options (report=) write where the value says.
         proc = subprocess.run(args, capture_output=True, text=True,
+                              errors="replace",
                               timeout=120, cwd=work_dir)
     except subprocess.TimeoutExpired:
         return "timeout: %s" % " ".join(args)

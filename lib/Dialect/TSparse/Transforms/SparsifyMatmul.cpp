@@ -69,12 +69,8 @@ static NonZeroPattern getMaskPattern(DenseElementsAttr mask, bool transposed) {
   return pattern;
 }
 
-FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
-                                              const SparsifyOptions &options,
-                                              std::string &reason) {
-  Type lhsType = match.getLhsElementType();
-  Type rhsType = match.getRhsElementType();
-  Type accType = match.getAccElementType();
+LogicalResult tsparse::checkProductTypes(Type lhsType, Type rhsType,
+                                         Type accType, std::string &reason) {
   if (!isSupportedWeightElementType(rhsType)) {
     reason =
         llvm::formatv("expected f32, f16 or bf16 weights but got {0}", rhsType);
@@ -91,16 +87,39 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
                            rhsType, accType);
     return failure();
   }
-  if (match.getNumRows() == 0 || match.getNumColumns() == 0) {
+  return success();
+}
+
+LogicalResult tsparse::checkWeightShape(int64_t numRows, int64_t numColumns,
+                                        std::string &reason) {
+  if (numRows == 0 || numColumns == 0) {
     reason = "the weights are empty";
     return failure();
   }
   // Masks and storage index elements with 32-bit integers.
-  if (match.getNumRows() * match.getNumColumns() >
-      std::numeric_limits<int32_t>::max()) {
+  if (numRows * numColumns > std::numeric_limits<int32_t>::max()) {
     reason = "the weights have more than 2^31 - 1 elements";
     return failure();
   }
+  return success();
+}
+
+/// Checks the types and the weight shape of `match` for tsparse.matmul.
+static LogicalResult checkMatchFits(const MatmulMatch &match,
+                                    std::string &reason) {
+  return success(succeeded(checkProductTypes(
+                     match.getLhsElementType(), match.getRhsElementType(),
+                     match.getAccElementType(), reason)) &&
+                 succeeded(checkWeightShape(match.getNumRows(),
+                                            match.getNumColumns(), reason)));
+}
+
+FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
+                                              const SparsifyOptions &options,
+                                              std::string &reason) {
+  Type rhsType = match.getRhsElementType();
+  if (failed(checkMatchFits(match, reason)))
+    return failure();
 
   SparsifyPlan plan;
   plan.match = match;
@@ -174,6 +193,9 @@ static Value createPackedWeights(OpBuilder &builder, Location loc,
   Value dense = plan.match.rhs->get();
   if (plan.match.rhsTransposed)
     dense = createInnermostTranspose(builder, loc, dense);
+  // Runtime weights without a mask: packed from their zeros.
+  if (!plan.source.mask)
+    return PackOp::create(builder, loc, type, dense, Value(), Value());
   Value units = createMaskConstant(builder, loc, measure.masks.units,
                                    {type.getNumUnits(), type.getMaxNumTiles()});
   Value columns;
@@ -260,6 +282,35 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   rewriter.replaceOp(op, result);
   eraseDeadProducers(rewriter, weights);
   return matmul;
+}
+
+LayoutAttr tsparse::getDenseProductLayout(MLIRContext *context,
+                                          int64_t numColumns) {
+  return LayoutAttr::get(context, std::min<int64_t>(kDenseTileN, numColumns),
+                         /*unitK=*/1, ColumnMode::Original, ResidualKind::None);
+}
+
+FailureOr<SparsifyPlan> tsparse::planDenseProduct(const MatmulMatch &match,
+                                                  std::string &reason) {
+  MLIRContext *context = match.op->getContext();
+  LayoutAttr layout = getDenseProductLayout(context, match.getNumColumns());
+  WeightSource source = traceWeight(match);
+  if (source.constant || source.mask) {
+    SparsifyOptions options;
+    options.search.tileSizes = {layout.getTileN()};
+    options.search.unitSizes = {1};
+    options.search.allowResidual = false;
+    return planSparsify(match, options, reason);
+  }
+  Type rhsType = match.getRhsElementType();
+  if (failed(checkMatchFits(match, reason)))
+    return failure();
+  SparsifyPlan plan;
+  plan.match = match;
+  plan.source = source;
+  plan.measure.type = MatrixType::get(
+      {match.getNumRows(), match.getNumColumns()}, rhsType, layout);
+  return plan;
 }
 
 FailureOr<SparsifyPlan> tsparse::decideSparsify(const MatmulMatch &match,

@@ -90,6 +90,100 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
   ];
 }
 
+def TSparsePackDenseProducts
+    : Pass<"tsparse-pack-dense-products", "ModuleOp"> {
+  let summary = "Run dense matmuls through the tile-sparse micro-kernel";
+  let description = [{
+    Rewrites the floating-point matmuls left dense (every form
+    `--tsparse-sparsify` recognizes, whatever their weights) into
+    `tsparse.matmul` on a dense layout: TW-1D tiles of 128 columns (one tile
+    for narrower matrices) with every row kept. Constant weights are packed
+    at compile time; runtime weights by a `tsparse.pack` without masks. A
+    `linalg.batch_matmul` whose right operand differs per batch (attention's
+    `Q K^T` and `P V`) becomes a loop over the batch of such products.
+
+    `--tsparse-lower-to-loops` then runs every product of a model through
+    the same register-blocked micro-kernel, instead of the scalar loops of
+    `convert-linalg-to-loops`. Products with integer types, dynamic `K` or
+    `N`, or mixed input types stay as they are.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::tsparse::TSparseDialect"
+  ];
+}
+
+def TSparseDecomposeAggregatedOps : Pass<"tsparse-decompose-aggregated-ops"> {
+  let summary = "Decompose aggregated linalg ops such as linalg.softmax";
+  let description = [{
+    Rewrites every op implementing `linalg::AggregatedOpInterface`
+    (`linalg.softmax`: max, subtract and exp, sum, divide) into the linalg
+    ops it decomposes into, which the loop and vector lowerings handle;
+    `convert-linalg-to-loops` does not lower them itself.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def TSparseVectorizeLinalg
+    : Pass<"tsparse-vectorize-linalg"> {
+  let summary = "Tile and vectorize the linalg ops around the products";
+  let description = [{
+    Vectorizes the element-wise, reduction and data-movement linalg ops on
+    tensors that surround the products of a model (bias, activations,
+    softmax, LayerNorm, residual adds, transposes, fills) for the host CPU:
+    each op is tiled with `scf.for` (upstream `TilingInterface`) so that its
+    innermost loop is one vector of `vector-size` elements (every outer loop
+    a single iteration), and the tile is vectorized with `linalg::vectorize`
+    (masked where the tile is partial or dynamic). An innermost reduction
+    (softmax and LayerNorm reduce over the last dimension) is vectorized
+    whole when its size is static and at most `max-reduction-size`.
+
+    Contractions are left alone (`--tsparse-pack-dense-products` and
+    `--tsparse-lower-to-loops` handle them), as are ops the vectorizer
+    rejects, which keep their scalar loops. Run
+    `--tsparse-approximate-math` afterwards so that `math` ops on the
+    vectors do not become calls.
+  }];
+  let options = [
+    Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
+           "Elements of the innermost parallel dimension per vector">,
+    Option<"maxReductionSize", "max-reduction-size", "int64_t",
+           /*default=*/"4096",
+           "Largest static innermost reduction vectorized whole">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def TSparseApproximateMath : Pass<"tsparse-approximate-math"> {
+  let summary = "Replace math functions by polynomial approximations";
+  let description = [{
+    Rewrites `math.exp`, `math.erf`, `math.tanh`, `math.log`, `math.rsqrt`
+    (where the target has a fast instruction), ... on f32 scalars and
+    vectors, and on f16/bf16 through f32, into the polynomial
+    approximations of upstream MLIR
+    (`populateMathPolynomialApproximationPatterns`), so that vectorized
+    activations and normalizations stay in registers instead of calling
+    `libm` per element. The approximations are accurate to a few ulp of f32.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def TSparseNarrowProducts : Pass<"tsparse-narrow-products", "ModuleOp"> {
   let summary = "Compute f32 tile-sparse products with f16 or bf16 inputs";
   let description = [{

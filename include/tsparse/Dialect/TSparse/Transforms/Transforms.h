@@ -43,6 +43,28 @@ void populateLowerExpandShapePatterns(RewritePatternSet &patterns);
 /// matrix directly, which matchMatmul recognizes.
 void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
 
+/// How `vectorizeLinalgOp` shapes its tiles.
+struct VectorizeLinalgOptions {
+  /// Elements of the innermost parallel dimension per vector.
+  int64_t vectorSize = 16;
+  /// Largest static innermost reduction vectorized whole.
+  int64_t maxReductionSize = 4096;
+};
+
+/// Tiles `op` (a non-contraction linalg op on tensors) with scf.for so that
+/// its innermost loop is one vector per tile, and vectorizes the tile
+/// (masked when partial or dynamic). Returns the outermost new op; fails
+/// without changing the IR when `op` is not tiled. A tile the vectorizer
+/// rejects stays a scalar linalg op.
+FailureOr<Operation *> vectorizeLinalgOp(RewriterBase &rewriter,
+                                         linalg::LinalgOp op,
+                                         const VectorizeLinalgOptions &options);
+
+/// Collects the patterns of `--tsparse-pack-dense-products`: dense
+/// floating-point matmuls (and batch matmuls with per-batch right operands)
+/// into `tsparse.matmul` on a dense layout.
+void populatePackDenseProductsPatterns(RewritePatternSet &patterns);
+
 /// Collects the pattern that makes contractions read the static tensor
 /// behind a `tensor.cast` to a more dynamic type, so that constant weights
 /// cast to `tensor<?x?xf32>` keep their static shape for matchMatmul.
@@ -193,6 +215,31 @@ struct SparsifyPlan {
     return measure.getSkippedFraction() >= minSparsity;
   }
 };
+
+/// Checks that a product of `lhsType` x `rhsType` into `accType` fits
+/// `tsparse.matmul` (f32, f16 or bf16 inputs of one type, an f32 or input-type
+/// accumulator); sets `reason` otherwise.
+LogicalResult checkProductTypes(Type lhsType, Type rhsType, Type accType,
+                                std::string &reason);
+
+/// Checks that `K x N` weights can be packed (not empty, 32-bit indices);
+/// sets `reason` otherwise.
+LogicalResult checkWeightShape(int64_t numRows, int64_t numColumns,
+                               std::string &reason);
+
+/// Column tile of dense products run through the tile-sparse kernels.
+constexpr int64_t kDenseTileN = 128;
+
+/// The layout dense products are packed in: TW-1D tiles of kDenseTileN
+/// columns (one tile when `numColumns` is smaller), every row kept.
+LayoutAttr getDenseProductLayout(MLIRContext *context, int64_t numColumns);
+
+/// Plans running the dense product `match` through `tsparse.matmul` on the
+/// layout of getDenseProductLayout: constant weights are packed at compile
+/// time, others at run time without masks (lossless). Fails, setting
+/// `reason`, when the types or shape do not fit.
+FailureOr<SparsifyPlan> planDenseProduct(const MatmulMatch &match,
+                                         std::string &reason);
 
 /// Chooses the layout of the weights of `match` without changing the IR.
 /// Fails, setting `reason`, when the element types do not fit

@@ -1,0 +1,146 @@
+//===- PackDenseProducts.cpp - Dense matmuls through the micro-kernel -----===//
+//
+// Rewrites dense floating-point matmuls into tsparse.matmul on a dense
+// layout, so that the CPU lowering runs every product of a model through
+// its register-blocked micro-kernel.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Passes.h"
+#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir {
+namespace tsparse {
+#define GEN_PASS_DEF_TSPARSEPACKDENSEPRODUCTS
+#include "tsparse/Dialect/TSparse/Transforms/Passes.h.inc"
+} // namespace tsparse
+} // namespace mlir
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+namespace {
+/// A matmul that matchMatmul recognizes (weights shared across any batch)
+/// -> tsparse.matmul on the weights packed in the dense layout.
+struct PackDenseMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    std::string reason;
+    FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
+    if (failed(match))
+      return rewriter.notifyMatchFailure(op, reason);
+    FailureOr<SparsifyPlan> plan = planDenseProduct(*match, reason);
+    if (failed(plan))
+      return rewriter.notifyMatchFailure(op, reason);
+    applySparsifyPlan(rewriter, *plan);
+    return success();
+  }
+};
+
+/// `linalg.batch_matmul` with per-batch right operands -> an scf.for over
+/// the batch whose body packs that batch's `K x N` matrix at run time and
+/// multiplies it with tsparse.matmul.
+struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::BatchMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "expected tensor operands");
+    if (op.getIndexingMapsArray() !=
+        linalg::BatchMatmulOp::getDefaultIndexingMaps(op.getContext()))
+      return rewriter.notifyMatchFailure(op, "expected the default maps");
+    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+    Value acc = op.getDpsInits()[0];
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    auto accType = cast<RankedTensorType>(acc.getType());
+    std::string reason;
+    if (failed(checkProductTypes(lhsType.getElementType(),
+                                 rhsType.getElementType(),
+                                 accType.getElementType(), reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+    int64_t numRows = rhsType.getDimSize(1), numColumns = rhsType.getDimSize(2);
+    if (ShapedType::isDynamic(numRows) || ShapedType::isDynamic(numColumns))
+      return rewriter.notifyMatchFailure(op, "expected static K and N");
+    if (failed(checkWeightShape(numRows, numColumns, reason)))
+      return rewriter.notifyMatchFailure(op, reason);
+
+    Location loc = op.getLoc();
+    auto matrixType =
+        MatrixType::get({numRows, numColumns}, rhsType.getElementType(),
+                        getDenseProductLayout(op.getContext(), numColumns));
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value numBatches = tensor::DimOp::create(rewriter, loc, acc, 0);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, zero, numBatches, one, ValueRange{acc},
+        [&](OpBuilder &b, Location loc, Value batch, ValueRange iterArgs) {
+          // The 2-D slice of batch `batch` of a rank-3 tensor.
+          auto slice = [&](Value source) -> Value {
+            auto type = cast<RankedTensorType>(source.getType());
+            SmallVector<OpFoldResult> offsets = {batch, b.getIndexAttr(0),
+                                                 b.getIndexAttr(0)};
+            SmallVector<OpFoldResult> sizes =
+                tensor::getMixedSizes(b, loc, source);
+            sizes[0] = b.getIndexAttr(1);
+            SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+            auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                                   type.getElementType());
+            return tensor::ExtractSliceOp::create(b, loc, sliceType, source,
+                                                  offsets, sizes, strides);
+          };
+          Value matrix =
+              PackOp::create(b, loc, matrixType, slice(rhs), Value(), Value());
+          Value cSlice = slice(iterArgs[0]);
+          auto product = MatmulOp::create(b, loc, cSlice.getType(), slice(lhs),
+                                          matrix, cSlice);
+          SmallVector<OpFoldResult> offsets = {batch, b.getIndexAttr(0),
+                                               b.getIndexAttr(0)};
+          SmallVector<OpFoldResult> sizes =
+              tensor::getMixedSizes(b, loc, iterArgs[0]);
+          sizes[0] = b.getIndexAttr(1);
+          SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+          Value updated = tensor::InsertSliceOp::create(
+              b, loc, product.getResult(), iterArgs[0], offsets, sizes,
+              strides);
+          scf::YieldOp::create(b, loc, updated);
+        });
+    rewriter.replaceOp(op, loop.getResults());
+    return success();
+  }
+};
+} // namespace
+
+void tsparse::populatePackDenseProductsPatterns(RewritePatternSet &patterns) {
+  // linalg ops matchMatmul recognizes (shared weights)
+  patterns.add<PackDenseMatmul>(patterns.getContext());
+  // linalg.batch_matmul with per-batch right operands
+  patterns.add<PackDenseBatchMatmul>(patterns.getContext());
+}
+
+namespace {
+/// Applies the dense-product patterns.
+struct TSparsePackDenseProductsPass
+    : public tsparse::impl::TSparsePackDenseProductsBase<
+          TSparsePackDenseProductsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populatePackDenseProductsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+} // namespace
