@@ -32,12 +32,12 @@ Every timing runs in its own process (tsparse's libomp and PyTorch's
 libgomp never share one) with OMP_NUM_THREADS and OPENBLAS_NUM_THREADS set
 to the thread count (and OMP_WAIT_POLICY=PASSIVE for multi-thread PyTorch,
 whose idle OpenMP threads otherwise spin on the cores OpenBLAS's threads
-need), after warm-up, as the median of repetitions whose number adapts to the time of
-one call (a slow layer is called only a few times). Results go to
-DIR/bench-layer/: table.md, results.json and ratio.svg.
+need), after warm-up, as the median of repetitions whose number adapts
+to the time of one call (a slow layer is called only a few times). Results
+go to DIR/bench-layer/: table.md, results.json and ratio.svg.
 
-Internal subcommands `time-tsparse` and `time-torch` are the measuring
-processes.
+The subcommands `time-tsparse`, `time-torch`, `time-torch2`, `time-iree`
+and `export-torch-mlir` are the processes the driver starts.
 """
 
 import argparse
@@ -53,7 +53,6 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LLVM = os.environ.get("LLVM_PREFIX", "/usr/lib/llvm-22")
-HIDDEN, HEADS, FFN = 768, 12, 3072
 TOLERANCE = 1e-4
 
 LINEARS = ["attention.self.query", "attention.self.key", "attention.self.value",
