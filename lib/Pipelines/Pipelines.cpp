@@ -90,7 +90,11 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
   // keep a single block until it is lowered.
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // Vectorized reductions (softmax, LayerNorm) sum as a tree, not lane by
+  // lane in order.
+  ConvertVectorToLLVMPassOptions vectorToLLVMOptions;
+  vectorToLLVMOptions.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVMOptions));
   if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());
   addConvertToLLVM(pm);

@@ -36,28 +36,22 @@ static int64_t getLargestDivisor(int64_t size, int64_t limit) {
 }
 
 /// Returns the tile sizes that leave one vector of the innermost loop per
-/// tile (every other loop a single iteration), or nullopt when the op is
-/// not vectorized this way. Tiles divide the static innermost size, so that
-/// no tile is partial: upstream's masked vectorization mishandles permuted
-/// reads (transposes), and full vectors are faster.
+/// tile (every other loop a single iteration), or nullopt when the innermost
+/// size is dynamic. Tiles divide the static innermost size, so that no tile
+/// is partial: upstream's masked vectorization mishandles permuted reads
+/// (transposes), and full vectors are faster. An innermost reduction is
+/// tiled the same way, its loop carrying the partial result: whole rows of
+/// hundreds of lanes would not fit in registers.
 static std::optional<SmallVector<int64_t>>
 getVectorTileSizes(linalg::LinalgOp op, const VectorizeLinalgOptions &options) {
   unsigned numLoops = op.getNumLoops();
   if (numLoops == 0)
     return std::nullopt;
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t innermost = ranges.back();
+  int64_t innermost = op.getStaticLoopRanges().back();
   if (ShapedType::isDynamic(innermost) || innermost == 0)
     return std::nullopt;
   SmallVector<int64_t> sizes(numLoops, 1);
-  if (op.getIteratorTypesArray().back() == utils::IteratorType::parallel) {
-    sizes.back() = getLargestDivisor(innermost, options.vectorSize);
-    return sizes;
-  }
-  // An innermost reduction is vectorized whole.
-  if (innermost > options.maxReductionSize)
-    return std::nullopt;
-  sizes.back() = 0;
+  sizes.back() = getLargestDivisor(innermost, options.vectorSize);
   return sizes;
 }
 
@@ -108,12 +102,9 @@ struct TSparseVectorizeLinalgPass
   void runOnOperation() override {
     VectorizeLinalgOptions options;
     options.vectorSize = vectorSize;
-    options.maxReductionSize = maxReductionSize;
-    if (vectorSize <= 0 || vectorSize > 1024 || maxReductionSize < 0) {
+    if (vectorSize <= 0 || vectorSize > 1024) {
       emitError(getOperation()->getLoc())
-          << "expected vector-size in [1, 1024] and a non-negative "
-             "max-reduction-size but got "
-          << options.vectorSize << " and " << options.maxReductionSize;
+          << "expected vector-size in [1, 1024] but got " << options.vectorSize;
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> ops;

@@ -140,10 +140,12 @@ def TSparseVectorizeLinalg
     softmax, LayerNorm, residual adds, transposes, fills) for the host CPU:
     each op is tiled with `scf.for` (upstream `TilingInterface`) so that its
     innermost loop is one vector of `vector-size` elements (every outer loop
-    a single iteration), and the tile is vectorized with `linalg::vectorize`
-    (masked where the tile is partial or dynamic). An innermost reduction
-    (softmax and LayerNorm reduce over the last dimension) is vectorized
-    whole when its size is static and at most `max-reduction-size`.
+    a single iteration), and the tile is vectorized with `linalg::vectorize`.
+    The vector is the largest divisor of the innermost size up to
+    `vector-size` lanes, so that no tile is partial; an innermost reduction
+    (softmax and LayerNorm reduce over the last dimension) is tiled alike,
+    its loop carrying the partial result. Ops with a dynamic innermost
+    dimension keep their scalar loops.
 
     Contractions are left alone (`--tsparse-pack-dense-products` and
     `--tsparse-lower-to-loops` handle them), as are ops the vectorizer
@@ -153,10 +155,7 @@ def TSparseVectorizeLinalg
   }];
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
-           "Elements of the innermost parallel dimension per vector">,
-    Option<"maxReductionSize", "max-reduction-size", "int64_t",
-           /*default=*/"4096",
-           "Largest static innermost reduction vectorized whole">
+           "Most elements of the innermost dimension per vector">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -45,10 +45,8 @@ void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
 
 /// How `vectorizeLinalgOp` shapes its tiles.
 struct VectorizeLinalgOptions {
-  /// Elements of the innermost parallel dimension per vector.
+  /// Elements of the innermost dimension per vector (at most).
   int64_t vectorSize = 16;
-  /// Largest static innermost reduction vectorized whole.
-  int64_t maxReductionSize = 4096;
 };
 
 /// Tiles `op` (a non-contraction linalg op on tensors) with scf.for so that
