@@ -40,41 +40,57 @@ using namespace mlir;
 using namespace mlir::tsparse;
 namespace cl = llvm::cl;
 
+/// The tool's own options; --help lists only these.
+static cl::OptionCategory emulatorCategory("tsparse-gpu-emulate options");
+
 static cl::opt<std::string> mma("mma", cl::desc("wmma or mma-sync"),
-                                cl::init("wmma"));
-static cl::opt<std::string>
-    elementTypeName("element-type", cl::desc("f16 or bf16"), cl::init("f16"));
-static cl::opt<std::string>
-    accTypeName("acc-type", cl::desc("C: f32, f16 or bf16"), cl::init("f32"));
-static cl::opt<unsigned> tileN("tile-n", cl::init(128));
-static cl::opt<unsigned> unitK("unit-k", cl::init(1));
+                                cl::init("wmma"), cl::cat(emulatorCategory));
+static cl::opt<std::string> elementTypeName("element-type",
+                                            cl::desc("f16 or bf16"),
+                                            cl::init("f16"),
+                                            cl::cat(emulatorCategory));
+static cl::opt<std::string> accTypeName("acc-type",
+                                        cl::desc("C: f32, f16 or bf16"),
+                                        cl::init("f32"),
+                                        cl::cat(emulatorCategory));
+static cl::opt<unsigned> tileN("tile-n", cl::init(128),
+                               cl::cat(emulatorCategory));
+static cl::opt<unsigned> unitK("unit-k", cl::init(1),
+                               cl::cat(emulatorCategory));
 static cl::opt<bool> compacted("compacted",
-                               cl::desc("Compacted columns (TW-2D)"));
-static cl::opt<int64_t> m("m", cl::init(100));
-static cl::opt<int64_t> k("k", cl::init(256));
-static cl::opt<int64_t> n("n", cl::init(300));
+                               cl::desc("Compacted columns (TW-2D)"),
+                               cl::cat(emulatorCategory));
+static cl::opt<int64_t> m("m", cl::init(100), cl::cat(emulatorCategory));
+static cl::opt<int64_t> k("k", cl::init(256), cl::cat(emulatorCategory));
+static cl::opt<int64_t> n("n", cl::init(300), cl::cat(emulatorCategory));
 static cl::opt<double> sparsity("sparsity",
                                 cl::desc("Fraction of (unit, tile) blocks "
                                          "pruned"),
-                                cl::init(0.5));
-static cl::opt<bool> aKMajor("a-k-major", cl::desc("A is given K x M"));
+                                cl::init(0.5), cl::cat(emulatorCategory));
+static cl::opt<bool> aKMajor("a-k-major", cl::desc("A is given K x M"),
+                             cl::cat(emulatorCategory));
 static cl::opt<bool>
     transposeA("transpose-a",
                cl::desc("Give A row-major and transpose it with the device "
-                        "transposition kernel first (as transpose-a=1 does)"));
-static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"));
-static cl::opt<int64_t> mTile("m-tile", cl::init(0));
-static cl::opt<int64_t> stages("stages", cl::init(3));
-static cl::opt<int64_t> splitRows("split-rows", cl::init(512));
-static cl::opt<bool> runtimeSchedule(
-    "runtime-schedule",
-    cl::desc("Visit every tile whole, as for a runtime matrix"));
-static cl::opt<unsigned> seed("seed", cl::init(1));
+                        "transposition kernel first (as transpose-a=1 does)"),
+               cl::cat(emulatorCategory));
+static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"),
+                                 cl::cat(emulatorCategory));
+static cl::opt<int64_t> mTile("m-tile", cl::init(0), cl::cat(emulatorCategory));
+static cl::opt<int64_t> stages("stages", cl::init(3),
+                               cl::cat(emulatorCategory));
+static cl::opt<int64_t> splitRows("split-rows", cl::init(512),
+                                  cl::cat(emulatorCategory));
+static cl::opt<bool>
+    runtimeSchedule("runtime-schedule",
+                    cl::desc("Visit every tile whole, as for a runtime matrix"),
+                    cl::cat(emulatorCategory));
+static cl::opt<unsigned> seed("seed", cl::init(1), cl::cat(emulatorCategory));
 static cl::opt<std::string> inputFile(
     "input",
     cl::desc("Emulate the first kernel of this file instead of building one "
              "(same signature; threads from its known_block_size)"),
-    cl::value_desc("file"));
+    cl::value_desc("file"), cl::cat(emulatorCategory));
 
 namespace {
 /// The problem in row-major doubles, rounded to the element type.
@@ -151,6 +167,11 @@ static LogicalResult checkProblemOptions(Type elementType, Type accType) {
   if (m < 0 || k <= 0 || n <= 0 || tileN == 0 || unitK == 0 || k % unitK != 0) {
     llvm::errs() << "error: --m must be non-negative, --k, --n and --tile-n "
                     "positive and --k a multiple of --unit-k\n";
+    return failure();
+  }
+  if (!(sparsity >= 0.0 && sparsity <= 1.0)) {
+    llvm::errs() << "error: expected --sparsity in [0, 1] but got "
+                 << sparsity.getValue() << "\n";
     return failure();
   }
   if (aKMajor && transposeA) {
@@ -376,6 +397,7 @@ static int run(MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(emulatorCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "Runs a fused tsparse GPU kernel on the CPU\n");
   DialectRegistry registry;
