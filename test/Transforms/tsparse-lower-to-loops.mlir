@@ -116,12 +116,15 @@ func.func @matmul_bw(%a: tensor<4x8xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32
 
 // -----
 
-// TEW: after the tile loops (a single work item here, so canonicalization
-// drops the forall), a loop nest over the CSR residual.
+// TEW: after the tile loops (a single work item of one 3-row block here, so
+// canonicalization drops the forall and the row loops), a loop nest over
+// the CSR residual.
 // CHECK-LABEL: func.func @matmul_tew
 // CHECK-DAG: %[[RPTR:.*]] = arith.constant dense<[0, 1, 1]> : tensor<3xi32>
-// CHECK: %[[TILES:.*]] = scf.for
 // CHECK: vector.fma
+// CHECK: vector.transfer_write %{{.*}}[%c1, %c0]
+// CHECK: %[[TILES:.*]] = vector.transfer_write %{{.*}}[%c2, %c0]
+// CHECK-NOT: vector.fma
 // CHECK: scf.for %[[K:.*]] = %c0 to %c2 step %c1 iter_args(%{{.*}} = %[[TILES]])
 // CHECK:   tensor.extract %[[RPTR]][%[[K]]]
 // CHECK:   scf.for

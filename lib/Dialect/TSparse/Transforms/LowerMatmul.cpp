@@ -222,12 +222,26 @@ Value MatmulLowering::emitTileKernel(const TileState &tile, Value cTile,
         scf::YieldOp::create(
             b, loc, emitColumnSweep(tile, iterArgs[0], row, options.microRows));
       });
-  auto remainder = scf::ForOp::create(
-      b, loc, fullRows, numRows, ib.index(1), ValueRange{blocks.getResult(0)},
-      [&](OpBuilder &, Location, Value row, ValueRange iterArgs) {
-        scf::YieldOp::create(b, loc,
-                             emitColumnSweep(tile, iterArgs[0], row, 1));
-      });
+  // The remaining rows are one block of their own height: row by row, a
+  // 6-row tile's leftover rows would each reload the packed B rows.
+  Value blocked = blocks.getResult(0);
+  if (options.microRows == 1)
+    return blocked;
+  SmallVector<int64_t> heights =
+      llvm::to_vector(llvm::seq<int64_t>(1, options.microRows));
+  auto remainder = scf::IndexSwitchOp::create(
+      b, loc, TypeRange{blocked.getType()}, ib.sub(numRows, fullRows), heights,
+      heights.size());
+  for (auto [height, region] :
+       llvm::zip_equal(heights, remainder.getCaseRegions())) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&region.emplaceBlock());
+    scf::YieldOp::create(b, loc,
+                         emitColumnSweep(tile, blocked, fullRows, height));
+  }
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&remainder.getDefaultRegion().emplaceBlock());
+  scf::YieldOp::create(b, loc, blocked);
   return remainder.getResult(0);
 }
 
