@@ -79,7 +79,7 @@ struct LowerToLoopsOptions {
   /// Rows of A per parallel work item.
   int64_t mTile = 64;
   /// Rows of A in the register-blocked micro-kernel.
-  int64_t microRows = 6;
+  int64_t microRows = 8;
   /// Columns of B per micro-kernel vector.
   int64_t microCols = 32;
 };
