@@ -62,10 +62,12 @@ static void addConvertToLLVM(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm,
-                                               bool parallel) {
+void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel,
+                                               bool staticWorkspace) {
   pm.addPass(createTSparseDecomposeAggregatedOps());
   addBufferization(pm);
+  if (staticWorkspace)
+    pm.addPass(createTSparseStaticWorkspace());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   if (parallel) {
@@ -124,7 +126,8 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createTSparseLowerToLoops(lowerOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  buildHostBufferizeAndLowerToLLVM(pm, options.parallel);
+  buildHostBufferizeAndLowerToLLVM(pm, options.parallel,
+                                   options.staticWorkspace);
 }
 
 /// Returns the blocks below which long tiles are split by default: two per

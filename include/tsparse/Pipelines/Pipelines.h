@@ -24,13 +24,19 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> microRows{
       *this, "micro-rows",
       llvm::cl::desc("Rows of A in the register-blocked micro-kernel"),
-      llvm::cl::init(6)};
+      llvm::cl::init(8)};
   PassOptions::Option<int64_t> microCols{
       *this, "micro-cols",
       llvm::cl::desc("Columns of B per micro-kernel vector"),
       llvm::cl::init(32)};
   PassOptions::Option<bool> parallel{
       *this, "parallel", llvm::cl::desc("Run the work items on OpenMP threads"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> staticWorkspace{
+      *this, "static-workspace",
+      llvm::cl::desc("Keep the temporaries of each function in static "
+                     "buffers (--tsparse-static-workspace): no allocation "
+                     "per call, but a function must not run twice at once"),
       llvm::cl::init(false)};
 };
 
@@ -144,7 +150,10 @@ std::string getGPUFeatures(const GPUPipelineOptions &options);
 
 /// Bufferizes a program of linalg, tensor and tsparse-free ops and lowers it
 /// to the LLVM dialect for the host CPU. Shared tail of the CPU pipelines.
-void buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel = false);
+/// With `staticWorkspace`, the temporaries of each function get static
+/// buffers (`--tsparse-static-workspace`) before buffer deallocation.
+void buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel = false,
+                                      bool staticWorkspace = false);
 
 /// The reference pipeline: `--tsparse-expand-to-dense`, then
 /// buildHostBufferizeAndLowerToLLVM. Its output runs with `mlir-runner`.

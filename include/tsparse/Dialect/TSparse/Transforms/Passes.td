@@ -74,7 +74,7 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
   let options = [
     Option<"mTile", "m-tile", "int64_t", /*default=*/"64",
            "Rows of A per parallel work item">,
-    Option<"microRows", "micro-rows", "int64_t", /*default=*/"6",
+    Option<"microRows", "micro-rows", "int64_t", /*default=*/"8",
            "Rows of A in the register-blocked micro-kernel">,
     Option<"microCols", "micro-cols", "int64_t", /*default=*/"32",
            "Columns of B per micro-kernel vector">
@@ -181,6 +181,26 @@ def TSparseApproximateMath : Pass<"tsparse-approximate-math"> {
     "::mlir::math::MathDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def TSparseStaticWorkspace : Pass<"tsparse-static-workspace", "ModuleOp"> {
+  let summary = "Give the temporaries of functions static buffers";
+  let description = [{
+    Replaces every `memref.alloc` of a static shape in the entry block of a
+    function whose buffer does not leave the function (it is not returned,
+    passed to a call or yielded out of a region, also through views) by a
+    `memref.get_global` of a private uninitialized `memref.global` of its
+    own. Run on bufferized code before buffer deallocation, which then
+    frees nothing of these.
+
+    A call then allocates only its results: the temporaries of a model
+    (MB-sized activations, attention scores) are not obtained from `malloc`
+    and page-faulted in again on every call. The price is reentrancy: two
+    calls of the same function must not run at the same time (calls from
+    several threads need a lock, or code compiled without this pass).
+    Allocations inside loops or conditionals keep `memref.alloc`.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def TSparseNarrowProducts : Pass<"tsparse-narrow-products", "ModuleOp"> {
