@@ -11,7 +11,9 @@ For each layer (seq 128 and 384, batch 1: dense, 75 % and 90 % TW-2D with
 
 - generates the layer with scripts/gen_bert_layer.py (weights pruned in the
   generator, dumped as raw f32 for the other frameworks),
-- compiles it with `tsparse-opt --tsparse-sparsify --tsparse-cpu-pipeline`
+- compiles it with `tsparse-opt --tsparse-sparsify
+  --tsparse-cpu-pipeline=static-workspace=1` (temporaries in static
+  buffers: the benchmark never calls a layer from two threads at once)
   (the dense layer goes through the same command: nothing is sparsified),
   mlir-translate, `llc -O3 -mcpu=native` and `clang -shared`, once serial
   and once with `parallel=1` (OpenMP, LLVM's libomp) for the multi-thread
@@ -364,7 +366,9 @@ def run(command, **kwargs):
 def compile_layer(opt, mlir, lib, parallel, log):
     """tsparse-opt | mlir-translate | llc | clang -shared; returns an error
     message or None."""
-    pipeline = "--tsparse-cpu-pipeline" + ("=parallel=1" if parallel else "")
+    # Calls are sequential: temporaries may live in static buffers.
+    pipeline = ("--tsparse-cpu-pipeline=static-workspace=1" +
+                (" parallel=1" if parallel else ""))
     base = lib[:-len(".so")]
     steps = [
         [opt, mlir, "--tsparse-sparsify=report=" + base + ".sparsify.json",
@@ -667,7 +671,9 @@ def main_driver(args):
 def markdown(info, results):
     peers = info.get("peers")
     header = (
-        f"CPU: {info['cpu']}; PyTorch {info.get('torch', 'n/a')} (OpenBLAS "
+        f"CPU: {info['cpu']}; tsparse compiled with "
+        "--tsparse-cpu-pipeline=static-workspace=1; "
+        f"PyTorch {info.get('torch', 'n/a')} (OpenBLAS "
         f"core {info.get('openblas_core') or 'unknown'}); frozen = "
         "torch.jit.freeze(torch.jit.script(m))"
         + (" + optimize_for_inference" if "optimize_for_inference_error"
