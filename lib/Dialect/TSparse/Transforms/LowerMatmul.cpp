@@ -78,13 +78,15 @@ static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
 }
 
 /// Returns `[M x numColumns]` holding the columns `colIds` of `c`, row by
-/// row.
+/// row; a fill of the same value when `c` is a `linalg.fill`.
 static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
                            Value numColumns) {
   LoopBuilder ib(b, loc);
   auto cType = cast<RankedTensorType>(c.getType());
   SmallVector<OpFoldResult> shape = {ib.dim(c, 0), numColumns};
   Value init = tensor::EmptyOp::create(b, loc, shape, cType.getElementType());
+  if (auto fill = c.getDefiningOp<linalg::FillOp>())
+    return linalg::FillOp::create(b, loc, fill.getInputs(), init).getResult(0);
   AffineMap identity = b.getMultiDimIdentityMap(2);
   SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
   auto gather = linalg::GenericOp::create(
