@@ -121,7 +121,10 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createLinalgGeneralizeNamedOpsPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createTSparseVectorizeLinalg());
+  TSparseVectorizeLinalgOptions vectorizeOptions;
+  // Enough chunks for the cores of a typical host; each is tens of vectors.
+  vectorizeOptions.parallelChunks = options.parallel ? 16 : 0;
+  pm.addPass(createTSparseVectorizeLinalg(vectorizeOptions));
   pm.addPass(createTSparseApproximateMath());
   pm.addPass(createTSparseLowerToLoops(lowerOptions));
   pm.addPass(createCanonicalizerPass());

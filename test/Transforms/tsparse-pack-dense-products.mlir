@@ -16,13 +16,14 @@
 // CHECK: tsparse.constant {row_ids = {{.*}}, tile_ptr = dense<[0, 16]> : tensor<2xi32>, {{.*}}} : !tsparse.matrix<16x8xf32, #[[L8]]>
 // CHECK: tsparse.matmul
 
-// Attention's per-batch right operands: a loop over the batch packing each.
+// Attention's per-batch right operands: a parallel loop over the batch
+// packing each.
 // CHECK-LABEL: func.func @batch_matmul_attention
-// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %{{.*}})
+// CHECK: scf.forall (%[[I:.*]]) in (12) shared_outs(%[[ACC:.*]] = %{{.*}})
 // CHECK:   %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[I]], 0, 0] [1, 64, 128] [1, 1, 1] : tensor<12x64x128xf32> to tensor<64x128xf32>
 // CHECK:   %[[P:.*]] = tsparse.pack %[[KT]]
 // CHECK:   %[[R:.*]] = tsparse.matmul %{{.*}}, %[[P]], %{{.*}} : tensor<128x64xf32>, {{.*}} -> tensor<128x128xf32>
-// CHECK:   tensor.insert_slice %[[R]] into %[[ACC]][%[[I]], 0, 0] [1, 128, 128] [1, 1, 1]
+// CHECK:   tensor.parallel_insert_slice %[[R]] into %[[ACC]][%[[I]], 0, 0] [1, 128, 128] [1, 1, 1]
 // CHECK-NOT: linalg.batch_matmul
 
 // Integer products are not tile-sparse products.

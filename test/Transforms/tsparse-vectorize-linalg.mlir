@@ -1,6 +1,7 @@
 // RUN: tsparse-opt %s --tsparse-vectorize-linalg --canonicalize | FileCheck %s
 // RUN: tsparse-opt %s --tsparse-vectorize-linalg="vector-size=8" --canonicalize | FileCheck %s --check-prefix=V8
 // RUN: not tsparse-opt %s --tsparse-vectorize-linalg="vector-size=0" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: tsparse-opt %s --tsparse-vectorize-linalg="parallel-chunks=4" --canonicalize | FileCheck %s --check-prefix=PAR
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
@@ -16,6 +17,14 @@
 // CHECK:     math.erf {{.*}} : vector<1x16xf32>
 // CHECK:     vector.transfer_write {{.*}} : vector<1x16xf32>, tensor<1x16xf32>
 // CHECK-NOT: linalg.generic
+// Four chunks of 32 rows on threads, each vectorized as above.
+// PAR-LABEL: func.func @bias_gelu
+// PAR: scf.forall (%[[I:.*]]) = (0) to (128) step (32) shared_outs
+// PAR:   tensor.extract_slice %{{.*}}[%[[I]], 0] [32, 768] [1, 1]
+// PAR:   scf.for %{{.*}} = %c0 to %c32 step %c1
+// PAR:     scf.for %{{.*}} = %c0 to %c768 step %c16
+// PAR:       math.erf {{.*}} : vector<1x16xf32>
+// PAR:   scf.forall.in_parallel
 // V8-LABEL: func.func @bias_gelu
 // V8: vector<1x8xf32>
 func.func @bias_gelu(%x: tensor<128x768xf32>, %b: tensor<768xf32>) -> tensor<128x768xf32> {
@@ -80,4 +89,4 @@ func.func @negative_matmul(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor
   return %r : tensor<4x16xf32>
 }
 
-// BAD: error: expected vector-size in [1, 1024] but got 0
+// BAD: error: expected vector-size in [1, 1024] and parallel-chunks in [0, 4096] but got 0 and 0

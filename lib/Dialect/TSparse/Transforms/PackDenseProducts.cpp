@@ -47,7 +47,7 @@ struct PackDenseMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
   }
 };
 
-/// `linalg.batch_matmul` with per-batch right operands -> an scf.for over
+/// `linalg.batch_matmul` with per-batch right operands -> an scf.forall over
 /// the batch whose body packs that batch's `K x N` matrix at run time and
 /// multiplies it with tsparse.matmul.
 struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
@@ -80,42 +80,43 @@ struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
     auto matrixType =
         MatrixType::get({numRows, numColumns}, rhsType.getElementType(),
                         getDenseProductLayout(op.getContext(), numColumns));
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value numBatches = tensor::DimOp::create(rewriter, loc, acc, 0);
-    auto loop = scf::ForOp::create(
-        rewriter, loc, zero, numBatches, one, ValueRange{acc},
-        [&](OpBuilder &b, Location loc, Value batch, ValueRange iterArgs) {
-          // The 2-D slice of batch `batch` of a rank-3 tensor.
-          auto slice = [&](Value source) -> Value {
-            auto type = cast<RankedTensorType>(source.getType());
-            SmallVector<OpFoldResult> offsets = {batch, b.getIndexAttr(0),
-                                                 b.getIndexAttr(0)};
-            SmallVector<OpFoldResult> sizes =
-                tensor::getMixedSizes(b, loc, source);
-            sizes[0] = b.getIndexAttr(1);
-            SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-            auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
-                                                   type.getElementType());
-            return tensor::ExtractSliceOp::create(b, loc, sliceType, source,
-                                                  offsets, sizes, strides);
-          };
-          Value matrix =
-              PackOp::create(b, loc, matrixType, slice(rhs), Value(), Value());
-          Value cSlice = slice(iterArgs[0]);
-          auto product = MatmulOp::create(b, loc, cSlice.getType(), slice(lhs),
-                                          matrix, cSlice);
-          SmallVector<OpFoldResult> offsets = {batch, b.getIndexAttr(0),
-                                               b.getIndexAttr(0)};
-          SmallVector<OpFoldResult> sizes =
-              tensor::getMixedSizes(b, loc, iterArgs[0]);
-          sizes[0] = b.getIndexAttr(1);
-          SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
-          Value updated = tensor::InsertSliceOp::create(
-              b, loc, product.getResult(), iterArgs[0], offsets, sizes,
-              strides);
-          scf::YieldOp::create(b, loc, updated);
-        });
+    // Batches are independent: an scf.forall, on threads with parallel=1.
+    SmallVector<OpFoldResult> numBatches = {
+        tensor::getMixedSize(rewriter, loc, acc, 0)};
+    auto loop =
+        scf::ForallOp::create(rewriter, loc, numBatches, ValueRange{acc},
+                              /*mapping=*/std::nullopt);
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value batch = loop.getInductionVar(0);
+    Value out = loop.getRegionIterArgs()[0];
+    auto sliceParams = [&](Value source) {
+      SmallVector<OpFoldResult> offsets = {batch, rewriter.getIndexAttr(0),
+                                           rewriter.getIndexAttr(0)};
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, source);
+      sizes[0] = rewriter.getIndexAttr(1);
+      SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+      return std::make_tuple(offsets, sizes, strides);
+    };
+    // The 2-D slice of batch `batch` of a rank-3 tensor.
+    auto slice = [&](Value source) -> Value {
+      auto type = cast<RankedTensorType>(source.getType());
+      auto [offsets, sizes, strides] = sliceParams(source);
+      auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                             type.getElementType());
+      return tensor::ExtractSliceOp::create(rewriter, loc, sliceType, source,
+                                            offsets, sizes, strides);
+    };
+    Value matrix =
+        PackOp::create(rewriter, loc, matrixType, slice(rhs), Value(), Value());
+    Value cSlice = slice(out);
+    auto product = MatmulOp::create(rewriter, loc, cSlice.getType(), slice(lhs),
+                                    matrix, cSlice);
+    rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
+    auto [offsets, sizes, strides] = sliceParams(out);
+    tensor::ParallelInsertSliceOp::create(rewriter, loc, product.getResult(),
+                                          out, offsets, sizes, strides);
     rewriter.replaceOp(op, loop.getResults());
     return success();
   }

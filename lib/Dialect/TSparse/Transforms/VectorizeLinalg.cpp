@@ -55,6 +55,41 @@ getVectorTileSizes(linalg::LinalgOp op, const VectorizeLinalgOptions &options) {
   return sizes;
 }
 
+/// Returns the tile sizes that split the outermost parallel loop of static
+/// size above 1 into about `numChunks` equal chunks (a divisor of its
+/// size, so that no chunk is partial), or nullopt.
+static std::optional<SmallVector<int64_t>>
+getParallelChunkSizes(linalg::LinalgOp op, int64_t numChunks) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  // The innermost loop is the vector's.
+  for (unsigned dim = 0; dim + 1 < ranges.size(); ++dim) {
+    if (iterators[dim] != utils::IteratorType::parallel ||
+        ShapedType::isDynamic(ranges[dim]) || ranges[dim] <= 1)
+      continue;
+    SmallVector<int64_t> sizes(ranges.size(), 0);
+    sizes[dim] = getLargestDivisor(ranges[dim],
+                                   llvm::divideCeil(ranges[dim], numChunks));
+    return sizes;
+  }
+  return std::nullopt;
+}
+
+/// Tiles `op` with `sizes` into loops of `loopType`; returns the result.
+static FailureOr<scf::SCFTilingResult>
+tileLoops(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
+          scf::SCFTilingOptions::LoopType loopType) {
+  scf::SCFTilingOptions tilingOptions;
+  tilingOptions.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+  tilingOptions.setLoopType(loopType);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), tilingOptions);
+  if (succeeded(tiled))
+    rewriter.replaceOp(op, tiled->replacements);
+  return tiled;
+}
+
 FailureOr<Operation *>
 tsparse::vectorizeLinalgOp(RewriterBase &rewriter, linalg::LinalgOp op,
                            const VectorizeLinalgOptions &options) {
@@ -64,18 +99,31 @@ tsparse::vectorizeLinalgOp(RewriterBase &rewriter, linalg::LinalgOp op,
       getVectorTileSizes(op, options);
   if (!tileSizes)
     return failure();
-
-  scf::SCFTilingOptions tilingOptions;
-  tilingOptions.setTileSizes(
-      getAsIndexOpFoldResult(rewriter.getContext(), *tileSizes));
-  tilingOptions.setLoopType(scf::SCFTilingOptions::LoopType::ForOp);
   OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), tilingOptions);
+
+  // Chunks of the outermost parallel loop become scf.forall iterations,
+  // which the parallel pipeline runs on threads; the vector tiling then
+  // applies to each chunk.
+  if (options.numParallelChunks > 0) {
+    if (std::optional<SmallVector<int64_t>> chunkSizes =
+            getParallelChunkSizes(op, options.numParallelChunks)) {
+      FailureOr<scf::SCFTilingResult> chunks = tileLoops(
+          rewriter, op, *chunkSizes, scf::SCFTilingOptions::LoopType::ForallOp);
+      if (failed(chunks))
+        return failure();
+      VectorizeLinalgOptions chunkOptions = options;
+      chunkOptions.numParallelChunks = 0;
+      (void)vectorizeLinalgOp(rewriter,
+                              cast<linalg::LinalgOp>(chunks->tiledOps.front()),
+                              chunkOptions);
+      return chunks->loops.front().getOperation();
+    }
+  }
+
+  FailureOr<scf::SCFTilingResult> tiled = tileLoops(
+      rewriter, op, *tileSizes, scf::SCFTilingOptions::LoopType::ForOp);
   if (failed(tiled))
     return failure();
-  rewriter.replaceOp(op, tiled->replacements);
 
   auto tile = cast<linalg::LinalgOp>(tiled->tiledOps.front());
   Operation *outer = tiled->loops.empty() ? tile.getOperation()
@@ -102,9 +150,13 @@ struct TSparseVectorizeLinalgPass
   void runOnOperation() override {
     VectorizeLinalgOptions options;
     options.vectorSize = vectorSize;
-    if (vectorSize <= 0 || vectorSize > 1024) {
+    options.numParallelChunks = parallelChunks;
+    if (vectorSize <= 0 || vectorSize > 1024 || parallelChunks < 0 ||
+        parallelChunks > 4096) {
       emitError(getOperation()->getLoc())
-          << "expected vector-size in [1, 1024] but got " << options.vectorSize;
+          << "expected vector-size in [1, 1024] and parallel-chunks in [0, "
+             "4096] but got "
+          << options.vectorSize << " and " << options.numParallelChunks;
       return signalPassFailure();
     }
     SmallVector<linalg::LinalgOp> ops;

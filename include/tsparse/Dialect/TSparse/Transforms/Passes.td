@@ -100,7 +100,8 @@ def TSparsePackDenseProducts
     for narrower matrices) with every row kept. Constant weights are packed
     at compile time; runtime weights by a `tsparse.pack` without masks. A
     `linalg.batch_matmul` whose right operand differs per batch (attention's
-    `Q K^T` and `P V`) becomes a loop over the batch of such products.
+    `Q K^T` and `P V`) becomes an `scf.forall` over the batch of such
+    products.
 
     `--tsparse-lower-to-loops` then runs every product of a model through
     the same register-blocked micro-kernel, instead of the scalar loops of
@@ -145,7 +146,10 @@ def TSparseVectorizeLinalg
     `vector-size` lanes, so that no tile is partial; an innermost reduction
     (softmax and LayerNorm reduce over the last dimension) is tiled alike,
     its loop carrying the partial result. Ops with a dynamic innermost
-    dimension keep their scalar loops.
+    dimension keep their scalar loops. With `parallel-chunks`, the outermost
+    parallel loop of static size above 1 is first split into that many
+    chunks (a divisor of its size) of an `scf.forall`, which the parallel
+    CPU pipeline runs on OpenMP threads.
 
     Contractions are left alone (`--tsparse-pack-dense-products` and
     `--tsparse-lower-to-loops` handle them), as are ops the vectorizer
@@ -155,7 +159,10 @@ def TSparseVectorizeLinalg
   }];
   let options = [
     Option<"vectorSize", "vector-size", "int64_t", /*default=*/"16",
-           "Most elements of the innermost dimension per vector">
+           "Most elements of the innermost dimension per vector">,
+    Option<"parallelChunks", "parallel-chunks", "int64_t", /*default=*/"0",
+           "Split the outermost parallel loop of static size above 1 into "
+           "about this many scf.forall iterations (0: none)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

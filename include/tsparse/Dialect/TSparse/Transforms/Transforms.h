@@ -47,11 +47,15 @@ void populateFoldWeightBroadcastPatterns(RewritePatternSet &patterns);
 struct VectorizeLinalgOptions {
   /// Elements of the innermost dimension per vector (at most).
   int64_t vectorSize = 16;
+  /// Chunks of the outermost parallel loop run as scf.forall iterations
+  /// (threads, in the parallel pipeline); 0 keeps every loop sequential.
+  int64_t numParallelChunks = 0;
 };
 
 /// Tiles `op` (a non-contraction linalg op on tensors) with scf.for so that
-/// its innermost loop is one vector per tile, and vectorizes the tile
-/// (masked when partial or dynamic). Returns the outermost new op; fails
+/// its innermost loop is one vector per tile, and vectorizes the tile;
+/// with `numParallelChunks`, chunks of its outermost parallel loop become
+/// an scf.forall around those loops first. Returns the outermost new op; fails
 /// without changing the IR when `op` is not tiled. A tile the vectorizer
 /// rejects stays a scalar linalg op.
 FailureOr<Operation *> vectorizeLinalgOp(RewriterBase &rewriter,
