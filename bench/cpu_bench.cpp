@@ -4,6 +4,7 @@
 //   - tsparse (--tsparse-cpu-pipeline, compiled ahead of time for the host
 //     CPU, and for AVX2 only: the instruction set OpenBLAS picks here),
 //   - OpenBLAS dense sgemm (single thread),
+//   - oneDNN dense dnnl_sgemm (single thread: OMP_NUM_THREADS=1),
 //   - MLIR's sparsifier with a 4x4 block-sparse (#BSR) encoding,
 //   - dense linalg.matmul through --tsparse-cpu-pipeline (one per shape),
 // checks every result against OpenBLAS and prints a markdown table and a
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include <cblas.h>
+#include <dnnl.h>
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" char *openblas_get_corename();
@@ -142,10 +144,11 @@ int main(int argc, char **argv) {
 
   std::printf("OpenBLAS core: %s\n\n", openblas_get_corename());
   std::printf("| layer (K x N) | M | pattern | sparsity | OpenBLAS ms | "
-              "tsparse ms | vs OpenBLAS | tsparse AVX2 ms | AVX2 vs OpenBLAS "
-              "| ideal | MLIR sparsifier ms | vs sparsifier | dense linalg "
-              "(ours) ms |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "oneDNN ms | tsparse ms | vs best BLAS | tsparse AVX2 ms | "
+              "AVX2 vs best BLAS | ideal | MLIR sparsifier ms | vs sparsifier "
+              "| dense linalg (ours) ms |\n");
+  std::printf(
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Config &config : kConfigs) {
     std::vector<float> w(size_t(config.k) * config.n);
     if (!readWeights(std::string(argv[1]) + "/" + config.name + ".bin", w)) {
@@ -167,6 +170,14 @@ int main(int argc, char **argv) {
                     config.k, 1.0f, a.data(), config.k, w.data(), config.n,
                     0.0f, ref.data(), config.n);
       });
+
+      std::vector<float> dnnlC(ref.size());
+      double dnnlMs = timeMs([&] {
+        dnnl_sgemm('N', 'N', m, config.n, config.k, 1.0f, a.data(), config.k,
+                   w.data(), config.n, 0.0f, dnnlC.data(), config.n);
+      });
+      double dnnlError = relativeError(dnnlC, ref);
+      double bestBlasMs = std::min(blasMs, dnnlMs);
 
       auto runOurs = [&](void (*fn)(MemRef2D *, MemRef2D *)) {
         std::fill(c.begin(), c.end(), 0.0f);
@@ -210,29 +221,33 @@ int main(int argc, char **argv) {
         });
       }
 
-      bool correct = tsparseError <= kTolerance && avx2Error <= kTolerance &&
+      bool correct = dnnlError <= kTolerance && tsparseError <= kTolerance &&
+                     avx2Error <= kTolerance &&
                      sparsifierError <= kTolerance && denseError <= kTolerance;
       allCorrect &= correct;
       char dense[32] = "-";
       if (config.dense)
         std::snprintf(dense, sizeof(dense), "%.2f", denseMs);
-      std::printf("| %d x %d | %d | %s | %.2f | %.2f | %.2f | %.2fx | %.2f | "
-                  "%.2fx | %.1fx | %.2f | %.1fx | %s |%s\n",
+      std::printf("| %d x %d | %d | %s | %.2f | %.2f | %.2f | %.2f | %.2fx | "
+                  "%.2f | %.2fx | %.1fx | %.2f | %.1fx | %s |%s\n",
                   config.k, config.n, m, config.pattern, config.sparsity,
-                  blasMs, tsparseMs, blasMs / tsparseMs, avx2Ms,
-                  blasMs / avx2Ms, 1.0 / (1.0 - config.sparsity), sparsifierMs,
+                  blasMs, dnnlMs, tsparseMs, bestBlasMs / tsparseMs, avx2Ms,
+                  bestBlasMs / avx2Ms, 1.0 / (1.0 - config.sparsity),
+                  sparsifierMs,
                   sparsifierMs / tsparseMs, dense, correct ? "" : " MISMATCH");
       std::fprintf(json,
                    "{\"name\": \"%s\", \"k\": %d, \"n\": %d, \"m\": %d, "
                    "\"pattern\": \"%s\", \"sparsity\": %.2f, "
-                   "\"openblas_ms\": %.4f, \"tsparse_ms\": %.4f, "
+                   "\"openblas_ms\": %.4f, \"onednn_ms\": %.4f, "
+                   "\"tsparse_ms\": %.4f, "
                    "\"tsparse_avx2_ms\": %.4f, "
                    "\"sparsifier_ms\": %.4f, \"dense_linalg_ms\": %.4f, "
                    "\"tsparse_rel_error\": %.3g, "
                    "\"sparsifier_rel_error\": %.3g, "
                    "\"dense_linalg_rel_error\": %.3g}\n",
                    config.name, config.k, config.n, m, config.pattern,
-                   config.sparsity, blasMs, tsparseMs, avx2Ms, sparsifierMs,
+                   config.sparsity, blasMs, dnnlMs, tsparseMs, avx2Ms,
+                   sparsifierMs,
                    denseMs, tsparseError, sparsifierError, denseError);
       std::fflush(stdout);
     }

@@ -50,6 +50,26 @@ def text(x, y, size, fill, string):
     return ("text", x, y, size, fill, string)
 
 
+LEGEND_HEIGHT = 24.0
+
+
+def legend():
+    """The key to the colours, above the panels."""
+    y = MARGIN
+    parts = []
+    x = MARGIN
+    for color, stroke, label in [
+            (KEPT, None, "kept row segment (stored, multiplied)"),
+            ("#ffffff", FRAME, "pruned (never loaded)"),
+            (COLUMNS, None, "kept column (TW-2D column mask)")]:
+        parts.append(rect(x, y, 12, 12, color, stroke))
+        parts.append(text(x + 16, y + 10, 11, "black", label))
+        x += 18 + 6.2 * len(label) + 14
+    parts.append(text(MARGIN, y + 22, 10, "#555555",
+                      "each panel: column tiles side by side, K downwards"))
+    return parts
+
+
 def panel(matmul, top):
     """Returns the SVG elements of one matmul's panel and its height."""
     mask = matmul["mask"]
@@ -172,7 +192,7 @@ def main():
     if not matmuls:
         sys.exit("render_mask.py: no matmul with a mask in the report")
 
-    shapes, top = [], MARGIN
+    shapes, top = legend(), MARGIN + LEGEND_HEIGHT
     for matmul in matmuls:
         parts, height = panel(matmul, top)
         shapes.extend(parts)
