@@ -1,4 +1,11 @@
 // RUN: tsparse-opt %s --tsparse-decompose-aggregated-ops | FileCheck %s
+// Every pipeline takes linalg.softmax down to LLVM.
+// RUN: tsparse-opt %s --tsparse-cpu-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: tsparse-opt %s --tsparse-reference-pipeline | FileCheck %s --check-prefix=LLVM
+// RUN: tsparse-opt %s --tsparse-gpu-pipeline | FileCheck %s --check-prefix=LLVM
+// LLVM-NOT: linalg.
+// LLVM: llvm.func @softmax
+// LLVM-NOT: linalg.
 
 // linalg.softmax becomes its max, exp(x - max), sum and divide, which the
 // loop and vector lowerings compile.
