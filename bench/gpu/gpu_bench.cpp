@@ -109,7 +109,7 @@ struct Variant {
   int blockRows() const { return mmaSync ? 128 : 64; }
   int threads() const { return mmaSync ? 256 : 128; }
   std::string kernel() const {
-    return std::string(mmaSync ? "tsparse_mma_sync_" : "tsparse_wmma2_") +
+    return std::string(mmaSync ? "tsparse_mma_sync_" : "tsparse_wmma_") +
            (bf16 ? "bf16" : "f16") + "_g" + std::to_string(layout.tileN) +
            "_u" + std::to_string(layout.unitK) +
            (layout.compacted() ? "_c" : "") + (aKMajor ? "_ak" : "") +

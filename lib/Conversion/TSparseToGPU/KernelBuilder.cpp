@@ -145,12 +145,11 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
 }
 
 /// Name of the kernel for `config`, e.g.
-/// `tsparse_mma_sync_f16_g128_u1_c_ak_m128_s3` (`wmma2` names the second
-/// WMMA design, with register-prefetched stages).
+/// `tsparse_mma_sync_f16_g128_u1_c_ak_m128_s3`.
 static std::string getKernelName(const KernelConfig &config) {
   std::string name;
   llvm::raw_string_ostream os(name);
-  os << (config.flavor == MmaFlavor::WMMA ? "tsparse_wmma2_"
+  os << (config.flavor == MmaFlavor::WMMA ? "tsparse_wmma_"
                                           : "tsparse_mma_sync_")
      << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")

@@ -13,13 +13,13 @@
 // CHECK: %[[TILES_DEV:.*]] = gpu.alloc
 // CHECK: gpu.memcpy %[[TILES_DEV]]
 // CHECK: scf.if
-// CHECK:   gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u16_m64 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
+// CHECK:   gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_m64 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
 // CHECK-SAME: %[[TILES_DEV]] : memref<?xi32>
 // CHECK-NOT: gpu.launch_func
 // CHECK: gpu.memcpy
 // CHECK: bufferization.to_tensor
 // CHECK: gpu.module @tsparse_kernels
-// CHECK:   gpu.func @tsparse_wmma2_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x68xf32, #gpu.address_space<workgroup>>) kernel
+// CHECK:   gpu.func @tsparse_wmma_f16_g64_u16_m64({{.*}}) workgroup({{.*}} : memref<64x40xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<64x68xf32, #gpu.address_space<workgroup>>) kernel
 // CHECK:     gpu.block_id x
 // CHECK:     gpu.subgroup_mma_constant_matrix {{.*}} : !gpu.mma_matrix<16x16xf32, "COp">
 // CHECK:     scf.for {{.*}} iter_args
@@ -60,7 +60,7 @@ func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf3
 // CHECK:   tensor.cast %[[WHOLE]]
 // CHECK: arith.select %[[USE_SPLIT]], %c2, %c1 : index
 // CHECK: %[[ITEM_ROWS:.*]] = arith.select %[[USE_SPLIT]], %c512, %c2147483647 : index
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g32_u1_m64
 // CHECK-SAME: %[[ITEM_ROWS]] : index)
 func.func @matmul_split_k(%a: tensor<?x1024xf16>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
   %w = tsparse.constant {
@@ -80,8 +80,8 @@ func.func @matmul_split_k(%a: tensor<?x1024xf16>, %c: tensor<?x32xf32>) -> tenso
 // CHECK: tensor.generate
 // CHECK:   arith.index_cast %{{.*}} : index to i32
 // CHECK: tensor.generate
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g128_u1_c_m64
-// CHECK: gpu.func @tsparse_wmma2_f16_g128_u1_c_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g128_u1_c_m64
+// CHECK: gpu.func @tsparse_wmma_f16_g128_u1_c_m64
 func.func @matmul_runtime_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf32>) -> tensor<?x384xf32> {
   %p = tsparse.pack %w : tensor<256x384xf16> -> !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>> -> tensor<?x384xf32>
@@ -104,7 +104,7 @@ func.func @negative_f32_inputs(%a: tensor<4x64xf32>, %b: !tsparse.matrix<64x64xf
 // CHECK-LABEL: func.func @repack_runtime_tile_width
 // CHECK: %[[DENSE:.*]] = memref.alloc() : memref<64x64xf16>
 // CHECK: linalg.fill ins(%{{.*}} : f16) outs(%[[DENSE]] : memref<64x64xf16>)
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u1_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u1_m64
 func.func @repack_runtime_tile_width(%a: tensor<4x64xf16>, %w: tensor<64x64xf16>, %units: tensor<64x2xi1>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %b = tsparse.pack %w, %units : tensor<64x64xf16>, tensor<64x2xi1> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 48>> -> tensor<4x64xf32>
@@ -117,7 +117,7 @@ func.func @repack_runtime_tile_width(%a: tensor<4x64xf16>, %w: tensor<64x64xf16>
 // directly, without a residual.
 // CHECK-LABEL: func.func @repack_runtime_residual
 // CHECK-NOT: memref<64x64xf16>
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g64_u1_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u1_m64
 func.func @repack_runtime_residual(%a: tensor<4x64xf16>, %w: tensor<64x64xf16>, %units: tensor<64x1xi1>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %b = tsparse.pack %w, %units : tensor<64x64xf16>, tensor<64x1xi1> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
@@ -153,7 +153,7 @@ func.func @negative_matrix_argument(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64
 // CHECK-DAG: arith.constant dense<[0, 2]> : tensor<2xi32>
 // CHECK-DAG: arith.constant dense<[1, 6]> : tensor<2xi32>
 // CHECK-DAG: arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00, 5.000000e+00]> : tensor<10xf16>
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_c_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g32_u1_c_m64
 func.func @repack_narrow_tiles(%a: tensor<4x8xf16>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %b = tsparse.constant {tile_ptr = dense<[0, 1, 2]> : tensor<3xi32>, row_ids = dense<[1, 6]> : tensor<2xi32>, values = dense<[1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 5.0]> : tensor<16xf16>} : !tsparse.matrix<8x16xf16, #tsparse.layout<tile_n = 8>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x8xf16>, !tsparse.matrix<8x16xf16, #tsparse.layout<tile_n = 8>> -> tensor<4x16xf32>
@@ -168,7 +168,7 @@ func.func @repack_narrow_tiles(%a: tensor<4x8xf16>, %c: tensor<4x16xf32>) -> ten
 // CHECK-LABEL: func.func @repack_residual
 // CHECK-DAG: arith.constant dense<[0, 2, 5]> : tensor<3xi32>
 // CHECK-DAG: arith.constant dense<[0, 3, 0, 3, 4]> : tensor<5xi32>
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g32_u1_m64
 func.func @repack_residual(%a: tensor<4x8xf16>, %c: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %b = tsparse.constant {tile_ptr = dense<[0, 2]> : tensor<2xi32>, row_ids = dense<[0, 3]> : tensor<2xi32>, values = dense<1.0> : tensor<128xf16>, residual_ptr = dense<[0, 0, 0, 0, 0, 1, 1, 1, 1]> : tensor<9xi32>, residual_cols = dense<[40]> : tensor<1xi32>, residual_values = dense<2.0> : tensor<1xf16>} : !tsparse.matrix<8x64xf16, #tsparse.layout<tile_n = 64, residual = csr>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x8xf16>, !tsparse.matrix<8x64xf16, #tsparse.layout<tile_n = 64, residual = csr>> -> tensor<4x64xf32>
@@ -189,8 +189,8 @@ func.func @negative_bf16_wmma(%a: tensor<4x64xbf16>, %b: !tsparse.matrix<64x64xb
 // transposed C (threads walk along M).
 // CHECK-LABEL: func.func @matmul_k_major_transposed
 // CHECK-NOT: linalg.transpose
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma2_f16_g32_u1_ak_ct_m64
-// CHECK: gpu.func @tsparse_wmma2_f16_g32_u1_ak_ct_m64
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g32_u1_ak_ct_m64
+// CHECK: gpu.func @tsparse_wmma_f16_g32_u1_ak_ct_m64
 // CHECK:   memref.dim %{{.*}}, %c1 : memref<?x?xf16>
 func.func @matmul_k_major_transposed(%at: tensor<64x?xf16>, %b_dense: tensor<64x32xf16>, %m: index) -> tensor<32x?xf32> {
   %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>

@@ -1,6 +1,6 @@
 //===- SparsityReport.h - What the passes did to each matmul ----*- C++ -*-===//
 //
-// The records behind `--tsparse-report=<file>` (JSON) and the one-line
+// The records behind the `report=<file>` option (JSON) and the one-line
 // remarks of `--tsparse-prune` and `--tsparse-sparsify`.
 //
 //===----------------------------------------------------------------------===//
