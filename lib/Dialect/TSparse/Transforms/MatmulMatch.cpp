@@ -15,15 +15,15 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-int64_t MatmulMatch::getNumRows() const {
+int64_t MatmulMatch::getK() const {
   return cast<ShapedType>(rhs->get().getType()).getDimSize(rhsTransposed);
 }
 
-int64_t MatmulMatch::getNumColumns() const {
+int64_t MatmulMatch::getN() const {
   return cast<ShapedType>(rhs->get().getType()).getDimSize(!rhsTransposed);
 }
 
-int64_t MatmulMatch::getNumLhsRows() const {
+int64_t MatmulMatch::getM() const {
   return cast<ShapedType>(lhs->get().getType())
       .getDimSize(numBatchDims + lhsTransposed);
 }

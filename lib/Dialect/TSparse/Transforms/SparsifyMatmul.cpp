@@ -107,11 +107,11 @@ LogicalResult tsparse::checkWeightShape(int64_t numRows, int64_t numColumns,
 /// Checks the types and the weight shape of `match` for tsparse.matmul.
 static LogicalResult checkMatchFits(const MatmulMatch &match,
                                     std::string &reason) {
-  return success(succeeded(checkProductTypes(
-                     match.getLhsElementType(), match.getRhsElementType(),
-                     match.getAccElementType(), reason)) &&
-                 succeeded(checkWeightShape(match.getNumRows(),
-                                            match.getNumColumns(), reason)));
+  return success(
+      succeeded(checkProductTypes(match.getLhsElementType(),
+                                  match.getRhsElementType(),
+                                  match.getAccElementType(), reason)) &&
+      succeeded(checkWeightShape(match.getK(), match.getN(), reason)));
 }
 
 FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
@@ -125,7 +125,7 @@ FailureOr<SparsifyPlan> tsparse::planSparsify(const MatmulMatch &match,
   plan.match = match;
   plan.source = traceWeight(match);
   const WeightSource &source = plan.source;
-  int64_t numRows = match.getNumRows(), numColumns = match.getNumColumns();
+  int64_t numRows = match.getK(), numColumns = match.getN();
   int64_t width = rhsType.getIntOrFloatBitWidth() / 8;
   NonZeroPattern nonZeros;
   if (arith::ConstantOp constant = source.constant) {
@@ -293,7 +293,7 @@ LayoutAttr tsparse::getDenseProductLayout(MLIRContext *context,
 FailureOr<SparsifyPlan> tsparse::planDenseProduct(const MatmulMatch &match,
                                                   std::string &reason) {
   MLIRContext *context = match.op->getContext();
-  LayoutAttr layout = getDenseProductLayout(context, match.getNumColumns());
+  LayoutAttr layout = getDenseProductLayout(context, match.getN());
   WeightSource source = traceWeight(match);
   if (source.constant || source.mask) {
     SparsifyOptions options;
@@ -308,8 +308,8 @@ FailureOr<SparsifyPlan> tsparse::planDenseProduct(const MatmulMatch &match,
   SparsifyPlan plan;
   plan.match = match;
   plan.source = source;
-  plan.measure.type = MatrixType::get(
-      {match.getNumRows(), match.getNumColumns()}, rhsType, layout);
+  plan.measure.type =
+      MatrixType::get({match.getK(), match.getN()}, rhsType, layout);
   return plan;
 }
 

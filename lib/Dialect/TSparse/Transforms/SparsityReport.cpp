@@ -29,9 +29,9 @@ MatmulReport tsparse::makeMatmulReport(const MatmulMatch &match,
                                        StringRef status) {
   MatmulReport report;
   describeOp(match.op, report);
-  report.numLhsRows = match.getNumLhsRows();
-  report.numRows = match.getNumRows();
-  report.numColumns = match.getNumColumns();
+  report.numLhsRows = match.getM();
+  report.numRows = match.getK();
+  report.numColumns = match.getN();
   report.status = status.str();
   return report;
 }

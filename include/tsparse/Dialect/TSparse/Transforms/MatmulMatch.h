@@ -37,11 +37,13 @@ struct MatmulMatch {
   /// Number of leading batch dimensions of `A` and `C`.
   int64_t numBatchDims = 0;
 
-  /// The reduction size `K` and the output features `N` (both static).
-  int64_t getNumRows() const;
-  int64_t getNumColumns() const;
-  /// `M`, or `ShapedType::kDynamic`; batch dimensions not included.
-  int64_t getNumLhsRows() const;
+  /// The reduction size `K`: the rows of the weights (static).
+  int64_t getK() const;
+  /// The output features `N`: the columns of the weights (static).
+  int64_t getN() const;
+  /// The rows `M` of `A` and `C`, or `ShapedType::kDynamic`; batch
+  /// dimensions not included.
+  int64_t getM() const;
   /// The element types of `A`, `B` and `C`.
   Type getLhsElementType() const;
   Type getRhsElementType() const;
