@@ -24,7 +24,8 @@ void TSparseDialect::registerTypes() {
       >();
 }
 
-/// Prints a shape as `AxBxC`, with `?` for dynamic sizes.
+/// Prints a shape as `AxBxC`, with `?` for dynamic sizes, for diagnostics
+/// (the type printer uses AsmPrinter::printDimensionList).
 static void printShape(llvm::raw_ostream &os, ArrayRef<int64_t> shape) {
   llvm::interleave(
       shape, os,
@@ -62,7 +63,7 @@ Type MatrixType::parse(AsmParser &parser) {
 
 void MatrixType::print(AsmPrinter &printer) const {
   printer << "<";
-  printShape(printer.getStream(), getShape());
+  printer.printDimensionList(getShape());
   printer << "x" << getElementType() << ", " << getLayout() << ">";
 }
 
