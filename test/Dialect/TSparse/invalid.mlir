@@ -148,7 +148,7 @@ func.func @pack_column_mask_without_unit_mask(%w: tensor<8x6xf32>, %c: tensor<6x
 
 #tw = #tsparse.layout<tile_n = 4>
 func.func @unpack_result_type(%p: !tsparse.matrix<8x6xf32, #tw>) {
-  // expected-error @+1 {{expected result of type 'tensor<8x6xf32>' but got 'tensor<6x8xf32>'}}
+  // expected-error @+1 {{failed to verify that result is the dense tensor type of the matrix}}
   %d = tsparse.unpack %p : !tsparse.matrix<8x6xf32, #tw> -> tensor<6x8xf32>
   return
 }

@@ -144,14 +144,6 @@ void PackOp::getCanonicalizationPatterns(RewritePatternSet &results,
 // UnpackOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult UnpackOp::verify() {
-  RankedTensorType expected = getMatrix().getType().getDenseType();
-  if (getResult().getType() != expected)
-    return emitOpError() << "expected result of type " << expected
-                         << " but got " << getResult().getType();
-  return success();
-}
-
 //===----------------------------------------------------------------------===//
 // ConstantOp
 //===----------------------------------------------------------------------===//

@@ -93,7 +93,12 @@ def TSparse_PackOp : TSparse_Op<"pack", [
 // UnpackOp
 //===----------------------------------------------------------------------===//
 
-def TSparse_UnpackOp : TSparse_Op<"unpack", [Pure]> {
+def TSparse_UnpackOp : TSparse_Op<"unpack", [
+    Pure,
+    TypesMatchWith<"result is the dense tensor type of the matrix",
+                   "matrix", "result",
+                   "::llvm::cast<::mlir::tsparse::MatrixType>($_self)"
+                   ".getDenseType()">]> {
   let summary = "Expands a packed matrix into a dense tensor";
   let description = [{
     Returns the dense `K x N` matrix a `!tsparse.matrix` represents: stored
@@ -115,8 +120,6 @@ def TSparse_UnpackOp : TSparse_Op<"unpack", [Pure]> {
   let assemblyFormat = [{
     $matrix attr-dict `:` qualified(type($matrix)) `->` type($result)
   }];
-
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
