@@ -147,8 +147,7 @@ int main(int argc, char **argv) {
               "oneDNN ms | tsparse ms | vs best BLAS | tsparse AVX2 ms | "
               "AVX2 vs best BLAS | ideal | MLIR sparsifier ms | vs sparsifier "
               "| dense linalg (ours) ms |\n");
-  std::printf(
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Config &config : kConfigs) {
     std::vector<float> w(size_t(config.k) * config.n);
     if (!readWeights(std::string(argv[1]) + "/" + config.name + ".bin", w)) {
@@ -222,8 +221,8 @@ int main(int argc, char **argv) {
       }
 
       bool correct = dnnlError <= kTolerance && tsparseError <= kTolerance &&
-                     avx2Error <= kTolerance &&
-                     sparsifierError <= kTolerance && denseError <= kTolerance;
+                     avx2Error <= kTolerance && sparsifierError <= kTolerance &&
+                     denseError <= kTolerance;
       allCorrect &= correct;
       char dense[32] = "-";
       if (config.dense)
@@ -233,8 +232,8 @@ int main(int argc, char **argv) {
                   config.k, config.n, m, config.pattern, config.sparsity,
                   blasMs, dnnlMs, tsparseMs, bestBlasMs / tsparseMs, avx2Ms,
                   bestBlasMs / avx2Ms, 1.0 / (1.0 - config.sparsity),
-                  sparsifierMs,
-                  sparsifierMs / tsparseMs, dense, correct ? "" : " MISMATCH");
+                  sparsifierMs, sparsifierMs / tsparseMs, dense,
+                  correct ? "" : " MISMATCH");
       std::fprintf(json,
                    "{\"name\": \"%s\", \"k\": %d, \"n\": %d, \"m\": %d, "
                    "\"pattern\": \"%s\", \"sparsity\": %.2f, "
@@ -247,8 +246,8 @@ int main(int argc, char **argv) {
                    "\"dense_linalg_rel_error\": %.3g}\n",
                    config.name, config.k, config.n, m, config.pattern,
                    config.sparsity, blasMs, dnnlMs, tsparseMs, avx2Ms,
-                   sparsifierMs,
-                   denseMs, tsparseError, sparsifierError, denseError);
+                   sparsifierMs, denseMs, tsparseError, sparsifierError,
+                   denseError);
       std::fflush(stdout);
     }
   }

@@ -3,39 +3,39 @@
 // not constants. Weights behind a cast to a dynamic shape are read through
 // the cast, so they are pruned and sparsified like static ones.
 //
-// RUN: tsparse-opt %s --tsparse-sparsify="remarks=true report=%t.sparsify.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SPARSIFY
-// RUN: FileCheck %s --input-file=%t.sparsify.json --check-prefix=REPORT
-// RUN: tsparse-opt %s --tsparse-prune="remarks=true tile-n=8 sparsity=0.5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PRUNE
-// RUN: tsparse-opt %s --tsparse-prune="tile-n=8 sparsity=0.5" --tsparse-sparsify | FileCheck %s --check-prefix=IR
+// RUN: tsparse-opt %s --tsparse-sparsify="remarks=true report=%t.sparsify.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SPARSIFY
+// RUN: FileCheck %s --input-file=%t.sparsify.json --check-prefix=CHECK-REPORT
+// RUN: tsparse-opt %s --tsparse-prune="remarks=true tile-n=8 sparsity=0.5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-PRUNE
+// RUN: tsparse-opt %s --tsparse-prune="tile-n=8 sparsity=0.5" --tsparse-sparsify | FileCheck %s --check-prefix=CHECK-IR
 
-// SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: expected a floating-point matmul but got i8 x i8 -> i32
-// SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: expected a floating-point matmul but got i32 x i32 -> i32
-// SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: 0.0% of the multiply-adds skipped is below min-sparsity 0.3
-// SPARSIFY: remark: tsparse-sparsify: 16x? weights kept dense: the weights have a dynamic shape
-// SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: the weights are neither a constant nor masked by a constant mask
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: expected a floating-point matmul but got i8 x i8 -> i32
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: expected a floating-point matmul but got i32 x i32 -> i32
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: 0.0% of the multiply-adds skipped is below min-sparsity 0.3
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x? weights kept dense: the weights have a dynamic shape
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: the weights are neither a constant nor masked by a constant mask
 
-// REPORT: "function": "matmul_i8",
-// REPORT: "m": 4,
-// REPORT-NEXT: "k": 16,
-// REPORT-NEXT: "n": 8,
-// REPORT-NEXT: "status": "dense",
-// REPORT-NEXT: "reason": "expected a floating-point matmul but got i8 x i8 -> i32"
-// REPORT: "function": "negative_dynamic_argument_weights",
-// REPORT: "m": 4,
-// REPORT-NEXT: "k": 16,
-// REPORT-NEXT: "n": null,
-// REPORT-NEXT: "status": "dense",
-// REPORT-NEXT: "reason": "the weights have a dynamic shape"
+// CHECK-REPORT: "function": "matmul_i8",
+// CHECK-REPORT: "m": 4,
+// CHECK-REPORT-NEXT: "k": 16,
+// CHECK-REPORT-NEXT: "n": 8,
+// CHECK-REPORT-NEXT: "status": "dense",
+// CHECK-REPORT-NEXT: "reason": "expected a floating-point matmul but got i8 x i8 -> i32"
+// CHECK-REPORT: "function": "negative_dynamic_argument_weights",
+// CHECK-REPORT: "m": 4,
+// CHECK-REPORT-NEXT: "k": 16,
+// CHECK-REPORT-NEXT: "n": null,
+// CHECK-REPORT-NEXT: "status": "dense",
+// CHECK-REPORT-NEXT: "reason": "the weights have a dynamic shape"
 
 // The pruned matmuls come first, then those left dense.
-// PRUNE: remark: tsparse-prune: 16x8 weights pruned as tw2d
-// PRUNE: remark: tsparse-prune: 16x8 weights kept dense: expected a floating-point matmul but got i8 x i8 -> i32
-// PRUNE: remark: tsparse-prune: 16x8 weights kept dense: expected a floating-point matmul but got i32 x i32 -> i32
-// PRUNE: remark: tsparse-prune: 16x? weights kept dense: the weights have a dynamic shape
-// PRUNE: remark: tsparse-prune: 16x8 weights kept dense: the weights are not a constant
+// CHECK-PRUNE: remark: tsparse-prune: 16x8 weights pruned as tw2d
+// CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: expected a floating-point matmul but got i8 x i8 -> i32
+// CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: expected a floating-point matmul but got i32 x i32 -> i32
+// CHECK-PRUNE: remark: tsparse-prune: 16x? weights kept dense: the weights have a dynamic shape
+// CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: the weights are not a constant
 
-// IR-LABEL: func.func @matmul_weights_cast_to_dynamic
-// IR: tsparse.matmul
+// CHECK-IR-LABEL: func.func @matmul_weights_cast_to_dynamic
+// CHECK-IR: tsparse.matmul
 func.func @matmul_i8(%a: tensor<4x16xi8>, %b: tensor<16x8xi8>, %c: tensor<4x8xi32>) -> tensor<4x8xi32> {
   %r = linalg.matmul ins(%a, %b : tensor<4x16xi8>, tensor<16x8xi8>) outs(%c : tensor<4x8xi32>) -> tensor<4x8xi32>
   return %r : tensor<4x8xi32>
