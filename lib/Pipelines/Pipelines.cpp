@@ -64,7 +64,6 @@ static void addConvertToLLVM(OpPassManager &pm) {
 
 void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel,
                                                bool staticWorkspace) {
-  pm.addPass(createTSparseDecomposeAggregatedOps());
   addBufferization(pm);
   if (staticWorkspace)
     pm.addPass(createTSparseStaticWorkspace());
@@ -103,6 +102,7 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel,
 }
 
 void tsparse::buildReferencePipeline(OpPassManager &pm) {
+  pm.addPass(createTSparseDecomposeAggregatedOps());
   pm.addPass(createTSparseExpandToDense());
   pm.addPass(createCanonicalizerPass());
   buildHostBufferizeAndLowerToLLVM(pm);
