@@ -17,6 +17,7 @@
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/Transforms/SparsityReport.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -171,7 +172,7 @@ static LogicalResult checkProblemOptions(Type elementType, Type accType) {
   }
   if (!(sparsity >= 0.0 && sparsity <= 1.0)) {
     llvm::errs() << "error: expected --sparsity in [0, 1] but got "
-                 << sparsity.getValue() << "\n";
+                 << formatOptionValue(sparsity) << "\n";
     return failure();
   }
   if (aKMajor && transposeA) {
