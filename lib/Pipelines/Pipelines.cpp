@@ -121,6 +121,8 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createLinalgGeneralizeNamedOpsPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
+  // Bias, activation and residual run on the products' register tiles.
+  pm.addPass(createTSparseFuseEpilogues());
   TSparseVectorizeLinalgOptions vectorizeOptions;
   // Enough chunks for the cores of a typical host; each is tens of vectors.
   vectorizeOptions.parallelChunks = options.parallel ? 16 : 0;

@@ -8,6 +8,7 @@
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -49,8 +50,9 @@ struct ConvertTSparseToGPUPass
       return signalPassFailure();
     options.transposeA = transposeA;
     // Pack constant operands first, so that their products get static
-    // schedules.
+    // schedules. The kernels do not apply epilogues: they run after them.
     RewritePatternSet foldPatterns(ctx);
+    populateSplitEpiloguePatterns(foldPatterns);
     PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();

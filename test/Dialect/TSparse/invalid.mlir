@@ -443,6 +443,81 @@ func.func @matmul_mixed_tensor_memref(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8
 
 // -----
 
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_operand_shape(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>, %bias: tensor<8xf32>) {
+  // expected-error @+1 {{expected epilogue operand #0 to have 6 elements (one per column) or the accumulator's shape but got 'tensor<8xf32>'}}
+  %r = tsparse.matmul %a, %b, %c epilogue(%bias : tensor<8xf32>) {
+  ^bb0(%acc: f32, %x: f32):
+    tsparse.yield %acc : f32
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_arguments(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>, %bias: tensor<6xf32>) {
+  // expected-error @+1 {{expected 2 epilogue arguments (the accumulator, then one per epilogue operand) but got 1}}
+  %r = tsparse.matmul %a, %b, %c epilogue(%bias : tensor<6xf32>) {
+  ^bb0(%acc: f32):
+    tsparse.yield %acc : f32
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_argument_type(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>, %bias: tensor<6xf16>) {
+  // expected-error @+1 {{expected epilogue argument #1 of type 'f16' but got 'f32'}}
+  %r = tsparse.matmul %a, %b, %c epilogue(%bias : tensor<6xf16>) {
+  ^bb0(%acc: f32, %x: f32):
+    tsparse.yield %acc : f32
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_yield_type(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>) {
+  %r = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%acc: f32):
+    %h = arith.truncf %acc : f32 to f16
+    // expected-error @+1 {{expected a value of the accumulator's element type 'f32' but got 'f16'}}
+    tsparse.yield %h : f16
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_not_elementwise(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>, %t: tensor<4xf32>) {
+  %r = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%acc: f32):
+    %i = arith.constant 0 : index
+    // expected-error @+1 {{'tensor.extract' op is not element-wise on scalars: a tsparse.matmul epilogue holds only elementwise-mappable ops and constants}}
+    %x = tensor.extract %t[%i] : tensor<4xf32>
+    tsparse.yield %x : f32
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_operand_kind(%a: memref<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: memref<2x6xf32>, %bias: tensor<6xf32>) {
+  // expected-error @+1 {{expected epilogue operand #0 to be a memref like the accumulator but got 'tensor<6xf32>'}}
+  tsparse.matmul %a, %b, %c epilogue(%bias : tensor<6xf32>) {
+  ^bb0(%acc: f32, %x: f32):
+    tsparse.yield %acc : f32
+  } : memref<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> memref<2x6xf32>
+  return
+}
+
+// -----
+
 #tw2d = #tsparse.layout<tile_n = 4, columns = compacted>
 func.func @assemble_missing_array(%tp: tensor<?xi32>, %ri: tensor<?xi32>, %v: tensor<?xf32>) {
   // expected-error @+1 {{expected 4 arrays for layout #tsparse.layout<tile_n = 4, columns = compacted> but got 3}}

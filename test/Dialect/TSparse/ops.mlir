@@ -193,6 +193,43 @@ func.func @matmul_bw_bf16_acc_bf16(
   return %r : tensor<16x512xbf16>
 }
 
+// Epilogues: bias broadcast along M, a residual of C's shape, captured and
+// local constants; one without operands.
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK: tsparse.matmul %{{.*}}, %{{.*}}, %{{.*}} epilogue(%{{.*}}, %{{.*}} : tensor<64xf32>, tensor<?x64xf32>) {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32, %[[BIAS:.*]]: f32, %[[RES:.*]]: f32):
+// CHECK-NEXT:   %[[SUM:.*]] = arith.addf %[[ACC]], %[[BIAS]] : f32
+// CHECK-NEXT:   %[[MAX:.*]] = arith.maximumf %[[SUM]], %{{.*}} : f32
+// CHECK-NEXT:   %[[OUT:.*]] = arith.addf %[[MAX]], %[[RES]] : f32
+// CHECK-NEXT:   tsparse.yield %[[OUT]] : f32
+// CHECK-NEXT: } : tensor<?x32xf32>, !tsparse.matrix<32x64xf32, #[[$TW1D]]> -> tensor<?x64xf32>
+// CHECK: tsparse.matmul %{{.*}}, %{{.*}}, %{{.*}} epilogue {
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32):
+// CHECK-NEXT:   %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
+// CHECK-NEXT:   %[[Y:.*]] = arith.mulf %[[X]], %[[HALF]] : f32
+// CHECK-NEXT:   tsparse.yield %[[Y]] : f32
+// CHECK-NEXT: } : tensor<?x32xf32>
+func.func @matmul_epilogue(
+    %a: tensor<?x32xf32>, %b: !tsparse.matrix<32x64xf32, #tw1d>,
+    %c: tensor<?x64xf32>, %bias: tensor<64xf32>, %res: tensor<?x64xf32>)
+    -> (tensor<?x64xf32>, tensor<?x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %r = tsparse.matmul %a, %b, %c epilogue(%bias, %res : tensor<64xf32>, tensor<?x64xf32>) {
+  ^bb0(%acc: f32, %bias_n: f32, %res_mn: f32):
+    %sum = arith.addf %acc, %bias_n : f32
+    %max = arith.maximumf %sum, %zero : f32
+    %out = arith.addf %max, %res_mn : f32
+    tsparse.yield %out : f32
+  } : tensor<?x32xf32>, !tsparse.matrix<32x64xf32, #tw1d> -> tensor<?x64xf32>
+  %h = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%x: f32):
+    %half = arith.constant 0.5 : f32
+    %y = arith.mulf %x, %half : f32
+    tsparse.yield %y : f32
+  } : tensor<?x32xf32>, !tsparse.matrix<32x64xf32, #tw1d> -> tensor<?x64xf32>
+  return %r, %h : tensor<?x64xf32>, tensor<?x64xf32>
+}
+
 // After bufferization: packing reads buffers, the product updates C in place.
 // CHECK-LABEL: func.func @buffers
 // CHECK: %[[P:.*]] = tsparse.pack %{{.*}}, %{{.*}} : memref<256x200xf16>, memref<256x2xi1> -> !tsparse.matrix<256x200xf16, #[[$TW1D]]>

@@ -12,9 +12,32 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
+
+/// Parses the optional `(operands : types)` of an epilogue.
+static ParseResult
+parseEpilogueOperands(OpAsmParser &parser,
+                      SmallVectorImpl<OpAsmParser::UnresolvedOperand> &operands,
+                      SmallVectorImpl<Type> &types) {
+  if (failed(parser.parseOptionalLParen()))
+    return success();
+  if (parser.parseOperandList(operands) || parser.parseColonTypeList(types))
+    return failure();
+  return parser.parseRParen();
+}
+
+/// Prints the operands of an epilogue, if any, as `(operands : types)`.
+static void printEpilogueOperands(OpAsmPrinter &printer, Operation *,
+                                  OperandRange operands, TypeRange types) {
+  if (operands.empty())
+    return;
+  printer << "(" << operands << " : ";
+  llvm::interleaveComma(types, printer);
+  printer << ")";
+}
 
 /// Parses a storage field written as a bare keyword, e.g. `row_ids`.
 static ParseResult parseStorageField(OpAsmParser &parser,
@@ -333,7 +356,7 @@ LogicalResult MatmulOp::inferReturnTypes(
     DictionaryAttr attributes, OpaqueProperties properties, RegionRange regions,
     SmallVectorImpl<Type> &inferredReturnTypes) {
   // Tensors return the updated accumulator; buffers are updated in place.
-  if (operands.size() == 3 && isa<RankedTensorType>(operands[2].getType()))
+  if (operands.size() >= 3 && isa<RankedTensorType>(operands[2].getType()))
     inferredReturnTypes.push_back(operands[2].getType());
   return success();
 }
@@ -349,6 +372,9 @@ void MatmulOp::getEffects(
                        SideEffects::DefaultResource::get());
   effects.emplace_back(MemoryEffects::Write::get(), &getCMutable(),
                        SideEffects::DefaultResource::get());
+  for (OpOperand &operand : getEpilogueOperandsMutable())
+    effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                         SideEffects::DefaultResource::get());
 }
 
 LogicalResult MatmulOp::verify() {
@@ -381,5 +407,86 @@ LogicalResult MatmulOp::verify() {
   if (!ShapedType::isDynamic(m) && !ShapedType::isDynamic(accM) && m != accM)
     return emitOpError() << "expected accumulator M dimension " << m
                          << " (as lhs) but got " << accM;
+  return success();
+}
+
+bool MatmulOp::isEpilogueOp(Operation *op) {
+  bool elementwise =
+      OpTrait::hasElementwiseMappableTraits(op) ||
+      (op->hasTrait<OpTrait::ConstantLike>() && op->getNumOperands() == 0);
+  if (!elementwise || op->getNumRegions() != 0)
+    return false;
+  auto isScalar = [](Type type) { return type.isIntOrIndexOrFloat(); };
+  return llvm::all_of(op->getOperandTypes(), isScalar) &&
+         llvm::all_of(op->getResultTypes(), isScalar);
+}
+
+LogicalResult MatmulOp::verifyRegions() {
+  auto cType = cast<ShapedType>(getC().getType());
+  if (!hasEpilogue()) {
+    if (!getEpilogueOperands().empty())
+      return emitOpError() << "expected an epilogue region for the epilogue "
+                              "operands";
+    return success();
+  }
+  if (!getEpilogue().hasOneBlock())
+    return emitOpError() << "expected an epilogue of one block";
+
+  // Operands: per-column vectors or matrices of C's shape.
+  int64_t numColumns = cType.getDimSize(1);
+  for (auto [index, operand] : llvm::enumerate(getEpilogueOperands())) {
+    auto type = cast<ShapedType>(operand.getType());
+    if (isa<MemRefType>(type) != isa<MemRefType>(cType))
+      return emitOpError() << "expected epilogue operand #" << index
+                           << " to be a "
+                           << (isa<MemRefType>(cType) ? "memref" : "tensor")
+                           << " like the accumulator but got " << type;
+    bool columnVector = type.getRank() == 1 && type.getDimSize(0) == numColumns;
+    bool matrix =
+        type.getRank() == 2 &&
+        succeeded(verifyCompatibleShape(type.getShape(), cType.getShape()));
+    if (!columnVector && !matrix)
+      return emitOpError() << "expected epilogue operand #" << index
+                           << " to have " << numColumns
+                           << " elements (one per column) or the "
+                              "accumulator's shape but got "
+                           << type;
+  }
+
+  Block &block = getEpilogueBlock();
+  Type accType = cType.getElementType();
+  if (block.getNumArguments() != getEpilogueOperands().size() + 1)
+    return emitOpError() << "expected " << getEpilogueOperands().size() + 1
+                         << " epilogue arguments (the accumulator, then one "
+                            "per epilogue operand) but got "
+                         << block.getNumArguments();
+  if (block.getArgument(0).getType() != accType)
+    return emitOpError() << "expected epilogue argument #0 of the "
+                            "accumulator's element type "
+                         << accType << " but got "
+                         << block.getArgument(0).getType();
+  for (auto [index, operand] : llvm::enumerate(getEpilogueOperands())) {
+    Type expected = cast<ShapedType>(operand.getType()).getElementType();
+    Type actual = block.getArgument(index + 1).getType();
+    if (actual != expected)
+      return emitOpError() << "expected epilogue argument #" << index + 1
+                           << " of type " << expected << " but got " << actual;
+  }
+
+  auto yield = dyn_cast<YieldOp>(block.getTerminator());
+  if (!yield)
+    return emitOpError() << "expected the epilogue to end in tsparse.yield";
+  if (yield.getValue().getType() != accType)
+    return yield.emitOpError()
+           << "expected a value of the accumulator's "
+              "element type "
+           << accType << " but got " << yield.getValue().getType();
+
+  // Element-wise: every op maps scalars to scalars lane by lane.
+  for (Operation &op : block.without_terminator())
+    if (!isEpilogueOp(&op))
+      return op.emitOpError()
+             << "is not element-wise on scalars: a tsparse.matmul epilogue "
+                "holds only elementwise-mappable ops and constants";
   return success();
 }

@@ -50,8 +50,11 @@ struct MatmulOpInterface
         getOperandBuffers(op, rewriter, options, state);
     if (failed(operands))
       return failure();
-    MatmulOp::create(rewriter, op->getLoc(), TypeRange{}, *operands,
-                     op->getAttrs());
+    auto bufferized = MatmulOp::create(rewriter, op->getLoc(), TypeRange{},
+                                       *operands, op->getAttrs());
+    rewriter.inlineRegionBefore(cast<MatmulOp>(op).getEpilogue(),
+                                bufferized.getEpilogue(),
+                                bufferized.getEpilogue().end());
     replaceOpWithBufferizedValues(rewriter, op, (*operands)[2]);
     return success();
   }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
@@ -192,7 +193,9 @@ struct TSparseExpandToDensePass
     MLIRContext *ctx = &getContext();
 
     // Storage arrays can be recovered only from compile-time constants.
+    // Epilogues become a linalg.generic after the product.
     RewritePatternSet foldPatterns(ctx);
+    populateSplitEpiloguePatterns(foldPatterns);
     PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
     StorageOp::getCanonicalizationPatterns(foldPatterns, ctx);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))

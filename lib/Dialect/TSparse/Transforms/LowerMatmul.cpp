@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "LoopBuilder.h"
@@ -77,29 +78,37 @@ static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
   return arith::ExtFOp::create(b, loc, target, value);
 }
 
-/// Returns `[M x numColumns]` holding the columns `colIds` of `c`, row by
-/// row; a fill of the same value when `c` is a `linalg.fill`.
-static Value gatherColumns(OpBuilder &b, Location loc, Value c, Value colIds,
-                           Value numColumns) {
+/// Returns `source` (1-D or 2-D) reduced to its columns `colIds` along its
+/// last dimension, in order; a fill of the same value when `source` is a
+/// `linalg.fill`.
+static Value gatherColumns(OpBuilder &b, Location loc, Value source,
+                           Value colIds, Value numColumns) {
   LoopBuilder ib(b, loc);
-  auto cType = cast<RankedTensorType>(c.getType());
-  SmallVector<OpFoldResult> shape = {ib.dim(c, 0), numColumns};
-  Value init = tensor::EmptyOp::create(b, loc, shape, cType.getElementType());
-  if (auto fill = c.getDefiningOp<linalg::FillOp>())
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t rank = type.getRank();
+  SmallVector<OpFoldResult> shape;
+  for (int64_t dim = 0; dim + 1 < rank; ++dim)
+    shape.push_back(ib.dim(source, dim));
+  shape.push_back(numColumns);
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  if (auto fill = source.getDefiningOp<linalg::FillOp>())
     return linalg::FillOp::create(b, loc, fill.getInputs(), init).getResult(0);
-  AffineMap identity = b.getMultiDimIdentityMap(2);
-  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
   auto gather = linalg::GenericOp::create(
       b, loc, init.getType(), ValueRange{}, ValueRange{init},
       ArrayRef<AffineMap>{identity}, iterators,
       [&](OpBuilder &b, Location loc, ValueRange) {
         LoopBuilder ib(b, loc);
-        Value row = linalg::IndexOp::create(b, loc, 0);
-        Value col = ib.loadIndex(colIds, {linalg::IndexOp::create(b, loc, 1)});
+        SmallVector<Value> indices;
+        for (int64_t dim = 0; dim + 1 < rank; ++dim)
+          indices.push_back(linalg::IndexOp::create(b, loc, dim));
+        indices.push_back(
+            ib.loadIndex(colIds, {linalg::IndexOp::create(b, loc, rank - 1)}));
         linalg::YieldOp::create(
             b, loc,
-            tensor::ExtractOp::create(b, loc, c, ValueRange{row, col})
-                .getResult());
+            tensor::ExtractOp::create(b, loc, source, indices).getResult());
       });
   return gather.getResult(0);
 }
@@ -133,11 +142,15 @@ namespace {
 /// Emits the loops of one tsparse.matmul.
 class MatmulLowering {
 public:
+  /// `epilogueOperands` are those of `op`, reduced to the kept columns for
+  /// a compacted layout.
   MatmulLowering(OpBuilder &b, Location loc, MatmulOp op,
+                 ValueRange epilogueOperands,
                  const MatrixStorageValues &storage,
                  const LowerToLoopsOptions &options)
-      : b(b), loc(loc), ib(b, loc), storage(storage), options(options),
-        a(op.getA()), layout(op.getB().getType().getLayout()),
+      : b(b), loc(loc), ib(b, loc), storage(storage), options(options), op(op),
+        epilogueOperands(epilogueOperands), a(op.getA()),
+        layout(op.getB().getType().getLayout()),
         inputType(op.getB().getType().getElementType()),
         accType(cast<ShapedType>(op.getC().getType()).getElementType()),
         vectorType(VectorType::get({options.microCols}, accType)),
@@ -149,12 +162,20 @@ public:
   /// Returns `acc + a * residual`.
   Value emitResidual(Value acc);
 
+  /// Returns `acc` with the epilogue applied to the columns outside
+  /// `colIds` (the `numKept` columns of a compacted layout), whose products
+  /// are all pruned.
+  Value emitDroppedColumns(Value acc, Value colIds, Value numKept);
+
 private:
   /// The state of one work item (M tile x column tile).
   struct TileState {
-    Value m0, width, p0, p1, valuesOffset;
+    Value m0, col0, width, p0, p1, valuesOffset;
   };
 
+  Value emitEpilogueRow(OpBuilder &b, Location loc, const TileState &tile,
+                        Value acc, Value row, Value col, Value mask,
+                        Value rowMask);
   Value emitTileKernel(const TileState &tile, Value cTile, Value numRows);
   Value emitColumnSweep(const TileState &tile, Value cTile, Value row,
                         int64_t rows);
@@ -166,6 +187,8 @@ private:
   LoopBuilder ib;
   const MatrixStorageValues &storage;
   const LowerToLoopsOptions &options;
+  MatmulOp op;
+  SmallVector<Value> epilogueOperands;
   Value a;
   LayoutAttr layout;
   Type inputType, accType;
@@ -192,6 +215,7 @@ Value MatmulLowering::emitTiles(Value acc) {
   tile.m0 = ib.mul(mBlock, mTile);
   Value mSize = ib.min(mTile, ib.sub(numRows, tile.m0));
   Value col0 = ib.mul(tileIndex, tileN);
+  tile.col0 = col0;
   tile.width = ib.min(tileN, ib.sub(storage.numTiledColumns, col0));
   tile.p0 = ib.loadIndex(storage.tilePtr, tileIndex);
   tile.p1 = ib.loadIndex(storage.tilePtr, ib.add(tileIndex, ib.index(1)));
@@ -325,10 +349,34 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
       });
 
   Value result = cTile;
-  for (int64_t r = 0; r < rows; ++r)
-    result = writeRow(b, loc, units.getResult(r), result,
-                      ib.add(row, ib.index(r)), col, rowMask);
+  for (int64_t r = 0; r < rows; ++r) {
+    Value tileRow = ib.add(row, ib.index(r));
+    Value value = units.getResult(r);
+    if (op.hasEpilogue())
+      value = emitEpilogueRow(b, loc, tile, value, tileRow, col, mask, rowMask);
+    result = writeRow(b, loc, value, result, tileRow, col, rowMask);
+  }
   return result;
+}
+
+Value MatmulLowering::emitEpilogueRow(OpBuilder &b, Location loc,
+                                      const TileState &tile, Value acc,
+                                      Value row, Value col, Value mask,
+                                      Value rowMask) {
+  LoopBuilder ib(b, loc);
+  Value m = ib.add(tile.m0, row);
+  Value column = ib.add(tile.col0, col);
+  SmallVector<Value> args = {acc};
+  for (Value operand : epilogueOperands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    VectorType elementsType = vectorType.clone(type.getElementType());
+    args.push_back(
+        type.getRank() == 1
+            ? readArray(b, loc, elementsType, operand, column, mask,
+                        /*inBounds=*/false)
+            : readRow(b, loc, elementsType, operand, m, column, rowMask));
+  }
+  return emitEpilogue(b, loc, op, args);
 }
 
 Value MatmulLowering::emitResidual(Value acc) {
@@ -374,6 +422,103 @@ Value MatmulLowering::emitResidual(Value acc) {
   return rowsOfB.getResult(0);
 }
 
+/// Returns the columns of `[0, numColumns)` missing from the ascending
+/// `colIds[0, numKept)`, in order, as a 1-D index tensor.
+static Value computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
+                                   Value numKept, Value numColumns) {
+  LoopBuilder ib(b, loc);
+  Value zero = ib.index(0), one = ib.index(1);
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<OpFoldResult>{ib.sub(numColumns, numKept)},
+      b.getIndexType());
+  auto merge = scf::ForOp::create(
+      b, loc, zero, numColumns, one, ValueRange{zero, zero, init},
+      [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+        LoopBuilder ib(b, loc);
+        Value next = args[0], count = args[1], dropped = args[2];
+        Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              next, numKept);
+        auto isKept = scf::IfOp::create(
+            b, loc, inRange,
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              Value kept =
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        ib.loadIndex(colIds, next), n);
+              scf::YieldOp::create(b, loc, kept);
+            },
+            [&](OpBuilder &b, Location loc) {
+              scf::YieldOp::create(
+                  b, loc,
+                  ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
+            });
+        auto step = scf::IfOp::create(
+            b, loc, isKept.getResult(0),
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              scf::YieldOp::create(
+                  b, loc, ValueRange{ib.add(next, one), count, dropped});
+            },
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              Value inserted =
+                  tensor::InsertOp::create(b, loc, n, dropped, count);
+              scf::YieldOp::create(
+                  b, loc, ValueRange{next, ib.add(count, one), inserted});
+            });
+        scf::YieldOp::create(b, loc, step.getResults());
+      });
+  return merge.getResult(2);
+}
+
+Value MatmulLowering::emitDroppedColumns(Value acc, Value colIds,
+                                         Value numKept) {
+  Value dropped =
+      computeDroppedColumns(b, loc, colIds, numKept, ib.dim(acc, 1));
+  Value numDropped = ib.dim(dropped, 0);
+  int64_t width = options.microCols;
+  auto indexType = VectorType::get({width}, b.getIndexType());
+  Value zero = ib.index(0), one = ib.index(1);
+  // Row by row, a vector of dropped columns at a time.
+  auto rows = scf::ForOp::create(
+      b, loc, zero, ib.dim(acc, 0), one, ValueRange{acc},
+      [&](OpBuilder &b, Location loc, Value m, ValueRange rowArgs) {
+        auto chunks = scf::ForOp::create(
+            b, loc, zero, numDropped, ib.index(width), rowArgs,
+            [&](OpBuilder &b, Location loc, Value j, ValueRange args) {
+              LoopBuilder ib(b, loc);
+              Value count = ib.min(ib.index(width), ib.sub(numDropped, j));
+              Value mask =
+                  vector::CreateMaskOp::create(b, loc, maskType, count);
+              Value columns = readArray(b, loc, indexType, dropped, j, mask,
+                                        /*inBounds=*/false);
+              auto gather = [&](Value source, ValueRange offsets) -> Value {
+                Type elementType = getElementTypeOrSelf(source.getType());
+                VectorType type = vectorType.clone(elementType);
+                Value pass =
+                    arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+                return vector::GatherOp::create(b, loc, type, source, offsets,
+                                                columns, mask, pass);
+              };
+              SmallVector<Value> epilogueArgs = {gather(args[0], {m, zero})};
+              for (Value operand : op.getEpilogueOperands()) {
+                if (cast<ShapedType>(operand.getType()).getRank() == 1)
+                  epilogueArgs.push_back(gather(operand, {zero}));
+                else
+                  epilogueArgs.push_back(gather(operand, {m, zero}));
+              }
+              Value value = emitEpilogue(b, loc, op, epilogueArgs);
+              Value scattered = vector::ScatterOp::create(
+                                    b, loc, args[0].getType(), args[0],
+                                    ValueRange{m, zero}, columns, mask, value)
+                                    .getResult();
+              scf::YieldOp::create(b, loc, scattered);
+            });
+        scf::YieldOp::create(b, loc, chunks.getResults());
+      });
+  return rows.getResult(0);
+}
+
 namespace {
 /// tsparse.matmul -> scf.forall over (M tile, column tile) with loops over
 /// the kept units only.
@@ -387,20 +532,39 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       return rewriter.notifyMatchFailure(op, "expected tensor operands");
     Location loc = op.getLoc();
     LayoutAttr layout = op.getB().getType().getLayout();
+    // The residual is added after the tiles: its epilogue comes after it.
+    if (op.hasEpilogue() && layout.hasResidual()) {
+      splitEpilogue(rewriter, op);
+      return success();
+    }
     MatrixStorageValues storage =
-        materializeMatrixStorage(rewriter, loc, op.getB(), options.microCols);
-    MatmulLowering lowering(rewriter, loc, op, storage, options);
+        materializeMatrixStorage(rewriter, loc, op.getB(), options.microCols,
+                                 /*keepEmptyTiles=*/op.hasEpilogue());
 
+    // Compacted layouts work on the kept columns, then put them back; the
+    // epilogue then runs over the dropped ones.
     Value c = op.getC();
     Value acc = c;
-    // Compacted layouts work on the kept columns, then put them back.
-    if (layout.isCompacted())
-      acc = gatherColumns(rewriter, loc, c, storage.colIds,
-                          storage.numTiledColumns);
+    SmallVector<Value> epilogueOperands = op.getEpilogueOperands();
+    if (layout.isCompacted()) {
+      auto gather = [&](Value source) {
+        return gatherColumns(rewriter, loc, source, storage.colIds,
+                             storage.numTiledColumns);
+      };
+      acc = gather(c);
+      for (Value &operand : epilogueOperands)
+        operand = gather(operand);
+    }
+    MatmulLowering lowering(rewriter, loc, op, epilogueOperands, storage,
+                            options);
     acc = lowering.emitTiles(acc);
-    if (layout.isCompacted())
+    if (layout.isCompacted()) {
       acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
                            storage.numTiledColumns);
+      if (op.hasEpilogue())
+        acc = lowering.emitDroppedColumns(acc, storage.colIds,
+                                          storage.numTiledColumns);
+    }
     if (layout.hasResidual())
       acc = lowering.emitResidual(acc);
     rewriter.replaceOp(op, acc);
@@ -432,6 +596,12 @@ struct MatmulOnBuffersToTensors : OpRewritePattern<MatmulOp> {
     Value a = toTensor(op.getA(), /*writable=*/false);
     Value c = toTensor(op.getC(), /*writable=*/true);
     auto matmul = MatmulOp::create(rewriter, loc, a, op.getB(), c);
+    SmallVector<Value> epilogueOperands;
+    for (Value operand : op.getEpilogueOperands())
+      epilogueOperands.push_back(toTensor(operand, /*writable=*/false));
+    matmul.getEpilogueOperandsMutable().assign(epilogueOperands);
+    rewriter.inlineRegionBefore(op.getEpilogue(), matmul.getEpilogue(),
+                                matmul.getEpilogue().end());
     auto materialize = bufferization::MaterializeInDestinationOp::create(
         rewriter, loc, TypeRange{}, matmul.getResult(), op.getC());
     materialize.setRestrict(true);

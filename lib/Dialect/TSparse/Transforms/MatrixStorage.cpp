@@ -16,10 +16,11 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 SmallVector<int32_t>
-tsparse::computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr) {
+tsparse::computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr,
+                                      bool keepEmptyTiles) {
   SmallVector<int32_t> order;
   for (int32_t tile = 0, e = tilePtr.size() - 1; tile < e; ++tile)
-    if (tilePtr[tile + 1] > tilePtr[tile])
+    if (keepEmptyTiles || tilePtr[tile + 1] > tilePtr[tile])
       order.push_back(tile);
   llvm::stable_sort(order, [&](int32_t lhs, int32_t rhs) {
     return tilePtr[lhs + 1] - tilePtr[lhs] > tilePtr[rhs + 1] - tilePtr[rhs];
@@ -47,7 +48,7 @@ static FailureOr<DenseElementsAttr> padValues(ElementsAttr values,
 MatrixStorageValues
 tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
                                   TypedValue<MatrixType> matrix,
-                                  int64_t padding) {
+                                  int64_t padding, bool keepEmptyTiles) {
   MatrixType type = matrix.getType();
   LayoutAttr layout = type.getLayout();
   MatrixStorageValues storage;
@@ -78,7 +79,7 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
   };
 
   if (auto constant = matrix.getDefiningOp<ConstantOp>()) {
-    // A static schedule: only non-empty tiles, longest first.
+    // A static schedule: longest tiles first.
     PackedConstantAttrs attrs = constant.getStorage();
     for (StorageField field : getStorageFields(layout))
       setArray(field, arith::ConstantOp::create(
@@ -94,7 +95,8 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
     }
     SmallVector<int32_t> tilePtr =
         llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
-    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+    SmallVector<int32_t> order =
+        computeLongestFirstTileOrder(tilePtr, keepEmptyTiles);
     storage.order = arith::ConstantOp::create(
         b, loc,
         DenseIntElementsAttr::get(

@@ -113,8 +113,11 @@ struct NarrowMatmulInputs : OpRewritePattern<MatmulOp> {
     else
       a = narrowTensor(rewriter, loc, a, type);
 
-    rewriter.replaceOpWithNewOp<MatmulOp>(op, op.getResult().getType(), a,
-                                          matrix, op.getC());
+    // The accumulator and the epilogue keep their types.
+    rewriter.modifyOpInPlace(op, [&] {
+      op.getAMutable().assign(a);
+      op.getBMutable().assign(matrix);
+    });
     return success();
   }
 

@@ -111,8 +111,7 @@ struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
     Value matrix =
         PackOp::create(rewriter, loc, matrixType, slice(rhs), Value(), Value());
     Value cSlice = slice(out);
-    auto product = MatmulOp::create(rewriter, loc, cSlice.getType(), slice(lhs),
-                                    matrix, cSlice);
+    auto product = MatmulOp::create(rewriter, loc, slice(lhs), matrix, cSlice);
     rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
     auto [offsets, sizes, strides] = sliceParams(out);
     tensor::ParallelInsertSliceOp::create(rewriter, loc, product.getResult(),

@@ -265,8 +265,7 @@ MatmulOp tsparse::applySparsifyPlan(RewriterBase &rewriter,
   lhs = castDimToStatic(rewriter, loc, lhs, 1, type.getNumRows());
   Value matmulAcc =
       castDimToStatic(rewriter, loc, acc, 1, type.getNumColumns());
-  auto matmul = MatmulOp::create(rewriter, loc, matmulAcc.getType(), lhs,
-                                 matrix, matmulAcc);
+  auto matmul = MatmulOp::create(rewriter, loc, lhs, matrix, matmulAcc);
   Value result = matmul.getResult();
   if (result.getType() != acc.getType())
     result = tensor::CastOp::create(rewriter, loc, acc.getType(), result);

@@ -10,6 +10,7 @@
 include "tsparse/Dialect/TSparse/IR/TSparseDialect.td"
 include "tsparse/Dialect/TSparse/IR/TSparseAttrs.td"
 include "tsparse/Dialect/TSparse/IR/TSparseTypes.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -27,6 +28,7 @@ def TSparse_UnitMask : AnyTypeOf<[TensorRankOf<[I1], [2]>,
                                   MemRefRankOf<[I1], [2]>]>;
 def TSparse_ColumnMask : AnyTypeOf<[TensorRankOf<[I1], [1]>,
                                     MemRefRankOf<[I1], [1]>]>;
+def TSparse_EpilogueOperand : AnyTypeOf<[AnyRankedTensor, AnyMemRef]>;
 def TSparse_StorageArray : TensorRankOf<[I32, F16, BF16, F32], [1]>;
 
 //===----------------------------------------------------------------------===//
@@ -262,7 +264,7 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     DestinationStyleOpInterface,
     DeclareOpInterfaceMethods<InferTypeOpInterface>,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
-  let summary = "Tile-sparse matrix product C = A * B + C";
+  let summary = "Tile-sparse matrix product C = epilogue(A * B + C)";
   let description = [{
     Multiplies the dense matrix `A[M x K]` by the packed tile-sparse matrix
     `B[K x N]` and accumulates into `C[M x N]`, in destination style: the
@@ -278,6 +280,18 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     Pruned units of `B` contribute nothing: a lowering never loads or
     multiplies them.
 
+    An optional `epilogue` region maps each accumulated element to the
+    element stored, so that bias adds, activations and residual adds run
+    while the accumulator tile is still in registers. Its block takes the
+    accumulated value of `C[m, n]`, then one element of each epilogue
+    operand: `operand[n]` for a 1-D operand of `N` elements (a per-column
+    bias), `operand[m, n]` for a 2-D operand of `C`'s shape (a residual). It
+    yields the value stored in `C[m, n]`, of `C`'s element type, with
+    `tsparse.yield`. The body is element-wise: only scalar operations that
+    are elementwise-mappable (`arith`, `math`), so that a lowering can apply
+    it to a vector or a fragment of elements at once. Columns whose products
+    are all pruned still get the epilogue (of `C[m, n]` alone).
+
     Example:
 
     ```mlir
@@ -289,25 +303,79 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
         : memref<?x768xf16>,
           !tsparse.matrix<768x3072xf16, #tsparse.layout<tile_n = 128>>
           -> memref<?x3072xf32>
+    // C = relu(A * B + C + bias), bias broadcast along M.
+    %relu = tsparse.matmul %a32, %b32, %c epilogue(%bias : tensor<3072xf32>) {
+    ^bb0(%acc: f32, %bias_n: f32):
+      %sum = arith.addf %acc, %bias_n : f32
+      %zero = arith.constant 0.0 : f32
+      %max = arith.maximumf %sum, %zero : f32
+      tsparse.yield %max : f32
+    } : tensor<?x768xf32>,
+        !tsparse.matrix<768x3072xf32, #tsparse.layout<tile_n = 128>>
+        -> tensor<?x3072xf32>
     ```
   }];
 
   let arguments = (ins TSparse_DenseOperand:$a,
                        TSparse_MatrixType:$b,
-                       TSparse_DenseOperand:$c);
+                       TSparse_DenseOperand:$c,
+                       Variadic<TSparse_EpilogueOperand>:$epilogue_operands);
   let results = (outs Optional<TSparse_DenseMatrix>:$result);
+  let regions = (region AnyRegion:$epilogue);
 
   let assemblyFormat = [{
-    $a `,` $b `,` $c attr-dict `:` type($a) `,` qualified(type($b)) `->`
-    type($c)
+    $a `,` $b `,` $c
+    (`epilogue` `` custom<EpilogueOperands>($epilogue_operands,
+                                           type($epilogue_operands))
+     $epilogue^)?
+    attr-dict `:` type($a) `,` qualified(type($b)) `->` type($c)
   }];
+
+  let builders = [
+    /// A plain product, without epilogue.
+    OpBuilder<(ins "::mlir::Value":$a, "::mlir::Value":$b, "::mlir::Value":$c),
+    [{ build($_builder, $_state, a, b, c, ::mlir::ValueRange{}); }]>
+  ];
 
   let extraClassDeclaration = [{
     /// DestinationStyleOpInterface: `c` is the only init.
     ::mlir::MutableOperandRange getDpsInitsMutable() { return getCMutable(); }
+
+    /// Returns true if the op has an epilogue region.
+    bool hasEpilogue() { return !getEpilogue().empty(); }
+
+    /// Returns the epilogue's block; the op must have an epilogue.
+    ::mlir::Block &getEpilogueBlock() { return getEpilogue().front(); }
+
+    /// Returns true if `op` may appear in an epilogue: an
+    /// elementwise-mappable op or a constant, on scalars, without regions.
+    static bool isEpilogueOp(::mlir::Operation *op);
   }];
 
   let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// YieldOp
+//===----------------------------------------------------------------------===//
+
+def TSparse_YieldOp : TSparse_Op<"yield", [
+    Pure, ReturnLike, Terminator, HasParent<"MatmulOp">]> {
+  let summary = "Yields the stored element from a product's epilogue";
+  let description = [{
+    Terminates the `epilogue` region of `tsparse.matmul` with the element to
+    store, of the accumulator's element type.
+
+    Example:
+
+    ```mlir
+    tsparse.yield %value : f32
+    ```
+  }];
+
+  let arguments = (ins AnyType:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
 }
 
 #endif // TSPARSE_DIALECT_TSPARSE_IR_TSPARSEOPS_TD

@@ -116,6 +116,33 @@ def TSparsePackDenseProducts
   ];
 }
 
+def TSparseFuseEpilogues : Pass<"tsparse-fuse-epilogues"> {
+  let summary = "Fuse element-wise consumers of products into their epilogue";
+  let description = [{
+    Moves the element-wise `linalg.generic` that consumes a `tsparse.matmul`
+    (its only use) into the product's `epilogue` region, so that bias adds,
+    activations and residual adds are applied while the accumulator tile is
+    live instead of in a second pass over memory. The consumer's other
+    inputs become epilogue operands: tensors indexed like the product
+    (residuals) or by its column only (biases); scalar inputs are used
+    directly. Consumers of a product reshaped by `tensor.expand_shape` (the
+    `[1, M, N]` results frontends emit) are first collapsed back to two
+    dimensions with upstream's reshape-by-collapsing fusion. Chains of
+    consumers fuse one after the other.
+
+    Consumers that reduce, transpose, change the element type, read their
+    output, or hold ops that are not element-wise stay as they are, as do
+    products of layouts with a residual (its elements are added after the
+    tiles). Run it after `linalg-fuse-elementwise-ops`, which merges the
+    consumers into one.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::tsparse::TSparseDialect"
+  ];
+}
+
 def TSparseDecomposeAggregatedOps : Pass<"tsparse-decompose-aggregated-ops"> {
   let summary = "Decompose aggregated linalg ops such as linalg.softmax";
   let description = [{

@@ -107,15 +107,20 @@ struct MatrixStorageValues {
 
 /// Materializes the storage of `matrix` at the insertion point of `b`. A
 /// `tsparse.constant` gives constant arrays (its values followed by `padding`
-/// zeros) and a static schedule of its non-empty tiles, longest first; any
-/// other matrix gives `tsparse.storage` reads and visits every tile.
+/// zeros) and a static schedule of its non-empty tiles, longest first (with
+/// `keepEmptyTiles`, the empty ones last, for products whose epilogue must
+/// still run over their columns); any other matrix gives `tsparse.storage`
+/// reads and visits every tile.
 MatrixStorageValues materializeMatrixStorage(OpBuilder &b, Location loc,
                                              TypedValue<MatrixType> matrix,
-                                             int64_t padding);
+                                             int64_t padding,
+                                             bool keepEmptyTiles = false);
 
-/// Returns the non-empty column tiles of a matrix with offsets `tilePtr`,
-/// longest (most kept units) first; ties keep the tile order.
-SmallVector<int32_t> computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr);
+/// Returns the column tiles of a matrix with offsets `tilePtr`, longest
+/// (most kept units) first; ties keep the tile order. Empty tiles are left
+/// out unless `keepEmptyTiles`.
+SmallVector<int32_t> computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr,
+                                                  bool keepEmptyTiles = false);
 
 /// Collects the pattern rewriting `tsparse.matmul` on buffers into the same
 /// product on tensors (`bufferization.to_tensor`, then
