@@ -188,3 +188,81 @@ func.func @negative_unpack_elided_constant() -> tensor<64x64xf32> {
   %d = tsparse.unpack %b : !tsparse.matrix<64x64xf32, #tsparse.layout<tile_n = 32, unit_k = 32>> -> tensor<64x64xf32>
   return %d : tensor<64x64xf32>
 }
+
+// -----
+
+// The epilogue runs on the register rows: after the loop over kept units,
+// each accumulator row gets the bias (read at the tile's columns) and the
+// ReLU as vector ops, then is written once. With an epilogue, the empty
+// tile 1 stays in the schedule (last) so that its columns get it too.
+// CHECK-LABEL: func.func @matmul_epilogue_in_registers
+// CHECK-SAME: (%[[A:.*]]: tensor<8x4xf32>, %[[C:.*]]: tensor<8x12xf32>, %[[BIAS:.*]]: tensor<12xf32>)
+// CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0, 1]> : tensor<3xi32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK: scf.forall (%{{.*}}) in (3)
+// CHECK:   %[[COL0:.*]] = arith.muli %{{.*}}, %c4
+// CHECK:   scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4
+// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c8
+// CHECK:       %[[ACC:.*]]:4 = scf.for
+// CHECK:         vector.fma
+// CHECK:       %[[COL:.*]] = arith.addi %[[COL0]], %[[J]]
+// CHECK:       %[[B:.*]] = vector.transfer_read %[[BIAS]][%[[COL]]], %{{.*}}, %{{.*}} : tensor<12xf32>, vector<8xf32>
+// CHECK:       %[[SUM:.*]] = arith.addf %[[ACC]]#0, %[[B]] : vector<8xf32>
+// CHECK:       %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]] : vector<8xf32>
+// CHECK:       %[[ROW:.*]] = vector.shape_cast %[[RELU]] : vector<8xf32> to vector<1x8xf32>
+// CHECK:       vector.transfer_write %[[ROW]]
+// CHECK-COUNT-3: arith.maximumf {{.*}} : vector<8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @matmul_epilogue_in_registers(%a: tensor<8x4xf32>, %c: tensor<8x12xf32>, %bias: tensor<12xf32>) -> tensor<8x12xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
+    row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,
+    values = dense<1.0> : tensor<16xf32>
+  } : !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %w, %c epilogue(%bias : tensor<12xf32>) {
+  ^bb0(%acc: f32, %b: f32):
+    %zero = arith.constant 0.0 : f32
+    %sum = arith.addf %acc, %b : f32
+    %relu = arith.maximumf %sum, %zero : f32
+    tsparse.yield %relu : f32
+  } : tensor<8x4xf32>, !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>> -> tensor<8x12xf32>
+  return %r : tensor<8x12xf32>
+}
+
+// -----
+
+// A compacted layout applies the epilogue to its kept columns in registers
+// (the residual gathered to them like C), then to the dropped columns, a
+// vector of them at a time, with gathers and scatters.
+// CHECK-LABEL: func.func @matmul_epilogue_compacted
+// CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[C:.*]]: tensor<?x6xf32>, %[[RES:.*]]: tensor<?x6xf32>)
+// CHECK: %[[RES_KEPT:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x3xf32>)
+// CHECK:   tensor.extract %[[RES]]
+// CHECK: scf.forall
+// CHECK:   scf.for
+// CHECK:     vector.fma
+// CHECK:   vector.transfer_read %[[RES_KEPT]]
+// CHECK:   arith.addf {{.*}} : vector<8xf32>
+// CHECK: %[[DROPPED:.*]]:3 = scf.for {{.*}} -> (index, index, tensor<?xindex>)
+// CHECK: scf.for %[[M:[a-z0-9]+]] =
+// CHECK:   scf.for %[[J:[a-z0-9]+]] = {{.*}} step %c8
+// CHECK:     %[[COLS:.*]] = vector.transfer_read %[[DROPPED]]#2[%[[J]]]
+// CHECK:     %[[OLD:.*]] = vector.gather %{{.*}}[%[[M]], %c0] [%[[COLS]]]
+// CHECK:     %[[R:.*]] = vector.gather %[[RES]][%[[M]], %c0] [%[[COLS]]]
+// CHECK:     %[[NEW:.*]] = arith.addf %[[OLD]], %[[R]] : vector<8xf32>
+// CHECK:     vector.scatter %{{.*}}[%[[M]], %c0] [%[[COLS]]], %{{.*}}, %[[NEW]]
+func.func @matmul_epilogue_compacted(%a: tensor<?x4xf32>, %c: tensor<?x6xf32>, %res: tensor<?x6xf32>) -> tensor<?x6xf32> {
+  %w = tsparse.constant {
+    col_ids = dense<[0, 2, 5]> : tensor<3xi32>,
+    tile_ptr = dense<[0, 2]> : tensor<2xi32>,
+    row_ids = dense<[1, 3]> : tensor<2xi32>,
+    values = dense<1.0> : tensor<6xf32>
+  } : !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
+  %r = tsparse.matmul %a, %w, %c epilogue(%res : tensor<?x6xf32>) {
+  ^bb0(%acc: f32, %x: f32):
+    %sum = arith.addf %acc, %x : f32
+    tsparse.yield %sum : f32
+  } : tensor<?x4xf32>, !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<?x6xf32>
+  return %r : tensor<?x6xf32>
+}
