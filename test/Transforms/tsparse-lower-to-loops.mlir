@@ -266,3 +266,23 @@ func.func @matmul_epilogue_compacted(%a: tensor<?x4xf32>, %c: tensor<?x6xf32>, %
   } : tensor<?x4xf32>, !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<?x6xf32>
   return %r : tensor<?x6xf32>
 }
+
+// -----
+
+// Constant values are rearranged in panels of micro-cols columns, each
+// panel's rows contiguous: a tile of 16 columns holds columns 0-7 of both
+// its rows, then columns 8-15. The packed rows are then read without a
+// mask, at the panel's offset plus one panel row per kept row.
+// CHECK-LABEL: func.func @matmul_panels
+// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 1.600000e+01, 1.700000e+01, 1.800000e+01, 1.900000e+01, 2.000000e+01, 2.100000e+01, 2.200000e+01, 2.300000e+01, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 1.300000e+01, 1.400000e+01, 1.500000e+01, 2.400000e+01, 2.500000e+01, 2.600000e+01, 2.700000e+01, 2.800000e+01, 2.900000e+01, 3.000000e+01, 3.100000e+01]> : tensor<32xf32>
+// CHECK: vector.transfer_read %[[VALUES]][%{{.*}}], %{{[^,]*}} {in_bounds = [true]} : tensor<32xf32>, vector<8xf32>
+func.func @matmul_panels(%a: tensor<4x2xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 2]> : tensor<2xi32>,
+    row_ids = dense<[0, 1]> : tensor<2xi32>,
+    values = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0,
+                    16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0]> : tensor<32xf32>
+  } : !tsparse.matrix<2x16xf32, #tsparse.layout<tile_n = 16>>
+  %r = tsparse.matmul %a, %w, %c : tensor<4x2xf32>, !tsparse.matrix<2x16xf32, #tsparse.layout<tile_n = 16>> -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}

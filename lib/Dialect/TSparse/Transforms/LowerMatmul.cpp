@@ -303,16 +303,27 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
   int64_t unitK = layout.getUnitK();
   Value width = tile.width;
   // One kept row `k` of the tile, stored at row `storedRow` of its block.
+  // With panels, this micro-kernel's columns of the tile's rows are
+  // contiguous and zero-padded: the reads need no mask.
+  Value panelOffset, panelMask = mask;
+  if (storage.panelWidth) {
+    Value tileRows = ib.mul(ib.sub(tile.p1, tile.p0), ib.index(unitK));
+    panelOffset = ib.add(tile.valuesOffset, ib.mul(col, tileRows));
+    panelMask = nullptr;
+  }
   auto emitRow = [&](OpBuilder &b, Location loc, Value k, Value storedRow,
                      ValueRange current) {
     LoopBuilder ib(b, loc);
     Value offset =
-        ib.add(ib.add(tile.valuesOffset, ib.mul(storedRow, width)), col);
-    Value packed =
-        extendTo(b, loc,
-                 readArray(b, loc, vectorType.clone(inputType), storage.values,
-                           offset, mask, storage.valuesPadded),
-                 accType);
+        storage.panelWidth
+            ? ib.add(panelOffset,
+                     ib.mul(storedRow, ib.index(options.microCols)))
+            : ib.add(ib.add(tile.valuesOffset, ib.mul(storedRow, width)), col);
+    Value packed = extendTo(
+        b, loc,
+        readArray(b, loc, vectorType.clone(inputType), storage.values, offset,
+                  panelMask, storage.valuesPadded || storage.panelWidth),
+        accType);
     SmallVector<Value> next;
     for (int64_t r = 0; r < rows; ++r) {
       Value m = ib.add(tile.m0, ib.add(row, ib.index(r)));
@@ -539,7 +550,8 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     }
     MatrixStorageValues storage =
         materializeMatrixStorage(rewriter, loc, op.getB(), options.microCols,
-                                 /*keepEmptyTiles=*/op.hasEpilogue());
+                                 /*keepEmptyTiles=*/op.hasEpilogue(),
+                                 /*panelWidth=*/options.microCols);
 
     // Compacted layouts work on the kept columns, then put them back; the
     // epilogue then runs over the dropped ones.

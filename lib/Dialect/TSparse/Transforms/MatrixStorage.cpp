@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::tsparse;
 
@@ -43,12 +45,46 @@ static FailureOr<DenseElementsAttr> padValues(ElementsAttr values,
   return DenseElementsAttr::getFromRawBuffer(type, *data);
 }
 
+/// Returns `values` (the row layout of the tiles with offsets `tilePtr`)
+/// rearranged in panels of `panelWidth` columns, or failure when its data is
+/// not available. Every tile but the last is `tileN` wide, a multiple of
+/// `panelWidth`; the last one's partial panel is zero-padded.
+static FailureOr<DenseElementsAttr>
+arrangeInPanels(ElementsAttr values, ArrayRef<int32_t> tilePtr, int64_t unitK,
+                int64_t tileN, int64_t numColumns, int64_t panelWidth) {
+  FailureOr<SmallVector<char>> data = getRawElementData(values);
+  if (failed(data))
+    return failure();
+  Type elementType = values.getElementType();
+  int64_t bytes = elementType.getIntOrFloatBitWidth() / 8;
+  int64_t numTiles = tilePtr.size() - 1;
+  int64_t lastWidth = numColumns - (numTiles - 1) * tileN;
+  int64_t lastRows = (tilePtr.back() - tilePtr[numTiles - 1]) * unitK;
+  int64_t size = int64_t(tilePtr[numTiles - 1]) * unitK * tileN +
+                 lastRows * llvm::alignTo(lastWidth, panelWidth);
+  SmallVector<char> panels(size * bytes, 0);
+  for (int64_t tile = 0; tile < numTiles; ++tile) {
+    int64_t offset = int64_t(tilePtr[tile]) * unitK * tileN;
+    int64_t rows = (tilePtr[tile + 1] - tilePtr[tile]) * unitK;
+    int64_t width = std::min(tileN, numColumns - tile * tileN);
+    for (int64_t row = 0; row < rows; ++row) {
+      for (int64_t col = 0; col < width; ++col) {
+        int64_t from = offset + row * width + col;
+        int64_t to = offset + (col / panelWidth) * rows * panelWidth +
+                     row * panelWidth + col % panelWidth;
+        std::memcpy(&panels[to * bytes], &(*data)[from * bytes], bytes);
+      }
+    }
+  }
+  auto type = RankedTensorType::get({size}, elementType);
+  return DenseElementsAttr::getFromRawBuffer(type, panels);
+}
+
 /// Materializes the storage of `matrix` at the current insertion point. The
-/// values of a constant get `padding` trailing zeros.
-MatrixStorageValues
-tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
-                                  TypedValue<MatrixType> matrix,
-                                  int64_t padding, bool keepEmptyTiles) {
+/// values of a constant get `padding` trailing zeros, or panels.
+MatrixStorageValues tsparse::materializeMatrixStorage(
+    OpBuilder &b, Location loc, TypedValue<MatrixType> matrix, int64_t padding,
+    bool keepEmptyTiles, int64_t panelWidth) {
   MatrixType type = matrix.getType();
   LayoutAttr layout = type.getLayout();
   MatrixStorageValues storage;
@@ -84,8 +120,23 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
     for (StorageField field : getStorageFields(layout))
       setArray(field, arith::ConstantOp::create(
                           b, loc, cast<TypedAttr>(attrs.getArray(field))));
-    // Without padding the values array above is used as is: no copy.
-    if (padding > 0) {
+    SmallVector<int32_t> tilePtr =
+        llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
+    int64_t numTiledColumns = layout.isCompacted()
+                                  ? attrs.colIds.getNumElements()
+                                  : type.getNumColumns();
+    // Without padding or panels the values array above is used as is: no
+    // copy.
+    if (panelWidth > 0 && layout.getTileN() % panelWidth == 0) {
+      if (FailureOr<DenseElementsAttr> panels =
+              arrangeInPanels(attrs.values, tilePtr, layout.getUnitK(),
+                              layout.getTileN(), numTiledColumns, panelWidth);
+          succeeded(panels)) {
+        storage.values = arith::ConstantOp::create(b, loc, *panels);
+        storage.panelWidth = panelWidth;
+      }
+    }
+    if (!storage.panelWidth && padding > 0) {
       if (FailureOr<DenseElementsAttr> padded =
               padValues(attrs.values, padding);
           succeeded(padded)) {
@@ -93,8 +144,6 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
         storage.valuesPadded = true;
       }
     }
-    SmallVector<int32_t> tilePtr =
-        llvm::to_vector(attrs.tilePtr.getValues<int32_t>());
     SmallVector<int32_t> order =
         computeLongestFirstTileOrder(tilePtr, keepEmptyTiles);
     storage.order = arith::ConstantOp::create(
@@ -104,10 +153,8 @@ tsparse::materializeMatrixStorage(OpBuilder &b, Location loc,
                                   b.getI32Type()),
             ArrayRef<int32_t>(order)));
     storage.numScheduled = arith::ConstantIndexOp::create(b, loc, order.size());
-    storage.numTiledColumns = arith::ConstantIndexOp::create(
-        b, loc,
-        layout.isCompacted() ? attrs.colIds.getNumElements()
-                             : type.getNumColumns());
+    storage.numTiledColumns =
+        arith::ConstantIndexOp::create(b, loc, numTiledColumns);
     return storage;
   }
 

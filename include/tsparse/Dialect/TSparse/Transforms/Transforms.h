@@ -103,18 +103,27 @@ struct MatrixStorageValues {
   Value numTiledColumns;
   /// True if `values` extends `padding` elements past its last value.
   bool valuesPadded = false;
+  /// When nonzero, `values` holds each tile in panels of this many columns
+  /// (the last one zero-padded), each panel's rows contiguous, instead of
+  /// row by row across the tile: the tile's row `i`, column `j` is at
+  /// `tileOffset + (j / w) * rows * w + i * w + j % w`, where `rows` is the
+  /// tile's stored row count. Tile offsets are those of the row layout.
+  int64_t panelWidth = 0;
 };
 
 /// Materializes the storage of `matrix` at the insertion point of `b`. A
 /// `tsparse.constant` gives constant arrays (its values followed by `padding`
-/// zeros) and a static schedule of its non-empty tiles, longest first (with
-/// `keepEmptyTiles`, the empty ones last, for products whose epilogue must
-/// still run over their columns); any other matrix gives `tsparse.storage`
-/// reads and visits every tile.
+/// zeros, or rearranged in panels of `panelWidth` columns when that divides
+/// the tile width: see `MatrixStorageValues::panelWidth`) and a static
+/// schedule of its non-empty tiles, longest first (with `keepEmptyTiles`,
+/// the empty ones last, for products whose epilogue must still run over
+/// their columns); any other matrix gives `tsparse.storage` reads in the
+/// layout's row order and visits every tile.
 MatrixStorageValues materializeMatrixStorage(OpBuilder &b, Location loc,
                                              TypedValue<MatrixType> matrix,
                                              int64_t padding,
-                                             bool keepEmptyTiles = false);
+                                             bool keepEmptyTiles = false,
+                                             int64_t panelWidth = 0);
 
 /// Returns the column tiles of a matrix with offsets `tilePtr`, longest
 /// (most kept units) first; ties keep the tile order. Empty tiles are left
