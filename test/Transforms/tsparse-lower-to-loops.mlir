@@ -67,24 +67,27 @@ func.func @matmul_all_pruned(%a: tensor<?x4xf32>, %c: tensor<?x8xf32>) -> tensor
 // -----
 
 // TW-2D computes on the kept columns: they are gathered from C by col_ids
-// row by row, and scattered back after the tile loops.
+// row by row, a vector of columns at a time, and scattered back after the
+// tile loops.
 // CHECK-LABEL: func.func @matmul_tw2d_f16
 // CHECK-SAME: (%[[A:.*]]: tensor<?x2xf16>, %[[C:.*]]: tensor<?x6xf32>)
 // CHECK-DAG: %[[COL_IDS:.*]] = arith.constant dense<[1, 3, 4]> : tensor<3xi32>
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
-// CHECK: %[[GATHERED:.*]] = linalg.generic {{.*}} outs(%[[EMPTY]] : tensor<?x3xf32>)
-// CHECK:   %[[J:.*]] = linalg.index 1
-// CHECK:   %[[N_I32:.*]] = tensor.extract %[[COL_IDS]][%[[J]]]
-// CHECK:   %[[N:.*]] = arith.index_cast %[[N_I32]]
-// CHECK:   tensor.extract %[[C]][%{{.*}}, %[[N]]]
+// CHECK: %[[GATHERED:.*]] = scf.for %[[ROW:[a-z0-9]+]] = {{.*}} iter_args(%[[G:.*]] = %[[EMPTY]]) -> (tensor<?x3xf32>)
+// CHECK:   %[[IDS:.*]] = vector.transfer_read %[[COL_IDS]][%c0]
+// CHECK:   %[[COLS:.*]] = arith.index_cast %[[IDS]] : vector<8xi32> to vector<8xindex>
+// CHECK:   %[[V:.*]] = vector.gather %[[C]][%[[ROW]], %c0] [%[[COLS]]]
+// CHECK:   %[[VR:.*]] = vector.shape_cast %[[V]]
+// CHECK:   vector.transfer_write %[[VR]], %[[G]][%[[ROW]], %c0]
 // CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[GATHERED]])
 // CHECK:   arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
 // CHECK:   arith.extf {{.*}} : f16 to f32
-// CHECK: scf.for %[[ROW:.*]] = {{.*}} iter_args(%{{.*}} = %[[C]]) -> (tensor<?x6xf32>)
-// CHECK:   scf.for %[[COL:.*]] = %c0 to %c3
-// CHECK:     %[[V:.*]] = tensor.extract %[[TILES]][%[[ROW]], %[[COL]]]
-// CHECK:     tensor.extract %[[COL_IDS]][%[[COL]]]
-// CHECK:     tensor.insert %[[V]]
+// CHECK: scf.for %[[ROW2:[a-z0-9]+]] = {{.*}} iter_args(%[[OUT:.*]] = %[[C]]) -> (tensor<?x6xf32>)
+// CHECK:   %[[IDS2:.*]] = vector.transfer_read %[[COL_IDS]][%c0]
+// CHECK:   %[[COLS2:.*]] = arith.index_cast %[[IDS2]]
+// CHECK:   %[[ROWV:.*]] = vector.transfer_read %[[TILES]][%[[ROW2]], %c0]
+// CHECK:   %[[W:.*]] = vector.shape_cast %[[ROWV]]
+// CHECK:   vector.scatter %[[OUT]][%[[ROW2]], %c0] [%[[COLS2]]], %{{.*}}, %[[W]]
 func.func @matmul_tw2d_f16(%a: tensor<?x2xf16>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
   %w = tsparse.constant {
     col_ids = dense<[1, 3, 4]> : tensor<3xi32>,
@@ -237,8 +240,8 @@ func.func @matmul_epilogue_in_registers(%a: tensor<8x4xf32>, %c: tensor<8x12xf32
 // vector of them at a time, with gathers and scatters.
 // CHECK-LABEL: func.func @matmul_epilogue_compacted
 // CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[C:.*]]: tensor<?x6xf32>, %[[RES:.*]]: tensor<?x6xf32>)
-// CHECK: %[[RES_KEPT:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x3xf32>)
-// CHECK:   tensor.extract %[[RES]]
+// CHECK: %[[RES_KEPT:.*]] = scf.for {{.*}} -> (tensor<?x3xf32>)
+// CHECK:   vector.gather %[[RES]]
 // CHECK: scf.forall
 // CHECK:   scf.for
 // CHECK:     vector.fma

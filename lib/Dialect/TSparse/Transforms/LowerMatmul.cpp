@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
+#include "ColumnAccess.h"
 #include "LoopBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -24,49 +25,6 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-/// Reads `type` from the 1-D tensor `source` at `offset`; lanes off in `mask`
-/// are not accessed. `inBounds` asserts that all lanes are inside `source`.
-static Value readArray(OpBuilder &b, Location loc, VectorType type,
-                       Value source, Value offset, Value mask, bool inBounds) {
-  Value pad =
-      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
-  return vector::TransferReadOp::create(
-      b, loc, type, source, offset,
-      AffineMapAttr::get(b.getMultiDimIdentityMap(1)), pad, mask,
-      b.getBoolArrayAttr({inBounds}));
-}
-
-/// Reads `type` from row `row` of the 2-D tensor `source`, starting at column
-/// `col`, under the 1 x N `mask`. The transfer is 2-D (1 x N) so that
-/// bufferization sees it covers one row only.
-static Value readRow(OpBuilder &b, Location loc, VectorType type, Value source,
-                     Value row, Value col, Value mask) {
-  auto rowType =
-      VectorType::get({1, type.getNumElements()}, type.getElementType());
-  Value pad =
-      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
-  Value read = vector::TransferReadOp::create(
-      b, loc, rowType, source, ValueRange{row, col},
-      AffineMapAttr::get(b.getMultiDimIdentityMap(2)), pad, mask,
-      b.getBoolArrayAttr({true, false}));
-  return vector::ShapeCastOp::create(b, loc, type, read);
-}
-
-/// Writes the 1-D `vector` into row `row` of `dest` from column `col` on,
-/// under the 1 x N `mask`.
-static Value writeRow(OpBuilder &b, Location loc, Value vector, Value dest,
-                      Value row, Value col, Value mask) {
-  auto type = cast<VectorType>(vector.getType());
-  auto rowType =
-      VectorType::get({1, type.getNumElements()}, type.getElementType());
-  Value rowVector = vector::ShapeCastOp::create(b, loc, rowType, vector);
-  return vector::TransferWriteOp::create(
-             b, loc, dest.getType(), rowVector, dest, ValueRange{row, col},
-             AffineMapAttr::get(b.getMultiDimIdentityMap(2)), mask,
-             b.getBoolArrayAttr({true, false}))
-      .getResult();
-}
-
 /// Extends `value` (scalar or vector) to the element type `type` if needed.
 static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
   Type elementType = mlir::getElementTypeOrSelf(value.getType());
@@ -76,66 +34,6 @@ static Value extendTo(OpBuilder &b, Location loc, Value value, Type type) {
   if (auto vectorType = dyn_cast<VectorType>(value.getType()))
     target = vectorType.clone(type);
   return arith::ExtFOp::create(b, loc, target, value);
-}
-
-/// Returns `source` (1-D or 2-D) reduced to its columns `colIds` along its
-/// last dimension, in order; a fill of the same value when `source` is a
-/// `linalg.fill`.
-static Value gatherColumns(OpBuilder &b, Location loc, Value source,
-                           Value colIds, Value numColumns) {
-  LoopBuilder ib(b, loc);
-  auto type = cast<RankedTensorType>(source.getType());
-  int64_t rank = type.getRank();
-  SmallVector<OpFoldResult> shape;
-  for (int64_t dim = 0; dim + 1 < rank; ++dim)
-    shape.push_back(ib.dim(source, dim));
-  shape.push_back(numColumns);
-  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  if (auto fill = source.getDefiningOp<linalg::FillOp>())
-    return linalg::FillOp::create(b, loc, fill.getInputs(), init).getResult(0);
-  AffineMap identity = b.getMultiDimIdentityMap(rank);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  auto gather = linalg::GenericOp::create(
-      b, loc, init.getType(), ValueRange{}, ValueRange{init},
-      ArrayRef<AffineMap>{identity}, iterators,
-      [&](OpBuilder &b, Location loc, ValueRange) {
-        LoopBuilder ib(b, loc);
-        SmallVector<Value> indices;
-        for (int64_t dim = 0; dim + 1 < rank; ++dim)
-          indices.push_back(linalg::IndexOp::create(b, loc, dim));
-        indices.push_back(
-            ib.loadIndex(colIds, {linalg::IndexOp::create(b, loc, rank - 1)}));
-        linalg::YieldOp::create(
-            b, loc,
-            tensor::ExtractOp::create(b, loc, source, indices).getResult());
-      });
-  return gather.getResult(0);
-}
-
-/// Writes the columns of `compact` back to columns `colIds` of `c`, row by
-/// row.
-static Value scatterColumns(OpBuilder &b, Location loc, Value compact, Value c,
-                            Value colIds, Value numColumns) {
-  LoopBuilder ib(b, loc);
-  Value zero = ib.index(0), one = ib.index(1);
-  auto rows = scf::ForOp::create(
-      b, loc, zero, ib.dim(c, 0), one, ValueRange{c},
-      [&](OpBuilder &b, Location loc, Value row, ValueRange rowArgs) {
-        auto cols = scf::ForOp::create(
-            b, loc, zero, numColumns, one, rowArgs,
-            [&](OpBuilder &b, Location loc, Value j, ValueRange colArgs) {
-              LoopBuilder ib(b, loc);
-              Value value = tensor::ExtractOp::create(b, loc, compact,
-                                                      ValueRange{row, j});
-              Value inserted = tensor::InsertOp::create(
-                  b, loc, value, colArgs[0],
-                  ValueRange{row, ib.loadIndex(colIds, j)});
-              scf::YieldOp::create(b, loc, inserted);
-            });
-        scf::YieldOp::create(b, loc, cols.getResults());
-      });
-  return rows.getResult(0);
 }
 
 namespace {
@@ -433,101 +331,37 @@ Value MatmulLowering::emitResidual(Value acc) {
   return rowsOfB.getResult(0);
 }
 
-/// Returns the columns of `[0, numColumns)` missing from the ascending
-/// `colIds[0, numKept)`, in order, as a 1-D index tensor.
-static Value computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
-                                   Value numKept, Value numColumns) {
-  LoopBuilder ib(b, loc);
-  Value zero = ib.index(0), one = ib.index(1);
-  Value init = tensor::EmptyOp::create(
-      b, loc, ArrayRef<OpFoldResult>{ib.sub(numColumns, numKept)},
-      b.getIndexType());
-  auto merge = scf::ForOp::create(
-      b, loc, zero, numColumns, one, ValueRange{zero, zero, init},
-      [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
-        LoopBuilder ib(b, loc);
-        Value next = args[0], count = args[1], dropped = args[2];
-        Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              next, numKept);
-        auto isKept = scf::IfOp::create(
-            b, loc, inRange,
-            [&](OpBuilder &b, Location loc) {
-              LoopBuilder ib(b, loc);
-              Value kept =
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                        ib.loadIndex(colIds, next), n);
-              scf::YieldOp::create(b, loc, kept);
-            },
-            [&](OpBuilder &b, Location loc) {
-              scf::YieldOp::create(
-                  b, loc,
-                  ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
-            });
-        auto step = scf::IfOp::create(
-            b, loc, isKept.getResult(0),
-            [&](OpBuilder &b, Location loc) {
-              LoopBuilder ib(b, loc);
-              scf::YieldOp::create(
-                  b, loc, ValueRange{ib.add(next, one), count, dropped});
-            },
-            [&](OpBuilder &b, Location loc) {
-              LoopBuilder ib(b, loc);
-              Value inserted =
-                  tensor::InsertOp::create(b, loc, n, dropped, count);
-              scf::YieldOp::create(
-                  b, loc, ValueRange{next, ib.add(count, one), inserted});
-            });
-        scf::YieldOp::create(b, loc, step.getResults());
-      });
-  return merge.getResult(2);
-}
-
 Value MatmulLowering::emitDroppedColumns(Value acc, Value colIds,
                                          Value numKept) {
   Value dropped =
       computeDroppedColumns(b, loc, colIds, numKept, ib.dim(acc, 1));
-  Value numDropped = ib.dim(dropped, 0);
-  int64_t width = options.microCols;
-  auto indexType = VectorType::get({width}, b.getIndexType());
-  Value zero = ib.index(0), one = ib.index(1);
   // Row by row, a vector of dropped columns at a time.
-  auto rows = scf::ForOp::create(
-      b, loc, zero, ib.dim(acc, 0), one, ValueRange{acc},
-      [&](OpBuilder &b, Location loc, Value m, ValueRange rowArgs) {
-        auto chunks = scf::ForOp::create(
-            b, loc, zero, numDropped, ib.index(width), rowArgs,
-            [&](OpBuilder &b, Location loc, Value j, ValueRange args) {
-              LoopBuilder ib(b, loc);
-              Value count = ib.min(ib.index(width), ib.sub(numDropped, j));
-              Value mask =
-                  vector::CreateMaskOp::create(b, loc, maskType, count);
-              Value columns = readArray(b, loc, indexType, dropped, j, mask,
-                                        /*inBounds=*/false);
-              auto gather = [&](Value source, ValueRange offsets) -> Value {
-                Type elementType = getElementTypeOrSelf(source.getType());
-                VectorType type = vectorType.clone(elementType);
-                Value pass =
-                    arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
-                return vector::GatherOp::create(b, loc, type, source, offsets,
-                                                columns, mask, pass);
-              };
-              SmallVector<Value> epilogueArgs = {gather(args[0], {m, zero})};
-              for (Value operand : op.getEpilogueOperands()) {
-                if (cast<ShapedType>(operand.getType()).getRank() == 1)
-                  epilogueArgs.push_back(gather(operand, {zero}));
-                else
-                  epilogueArgs.push_back(gather(operand, {m, zero}));
-              }
-              Value value = emitEpilogue(b, loc, op, epilogueArgs);
-              Value scattered = vector::ScatterOp::create(
-                                    b, loc, args[0].getType(), args[0],
-                                    ValueRange{m, zero}, columns, mask, value)
-                                    .getResult();
-              scf::YieldOp::create(b, loc, scattered);
-            });
-        scf::YieldOp::create(b, loc, chunks.getResults());
+  return forEachColumnChunk(
+      b, loc, ib.dim(acc, 0), dropped, ib.dim(dropped, 0), options.microCols,
+      acc,
+      [&](OpBuilder &b, Location loc, const ColumnChunk &chunk, Value acc) {
+        LoopBuilder ib(b, loc);
+        Value zero = ib.index(0);
+        auto gather = [&](Value source, ValueRange offsets) -> Value {
+          VectorType type =
+              vectorType.clone(getElementTypeOrSelf(source.getType()));
+          Value pass = arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+          return vector::GatherOp::create(b, loc, type, source, offsets,
+                                          chunk.columns, chunk.mask, pass);
+        };
+        SmallVector<Value> epilogueArgs = {gather(acc, {chunk.row, zero})};
+        for (Value operand : op.getEpilogueOperands()) {
+          if (cast<ShapedType>(operand.getType()).getRank() == 1)
+            epilogueArgs.push_back(gather(operand, {zero}));
+          else
+            epilogueArgs.push_back(gather(operand, {chunk.row, zero}));
+        }
+        Value value = emitEpilogue(b, loc, op, epilogueArgs);
+        return vector::ScatterOp::create(b, loc, acc.getType(), acc,
+                                         ValueRange{chunk.row, zero},
+                                         chunk.columns, chunk.mask, value)
+            .getResult();
       });
-  return rows.getResult(0);
 }
 
 namespace {
@@ -561,7 +395,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     if (layout.isCompacted()) {
       auto gather = [&](Value source) {
         return gatherColumns(rewriter, loc, source, storage.colIds,
-                             storage.numTiledColumns);
+                             storage.numTiledColumns, options.microCols);
       };
       acc = gather(c);
       for (Value &operand : epilogueOperands)
@@ -572,7 +406,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     acc = lowering.emitTiles(acc);
     if (layout.isCompacted()) {
       acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
-                           storage.numTiledColumns);
+                           options.microCols);
       if (op.hasEpilogue())
         acc = lowering.emitDroppedColumns(acc, storage.colIds,
                                           storage.numTiledColumns);

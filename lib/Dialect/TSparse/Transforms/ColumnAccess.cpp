@@ -1,0 +1,215 @@
+//===- ColumnAccess.cpp - Vector access to rows and column lists ----------===//
+//
+// Vector transfers of tensor rows and vectorized gathers and scatters
+// through column lists, for the CPU lowering of tsparse.matmul.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ColumnAccess.h"
+#include "LoopBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+Value tsparse::readArray(OpBuilder &b, Location loc, VectorType type,
+                         Value source, Value offset, Value mask,
+                         bool inBounds) {
+  Value pad =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  return vector::TransferReadOp::create(
+      b, loc, type, source, offset,
+      AffineMapAttr::get(b.getMultiDimIdentityMap(1)), pad, mask,
+      b.getBoolArrayAttr({inBounds}));
+}
+
+Value tsparse::readRow(OpBuilder &b, Location loc, VectorType type,
+                       Value source, Value row, Value col, Value mask) {
+  auto rowType =
+      VectorType::get({1, type.getNumElements()}, type.getElementType());
+  Value pad =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(type.getElementType()));
+  Value read = vector::TransferReadOp::create(
+      b, loc, rowType, source, ValueRange{row, col},
+      AffineMapAttr::get(b.getMultiDimIdentityMap(2)), pad, mask,
+      b.getBoolArrayAttr({true, false}));
+  return vector::ShapeCastOp::create(b, loc, type, read);
+}
+
+Value tsparse::writeRow(OpBuilder &b, Location loc, Value vector, Value dest,
+                        Value row, Value col, Value mask) {
+  auto type = cast<VectorType>(vector.getType());
+  auto rowType =
+      VectorType::get({1, type.getNumElements()}, type.getElementType());
+  Value rowVector = vector::ShapeCastOp::create(b, loc, rowType, vector);
+  return vector::TransferWriteOp::create(
+             b, loc, dest.getType(), rowVector, dest, ValueRange{row, col},
+             AffineMapAttr::get(b.getMultiDimIdentityMap(2)), mask,
+             b.getBoolArrayAttr({true, false}))
+      .getResult();
+}
+
+/// Returns the 1 x width mask of a row access from the 1-D `mask`.
+static Value getRowMask(OpBuilder &b, Location loc, Value count,
+                        int64_t width) {
+  LoopBuilder ib(b, loc);
+  return vector::CreateMaskOp::create(
+      b, loc, VectorType::get({1, width}, b.getI1Type()),
+      ValueRange{ib.index(1), count});
+}
+
+Value tsparse::forEachColumnChunk(
+    OpBuilder &b, Location loc, Value numRows, Value columns, Value count,
+    int64_t width, Value init,
+    function_ref<Value(OpBuilder &, Location, const ColumnChunk &, Value)>
+        body) {
+  LoopBuilder ib(b, loc);
+  auto walk = [&](OpBuilder &b, Location loc, Value row, Value acc) {
+    LoopBuilder ib(b, loc);
+    auto chunks = scf::ForOp::create(
+        b, loc, ib.index(0), count, ib.index(width), ValueRange{acc},
+        [&](OpBuilder &b, Location loc, Value first, ValueRange args) {
+          LoopBuilder ib(b, loc);
+          Value lanes = ib.min(ib.index(width), ib.sub(count, first));
+          ColumnChunk chunk;
+          chunk.row = row;
+          chunk.first = first;
+          chunk.mask = vector::CreateMaskOp::create(
+              b, loc, VectorType::get({width}, b.getI1Type()), lanes);
+          Type elementType = getElementTypeOrSelf(columns.getType());
+          Value read =
+              readArray(b, loc, VectorType::get({width}, elementType), columns,
+                        first, chunk.mask, /*inBounds=*/false);
+          chunk.columns =
+              elementType.isIndex()
+                  ? read
+                  : arith::IndexCastOp::create(
+                        b, loc, VectorType::get({width}, b.getIndexType()),
+                        read)
+                        .getResult();
+          scf::YieldOp::create(b, loc, body(b, loc, chunk, args[0]));
+        });
+    return chunks.getResult(0);
+  };
+  if (!numRows)
+    return walk(b, loc, Value(), init);
+  auto rows = scf::ForOp::create(
+      b, loc, ib.index(0), numRows, ib.index(1), ValueRange{init},
+      [&](OpBuilder &b, Location loc, Value row, ValueRange args) {
+        scf::YieldOp::create(b, loc, walk(b, loc, row, args[0]));
+      });
+  return rows.getResult(0);
+}
+
+Value tsparse::gatherColumns(OpBuilder &b, Location loc, Value source,
+                             Value colIds, Value count, int64_t width) {
+  LoopBuilder ib(b, loc);
+  auto type = cast<RankedTensorType>(source.getType());
+  bool is2D = type.getRank() == 2;
+  SmallVector<OpFoldResult> shape;
+  if (is2D)
+    shape.push_back(ib.dim(source, 0));
+  shape.push_back(count);
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  if (auto fill = source.getDefiningOp<linalg::FillOp>())
+    return linalg::FillOp::create(b, loc, fill.getInputs(), init).getResult(0);
+  auto vectorType = VectorType::get({width}, type.getElementType());
+  return forEachColumnChunk(
+      b, loc, is2D ? ib.dim(source, 0) : Value(), colIds, count, width, init,
+      [&](OpBuilder &b, Location loc, const ColumnChunk &chunk,
+          Value acc) -> Value {
+        LoopBuilder ib(b, loc);
+        Value pass =
+            arith::ConstantOp::create(b, loc, b.getZeroAttr(vectorType));
+        SmallVector<Value> offsets = {ib.index(0)};
+        if (is2D)
+          offsets.insert(offsets.begin(), chunk.row);
+        Value gathered =
+            vector::GatherOp::create(b, loc, vectorType, source, offsets,
+                                     chunk.columns, chunk.mask, pass);
+        if (is2D)
+          return writeRow(
+              b, loc, gathered, acc, chunk.row, chunk.first,
+              getRowMask(b, loc,
+                         ib.min(ib.index(width), ib.sub(count, chunk.first)),
+                         width));
+        return vector::TransferWriteOp::create(
+                   b, loc, acc.getType(), gathered, acc, chunk.first,
+                   AffineMapAttr::get(b.getMultiDimIdentityMap(1)), chunk.mask,
+                   b.getBoolArrayAttr({false}))
+            .getResult();
+      });
+}
+
+Value tsparse::scatterColumns(OpBuilder &b, Location loc, Value compact,
+                              Value dest, Value colIds, int64_t width) {
+  LoopBuilder ib(b, loc);
+  Value count = ib.dim(compact, 1);
+  auto vectorType = VectorType::get(
+      {width}, cast<ShapedType>(compact.getType()).getElementType());
+  return forEachColumnChunk(
+      b, loc, ib.dim(compact, 0), colIds, count, width, dest,
+      [&](OpBuilder &b, Location loc, const ColumnChunk &chunk, Value acc) {
+        LoopBuilder ib(b, loc);
+        Value rowMask = getRowMask(
+            b, loc, ib.min(ib.index(width), ib.sub(count, chunk.first)), width);
+        Value values = readRow(b, loc, vectorType, compact, chunk.row,
+                               chunk.first, rowMask);
+        return vector::ScatterOp::create(b, loc, acc.getType(), acc,
+                                         ValueRange{chunk.row, ib.index(0)},
+                                         chunk.columns, chunk.mask, values)
+            .getResult();
+      });
+}
+
+Value tsparse::computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
+                                     Value numKept, Value numColumns) {
+  LoopBuilder ib(b, loc);
+  Value zero = ib.index(0), one = ib.index(1);
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<OpFoldResult>{ib.sub(numColumns, numKept)},
+      b.getIndexType());
+  auto merge = scf::ForOp::create(
+      b, loc, zero, numColumns, one, ValueRange{zero, zero, init},
+      [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+        Value next = args[0], count = args[1], dropped = args[2];
+        Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              next, numKept);
+        auto isKept = scf::IfOp::create(
+            b, loc, inRange,
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              Value kept =
+                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        ib.loadIndex(colIds, next), n);
+              scf::YieldOp::create(b, loc, kept);
+            },
+            [&](OpBuilder &b, Location loc) {
+              scf::YieldOp::create(
+                  b, loc,
+                  ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
+            });
+        auto step = scf::IfOp::create(
+            b, loc, isKept.getResult(0),
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              scf::YieldOp::create(
+                  b, loc, ValueRange{ib.add(next, one), count, dropped});
+            },
+            [&](OpBuilder &b, Location loc) {
+              LoopBuilder ib(b, loc);
+              Value inserted =
+                  tensor::InsertOp::create(b, loc, n, dropped, count);
+              scf::YieldOp::create(
+                  b, loc, ValueRange{next, ib.add(count, one), inserted});
+            });
+        scf::YieldOp::create(b, loc, step.getResults());
+      });
+  return merge.getResult(2);
+}
