@@ -289,3 +289,32 @@ func.func @matmul_panels(%a: tensor<4x2xf32>, %c: tensor<4x16xf32>) -> tensor<4x
   %r = tsparse.matmul %a, %w, %c : tensor<4x2xf32>, !tsparse.matrix<2x16xf32, #tsparse.layout<tile_n = 16>> -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+// A C filled with zeros costs no memset: the product writes into an empty
+// tensor, every tile (the empty tile 1 too) starting its accumulators from
+// the fill value.
+// CHECK-LABEL: func.func @matmul_filled_c
+// CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0, 1]> : tensor<3xi32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x12xf32>
+// CHECK: scf.forall (%{{.*}}) in (%{{.*}}, 3) shared_outs(%{{.*}} = %[[EMPTY]])
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]])
+// CHECK-NOT: linalg.fill
+// CHECK: return
+func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %m = tensor.dim %a, %c0 : tensor<?x4xf32>
+  %e = tensor.empty(%m) : tensor<?x12xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<?x12xf32>) -> tensor<?x12xf32>
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
+    row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,
+    values = dense<1.0> : tensor<16xf32>
+  } : !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x4xf32>, !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>> -> tensor<?x12xf32>
+  return %r : tensor<?x12xf32>
+}

@@ -42,12 +42,14 @@ class MatmulLowering {
 public:
   /// `epilogueOperands` are those of `op`, reduced to the kept columns for
   /// a compacted layout.
+  /// A non-null `fillValue` is the initial value of every accumulator,
+  /// instead of C's elements.
   MatmulLowering(OpBuilder &b, Location loc, MatmulOp op,
                  ValueRange epilogueOperands,
                  const MatrixStorageValues &storage,
-                 const LowerToLoopsOptions &options)
+                 const LowerToLoopsOptions &options, Value fillValue)
       : b(b), loc(loc), ib(b, loc), storage(storage), options(options), op(op),
-        epilogueOperands(epilogueOperands), a(op.getA()),
+        epilogueOperands(epilogueOperands), fillValue(fillValue), a(op.getA()),
         layout(op.getB().getType().getLayout()),
         inputType(op.getB().getType().getElementType()),
         accType(cast<ShapedType>(op.getC().getType()).getElementType()),
@@ -87,6 +89,7 @@ private:
   const LowerToLoopsOptions &options;
   MatmulOp op;
   SmallVector<Value> epilogueOperands;
+  Value fillValue;
   Value a;
   LayoutAttr layout;
   Type inputType, accType;
@@ -195,8 +198,11 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
       ValueRange{ib.index(1), numCols});
   SmallVector<Value> accs;
   for (int64_t r = 0; r < rows; ++r)
-    accs.push_back(readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
-                           col, rowMask));
+    accs.push_back(
+        fillValue ? vector::BroadcastOp::create(b, loc, vectorType, fillValue)
+                        .getResult()
+                  : readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
+                            col, rowMask));
 
   int64_t unitK = layout.getUnitK();
   Value width = tile.width;
@@ -382,14 +388,29 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       splitEpilogue(rewriter, op);
       return success();
     }
-    MatrixStorageValues storage =
-        materializeMatrixStorage(rewriter, loc, op.getB(), options.microCols,
-                                 /*keepEmptyTiles=*/op.hasEpilogue(),
-                                 /*panelWidth=*/options.microCols);
+    // A C filled with a scalar of its element type needs no memory: the
+    // tiles start from the scalar and, with every tile scheduled, write all
+    // of the (kept) columns.
+    Value c = op.getC();
+    Value fillValue;
+    if (auto fill = c.getDefiningOp<linalg::FillOp>();
+        fill && fill.getInputs()[0].getType() ==
+                    cast<ShapedType>(c.getType()).getElementType())
+      fillValue = fill.getInputs()[0];
+    MatrixStorageValues storage = materializeMatrixStorage(
+        rewriter, loc, op.getB(), options.microCols,
+        /*keepEmptyTiles=*/op.hasEpilogue() || fillValue,
+        /*panelWidth=*/options.microCols);
+    auto emptyLike = [&](Value tensor, OpFoldResult numColumns) -> Value {
+      auto type = cast<RankedTensorType>(tensor.getType());
+      SmallVector<OpFoldResult> shape = {
+          tensor::getMixedSize(rewriter, loc, tensor, 0), numColumns};
+      return tensor::EmptyOp::create(rewriter, loc, shape,
+                                     type.getElementType());
+    };
 
     // Compacted layouts work on the kept columns, then put them back; the
     // epilogue then runs over the dropped ones.
-    Value c = op.getC();
     Value acc = c;
     SmallVector<Value> epilogueOperands = op.getEpilogueOperands();
     if (layout.isCompacted()) {
@@ -397,12 +418,14 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         return gatherColumns(rewriter, loc, source, storage.colIds,
                              storage.numTiledColumns, options.microCols);
       };
-      acc = gather(c);
+      acc = fillValue ? emptyLike(c, storage.numTiledColumns) : gather(c);
       for (Value &operand : epilogueOperands)
         operand = gather(operand);
+    } else if (fillValue) {
+      acc = emptyLike(c, tensor::getMixedSize(rewriter, loc, c, 1));
     }
     MatmulLowering lowering(rewriter, loc, op, epilogueOperands, storage,
-                            options);
+                            options, fillValue);
     acc = lowering.emitTiles(acc);
     if (layout.isCompacted()) {
       acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
