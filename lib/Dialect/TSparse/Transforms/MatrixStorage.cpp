@@ -127,7 +127,9 @@ MatrixStorageValues tsparse::materializeMatrixStorage(
                                   : type.getNumColumns();
     // Without padding or panels the values array above is used as is: no
     // copy.
-    if (panelWidth > 0 && layout.getTileN() % panelWidth == 0) {
+    // A matrix without tiles (no kept column) has nothing to arrange.
+    if (panelWidth > 0 && layout.getTileN() % panelWidth == 0 &&
+        tilePtr.size() > 1) {
       if (FailureOr<DenseElementsAttr> panels =
               arrangeInPanels(attrs.values, tilePtr, layout.getUnitK(),
                               layout.getTileN(), numTiledColumns, panelWidth);
