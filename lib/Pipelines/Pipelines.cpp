@@ -147,11 +147,13 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createTSparseDecomposeAggregatedOps());
   if (options.computeType != ComputeType::Keep) {
     TSparseNarrowProductsOptions narrowOptions;
-    narrowOptions.to = stringifyComputeType(options.computeType).str();
+    narrowOptions.to = options.computeType == ComputeType::F16
+                           ? NarrowType::F16
+                           : NarrowType::BF16;
     pm.addPass(createTSparseNarrowProducts(narrowOptions));
   }
   ConvertTSparseToGPUOptions convertOptions;
-  convertOptions.mma = stringifyMmaFlavor(options.mma).str();
+  convertOptions.mma = options.mma;
   convertOptions.mTile = options.mTile;
   convertOptions.stages = options.stages;
   convertOptions.splitRows = options.splitRows;

@@ -2,7 +2,7 @@
 // RUN: tsparse-opt %s --tsparse-narrow-products="to=bf16" --split-input-file | FileCheck %s --check-prefix=BF16
 // RUN: not tsparse-opt %s --tsparse-narrow-products="to=f64" 2>&1 | FileCheck %s --check-prefix=BAD
 
-// BAD: error: expected 'to' to be 'f16' or 'bf16' but got 'f64'
+// BAD: expected one of 'f16', 'bf16' but got 'f64'
 
 // A constant matrix is rounded at compile time (0.1 becomes the nearest
 // f16, 0.0999755859); A is rounded by an element-wise generic; C stays f32.

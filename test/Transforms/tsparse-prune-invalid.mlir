@@ -18,7 +18,7 @@
 // TILE12: error: expected tile-n to be a positive multiple of 8 but got 12
 // UNITK: error: expected unit-k to be positive but got 0
 // DELTA: error: expected delta in [0, 1 - sparsity] but got 0.2
-// PATTERN: Cannot find option named 'nm'
+// PATTERN: expected one of 'tw2d', 'tw1d', 'bw', 'tew', 'ew', 'vw' but got 'nm'
 
 // Only f32, f16 and bf16 weights can be pruned.
 func.func @f64_weights(%x: tensor<2x16xf64>, %acc: tensor<2x8xf64>) -> tensor<2x8xf64> {

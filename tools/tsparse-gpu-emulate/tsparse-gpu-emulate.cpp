@@ -44,8 +44,13 @@ namespace cl = llvm::cl;
 /// The tool's own options; --help lists only these.
 static cl::OptionCategory emulatorCategory("tsparse-gpu-emulate options");
 
-static cl::opt<std::string> mma("mma", cl::desc("wmma or mma-sync"),
-                                cl::init("wmma"), cl::cat(emulatorCategory));
+static cl::opt<MmaFlavor>
+    mma("mma", cl::desc("Tensor-core flavour"), cl::init(MmaFlavor::WMMA),
+        cl::values(clEnumValN(MmaFlavor::WMMA, "wmma",
+                              "gpu.subgroup_mma fragments"),
+                   clEnumValN(MmaFlavor::MMASync, "mma-sync",
+                              "mma.sync with ldmatrix and cp.async")),
+        cl::cat(emulatorCategory));
 static cl::opt<std::string> elementTypeName("element-type",
                                             cl::desc("f16 or bf16"),
                                             cl::init("f16"),

@@ -52,8 +52,14 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     `gpu.container_module` attribute.
   }];
   let options = [
-    Option<"mma", "mma", "std::string", /*default=*/"\"wmma\"",
-           "Tensor-core flavour: wmma or mma-sync">,
+    Option<"mma", "mma", "::mlir::tsparse::MmaFlavor",
+           /*default=*/"::mlir::tsparse::MmaFlavor::WMMA",
+           "Tensor-core flavour",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tsparse::MmaFlavor::WMMA, "wmma",
+                        "gpu.subgroup_mma fragments"),
+             clEnumValN(::mlir::tsparse::MmaFlavor::MMASync, "mma-sync",
+                        "mma.sync with ldmatrix and cp.async"))}]>,
     Option<"mTile", "m-tile", "int64_t", /*default=*/"0",
            "Rows of A per thread block (wmma: 64; mma-sync: 64 or 128); 0 "
            "picks the flavour's default (64 and 128)">,

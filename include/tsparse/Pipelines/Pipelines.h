@@ -72,9 +72,18 @@ inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os,
   return os << stringifyKernelFormat(format);
 }
 
+} // namespace tsparse
+} // namespace mlir
+
+TSPARSE_ENUM_OPTION_PARSER(mlir::tsparse::ComputeType)
+TSPARSE_ENUM_OPTION_PARSER(mlir::tsparse::KernelFormat)
+
+namespace mlir {
+namespace tsparse {
+
 /// Options of `--tsparse-gpu-pipeline`.
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
-  PassOptions::Option<MmaFlavor, EnumOptionParser<MmaFlavor>> mma{
+  PassOptions::Option<MmaFlavor> mma{
       *this, "mma", llvm::cl::desc("Tensor-core flavour"),
       llvm::cl::init(MmaFlavor::WMMA),
       llvm::cl::values(
@@ -90,7 +99,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "stages",
       llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
       llvm::cl::init(3)};
-  PassOptions::Option<ComputeType, EnumOptionParser<ComputeType>> computeType{
+  PassOptions::Option<ComputeType> computeType{
       *this, "compute-type",
       llvm::cl::desc("Round the inputs of f32 products first "
                      "(--tsparse-narrow-products)"),
@@ -127,7 +136,7 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::desc("PTX version as +ptx<N>; empty picks the lowest the "
                      "chip needs, at least +ptx80"),
       llvm::cl::init("")};
-  PassOptions::Option<KernelFormat, EnumOptionParser<KernelFormat>> format{
+  PassOptions::Option<KernelFormat> format{
       *this, "format", llvm::cl::desc("Kernel binary"),
       llvm::cl::init(KernelFormat::Isa),
       llvm::cl::values(

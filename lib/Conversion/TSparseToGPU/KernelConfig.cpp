@@ -77,24 +77,18 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult
 tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
-                            StringRef mma, int64_t mTile, int64_t stages,
+                            MmaFlavor mma, int64_t mTile, int64_t stages,
                             int64_t splitRows, int64_t splitBlocks,
                             KernelOptions &options) {
-  if (mma == "wmma") {
-    options.flavor = MmaFlavor::WMMA;
-  } else if (mma == "mma-sync") {
-    options.flavor = MmaFlavor::MMASync;
-  } else {
-    return emitError() << "expected mma to be 'wmma' or 'mma-sync' but got '"
-                       << mma << "'";
-  }
+  options.flavor = mma;
   bool wmma = options.flavor == MmaFlavor::WMMA;
   options.blockRows = mTile ? mTile : (wmma ? 64 : 128);
   if (wmma ? options.blockRows != 64
            : options.blockRows != 64 && options.blockRows != 128)
     return emitError() << "expected m-tile to be "
-                       << (wmma ? "64" : "64 or 128") << " for mma=" << mma
-                       << " but got " << mTile;
+                       << (wmma ? "64" : "64 or 128")
+                       << " for mma=" << stringifyMmaFlavor(mma) << " but got "
+                       << mTile;
   if (!wmma && stages < 2)
     return emitError() << "expected at least 2 stages but got " << stages;
   options.numStages = stages;

@@ -6,7 +6,7 @@
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-blocks=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT-BLOCKS
 
-// CHECK-MMA: expected mma to be 'wmma' or 'mma-sync' but got 'tensor-cores'
+// CHECK-MMA: expected one of 'wmma', 'mma-sync' but got 'tensor-cores'
 // CHECK-WMMA-M: expected m-tile to be 64 for mma=wmma but got 128
 // CHECK-MMA-SYNC-M: expected m-tile to be 64 or 128 for mma=mma-sync but got 32
 // CHECK-STAGES: expected at least 2 stages but got 1

@@ -22,9 +22,9 @@
 // CHECK-PTX: error: expected features to be +ptx78 or newer for chip=sm_90 but got '+ptx70'
 // CHECK-FEATURES: error: expected features to be '+ptx<N>' with a PTX version NVPTX emits (60 to 90) but got 'ptx80'
 // CHECK-BF16: error: expected mma=mma-sync for compute-type=bf16 but got mma=wmma
-// CHECK-F8: for the --compute-type option: expected compute-type to be one of 'keep', 'f16', 'bf16' but got 'f8'
-// CHECK-MMA: for the --mma option: expected mma to be one of 'wmma', 'mma-sync' but got 'hmma'
-// CHECK-FORMAT: for the --format option: expected format to be one of 'isa', 'bin', 'fatbin' but got 'cubin'
+// CHECK-F8: for the --compute-type option: expected one of 'keep', 'f16', 'bf16' but got 'f8'
+// CHECK-MMA: for the --mma option: expected one of 'wmma', 'mma-sync' but got 'hmma'
+// CHECK-FORMAT: for the --format option: expected one of 'isa', 'bin', 'fatbin' but got 'cubin'
 
 // CHECK-SM70: gpu.binary @tsparse_kernels  [#gpu.object<#nvvm.target<O = 3, chip = "sm_70", features = "+ptx80">
 // CHECK-SM80: gpu.binary @tsparse_kernels  [#gpu.object<#nvvm.target<O = 3, chip = "sm_80", features = "+ptx80">

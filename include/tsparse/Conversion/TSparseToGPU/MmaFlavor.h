@@ -8,6 +8,8 @@
 #ifndef TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H
 #define TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H
 
+#include "tsparse/Support/EnumOptionParser.h"
+
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,5 +42,7 @@ inline unsigned getMinimumSMVersion(MmaFlavor flavor) {
 
 } // namespace tsparse
 } // namespace mlir
+
+TSPARSE_ENUM_OPTION_PARSER(mlir::tsparse::MmaFlavor)
 
 #endif // TSPARSE_CONVERSION_TSPARSETOGPU_MMAFLAVOR_H

@@ -99,11 +99,11 @@ struct KernelOptions {
 /// transposition runs.
 void propagateFeatureMajorActivations(Operation *root);
 
-/// Parses the values of the pass options `mma`, `m-tile`, `stages`,
-/// `split-rows` and `split-blocks` into `options`, or emits why they are
-/// invalid.
+/// Checks the values of the pass options `mma`, `m-tile`, `stages`,
+/// `split-rows` and `split-blocks` against each other and puts them into
+/// `options`, or emits why they are invalid.
 LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
-                                 StringRef mma, int64_t mTile, int64_t stages,
+                                 MmaFlavor mma, int64_t mTile, int64_t stages,
                                  int64_t splitRows, int64_t splitBlocks,
                                  KernelOptions &options);
 

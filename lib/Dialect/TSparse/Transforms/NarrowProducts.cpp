@@ -125,6 +125,12 @@ struct NarrowMatmulInputs : OpRewritePattern<MatmulOp> {
 };
 } // namespace
 
+FloatType tsparse::getNarrowFloatType(MLIRContext *context, NarrowType type) {
+  if (type == NarrowType::F16)
+    return Float16Type::get(context);
+  return BFloat16Type::get(context);
+}
+
 void tsparse::populateNarrowProductsPatterns(RewritePatternSet &patterns,
                                              FloatType type) {
   // tsparse.matmul
@@ -140,18 +146,8 @@ struct TSparseNarrowProductsPass
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    FloatType type;
-    if (to == "f16")
-      type = Float16Type::get(ctx);
-    else if (to == "bf16")
-      type = BFloat16Type::get(ctx);
-    if (!type) {
-      emitError(getOperation().getLoc())
-          << "expected 'to' to be 'f16' or 'bf16' but got '" << to << "'";
-      return signalPassFailure();
-    }
     RewritePatternSet patterns(ctx);
-    populateNarrowProductsPatterns(patterns, type);
+    populateNarrowProductsPatterns(patterns, getNarrowFloatType(ctx, to));
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -7,6 +7,7 @@
 #ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_H
 #define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_H
 
+#include "tsparse/Dialect/TSparse/Transforms/NarrowProducts.h"
 #include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
 
 #include "mlir/Pass/Pass.h"

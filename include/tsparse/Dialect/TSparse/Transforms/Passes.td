@@ -257,8 +257,14 @@ def TSparseNarrowProducts : Pass<"tsparse-narrow-products", "ModuleOp"> {
     that f32 models reach the tensor-core kernels.
   }];
   let options = [
-    Option<"to", "to", "std::string", /*default=*/"\"f16\"",
-           "Input type of the products: f16 or bf16">
+    Option<"to", "to", "::mlir::tsparse::NarrowType",
+           /*default=*/"::mlir::tsparse::NarrowType::F16",
+           "Input type of the products",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tsparse::NarrowType::F16, "f16",
+                        "round f32 inputs to f16"),
+             clEnumValN(::mlir::tsparse::NarrowType::BF16, "bf16",
+                        "round f32 inputs to bf16"))}]>
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -8,6 +8,8 @@
 #ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H
 #define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H
 
+#include "tsparse/Support/EnumOptionParser.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SmallVector.h"
@@ -84,5 +86,8 @@ SmallVector<llvm::BitVector> computePruneMasks(ArrayRef<ScoredMatrix> matrices,
 
 } // namespace tsparse
 } // namespace mlir
+
+TSPARSE_ENUM_OPTION_PARSER(mlir::tsparse::PrunePattern)
+TSPARSE_ENUM_OPTION_PARSER(mlir::tsparse::PruneScope)
 
 #endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PRUNING_H

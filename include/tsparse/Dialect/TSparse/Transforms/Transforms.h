@@ -11,6 +11,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/LayoutSelection.h"
 #include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
+#include "tsparse/Dialect/TSparse/Transforms/NarrowProducts.h"
 #include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
 #include "tsparse/Dialect/TSparse/Transforms/SparsityReport.h"
 
@@ -71,12 +72,6 @@ void populatePackDenseProductsPatterns(RewritePatternSet &patterns);
 /// behind a `tensor.cast` to a more dynamic type, so that constant weights
 /// cast to `tensor<?x?xf32>` keep their static shape for matchMatmul.
 void populateFoldWeightCastPatterns(RewritePatternSet &patterns);
-
-/// Collects the pattern computing `tsparse.matmul` on f32 inputs with inputs
-/// rounded to `type` (f16 or bf16) instead, still accumulating in its f32 C
-/// (see `--tsparse-narrow-products`).
-void populateNarrowProductsPatterns(RewritePatternSet &patterns,
-                                    FloatType type);
 
 /// Parameters of the skipped-tile loop lowering.
 struct LowerToLoopsOptions {
