@@ -3,7 +3,10 @@
 # it, show the packed form, run it through the reference pipeline on the CPU
 # and compare the tile-sparse product with a dense matmul. bert-ffn.mlir
 # (generated): prune it, sparsify it, run it and compare with the dense
-# result on the same pruned weights, print the report.
+# result on the same pruned weights, print the report, and time the pruned
+# and the unpruned block through the CPU pipeline. Last, with numpy, PyTorch
+# and oneDNN present, the quick whole-layer benchmark (bench/run-layer.sh):
+# a BERT-base layer pruned and unpruned through tsparse against PyTorch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,14 +100,16 @@ python3 scripts/render_mask.py "$work/bert-ffn.report.json" \
 echo "  unit masks drawn in $work/bert-ffn.masks.svg"
 
 echo
-echo "== 9. the sparse and the dense program through --tsparse-cpu-pipeline"
+echo "== 9. the pruned and the unpruned block through --tsparse-cpu-pipeline"
 run_cpu() {
   "$opt" "$1" --tsparse-cpu-pipeline |
     "$llvm/bin/mlir-runner" -e main -entry-point-result=void \
       -shared-libs="$runner_libs" | sed 's/base@ = 0x[0-9a-f]*//'
 }
 run_cpu "$work/bert-ffn.sparse.mlir" > "$work/bert-ffn.sparse.cpu.out"
-run_cpu "$work/bert-ffn.pruned.mlir" > "$work/bert-ffn.dense.cpu.out"
+# The unpruned weights: the pruned ones as dense products would still skip
+# their zero rows (dense products are packed without masks, from the zeros).
+run_cpu "$bert" > "$work/bert-ffn.dense.cpu.out"
 python3 - "$work/bert-ffn.dense.out" "$work/bert-ffn.sparse.cpu.out" \
     "$work/bert-ffn.dense.cpu.out" <<'PY'
 import re, sys
@@ -121,7 +126,7 @@ scale = max(abs(v) for v in reference)
 error = max(abs(a - b) for a, b in zip(reference, sparse)) / scale
 print("tsparse, 75 %% TW-2D products (pruned tiles skipped):   %.2f ms, max "
       "relative difference to the reference %.2g" % (1e3 * sparse_s, error))
-print("tsparse, the same weights as dense products (every row): %.2f ms"
+print("tsparse, the unpruned weights (dense products):          %.2f ms"
       % (1e3 * dense_s))
 print("(one call of the block, JIT-compiled by mlir-runner, one thread; "
       "bench/run-layer.sh compares whole layers with PyTorch)")
@@ -129,3 +134,13 @@ print("cpu-pipeline check: " + ("PASS" if error <= 1e-5 and
                                  len(sparse) == len(reference) else "FAIL"))
 sys.exit(0 if error <= 1e-5 else 1)
 PY
+
+echo
+echo "== 10. a whole BERT-base encoder layer, pruned and unpruned, against PyTorch"
+if /usr/bin/python3 -c 'import numpy, torch' 2>/dev/null &&
+   [ -e /usr/include/dnnl.h ]; then
+  bench/run-layer.sh --quick --threads 1 | grep -E '^\| |^CPU|^table'
+else
+  echo "skipped: needs Debian's python3-numpy, python3-torch and libdnnl-dev;"
+  echo "bench/run-layer.sh --quick installs them and runs this step"
+fi
