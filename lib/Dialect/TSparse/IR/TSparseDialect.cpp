@@ -7,6 +7,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -38,4 +39,7 @@ void TSparseDialect::initialize() {
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.cpp.inc"
       >();
   addInterfaces<TSparseOpAsmDialectInterface>();
+  // Attached by registerBufferizableOpInterfaceExternalModels.
+  declarePromisedInterfaces<bufferization::BufferizableOpInterface, MatmulOp,
+                            PackOp>();
 }

@@ -331,32 +331,3 @@ FailureOr<SparsifyPlan> tsparse::decideSparsify(const MatmulMatch &match,
   report.status = "sparsified";
   return plan;
 }
-
-namespace {
-/// Any matmul-shaped linalg op -> tsparse.matmul on packed weights.
-struct SparsifyMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
-  SparsifyMatmul(MLIRContext *ctx, const SparsifyOptions &options)
-      : OpInterfaceRewritePattern(ctx), options(options) {}
-
-  LogicalResult matchAndRewrite(linalg::LinalgOp op,
-                                PatternRewriter &rewriter) const override {
-    std::string reason;
-    FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
-    if (failed(match))
-      return rewriter.notifyMatchFailure(op, reason);
-    MatmulReport report = makeMatmulReport(*match, "dense");
-    FailureOr<SparsifyPlan> plan = decideSparsify(*match, options, report);
-    if (failed(plan))
-      return rewriter.notifyMatchFailure(op, report.reason);
-    applySparsifyPlan(rewriter, *plan);
-    return success();
-  }
-
-  SparsifyOptions options;
-};
-} // namespace
-
-void tsparse::populateSparsifyPatterns(RewritePatternSet &patterns,
-                                       const SparsifyOptions &options) {
-  patterns.add<SparsifyMatmul>(patterns.getContext(), options);
-}

@@ -274,11 +274,6 @@ FailureOr<SparsifyPlan> decideSparsify(const MatmulMatch &match,
                                        const SparsifyOptions &options,
                                        MatmulReport &report);
 
-/// Collects the pattern that sparsifies matmuls with `options`
-/// (`decideSparsify`, then `applySparsifyPlan`).
-void populateSparsifyPatterns(RewritePatternSet &patterns,
-                              const SparsifyOptions &options);
-
 } // namespace tsparse
 } // namespace mlir
 
