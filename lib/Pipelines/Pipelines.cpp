@@ -114,6 +114,7 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   lowerOptions.mTile = options.mTile;
   lowerOptions.microRows = options.microRows;
   lowerOptions.microCols = options.microCols;
+  lowerOptions.kChunk = options.kChunk;
   // Dense products (unpruned weights, attention) take the micro-kernel too;
   // the ops around them are fused and vectorized.
   pm.addPass(createTSparseDecomposeAggregatedOps());

@@ -29,6 +29,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "micro-cols",
       llvm::cl::desc("Columns of B per micro-kernel vector"),
       llvm::cl::init(32)};
+  PassOptions::Option<int64_t> kChunk{
+      *this, "k-chunk",
+      llvm::cl::desc("Kept rows of B per pass of the micro-kernels over a "
+                     "tile; 0 makes one pass"),
+      llvm::cl::init(0)};
   PassOptions::Option<bool> parallel{
       *this, "parallel", llvm::cl::desc("Run the work items on OpenMP threads"),
       llvm::cl::init(false)};

@@ -71,6 +71,11 @@ private:
   /// The state of one work item (M tile x column tile).
   struct TileState {
     Value m0, col0, width, p0, p1, valuesOffset;
+    /// The units of this pass over the tile's rows, in [p0, p1).
+    Value begin, end;
+    /// With passes over chunks of rows: whether this is the first and the
+    /// last pass (i1); null otherwise.
+    Value isFirst, isLast;
   };
 
   Value emitEpilogueRow(OpBuilder &b, Location loc, const TileState &tile,
@@ -130,7 +135,34 @@ Value MatmulLowering::emitTiles(Value acc) {
   SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
   Value cTile =
       tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
-  Value result = emitTileKernel(tile, cTile, mSize);
+  tile.begin = tile.p0;
+  tile.end = tile.p1;
+  Value result;
+  int64_t chunkUnits = options.kChunk / layout.getUnitK();
+  if (chunkUnits <= 0) {
+    result = emitTileKernel(tile, cTile, mSize);
+  } else {
+    // Passes over chunks of the kept rows, so that a micro-kernel's packed
+    // rows stay in L1 for every row block; an empty tile still gets one.
+    Value step = ib.index(chunkUnits);
+    Value numChunks = arith::MaxSIOp::create(
+        b, loc, ib.index(1), ib.ceilDiv(ib.sub(tile.p1, tile.p0), step));
+    auto chunks = scf::ForOp::create(
+        b, loc, ib.index(0), numChunks, ib.index(1), ValueRange{cTile},
+        [&](OpBuilder &, Location, Value chunk, ValueRange iterArgs) {
+          TileState pass = tile;
+          pass.begin = ib.add(tile.p0, ib.mul(chunk, step));
+          pass.end = ib.min(ib.add(pass.begin, step), tile.p1);
+          pass.isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                               chunk, ib.index(0));
+          pass.isLast =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, chunk,
+                                    ib.sub(numChunks, ib.index(1)));
+          scf::YieldOp::create(b, loc,
+                               emitTileKernel(pass, iterArgs[0], mSize));
+        });
+    result = chunks.getResult(0);
+  }
 
   b.setInsertionPointToStart(forall.getTerminator().getBody());
   tensor::ParallelInsertSliceOp::create(b, loc, result, out, offsets, sizes,
@@ -196,13 +228,25 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
   Value rowMask = vector::CreateMaskOp::create(
       b, loc, VectorType::get({1, options.microCols}, b.getI1Type()),
       ValueRange{ib.index(1), numCols});
+  // A filled C starts from its scalar, in the first pass over the rows.
   SmallVector<Value> accs;
-  for (int64_t r = 0; r < rows; ++r)
-    accs.push_back(
+  for (int64_t r = 0; r < rows; ++r) {
+    auto read = [&] {
+      return readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)), col,
+                     rowMask);
+    };
+    Value splat =
         fillValue ? vector::BroadcastOp::create(b, loc, vectorType, fillValue)
                         .getResult()
-                  : readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
-                            col, rowMask));
+                  : Value();
+    if (!fillValue)
+      accs.push_back(read());
+    else if (!tile.isFirst)
+      accs.push_back(splat);
+    else
+      accs.push_back(
+          arith::SelectOp::create(b, loc, tile.isFirst, splat, read()));
+  }
 
   int64_t unitK = layout.getUnitK();
   Value width = tile.width;
@@ -241,7 +285,7 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
 
   // Only the kept units of this tile: pruned rows never appear.
   auto units = scf::ForOp::create(
-      b, loc, tile.p0, tile.p1, ib.index(1), accs,
+      b, loc, tile.begin, tile.end, ib.index(1), accs,
       [&](OpBuilder &b, Location loc, Value p, ValueRange iterArgs) {
         LoopBuilder ib(b, loc);
         Value unit = ib.loadIndex(storage.rowIds, p);
@@ -267,8 +311,22 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
   for (int64_t r = 0; r < rows; ++r) {
     Value tileRow = ib.add(row, ib.index(r));
     Value value = units.getResult(r);
-    if (op.hasEpilogue())
+    if (op.hasEpilogue() && !tile.isLast) {
       value = emitEpilogueRow(b, loc, tile, value, tileRow, col, mask, rowMask);
+    } else if (op.hasEpilogue()) {
+      // Only after the last pass over the rows.
+      auto last = scf::IfOp::create(
+          b, loc, tile.isLast,
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(b, loc,
+                                 emitEpilogueRow(b, loc, tile, value, tileRow,
+                                                 col, mask, rowMask));
+          },
+          [&](OpBuilder &b, Location loc) {
+            scf::YieldOp::create(b, loc, value);
+          });
+      value = last.getResult(0);
+    }
     result = writeRow(b, loc, value, result, tileRow, col, rowMask);
   }
   return result;

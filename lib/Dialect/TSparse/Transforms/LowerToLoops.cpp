@@ -55,6 +55,12 @@ struct TSparseLowerToLoopsPass
       }
     }
 
+    if (kChunk < 0) {
+      mlir::emitError(module.getLoc())
+          << "expected k-chunk to be non-negative but got " << kChunk;
+      return signalPassFailure();
+    }
+
     // Compile-time packs first, so that their products get static schedules.
     RewritePatternSet foldPatterns(ctx);
     PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
@@ -65,6 +71,7 @@ struct TSparseLowerToLoopsPass
     options.mTile = mTile;
     options.microRows = microRows;
     options.microCols = microCols;
+    options.kChunk = kChunk;
     RewritePatternSet patterns(ctx);
     populateMatmulOnBuffersToTensorsPatterns(patterns);
     populateLowerMatmulToLoopsPatterns(patterns, options);

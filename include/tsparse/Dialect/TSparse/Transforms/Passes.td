@@ -77,7 +77,11 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
     Option<"microRows", "micro-rows", "int64_t", /*default=*/"8",
            "Rows of A in the register-blocked micro-kernel">,
     Option<"microCols", "micro-cols", "int64_t", /*default=*/"32",
-           "Columns of B per micro-kernel vector">
+           "Columns of B per micro-kernel vector">,
+    Option<"kChunk", "k-chunk", "int64_t", /*default=*/"0",
+           "Kept rows of B per pass of the micro-kernels over a tile, so "
+           "that their packed rows stay in L1 across row blocks; 0 makes "
+           "one pass">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -81,6 +81,8 @@ struct LowerToLoopsOptions {
   int64_t microRows = 8;
   /// Columns of B per micro-kernel vector.
   int64_t microCols = 32;
+  /// Rows of B per pass of the micro-kernels over a tile (0: one pass).
+  int64_t kChunk = 0;
 };
 
 /// The storage arrays of a packed matrix as tensors, and the column tiles a
