@@ -51,7 +51,8 @@ def main():
     legend = [("ideal 1/(1-s)", "gray")]
     series = {}
     for r in results:
-        if r["pattern"] == "tw2d":
+        # Unpruned rows are the dense reference, not a point of the curve.
+        if r["pattern"] == "tw2d" and r["sparsity"] > 0:
             series.setdefault("%dx%d M=%d" % (r["k"], r["n"], r["m"]), []).append(r)
     for i, (label, rows) in enumerate(sorted(series.items())):
         color = COLORS[i % len(COLORS)]
