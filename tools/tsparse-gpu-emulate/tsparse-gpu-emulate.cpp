@@ -17,8 +17,8 @@
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 #include "tsparse/Dialect/TSparse/Transforms/SparsityReport.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

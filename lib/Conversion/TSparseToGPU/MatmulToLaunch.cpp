@@ -9,7 +9,8 @@
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

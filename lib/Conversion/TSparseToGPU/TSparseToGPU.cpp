@@ -9,7 +9,7 @@
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

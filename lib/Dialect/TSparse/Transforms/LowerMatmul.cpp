@@ -8,7 +8,7 @@
 
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
 #include "ColumnAccess.h"
 #include "LoopBuilder.h"

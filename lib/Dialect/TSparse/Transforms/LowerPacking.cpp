@@ -9,7 +9,7 @@
 
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
 #include "LoopBuilder.h"
 

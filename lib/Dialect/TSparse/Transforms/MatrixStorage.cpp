@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

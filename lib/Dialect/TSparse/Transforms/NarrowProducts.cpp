@@ -6,10 +6,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tsparse/Dialect/TSparse/Transforms/NarrowProducts.h"
 #include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -7,6 +7,7 @@
 
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
+#include "tsparse/Dialect/TSparse/Transforms/PruneWeights.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"

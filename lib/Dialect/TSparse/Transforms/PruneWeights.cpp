@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/PruneWeights.h"
 #include "tsparse/Dialect/TSparse/Transforms/WeightAccess.h"
 
 using namespace mlir;

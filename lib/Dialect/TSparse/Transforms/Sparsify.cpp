@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tsparse/Dialect/TSparse/Transforms/Sparsify.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
+#include "tsparse/Dialect/TSparse/Transforms/Sparsify.h"
 #include "tsparse/Dialect/TSparse/Transforms/WeightAccess.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
