@@ -33,7 +33,7 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       *this, "k-chunk",
       llvm::cl::desc("Kept rows of B per pass of the micro-kernels over a "
                      "tile; 0 makes one pass"),
-      llvm::cl::init(0)};
+      llvm::cl::init(256)};
   PassOptions::Option<bool> parallel{
       *this, "parallel", llvm::cl::desc("Run the work items on OpenMP threads"),
       llvm::cl::init(false)};
