@@ -195,8 +195,8 @@ func.func @negative_unpack_elided_constant() -> tensor<64x64xf32> {
 // -----
 
 // The epilogue runs on the register rows: after the loop over kept units,
-// each accumulator row gets the bias (read at the tile's columns) and the
-// ReLU as vector ops, then is written once. With an epilogue, the empty
+// the bias is read once at the tile's columns, each accumulator row gets it
+// and the ReLU as vector ops, then is written once. With an epilogue, the empty
 // tile 1 stays in the schedule (last) so that its columns get it too.
 // CHECK-LABEL: func.func @matmul_epilogue_in_registers
 // CHECK-SAME: (%[[A:.*]]: tensor<8x4xf32>, %[[C:.*]]: tensor<8x12xf32>, %[[BIAS:.*]]: tensor<12xf32>)
@@ -210,11 +210,13 @@ func.func @negative_unpack_elided_constant() -> tensor<64x64xf32> {
 // CHECK:         vector.fma
 // CHECK:       %[[COL:.*]] = arith.addi %[[COL0]], %[[J]]
 // CHECK:       %[[B:.*]] = vector.transfer_read %[[BIAS]][%[[COL]]], %{{.*}}, %{{.*}} : tensor<12xf32>, vector<8xf32>
+// CHECK-NOT:   vector.transfer_read %[[BIAS]]
 // CHECK:       %[[SUM:.*]] = arith.addf %[[ACC]]#0, %[[B]] : vector<8xf32>
 // CHECK:       %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]] : vector<8xf32>
+// CHECK-NOT:   vector.transfer_read %[[BIAS]]
+// CHECK-COUNT-3: arith.maximumf {{.*}} : vector<8xf32>
 // CHECK:       %[[ROW:.*]] = vector.shape_cast %[[RELU]] : vector<8xf32> to vector<1x8xf32>
 // CHECK:       vector.transfer_write %[[ROW]]
-// CHECK-COUNT-3: arith.maximumf {{.*}} : vector<8xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: return
 func.func @matmul_epilogue_in_registers(%a: tensor<8x4xf32>, %c: tensor<8x12xf32>, %bias: tensor<12xf32>) -> tensor<8x12xf32> {

@@ -78,9 +78,12 @@ private:
     Value isFirst, isLast;
   };
 
-  Value emitEpilogueRow(OpBuilder &b, Location loc, const TileState &tile,
-                        Value acc, Value row, Value col, Value mask,
-                        Value rowMask);
+  /// Returns the epilogue of the accumulator rows `accs` of the micro-kernel
+  /// at (`row`, `col`) of the tile.
+  SmallVector<Value> emitEpilogueRows(OpBuilder &b, Location loc,
+                                      const TileState &tile, ValueRange accs,
+                                      Value row, Value col, Value mask,
+                                      Value rowMask);
   Value emitTileKernel(const TileState &tile, Value cTile, Value numRows);
   Value emitColumnSweep(const TileState &tile, Value cTile, Value row,
                         int64_t rows);
@@ -229,23 +232,20 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
       b, loc, VectorType::get({1, options.microCols}, b.getI1Type()),
       ValueRange{ib.index(1), numCols});
   // A filled C starts from its scalar, in the first pass over the rows.
+  Value splat;
+  if (fillValue)
+    splat = vector::BroadcastOp::create(b, loc, vectorType, fillValue);
   SmallVector<Value> accs;
   for (int64_t r = 0; r < rows; ++r) {
-    auto read = [&] {
-      return readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)), col,
-                     rowMask);
-    };
-    Value splat =
-        fillValue ? vector::BroadcastOp::create(b, loc, vectorType, fillValue)
-                        .getResult()
-                  : Value();
-    if (!fillValue)
-      accs.push_back(read());
-    else if (!tile.isFirst)
+    if (splat && !tile.isFirst) {
       accs.push_back(splat);
-    else
-      accs.push_back(
-          arith::SelectOp::create(b, loc, tile.isFirst, splat, read()));
+      continue;
+    }
+    Value read = readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
+                         col, rowMask);
+    accs.push_back(
+        splat ? arith::SelectOp::create(b, loc, tile.isFirst, splat, read)
+              : read);
   }
 
   int64_t unitK = layout.getUnitK();
@@ -307,49 +307,61 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
         scf::YieldOp::create(b, loc, rowsOfUnit.getResults());
       });
 
-  Value result = cTile;
-  for (int64_t r = 0; r < rows; ++r) {
-    Value tileRow = ib.add(row, ib.index(r));
-    Value value = units.getResult(r);
-    if (op.hasEpilogue() && !tile.isLast) {
-      value = emitEpilogueRow(b, loc, tile, value, tileRow, col, mask, rowMask);
-    } else if (op.hasEpilogue()) {
-      // Only after the last pass over the rows.
-      auto last = scf::IfOp::create(
-          b, loc, tile.isLast,
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(b, loc,
-                                 emitEpilogueRow(b, loc, tile, value, tileRow,
-                                                 col, mask, rowMask));
-          },
-          [&](OpBuilder &b, Location loc) {
-            scf::YieldOp::create(b, loc, value);
-          });
-      value = last.getResult(0);
-    }
-    result = writeRow(b, loc, value, result, tileRow, col, rowMask);
+  SmallVector<Value> values = units.getResults();
+  if (op.hasEpilogue() && !tile.isLast) {
+    values = emitEpilogueRows(b, loc, tile, values, row, col, mask, rowMask);
+  } else if (op.hasEpilogue()) {
+    // Only after the last pass over the rows.
+    auto last = scf::IfOp::create(
+        b, loc, tile.isLast,
+        [&](OpBuilder &b, Location loc) {
+          scf::YieldOp::create(
+              b, loc,
+              emitEpilogueRows(b, loc, tile, values, row, col, mask, rowMask));
+        },
+        [&](OpBuilder &b, Location loc) {
+          scf::YieldOp::create(b, loc, values);
+        });
+    values = last.getResults();
   }
+  Value result = cTile;
+  for (auto [r, value] : llvm::enumerate(values))
+    result =
+        writeRow(b, loc, value, result, ib.add(row, ib.index(r)), col, rowMask);
   return result;
 }
 
-Value MatmulLowering::emitEpilogueRow(OpBuilder &b, Location loc,
-                                      const TileState &tile, Value acc,
-                                      Value row, Value col, Value mask,
-                                      Value rowMask) {
+SmallVector<Value> MatmulLowering::emitEpilogueRows(OpBuilder &b, Location loc,
+                                                    const TileState &tile,
+                                                    ValueRange accs, Value row,
+                                                    Value col, Value mask,
+                                                    Value rowMask) {
   LoopBuilder ib(b, loc);
-  Value m = ib.add(tile.m0, row);
   Value column = ib.add(tile.col0, col);
-  SmallVector<Value> args = {acc};
-  for (Value operand : epilogueOperands) {
+  // Per-column operands are read once for all the rows.
+  SmallVector<Value> columnValues(epilogueOperands.size());
+  for (auto [operand, value] :
+       llvm::zip_equal(epilogueOperands, columnValues)) {
     auto type = cast<RankedTensorType>(operand.getType());
-    VectorType elementsType = vectorType.clone(type.getElementType());
-    args.push_back(
-        type.getRank() == 1
-            ? readArray(b, loc, elementsType, operand, column, mask,
-                        /*inBounds=*/false)
-            : readRow(b, loc, elementsType, operand, m, column, rowMask));
+    if (type.getRank() == 1)
+      value = readArray(b, loc, vectorType.clone(type.getElementType()),
+                        operand, column, mask, /*inBounds=*/false);
   }
-  return emitEpilogue(b, loc, op, args);
+  SmallVector<Value> results;
+  for (auto [r, acc] : llvm::enumerate(accs)) {
+    Value m = ib.add(tile.m0, ib.add(row, ib.index(r)));
+    SmallVector<Value> args = {acc};
+    for (auto [operand, value] :
+         llvm::zip_equal(epilogueOperands, columnValues)) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      args.push_back(value ? value
+                           : readRow(b, loc,
+                                     vectorType.clone(type.getElementType()),
+                                     operand, m, column, rowMask));
+    }
+    results.push_back(emitEpilogue(b, loc, op, args));
+  }
+  return results;
 }
 
 Value MatmulLowering::emitResidual(Value acc) {
