@@ -76,12 +76,12 @@ Value tsparse::forEachColumnChunk(
         b, loc, ib.index(0), count, ib.index(width), ValueRange{acc},
         [&](OpBuilder &b, Location loc, Value first, ValueRange args) {
           LoopBuilder ib(b, loc);
-          Value lanes = ib.min(ib.index(width), ib.sub(count, first));
           ColumnChunk chunk;
           chunk.row = row;
           chunk.first = first;
+          chunk.lanes = ib.min(ib.index(width), ib.sub(count, first));
           chunk.mask = vector::CreateMaskOp::create(
-              b, loc, VectorType::get({width}, b.getI1Type()), lanes);
+              b, loc, VectorType::get({width}, b.getI1Type()), chunk.lanes);
           Type elementType = getElementTypeOrSelf(columns.getType());
           Value read =
               readArray(b, loc, VectorType::get({width}, elementType), columns,
@@ -134,11 +134,8 @@ Value tsparse::gatherColumns(OpBuilder &b, Location loc, Value source,
             vector::GatherOp::create(b, loc, vectorType, source, offsets,
                                      chunk.columns, chunk.mask, pass);
         if (is2D)
-          return writeRow(
-              b, loc, gathered, acc, chunk.row, chunk.first,
-              getRowMask(b, loc,
-                         ib.min(ib.index(width), ib.sub(count, chunk.first)),
-                         width));
+          return writeRow(b, loc, gathered, acc, chunk.row, chunk.first,
+                          getRowMask(b, loc, chunk.lanes, width));
         return vector::TransferWriteOp::create(
                    b, loc, acc.getType(), gathered, acc, chunk.first,
                    AffineMapAttr::get(b.getMultiDimIdentityMap(1)), chunk.mask,
@@ -157,8 +154,7 @@ Value tsparse::scatterColumns(OpBuilder &b, Location loc, Value compact,
       b, loc, ib.dim(compact, 0), colIds, count, width, dest,
       [&](OpBuilder &b, Location loc, const ColumnChunk &chunk, Value acc) {
         LoopBuilder ib(b, loc);
-        Value rowMask = getRowMask(
-            b, loc, ib.min(ib.index(width), ib.sub(count, chunk.first)), width);
+        Value rowMask = getRowMask(b, loc, chunk.lanes, width);
         Value values = readRow(b, loc, vectorType, compact, chunk.row,
                                chunk.first, rowMask);
         return vector::ScatterOp::create(b, loc, acc.getType(), acc,

@@ -37,6 +37,8 @@ struct ColumnChunk {
   Value row;
   /// The position of the first column in the list.
   Value first;
+  /// The number of lanes in use.
+  Value lanes;
   /// The lanes in use (`vector<width x i1>`).
   Value mask;
   /// The columns, `vector<width x index>` (0 in unused lanes).
