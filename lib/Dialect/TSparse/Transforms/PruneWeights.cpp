@@ -43,10 +43,9 @@ tsparse::collectPruneTargets(Operation *root,
       targets.push_back({source.constant, source.transposed, {}, {}});
     PruneTarget &target = targets[it->second];
     if (target.transposed != source.transposed) {
-      source.constant.emitError()
-          << "expected every matmul to read these weights as "
-          << getOrderName(target.transposed) << " but got "
-          << getOrderName(source.transposed);
+      op.emitError() << "expected every matmul to read these weights as "
+                     << getOrderName(target.transposed) << " but got "
+                     << getOrderName(source.transposed);
       return WalkResult::interrupt();
     }
     target.matmuls.push_back(*match);
@@ -79,29 +78,32 @@ tsparse::verifyPruneOptions(const PruneOptions &options,
 }
 
 /// Reads the weights of `target` as raw `K x N` bytes, checking what
-/// pruning needs.
+/// pruning needs. Diagnostics go to the first matmul that reads them: a
+/// weight constant is often one source line of megabytes, which the
+/// diagnostic would echo.
 static FailureOr<SmallVector<char>> readTarget(const PruneTarget &target,
                                                const PruneOptions &options) {
   arith::ConstantOp constant = target.constant;
+  auto emitError = [&] { return target.matmuls.front().op->emitError(); };
   auto type = cast<RankedTensorType>(constant.getType());
   Type elementType = type.getElementType();
   if (!isSupportedWeightElementType(elementType))
-    return constant.emitError()
-           << "expected f32, f16 or bf16 weights but got " << elementType;
+    return emitError() << "expected f32, f16 or bf16 weights but got "
+                       << elementType;
   // Masks and storage index elements with 32-bit integers.
   if (type.getNumElements() > std::numeric_limits<int32_t>::max())
-    return constant.emitError() << "expected at most 2^31 - 1 weights but got "
-                                << type.getNumElements();
+    return emitError() << "expected at most 2^31 - 1 weights but got "
+                       << type.getNumElements();
   int64_t numRows = type.getDimSize(target.transposed ? 1 : 0);
   if (options.pattern == PrunePattern::BW && numRows % options.unitK != 0)
-    return constant.emitError()
+    return emitError()
            << "expected the K dimension of the weights to be a multiple of "
               "unit-k ("
            << options.unitK << ") but got " << numRows;
   FailureOr<SmallVector<char>> bytes = readWeightBytes(
       cast<ElementsAttr>(constant.getValue()), target.transposed);
   if (failed(bytes))
-    return constant.emitError()
+    return emitError()
            << "expected weights with available data but got an elided "
               "resource";
   return bytes;
