@@ -1,6 +1,6 @@
 // RUN: tsparse-opt %s --tsparse-pack-dense-products --canonicalize | FileCheck %s
 
-// CHECK-DAG: #[[L128:.*]] = #tsparse.layout<tile_n = 128>
+// CHECK-DAG: #[[L128:.*]] = #tsparse.layout<>
 // CHECK-DAG: #[[L8:.*]] = #tsparse.layout<tile_n = 8>
 
 // Runtime weights are packed at run time, without masks (lossless).

@@ -1,36 +1,38 @@
 // RUN: tsparse-opt %s -split-input-file -verify-diagnostics
 
-// expected-error @+1 {{expected tile_n in [0, 2147483647] but got -1}}
+// expected-error @+1 {{expected tile_n in [1, 2147483647] but got 4294967295}}
 func.func private @layout_negative(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = -1>>)
 
 // -----
 
-// expected-error @+1 {{expected tile_n to be positive but got 0}}
+// expected-error @+1 {{expected tile_n in [1, 2147483647] but got 0}}
 func.func private @layout_zero_tile(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 0>>)
 
 // -----
 
-// expected-error @+1 {{expected unit_k to be positive but got 0}}
+// expected-error @+1 {{expected unit_k in [1, 2147483647] but got 0}}
 func.func private @layout_zero_unit(!tsparse.matrix<4x4xf32, #tsparse.layout<unit_k = 0>>)
 
 // -----
 
-// expected-error @+1 {{expected columns to be 'original' or 'compacted' but got 'sorted'}}
+// expected-error @+2 {{expected one of [original, compacted] for column mode, got: sorted}}
+// expected-error @+1 {{failed to parse TSparse_LayoutAttr parameter 'columns'}}
 func.func private @layout_bad_columns(!tsparse.matrix<4x4xf32, #tsparse.layout<columns = sorted>>)
 
 // -----
 
-// expected-error @+1 {{expected residual to be 'none' or 'csr' but got 'coo'}}
+// expected-error @+2 {{expected one of [none, csr] for residual kind, got: coo}}
+// expected-error @+1 {{failed to parse TSparse_LayoutAttr parameter 'residual'}}
 func.func private @layout_bad_residual(!tsparse.matrix<4x4xf32, #tsparse.layout<residual = coo>>)
 
 // -----
 
-// expected-error @+1 {{expected each layout parameter once but got 'tile_n' twice}}
+// expected-error @+1 {{duplicate or unknown struct parameter name: tile_n}}
 func.func private @layout_duplicate(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_n = 4, tile_n = 8>>)
 
 // -----
 
-// expected-error @+1 {{expected a layout parameter (tile_n, unit_k, columns, residual) but got 'tile_m'}}
+// expected-error @+1 {{duplicate or unknown struct parameter name: tile_m}}
 func.func private @layout_unknown(!tsparse.matrix<4x4xf32, #tsparse.layout<tile_m = 4>>)
 
 // -----

@@ -2,7 +2,7 @@
 // RUN: tsparse-opt %s --mlir-print-op-generic | tsparse-opt | FileCheck %s
 
 // Defaults are omitted when printed, except tile_n.
-// CHECK-DAG: #[[$TW1D:.*]] = #tsparse.layout<tile_n = 128>
+// CHECK-DAG: #[[$TW1D:.*]] = #tsparse.layout<>
 // CHECK-DAG: #[[$TW2D:.*]] = #tsparse.layout<tile_n = 64, columns = compacted>
 // CHECK-DAG: #[[$BW:.*]] = #tsparse.layout<tile_n = 64, unit_k = 32>
 // CHECK-DAG: #[[$TEW:.*]] = #tsparse.layout<tile_n = 8, residual = csr>

@@ -15,8 +15,8 @@ include "mlir/IR/EnumAttr.td"
 // Enums
 //===----------------------------------------------------------------------===//
 
-def TSparse_ColumnMode : I32EnumAttr<"ColumnMode",
-    "how the columns of a tile-sparse matrix are grouped into tiles", [
+// How the columns of a tile-sparse matrix are grouped into tiles.
+def TSparse_ColumnMode : I32EnumAttr<"ColumnMode", "column mode", [
       I32EnumAttrCase<"Original", 0, "original">,
       I32EnumAttrCase<"Compacted", 1, "compacted">
     ]> {
@@ -24,8 +24,8 @@ def TSparse_ColumnMode : I32EnumAttr<"ColumnMode",
   let genSpecializedAttr = 0;
 }
 
-def TSparse_ResidualKind : I32EnumAttr<"ResidualKind",
-    "storage of the element-wise residual of a TEW matrix", [
+// Storage of the element-wise residual of a TEW matrix.
+def TSparse_ResidualKind : I32EnumAttr<"ResidualKind", "residual kind", [
       I32EnumAttrCase<"None", 0, "none">,
       I32EnumAttrCase<"CSR", 1, "csr">
     ]> {
@@ -68,8 +68,7 @@ def TSparse_LayoutAttr : TSparse_Attr<"Layout", "layout"> {
     tile. The last column tile may be narrower when `tile_n` does not divide
     the number of columns.
 
-    Parameters (all optional; defaults are omitted when printed, except
-    `tile_n`, which is always shown):
+    Parameters (all optional; defaults are omitted when printed):
 
     - `tile_n` (default 128): columns per tile, `G` in the paper.
     - `unit_k` (default 1): rows per pruning unit. `1` is tile-wise (TW)
@@ -109,10 +108,14 @@ def TSparse_LayoutAttr : TSparse_Attr<"Layout", "layout"> {
   }];
 
   let parameters = (ins
-    "unsigned":$tileN,
-    "unsigned":$unitK,
-    "::mlir::tsparse::ColumnMode":$columns,
-    "::mlir::tsparse::ResidualKind":$residual
+    DefaultValuedParameter<"unsigned", "128", "columns per tile">:$tile_n,
+    DefaultValuedParameter<"unsigned", "1", "rows per pruning unit">:$unit_k,
+    DefaultValuedParameter<"::mlir::tsparse::ColumnMode",
+                           "::mlir::tsparse::ColumnMode::Original",
+                           "column mode">:$columns,
+    DefaultValuedParameter<"::mlir::tsparse::ResidualKind",
+                           "::mlir::tsparse::ResidualKind::None",
+                           "residual kind">:$residual
   );
 
   let skipDefaultBuilders = 1;
@@ -126,10 +129,6 @@ def TSparse_LayoutAttr : TSparse_Attr<"Layout", "layout"> {
   ];
 
   let extraClassDeclaration = [{
-    /// Default parameter values.
-    static constexpr unsigned kDefaultTileN = 128;
-    static constexpr unsigned kDefaultUnitK = 1;
-
     /// Returns a copy of this layout with one parameter replaced.
     LayoutAttr withTileN(unsigned tileN) const;
     LayoutAttr withUnitK(unsigned unitK) const;
@@ -155,7 +154,7 @@ def TSparse_LayoutAttr : TSparse_Attr<"Layout", "layout"> {
   }];
 
   let genVerifyDecl = 1;
-  let hasCustomAssemblyFormat = 1;
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 #endif // TSPARSE_DIALECT_TSPARSE_IR_TSPARSEATTRS_TD
