@@ -14,23 +14,7 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-StringRef tsparse::stringifyPrunePattern(PrunePattern pattern) {
-  switch (pattern) {
-  case PrunePattern::TW2D:
-    return "tw2d";
-  case PrunePattern::TW1D:
-    return "tw1d";
-  case PrunePattern::BW:
-    return "bw";
-  case PrunePattern::TEW:
-    return "tew";
-  case PrunePattern::EW:
-    return "ew";
-  case PrunePattern::VW:
-    return "vw";
-  }
-  llvm_unreachable("unknown prune pattern");
-}
+#include "tsparse/Dialect/TSparse/Transforms/PruningEnums.cpp.inc"
 
 double tsparse::scoreWeight(double value) {
   // NaN would break the ranking's order; such weights rank lowest.

@@ -10,39 +10,16 @@
 
 #include "tsparse/Support/EnumOptionParser.h"
 
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "tsparse/Dialect/TSparse/Transforms/PruningEnums.h.inc"
+
 namespace mlir {
 namespace tsparse {
-
-/// What is pruned together.
-enum class PrunePattern {
-  /// Whole columns, then 1 x G row segments of tiles of surviving columns.
-  TW2D,
-  /// 1 x G row segments of tiles of the original columns.
-  TW1D,
-  /// unit_k x G blocks.
-  BW,
-  /// TW-2D at sparsity + delta, then the best delta of all elements restored.
-  TEW,
-  /// Single elements (baseline).
-  EW,
-  /// K vectors of `kPruneVectorLength` elements of one column (baseline).
-  VW
-};
-
-/// Over which elements one ranking, and so one threshold, is taken.
-enum class PruneScope {
-  /// All weight matrices together (the paper's choice).
-  Global,
-  /// Every matrix on its own.
-  Matrix,
-  /// Every column tile of every matrix on its own: all tiles equally sparse.
-  Tile
-};
 
 /// Length of the K vectors pruned by `PrunePattern::VW`.
 constexpr int64_t kPruneVectorLength = 16;
@@ -60,9 +37,6 @@ struct PruneOptions {
   double delta = 0.02;
   PruneScope scope = PruneScope::Global;
 };
-
-/// Returns the name of `pattern` as the pass option spells it (`tw2d`).
-StringRef stringifyPrunePattern(PrunePattern pattern);
 
 /// The score of one weight: pruning keeps the units of highest score, where
 /// the score of a unit is the root mean square of the scores of its
