@@ -1,6 +1,6 @@
 // Every matmul the passes see and leave dense gets a remark and a report
-// entry saying why: integer products, dynamic weights and weights that are
-// not constants. Weights behind a cast to a dynamic shape are read through
+// entry saying why: integer products, dynamic weights, weights that are
+// not constants and products of two batched factors. Weights behind a cast to a dynamic shape are read through
 // the cast, so they are pruned and sparsified like static ones.
 //
 // RUN: tsparse-opt %s --tsparse-sparsify="remarks=true report=%t.sparsify.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CHECK-SPARSIFY
@@ -13,6 +13,7 @@
 // CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: 0.0% of the multiply-adds skipped is below min-sparsity 0.3
 // CHECK-SPARSIFY: remark: tsparse-sparsify: 16x? weights kept dense: the weights have a dynamic shape
 // CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: the weights are neither a constant nor masked by a constant mask
+// CHECK-SPARSIFY: remark: tsparse-sparsify: 16x8 weights kept dense: not a matmul with weights shared across the batch: both factors are batched
 
 // CHECK-REPORT: "function": "matmul_i8",
 // CHECK-REPORT: "m": 4,
@@ -33,6 +34,7 @@
 // CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: expected a floating-point matmul but got i32 x i32 -> i32
 // CHECK-PRUNE: remark: tsparse-prune: 16x? weights kept dense: the weights have a dynamic shape
 // CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: the weights are not a constant
+// CHECK-PRUNE: remark: tsparse-prune: 16x8 weights kept dense: not a matmul with weights shared across the batch: both factors are batched
 
 // CHECK-IR-LABEL: func.func @matmul_weights_cast_to_dynamic
 // CHECK-IR: tsparse.matmul
@@ -59,4 +61,8 @@ func.func @negative_dynamic_argument_weights(%a: tensor<4x16xf32>, %b: tensor<?x
 func.func @negative_argument_weights(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>, %c: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %r : tensor<4x8xf32>
+}
+func.func @negative_batch_matmul(%a: tensor<2x4x16xf32>, %b: tensor<2x16x8xf32>, %c: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %r = linalg.batch_matmul ins(%a, %b : tensor<2x4x16xf32>, tensor<2x16x8xf32>) outs(%c : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %r : tensor<2x4x8xf32>
 }

@@ -1,6 +1,6 @@
 //===- MatmulMatch.cpp - Matmuls and their weights in linalg IR -----------===//
 //
-// Recognizes matmul-shaped linalg ops from their indexing maps and body
+// Recognizes matmul-shaped linalg ops from their contraction dimensions
 // rather than their names, so named, transposed, batched and generic forms
 // are all seen the same way.
 //
@@ -53,39 +53,6 @@ static std::optional<SmallVector<unsigned>> getResultDims(AffineMap map) {
   return dims;
 }
 
-/// Returns `value` without an `arith.extf` defining it.
-static Value stripExtension(Value value) {
-  if (auto ext = value.getDefiningOp<arith::ExtFOp>())
-    return ext.getIn();
-  return value;
-}
-
-/// Returns true if the body of `op` is `yield(acc + a * b)`, where `a` and
-/// `b` are the two inputs, each converted to the accumulator type by an
-/// `arith.extf` when its type differs (what `linalg.matmul` does).
-static bool isMulAddBody(linalg::LinalgOp op) {
-  Block *body = op.getBlock();
-  // The two extensions, the multiply, the add and the yield at most.
-  if (body->getOperations().size() > 5)
-    return false;
-  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
-  if (!yield || yield.getNumOperands() != 1)
-    return false;
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return false;
-  BlockArgument acc = body->getArgument(2);
-  Value product = add.getLhs() == acc   ? add.getRhs()
-                  : add.getRhs() == acc ? add.getLhs()
-                                        : Value();
-  auto mul = product ? product.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul)
-    return false;
-  Value x = stripExtension(mul.getLhs()), y = stripExtension(mul.getRhs());
-  BlockArgument a = body->getArgument(0), b = body->getArgument(1);
-  return (x == a && y == b) || (x == b && y == a);
-}
-
 /// Tries `lhsMap` and `rhsMap` as the maps of `A` and `B` of a matmul with
 /// loops `batch..., m, n` in the output and reduction loop `k`.
 static bool matchOperandMaps(AffineMap lhsMap, AffineMap rhsMap,
@@ -127,55 +94,58 @@ FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
     return fail("not a matmul: expected two inputs and one init");
   if (!op.hasPureTensorSemantics())
     return fail("not on tensors");
-
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  if (llvm::count(iterators, utils::IteratorType::reduction) != 1)
+  if (!linalg::isaContractionOpInterface(op))
+    return fail("not a matmul: expected a multiply-add body over "
+                "projected-permutation indexing maps");
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->k.size() != 1)
     return fail("not a matmul: expected exactly one reduction loop");
-  unsigned k =
-      llvm::find(iterators, utils::IteratorType::reduction) - iterators.begin();
+  if (!dims->batch.empty())
+    return fail("not a matmul with weights shared across the batch: both "
+                "factors are batched");
+  unsigned k = dims->k.front();
 
+  // The weights are the factor with a single free loop `n`: input 1 (`X W`)
+  // or input 0 (`W X`). The output is C[batch..., m, n], or C[batch..., n, m]
+  // when `n` comes first (convolutions lowered through im2col compute `W X`).
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  std::optional<SmallVector<unsigned>> accDims = getResultDims(maps[2]);
-  if (!accDims || accDims->size() < 2 ||
-      accDims->size() != iterators.size() - 1 ||
-      !maps[2].isProjectedPermutation())
-    return fail("not a matmul: unsupported output indexing map");
-  ArrayRef<unsigned> batch = ArrayRef<unsigned>(*accDims).drop_back(2);
-  unsigned rows = (*accDims)[accDims->size() - 2], columns = accDims->back();
-
-  // The output is C[batch..., m, n], or C[batch..., n, m] when the weights
-  // are the left factor.
-  auto matchRoles = [&](bool accTransposed) -> std::optional<MatmulMatch> {
-    unsigned m = accTransposed ? columns : rows;
-    unsigned n = accTransposed ? rows : columns;
+  auto matchWeightsAt = [&](unsigned weights) -> std::optional<MatmulMatch> {
+    ArrayRef<unsigned> free = weights == 1 ? dims->n : dims->m;
+    std::optional<SmallVector<unsigned>> accDims = getResultDims(maps[2]);
+    if (free.size() != 1 || !accDims || accDims->size() < 2 ||
+        accDims->size() != op.getNumLoops() - 1)
+      return std::nullopt;
+    unsigned n = free.front();
+    unsigned rows = (*accDims)[accDims->size() - 2], columns = accDims->back();
+    if (n != rows && n != columns)
+      return std::nullopt;
     MatmulMatch candidate;
     candidate.op = op;
     candidate.acc = op.getDpsInitOperand(0);
-    candidate.accTransposed = accTransposed;
-    if (matchOperandMaps(maps[0], maps[1], batch, m, n, k, candidate)) {
-      candidate.lhs = op.getDpsInputOperand(0);
-      candidate.rhs = op.getDpsInputOperand(1);
-    } else if (matchOperandMaps(maps[1], maps[0], batch, m, n, k, candidate)) {
-      candidate.lhs = op.getDpsInputOperand(1);
-      candidate.rhs = op.getDpsInputOperand(0);
-    } else {
+    candidate.accTransposed = n == rows;
+    candidate.lhs = op.getDpsInputOperand(1 - weights);
+    candidate.rhs = op.getDpsInputOperand(weights);
+    unsigned m = candidate.accTransposed ? columns : rows;
+    ArrayRef<unsigned> batch = ArrayRef<unsigned>(*accDims).drop_back(2);
+    if (!matchOperandMaps(maps[1 - weights], maps[weights], batch, m, n, k,
+                          candidate))
       return std::nullopt;
-    }
     return candidate;
   };
-  std::optional<MatmulMatch> direct = matchRoles(/*accTransposed=*/false);
-  std::optional<MatmulMatch> transposed = matchRoles(/*accTransposed=*/true);
-  if (!direct && !transposed)
+  std::optional<MatmulMatch> direct = matchWeightsAt(1);
+  std::optional<MatmulMatch> swapped = matchWeightsAt(0);
+  if (!direct && !swapped)
     return fail("not a matmul with weights shared across the batch: "
                 "unsupported indexing maps");
   auto holdsWeights = [](const MatmulMatch &candidate) {
     WeightSource source = traceWeight(candidate);
     return source.constant || source.mask;
   };
-  MatmulMatch match = direct && (!transposed || holdsWeights(*direct) ||
-                                 !holdsWeights(*transposed))
-                          ? *direct
-                          : *transposed;
+  MatmulMatch match =
+      direct && (!swapped || holdsWeights(*direct) || !holdsWeights(*swapped))
+          ? *direct
+          : *swapped;
 
   if (!isa<FloatType>(match.getLhsElementType()) ||
       !isa<FloatType>(match.getRhsElementType()) ||
@@ -185,8 +155,6 @@ FailureOr<MatmulMatch> tsparse::matchMatmul(linalg::LinalgOp op,
                               match.getLhsElementType(),
                               match.getRhsElementType(),
                               match.getAccElementType()));
-  if (!isMulAddBody(op))
-    return fail("not a matmul: the body is not a multiply-add");
   if (!cast<ShapedType>(match.rhs->get().getType()).hasStaticShape())
     return fail("the weights have a dynamic shape");
   return match;

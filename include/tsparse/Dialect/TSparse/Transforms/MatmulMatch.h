@@ -50,13 +50,14 @@ struct MatmulMatch {
   Type getAccElementType() const;
 };
 
-/// Matches `op` as a matmul with a weight operand shared across the batch.
-/// When both factors could be the weights (`C = X W` or `C^T = W^T X^T`), the
-/// reading whose `B` comes from a constant or a masked value wins, the
-/// direct one on a tie. Fails, with a reason suitable for a remark, on
-/// anything else: other maps,
-/// bodies other than `c + a * b` (with `arith.extf` of the inputs to the
-/// accumulator type), non-float types, dynamic `K` or `N`, buffers.
+/// Matches `op` as a matmul with a weight operand shared across the batch:
+/// a contraction (`linalg::inferContractionDims`) with one reduction loop,
+/// no loop shared by both factors but the reduction, and a factor with a
+/// single free loop (the weights). When both factors could be the weights
+/// (`C = X W` or `C^T = W^T X^T`), the reading whose `B` comes from a
+/// constant or a masked value wins, the direct one on a tie. Fails, with a
+/// reason suitable for a remark, on anything else: other maps or bodies,
+/// non-float types, dynamic `K` or `N`, buffers.
 FailureOr<MatmulMatch> matchMatmul(linalg::LinalgOp op, std::string *reason);
 
 /// Where the values of a matmul's weights come from: the chain behind `B`
