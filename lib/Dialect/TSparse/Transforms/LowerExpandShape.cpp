@@ -12,12 +12,10 @@
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Transforms.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "llvm/Support/CheckedArithmetic.h"
 
 namespace mlir {
 namespace tsparse {
@@ -39,20 +37,6 @@ static bool hasGroupWithSeveralDynamicSizes(memref::ExpandShapeOp op) {
                                  return ShapedType::isDynamic(shape[dim]);
                                }) > 1;
                       });
-}
-
-/// Returns `lhs * rhs`, folded when both are constant.
-static OpFoldResult multiply(OpBuilder &b, Location loc, OpFoldResult lhs,
-                             OpFoldResult rhs) {
-  std::optional<int64_t> lhsValue = getConstantIntValue(lhs);
-  std::optional<int64_t> rhsValue = getConstantIntValue(rhs);
-  if (lhsValue && rhsValue)
-    if (std::optional<int64_t> product = llvm::checkedMul(*lhsValue, *rhsValue))
-      return b.getIndexAttr(*product);
-  return arith::MulIOp::create(b, loc,
-                               getValueOrCreateConstantIndexOp(b, loc, lhs),
-                               getValueOrCreateConstantIndexOp(b, loc, rhs))
-      .getResult();
 }
 
 namespace {
@@ -87,13 +71,17 @@ struct ExpandShapeToReinterpretCast : OpRewritePattern<memref::ExpandShapeOp> {
     OpFoldResult offset = staticOr(sourceOffset, metadata.getOffset());
     SmallVector<OpFoldResult> sizes = op.getMixedOutputShape();
     SmallVector<OpFoldResult> strides(sizes.size());
+    AffineExpr s0, s1;
+    bindSymbols(rewriter.getContext(), s0, s1);
+    AffineExpr product = s0 * s1;
     for (auto [sourceDim, group] :
          llvm::enumerate(op.getReassociationIndices())) {
       OpFoldResult stride =
           staticOr(sourceStrides[sourceDim], metadata.getStrides()[sourceDim]);
       for (int64_t dim : llvm::reverse(group)) {
         strides[dim] = stride;
-        stride = multiply(rewriter, loc, stride, sizes[dim]);
+        stride = affine::makeComposedFoldedAffineApply(rewriter, loc, product,
+                                                       {stride, sizes[dim]});
       }
     }
     rewriter.replaceOpWithNewOp<memref::ReinterpretCastOp>(

@@ -293,7 +293,7 @@ def TSparseLowerExpandShape
     crashes on these ops (llvm-project issue 186830), so every tsparse
     pipeline runs this pass first. Other `expand_shape` ops are left alone.
   }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 
