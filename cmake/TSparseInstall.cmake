@@ -4,7 +4,8 @@
 include(CMakePackageConfigHelpers)
 include(GNUInstallDirs)
 
-set(TSPARSE_LIBRARIES TSparseIR TSparseTransforms TSparseToGPU TSparsePipelines)
+set(TSPARSE_LIBRARIES TSparseIR TSparseTransforms TSparseCommonTransforms
+  TSparseToGPU TSparsePipelines)
 set(TSPARSE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/tsparse)
 
 foreach(lib ${TSPARSE_LIBRARIES})

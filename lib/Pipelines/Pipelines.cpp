@@ -7,6 +7,7 @@
 #include "tsparse/Pipelines/Pipelines.h"
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
+#include "tsparse/Transforms/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"

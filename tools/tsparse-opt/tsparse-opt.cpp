@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/BufferizableOpInterfaceImpl.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 #include "tsparse/Pipelines/Pipelines.h"
+#include "tsparse/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::tsparse::registerTSparsePasses();
   mlir::tsparse::registerTSparseConversionPasses();
+  mlir::tsparse::registerTSparseCommonPasses();
   mlir::tsparse::registerTSparsePipelines();
 
   mlir::DialectRegistry registry;

@@ -94,46 +94,4 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
   ];
 }
 
-def TSparsePropagateFeatureMajor
-    : Pass<"tsparse-propagate-feature-major", "ModuleOp"> {
-  let summary = "Keep activations between tile-sparse products feature-major";
-  let description = [{
-    Where the A operand of a `tsparse.matmul` on tensors comes, with no other
-    use, from another `tsparse.matmul`, directly or through element-wise 2-D
-    `linalg.generic`s (bias, activation, casts; payloads that read neither
-    their output nor `linalg.index`), rebuilds that chain on the
-    transposed (N x M, feature-major) tensor: the producer's result is
-    transposed, the generics run with their loops swapped (1-D operands such
-    as a bias re-indexed accordingly), and the consumer reads the transpose
-    of the chain's result. Only explicit `linalg.transpose` ops are added;
-    `convert-tsparse-to-gpu` folds them, computing the producer transposed
-    and reading the consumer's A K-major, so that no transposition runs and
-    the gather of A is contiguous. Run by `convert-tsparse-to-gpu` with
-    `feature-major=1`.
-  }];
-  let dependentDialects = [
-    "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
-  ];
-}
-
-def TSparseDeallocateHostBuffers
-    : Pass<"tsparse-deallocate-host-buffers", "func::FuncOp"> {
-  let summary = "Free the host buffers of a function that do not escape it";
-  let description = [{
-    Inserts a `memref.dealloc` before the return of a single-block function,
-    and before the yield of each single-block region in it (a loop body),
-    for every `memref.alloc` of that block that does not escape: the buffer
-    and its views and casts are never returned, yielded, passed to a call,
-    stored, or turned back into a tensor. The host code around the fused
-    kernels needs it because the ownership-based
-    `buffer-deallocation-pipeline` rejects `gpu.launch_func`, whose memory
-    effects are unknown; the temporaries of runtime packing and of host-side
-    transposes would leak otherwise. Run it after bufferization and before
-    `gpu-async-region`, which then waits for the GPU before the frees.
-    Functions of several blocks are left alone.
-  }];
-  let dependentDialects = ["::mlir::memref::MemRefDialect"];
-}
-
 #endif // TSPARSE_CONVERSION_PASSES_TD

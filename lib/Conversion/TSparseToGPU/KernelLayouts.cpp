@@ -14,7 +14,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/LayoutSelection.h"
 
-#include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -60,11 +60,11 @@ static LayoutAttr getRuntimeKernelLayout(LayoutAttr layout) {
 /// Returns the runtime matrix `matrix` packed anew, right after its
 /// definition, in the kernel layout closest to its own. The new pack has no
 /// masks, so it keeps every nonzero: it represents the same matrix.
-static Value repackRuntimeMatrix(Value matrix) {
+static Value repackRuntimeMatrix(OpBuilder &b, Value matrix) {
   auto type = cast<MatrixType>(matrix.getType());
   auto kernelType = MatrixType::get(type.getShape(), type.getElementType(),
                                     getRuntimeKernelLayout(type.getLayout()));
-  OpBuilder b(matrix.getContext());
+  OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfterValue(matrix);
   Location loc = matrix.getLoc();
   // A pack without masks, or with a residual, represents its dense operand
@@ -80,7 +80,7 @@ static Value repackRuntimeMatrix(Value matrix) {
                         /*column_mask=*/Value());
 }
 
-void tsparse::repackForKernels(Operation *root) {
+void tsparse::repackForKernels(RewriterBase &rewriter, Operation *root) {
   // One repacked matrix serves every product of the original one.
   DenseMap<Value, Value> repacked;
   root->walk([&](MatmulOp op) {
@@ -90,19 +90,20 @@ void tsparse::repackForKernels(Operation *root) {
     auto [it, inserted] = repacked.try_emplace(matrix);
     if (inserted) {
       if (auto constant = matrix.getDefiningOp<ConstantOp>()) {
-        OpBuilder b(constant);
-        b.setInsertionPointAfter(constant);
-        if (ConstantOp replacement = repackConstant(b, constant))
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointAfter(constant);
+        if (ConstantOp replacement = repackConstant(rewriter, constant))
           it->second = replacement;
       } else {
-        it->second = repackRuntimeMatrix(matrix);
+        it->second = repackRuntimeMatrix(rewriter, matrix);
       }
     }
     if (it->second)
-      op.getBMutable().assign(it->second);
+      rewriter.modifyOpInPlace(op,
+                               [&] { op.getBMutable().assign(it->second); });
   });
   for (auto [original, replacement] : repacked)
     if (Operation *op = original.getDefiningOp();
         op && replacement && isa<ConstantOp>(op) && op->use_empty())
-      op->erase();
+      rewriter.eraseOp(op);
 }

@@ -9,6 +9,7 @@
 #include "tsparse/Conversion/Passes.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
+#include "tsparse/Dialect/TSparse/Transforms/FeatureMajor.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -57,9 +58,10 @@ struct ConvertTSparseToGPUPass
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();
 
+    IRRewriter rewriter(ctx);
     if (featureMajor)
-      propagateFeatureMajorActivations(module);
-    repackForKernels(module);
+      propagateFeatureMajorActivations(rewriter, module);
+    repackForKernels(rewriter, module);
 
     SmallVector<MatmulOp> matmuls;
     module.walk([&](MatmulOp op) { matmuls.push_back(op); });

@@ -89,16 +89,6 @@ struct KernelOptions {
   bool transposeA = false;
 };
 
-/// Keeps the activations between consecutive products under `root`
-/// feature-major: where the A of a `tsparse.matmul` on tensors comes, with
-/// no other use, from another product, possibly through element-wise 2-D
-/// `linalg.generic`s, the chain is rebuilt on the N x M transpose (the
-/// producer's result transposed, the generics with swapped loops) and the
-/// consumer reads the transpose of that. The GPU conversion then computes
-/// the producer transposed and reads the consumer's A K-major: no
-/// transposition runs.
-void propagateFeatureMajorActivations(Operation *root);
-
 /// Checks the values of the pass options `mma`, `m-tile`, `stages`,
 /// `split-rows` and `split-blocks` against each other and puts them into
 /// `options`, or emits why they are invalid.
@@ -127,7 +117,7 @@ bool isKernelLayout(LayoutAttr layout);
 /// layout that covers its nonzeros with the least work; a runtime one is
 /// packed again at run time, without masks, in the kernel layout closest to
 /// its own. A constant whose values are not available is left alone.
-void repackForKernels(Operation *root);
+void repackForKernels(RewriterBase &rewriter, Operation *root);
 
 /// Checks that the kernel of `config` can be built, or emits why not.
 LogicalResult verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,

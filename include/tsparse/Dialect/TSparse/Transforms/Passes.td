@@ -463,4 +463,27 @@ def TSparseSparsify : Pass<"tsparse-sparsify", "ModuleOp"> {
   ];
 }
 
+def TSparsePropagateFeatureMajor
+    : Pass<"tsparse-propagate-feature-major", "ModuleOp"> {
+  let summary = "Keep activations between tile-sparse products feature-major";
+  let description = [{
+    Where the A operand of a `tsparse.matmul` on tensors comes, with no other
+    use, from another `tsparse.matmul`, directly or through element-wise 2-D
+    `linalg.generic`s (bias, activation, casts; payloads that read neither
+    their output nor `linalg.index`), rebuilds that chain on the
+    transposed (N x M, feature-major) tensor: the producer's result is
+    transposed, the generics run with their loops swapped (1-D operands such
+    as a bias re-indexed accordingly), and the consumer reads the transpose
+    of the chain's result. Only explicit `linalg.transpose` ops are added;
+    `convert-tsparse-to-gpu` folds them, computing the producer transposed
+    and reading the consumer's A K-major, so that no transposition runs and
+    the gather of A is contiguous. Run by `convert-tsparse-to-gpu` with
+    `feature-major=1`.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_PASSES_TD

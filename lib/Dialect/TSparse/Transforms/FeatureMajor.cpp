@@ -5,23 +5,25 @@
 // element-wise ops in between (bias, activation functions) run on the
 // transposed tensor, and the consuming product reads it as a K-major A,
 // whose kept rows are contiguous. This file rewrites such chains into
-// explicit transposes that the GPU conversion folds away.
+// explicit transposes that a backend folds away (the GPU conversion does).
 //
 //===----------------------------------------------------------------------===//
 
-#include "tsparse/Conversion/Passes.h"
+#include "tsparse/Dialect/TSparse/Transforms/FeatureMajor.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
+#include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace mlir {
 namespace tsparse {
 #define GEN_PASS_DEF_TSPARSEPROPAGATEFEATUREMAJOR
-#include "tsparse/Conversion/Passes.h.inc"
+#include "tsparse/Dialect/TSparse/Transforms/Passes.h.inc"
 } // namespace tsparse
 } // namespace mlir
 
@@ -101,32 +103,35 @@ static Value buildTransposed(OpBuilder &b, Value value) {
 }
 
 /// Erases the element-wise generics of a chain buildTransposed replaced.
-static void eraseReplacedChain(Value value) {
+static void eraseReplacedChain(RewriterBase &rewriter, Value value) {
   auto generic = value.getDefiningOp<linalg::GenericOp>();
   if (!generic || !generic->use_empty())
     return;
   SmallVector<Value> inputs = generic.getDpsInputs();
-  generic.erase();
+  rewriter.eraseOp(generic);
   for (Value input : inputs)
-    eraseReplacedChain(input);
+    eraseReplacedChain(rewriter, input);
 }
 
-void tsparse::propagateFeatureMajorActivations(Operation *root) {
+void tsparse::propagateFeatureMajorActivations(RewriterBase &rewriter,
+                                               Operation *root) {
   SmallVector<MatmulOp> consumers;
   root->walk([&](MatmulOp op) {
     if (op.hasPureTensorSemantics())
       consumers.push_back(op);
   });
-  OpBuilder b(root->getContext());
+  OpBuilder::InsertionGuard guard(rewriter);
   for (MatmulOp consumer : consumers) {
     Value a = consumer.getA();
     if (!canBuildTransposed(a))
       continue;
-    Value transposed = buildTransposed(b, a);
-    b.setInsertionPoint(consumer);
-    consumer.getAMutable().assign(
-        createInnermostTranspose(b, consumer.getLoc(), transposed));
-    eraseReplacedChain(a);
+    Value transposed = buildTransposed(rewriter, a);
+    rewriter.setInsertionPoint(consumer);
+    Value aTransposed =
+        createInnermostTranspose(rewriter, consumer.getLoc(), transposed);
+    rewriter.modifyOpInPlace(
+        consumer, [&] { consumer.getAMutable().assign(aTransposed); });
+    eraseReplacedChain(rewriter, a);
   }
 }
 
@@ -138,7 +143,8 @@ struct TSparsePropagateFeatureMajorPass
   using Base::Base;
 
   void runOnOperation() override {
-    propagateFeatureMajorActivations(getOperation());
+    IRRewriter rewriter(&getContext());
+    propagateFeatureMajorActivations(rewriter, getOperation());
   }
 };
 } // namespace

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tsparse/Conversion/Passes.h"
+#include "tsparse/Transforms/Passes.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -18,7 +18,7 @@
 namespace mlir {
 namespace tsparse {
 #define GEN_PASS_DEF_TSPARSEDEALLOCATEHOSTBUFFERS
-#include "tsparse/Conversion/Passes.h.inc"
+#include "tsparse/Transforms/Passes.h.inc"
 } // namespace tsparse
 } // namespace mlir
 
