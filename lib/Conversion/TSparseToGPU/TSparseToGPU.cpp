@@ -11,6 +11,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/FeatureMajor.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

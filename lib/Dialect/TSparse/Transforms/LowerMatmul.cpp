@@ -514,49 +514,6 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
 };
 } // namespace
 
-namespace {
-/// tsparse.matmul on buffers -> the same product on tensors read from and
-/// materialized into the buffers, for the tensor-level lowerings.
-struct MatmulOnBuffersToTensors : OpRewritePattern<MatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(MatmulOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!op.hasPureBufferSemantics())
-      return failure();
-    Location loc = op.getLoc();
-    auto toTensor = [&](Value buffer, bool writable) -> Value {
-      auto type = cast<MemRefType>(buffer.getType());
-      return bufferization::ToTensorOp::create(
-          rewriter, loc,
-          RankedTensorType::get(type.getShape(), type.getElementType()), buffer,
-          /*restrict=*/true, writable);
-    };
-    Value a = toTensor(op.getA(), /*writable=*/false);
-    Value c = toTensor(op.getC(), /*writable=*/true);
-    auto matmul = MatmulOp::create(rewriter, loc, a, op.getB(), c);
-    SmallVector<Value> epilogueOperands;
-    for (Value operand : op.getEpilogueOperands())
-      epilogueOperands.push_back(toTensor(operand, /*writable=*/false));
-    matmul.getEpilogueOperandsMutable().assign(epilogueOperands);
-    rewriter.inlineRegionBefore(op.getEpilogue(), matmul.getEpilogue(),
-                                matmul.getEpilogue().end());
-    auto materialize = bufferization::MaterializeInDestinationOp::create(
-        rewriter, loc, TypeRange{}, matmul.getResult(), op.getC());
-    materialize.setRestrict(true);
-    materialize.setWritable(true);
-    rewriter.eraseOp(op);
-    return success();
-  }
-};
-} // namespace
-
-void tsparse::populateMatmulOnBuffersToTensorsPatterns(
-    RewritePatternSet &patterns) {
-  // tsparse.matmul on memrefs
-  patterns.add<MatmulOnBuffersToTensors>(patterns.getContext());
-}
-
 void tsparse::populateLowerMatmulToLoopsPatterns(
     RewritePatternSet &patterns, const LowerToLoopsOptions &options) {
   // tsparse.matmul

@@ -325,27 +325,3 @@ void tsparse::populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns) {
       // tsparse.unpack
       LowerUnpack>(patterns.getContext());
 }
-
-LogicalResult tsparse::verifyPackedMatricesLowered(Operation *root,
-                                                   StringRef target) {
-  WalkResult left = root->walk([&](Operation *op) {
-    if (!isa_and_nonnull<TSparseDialect>(op->getDialect()))
-      return WalkResult::advance();
-    // A constant is left only when an unpack needed its elided values.
-    bool elidedConstant =
-        isa<ConstantOp>(op) || llvm::any_of(op->getOperands(), [](Value v) {
-          return v.getDefiningOp<ConstantOp>();
-        });
-    if (elidedConstant)
-      op->emitOpError() << "cannot be lowered to " << target
-                        << ": the values of its constant matrix are not "
-                           "available";
-    else
-      op->emitOpError() << "cannot be lowered to " << target
-                        << ": its packed matrix is not built in this "
-                           "function (packed matrices cannot cross function "
-                           "boundaries)";
-    return WalkResult::interrupt();
-  });
-  return failure(left.wasInterrupted());
-}

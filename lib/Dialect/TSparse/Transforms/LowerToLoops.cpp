@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 

@@ -70,11 +70,6 @@ MatrixStorageValues materializeMatrixStorage(OpBuilder &b, Location loc,
 SmallVector<int32_t> computeLongestFirstTileOrder(ArrayRef<int32_t> tilePtr,
                                                   bool keepEmptyTiles = false);
 
-/// Collects the pattern rewriting `tsparse.matmul` on buffers into the same
-/// product on tensors (`bufferization.to_tensor`, then
-/// `materialize_in_destination`), which the lowerings take.
-void populateMatmulOnBuffersToTensorsPatterns(RewritePatternSet &patterns);
-
 /// Collects the pattern lowering `tsparse.matmul` to skipped-tile loops.
 void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
                                         const LowerToLoopsOptions &options);
@@ -82,12 +77,6 @@ void populateLowerMatmulToLoopsPatterns(RewritePatternSet &patterns,
 /// Collects the patterns lowering `tsparse.pack` and `tsparse.unpack` to
 /// loops over the storage arrays.
 void populateLowerPackingToLoopsPatterns(RewritePatternSet &patterns);
-
-/// Checks that no tsparse op is left under `root` after a lowering, or emits
-/// on the first one that it cannot be lowered to `target`: what is left reads
-/// a packed matrix that was not built in its function, or a constant one
-/// whose values are elided.
-LogicalResult verifyPackedMatricesLowered(Operation *root, StringRef target);
 
 } // namespace tsparse
 } // namespace mlir

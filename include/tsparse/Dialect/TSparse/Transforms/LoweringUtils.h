@@ -1,0 +1,30 @@
+//===- LoweringUtils.h - Shared by the tsparse lowerings --------*- C++ -*-===//
+//
+// What the loop lowering and the GPU conversion share: taking products on
+// buffers back to tensors, and the check that nothing packed is left.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_DIALECT_TSPARSE_TRANSFORMS_LOWERINGUTILS_H
+#define TSPARSE_DIALECT_TSPARSE_TRANSFORMS_LOWERINGUTILS_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// Collects the pattern rewriting `tsparse.matmul` on buffers into the same
+/// product on tensors (`bufferization.to_tensor`, then
+/// `materialize_in_destination`), which the lowerings take.
+void populateMatmulOnBuffersToTensorsPatterns(RewritePatternSet &patterns);
+
+/// Checks that no tsparse op is left under `root` after a lowering, or emits
+/// on the first one that it cannot be lowered to `target`: what is left reads
+/// a packed matrix that was not built in its function, or a constant one
+/// whose values are elided.
+LogicalResult verifyPackedMatricesLowered(Operation *root, StringRef target);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_DIALECT_TSPARSE_TRANSFORMS_LOWERINGUTILS_H
