@@ -59,26 +59,34 @@ static int64_t getTileWidth(LayoutAttr layout, int64_t numColumns,
   return std::min(tileN, numColumns - tile * tileN);
 }
 
+SmallVector<int64_t>
+tsparse::computeColumnTiles(int64_t numColumns, int64_t tileN,
+                            function_ref<bool(int64_t)> isKept) {
+  SmallVector<int64_t> tileOf(numColumns, -1);
+  int64_t rank = 0;
+  for (int64_t col = 0; col < numColumns; ++col)
+    if (!isKept || isKept(col))
+      tileOf[col] = rank++ / tileN;
+  return tileOf;
+}
+
 PackMasks tsparse::inferMasksFromNonZeros(
     MatrixType type, function_ref<bool(int64_t, int64_t)> isNonZero) {
   LayoutAttr layout = type.getLayout();
   int64_t numRows = type.getNumRows(), numColumns = type.getNumColumns();
   PackMasks masks;
-  // Tile of every column: its rank among kept columns when compacted.
-  SmallVector<int64_t> tileOf(numColumns);
   if (layout.isCompacted()) {
     masks.columns.assign(numColumns, false);
-    int64_t rank = 0;
-    for (int64_t col = 0; col < numColumns; ++col) {
+    for (int64_t col = 0; col < numColumns; ++col)
       for (int64_t row = 0; row < numRows && !masks.columns[col]; ++row)
         masks.columns[col] = isNonZero(row, col);
-      tileOf[col] = rank / layout.getTileN();
-      rank += masks.columns[col];
-    }
-  } else {
-    for (int64_t col = 0; col < numColumns; ++col)
-      tileOf[col] = col / layout.getTileN();
   }
+  SmallVector<int64_t> tileOf = computeColumnTiles(
+      numColumns, layout.getTileN(),
+      layout.isCompacted() ? function_ref<bool(int64_t)>([&](int64_t col) {
+        return masks.columns[col];
+      })
+                           : nullptr);
   int64_t maxNumTiles = type.getMaxNumTiles();
   masks.units.assign(type.getNumUnits() * maxNumTiles, false);
   for (int64_t row = 0; row < numRows; ++row)

@@ -53,8 +53,6 @@ static TileCounts countTiles(const NonZeroPattern &nonZeros, int64_t tileN,
   TileCounts result;
   result.tileN = tileN;
   int64_t numRows = nonZeros.numRows, numColumns = nonZeros.numColumns;
-  SmallVector<int64_t> tileOf(numColumns, -1);
-  int64_t numTiled = 0;
   if (compacted) {
     SmallVector<int64_t> columnCounts(numColumns, 0);
     for (int i : nonZeros.bits.set_bits())
@@ -67,12 +65,14 @@ static TileCounts countTiles(const NonZeroPattern &nonZeros, int64_t tileN,
         continue;
       }
       result.columns[col] = true;
-      tileOf[col] = numTiled++ / tileN;
     }
-  } else {
-    for (int64_t col = 0; col < numColumns; ++col)
-      tileOf[col] = numTiled++ / tileN;
   }
+  SmallVector<int64_t> tileOf = computeColumnTiles(
+      numColumns, tileN,
+      compacted ? function_ref<bool(int64_t)>(
+                      [&](int64_t col) { return result.columns[col]; })
+                : nullptr);
+  int64_t numTiled = compacted ? llvm::count(result.columns, true) : numColumns;
   int64_t numTiles = llvm::divideCeilSigned(numTiled, tileN);
   for (int64_t tile = 0; tile < numTiles; ++tile)
     result.widths.push_back(std::min(tileN, numTiled - tile * tileN));

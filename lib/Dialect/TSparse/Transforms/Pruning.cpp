@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/Transforms/Pruning.h"
+#include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
 
 #include <cmath>
 
@@ -214,12 +215,12 @@ static void pruneTileWise2D(ArrayRef<ScoredMatrix> matrices,
   SmallVector<int64_t> columnPruned(matrices.size(), 0);
   SmallVector<SmallVector<int64_t>> tileSizes(matrices.size());
   for (auto [m, matrix] : llvm::enumerate(matrices)) {
-    int64_t rank = 0;
-    SmallVector<int64_t> tileOf(matrix.numColumns, -1);
     // Columns are pruned whole: row 0 tells which survive.
-    for (int64_t col = 0; col < matrix.numColumns; ++col)
-      if (matrix.numRows == 0 || keep[m].test(col))
-        tileOf[col] = rank++ / options.tileN;
+    SmallVector<int64_t> tileOf =
+        computeColumnTiles(matrix.numColumns, options.tileN, [&](int64_t col) {
+          return matrix.numRows == 0 || keep[m].test(col);
+        });
+    int64_t rank = llvm::count_if(tileOf, [](int64_t t) { return t >= 0; });
     columnPruned[m] = (matrix.numColumns - rank) * matrix.numRows;
     tileSizes[m].assign(llvm::divideCeilSigned(rank, options.tileN), 0);
     segments.beginMatrix(matrix.numRows * maxTiles);

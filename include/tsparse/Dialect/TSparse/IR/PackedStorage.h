@@ -60,6 +60,14 @@ struct PackMasks {
   SmallVector<bool> columns;
 };
 
+/// Returns the column tile of every one of `numColumns` columns cut into
+/// tiles of `tileN`: `col / tileN` when `isKept` is null (original columns),
+/// otherwise (compacted layouts) the column's rank among the kept columns
+/// divided by `tileN`, and -1 for a dropped column.
+SmallVector<int64_t>
+computeColumnTiles(int64_t numColumns, int64_t tileN,
+                   llvm::function_ref<bool(int64_t)> isKept = nullptr);
+
 /// Returns the smallest masks that cover every element for which
 /// `isNonZero(row, col)` holds: a column survives if it has a nonzero, a unit
 /// is kept if it holds a nonzero.
