@@ -87,6 +87,11 @@ static cl::opt<int64_t> stages("stages", cl::init(3),
                                cl::cat(emulatorCategory));
 static cl::opt<int64_t> splitRows("split-rows", cl::init(512),
                                   cl::cat(emulatorCategory));
+static cl::opt<int64_t> splitBlocks(
+    "split-blocks", cl::init(264),
+    cl::desc("Run the split work list when the whole one has fewer blocks "
+             "than this (0 never splits), as convert-tsparse-to-gpu does"),
+    cl::cat(emulatorCategory));
 static cl::opt<bool>
     runtimeSchedule("runtime-schedule",
                     cl::desc("Visit every tile whole, as for a runtime matrix"),
@@ -245,7 +250,7 @@ struct PackedProblem {
   SmallVector<int32_t> colIds;
   SmallVector<int32_t> workTiles, workRows;
   int64_t numTiledColumns = 0;
-  /// Kept rows per work item.
+  /// Kept rows per work item (the largest int32 when items are whole).
   int64_t itemRows = 0;
 };
 } // namespace
@@ -253,7 +258,8 @@ struct PackedProblem {
 /// Packs the weights of `p` by tsparse's storage helpers and builds the work
 /// list the conversion would (the static schedule unless
 /// --runtime-schedule).
-static PackedProblem packProblem(const Problem &p, MatrixType matrixType) {
+static PackedProblem packProblem(const Problem &p, MatrixType matrixType,
+                                 int64_t numMTiles) {
   PackedProblem packed;
   auto isNonZero = [&](int64_t row, int64_t col) {
     return p.w[row * n + col] != 0.0;
@@ -266,17 +272,22 @@ static PackedProblem packProblem(const Problem &p, MatrixType matrixType) {
                          packed.values.push_back(p.w[row * n + col]);
                        });
   packed.numTiledColumns = getNumTiledColumns(matrixType, indices.colIds);
-  packed.itemRows = splitRows;
+  packed.itemRows = std::numeric_limits<int32_t>::max();
   if (runtimeSchedule) {
     for (int64_t tile = 0, e = indices.tilePtr.size() - 1; tile < e; ++tile) {
       packed.workTiles.push_back(tile);
       packed.workRows.push_back(0);
     }
-    packed.itemRows = std::numeric_limits<int32_t>::max();
   } else {
-    std::tie(packed.workTiles, packed.workRows) = splitWorkItems(
-        indices.tilePtr, computeLongestFirstTileOrder(indices.tilePtr), unitK,
-        splitRows);
+    StaticWorkLists lists =
+        computeStaticWorkLists(indices.tilePtr, unitK, splitRows);
+    const WorkItems *items = &lists.whole;
+    if (lists.useSplit(numMTiles, splitBlocks)) {
+      items = &lists.split;
+      packed.itemRows = lists.splitRows;
+    }
+    packed.workTiles = items->tiles;
+    packed.workRows = items->rows;
   }
   packed.colIds = indices.colIds;
   if (packed.colIds.empty())
@@ -318,7 +329,7 @@ static int run(MLIRContext &context) {
   auto emitError = [&] { return mlir::emitError(UnknownLoc::get(&context)); };
   KernelOptions options;
   if (failed(parseKernelOptions(emitError, mma, mTile, stages, splitRows,
-                                /*splitBlocks=*/0, options)))
+                                splitBlocks, options)))
     return 2;
   KernelConfig config = getKernelConfig(options, matrixType, accType);
   config.aKMajor = aKMajor || transposeA;
@@ -330,7 +341,8 @@ static int run(MLIRContext &context) {
     return 2;
 
   Problem p = makeProblem(elementType, accType, layout);
-  PackedProblem packed = packProblem(p, matrixType);
+  int64_t numMTiles = (m + config.blockRows - 1) / config.blockRows;
+  PackedProblem packed = packProblem(p, matrixType, numMTiles);
 
   Buffer a(elementType,
            aKMajor ? SmallVector<int64_t>{k, m} : SmallVector<int64_t>{m, k});
@@ -360,18 +372,21 @@ static int run(MLIRContext &context) {
   Buffer colIds = makeBuffer<int32_t>(i32, packed.colIds);
   Buffer workTiles = makeBuffer<int32_t>(i32, packed.workTiles);
   Buffer workRows = makeBuffer<int32_t>(i32, packed.workRows);
-  int64_t numMTiles = (m + config.blockRows - 1) / config.blockRows;
-  SmallVector<KernelArgument> arguments = {{&a},
-                                           {&values},
-                                           {&rowIds},
-                                           {&tilePtr},
-                                           {&colIds},
-                                           {&workTiles},
-                                           {&workRows},
-                                           {&c},
-                                           {nullptr, packed.numTiledColumns},
-                                           {nullptr, numMTiles},
-                                           {nullptr, packed.itemRows}};
+  SmallVector<KernelArgument> arguments(kNumKernelArgs);
+  auto setArgument = [&](KernelArg which, KernelArgument value) {
+    arguments[static_cast<unsigned>(which)] = value;
+  };
+  setArgument(KernelArg::A, {&a});
+  setArgument(KernelArg::Values, {&values});
+  setArgument(KernelArg::RowIds, {&rowIds});
+  setArgument(KernelArg::TilePtr, {&tilePtr});
+  setArgument(KernelArg::ColIds, {&colIds});
+  setArgument(KernelArg::WorkTiles, {&workTiles});
+  setArgument(KernelArg::WorkRows, {&workRows});
+  setArgument(KernelArg::C, {&c});
+  setArgument(KernelArg::NumTiledColumns, {nullptr, packed.numTiledColumns});
+  setArgument(KernelArg::NumMTiles, {nullptr, numMTiles});
+  setArgument(KernelArg::SplitRows, {nullptr, packed.itemRows});
   int64_t numBlocks = numMTiles * int64_t(packed.workTiles.size());
   MemoryStats stats;
   if (failed(emulateKernel(kernels->kernel, arguments, numBlocks,
@@ -394,7 +409,11 @@ static int run(MLIRContext &context) {
   bool ok = error <= tolerance;
   llvm::outs() << kernels->kernel.getName() << " m=" << m << " k=" << k
                << " n=" << n << " sparsity=" << sparsity << ": " << numBlocks
-               << " blocks, " << packed.values.size() << " stored values, "
+               << " blocks"
+               << (packed.itemRows < std::numeric_limits<int32_t>::max()
+                       ? " (split)"
+                       : "")
+               << ", " << packed.values.size() << " stored values, "
                << "max relative error " << error << (ok ? " ok" : " MISMATCH")
                << "\n";
   printMemoryStats(stats);

@@ -19,18 +19,20 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
     : b(b), loc(loc), config(config), layout(config.layout),
       tileN(layout.getTileN()), blockRows(config.blockRows),
       numThreads(config.getNumThreads()) {
-  ValueRange args = func.getArguments();
-  a = args[0];
-  values = args[1];
-  rowIds = args[2];
-  tilePtr = args[3];
-  colIds = args[4];
-  workTiles = args[5];
-  workRows = args[6];
-  c = args[7];
-  numTiledColumns = args[8];
-  numMTiles = args[9];
-  splitRows = args[10];
+  auto arg = [&](KernelArg which) {
+    return func.getArgument(static_cast<unsigned>(which));
+  };
+  a = arg(KernelArg::A);
+  values = arg(KernelArg::Values);
+  rowIds = arg(KernelArg::RowIds);
+  tilePtr = arg(KernelArg::TilePtr);
+  colIds = arg(KernelArg::ColIds);
+  workTiles = arg(KernelArg::WorkTiles);
+  workRows = arg(KernelArg::WorkRows);
+  c = arg(KernelArg::C);
+  numTiledColumns = arg(KernelArg::NumTiledColumns);
+  numMTiles = arg(KernelArg::NumMTiles);
+  splitRows = arg(KernelArg::SplitRows);
 }
 
 Value KernelBuilder::loadIndex(Value memref, Value index) {
@@ -178,17 +180,20 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
     return MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
                            elementType);
   };
-  SmallVector<Type> argTypes = {dynamic2D(config.elementType),
-                                dynamic1D(config.elementType),
-                                dynamic1D(i32),
-                                dynamic1D(i32),
-                                dynamic1D(i32),
-                                dynamic1D(i32),
-                                dynamic1D(i32),
-                                dynamic2D(config.accType),
-                                index,
-                                index,
-                                index};
+  SmallVector<Type> argTypes(kNumKernelArgs);
+  auto setType = [&](KernelArg which, Type type) {
+    argTypes[static_cast<unsigned>(which)] = type;
+  };
+  setType(KernelArg::A, dynamic2D(config.elementType));
+  setType(KernelArg::Values, dynamic1D(config.elementType));
+  for (KernelArg array :
+       {KernelArg::RowIds, KernelArg::TilePtr, KernelArg::ColIds,
+        KernelArg::WorkTiles, KernelArg::WorkRows})
+    setType(array, dynamic1D(i32));
+  setType(KernelArg::C, dynamic2D(config.accType));
+  for (KernelArg size :
+       {KernelArg::NumTiledColumns, KernelArg::NumMTiles, KernelArg::SplitRows})
+    setType(size, index);
   bool wmma = config.flavor == MmaFlavor::WMMA;
   SmallVector<Type> workgroupTypes =
       wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);

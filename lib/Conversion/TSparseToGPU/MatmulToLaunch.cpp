@@ -165,18 +165,17 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
   if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
     SmallVector<int32_t> tilePtr =
         llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
-    SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
     int64_t unitK = op.getB().getType().getLayout().getUnitK();
-    auto [tiles, rows] = splitWorkItems(tilePtr, order, unitK, whole);
-    auto [splitTiles, splitRows] =
-        splitWorkItems(tilePtr, order, unitK, options.splitRows);
-    work.tiles = createI32Array(b, loc, tiles);
-    work.rows = createI32Array(b, loc, rows);
-    work.count = constantIndex(tiles.size());
+    StaticWorkLists lists =
+        computeStaticWorkLists(tilePtr, unitK, options.splitRows);
+    work.tiles = createI32Array(b, loc, lists.whole.tiles);
+    work.rows = createI32Array(b, loc, lists.whole.rows);
+    work.count = constantIndex(lists.whole.tiles.size());
     work.splitRows = constantIndex(whole);
-    if (splitTiles.size() == tiles.size() || options.splitBlocks == 0)
+    // No split list, or enough blocks with a single M tile already.
+    if (!lists.useSplit(/*numMTiles=*/1, options.splitBlocks))
       return work;
-    // Both lists; the number of blocks picks one.
+    // Both lists; the number of blocks picks one, as useSplit does.
     Value useSplit = arith::CmpIOp::create(
         b, loc, arith::CmpIPredicate::ult,
         arith::MulIOp::create(b, loc, numMTiles, work.count),
@@ -199,10 +198,10 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
           });
       return ifOp.getResult(0);
     };
-    work.tiles = choose(splitTiles, work.tiles);
-    work.rows = choose(splitRows, work.rows);
+    work.tiles = choose(lists.split.tiles, work.tiles);
+    work.rows = choose(lists.split.rows, work.rows);
     work.count = arith::SelectOp::create(
-        b, loc, useSplit, constantIndex(splitTiles.size()), work.count);
+        b, loc, useSplit, constantIndex(lists.split.tiles.size()), work.count);
     work.splitRows = arith::SelectOp::create(
         b, loc, useSplit, constantIndex(options.splitRows), work.splitRows);
     return work;
@@ -278,23 +277,38 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     if (!colIds)
       colIds = createI32Array(rewriter, loc, {0});
 
-    SmallVector<Value> devices;
-    for (Value tensor : {a, storage.values, storage.rowIds, storage.tilePtr,
-                         colIds, work.tiles, work.rows, c})
-      devices.push_back(copyToDevice(rewriter, loc, tensor));
-    Value deviceC = devices.back();
-    SmallVector<Value> temporaries = devices;
+    // Device copies of the buffer arguments, in kernel argument order.
+    SmallVector<Value> operands(kNumKernelArgs);
+    auto operand = [&](KernelArg which) -> Value & {
+      return operands[static_cast<unsigned>(which)];
+    };
+    std::pair<KernelArg, Value> buffers[] = {
+        {KernelArg::A, a},
+        {KernelArg::Values, storage.values},
+        {KernelArg::RowIds, storage.rowIds},
+        {KernelArg::TilePtr, storage.tilePtr},
+        {KernelArg::ColIds, colIds},
+        {KernelArg::WorkTiles, work.tiles},
+        {KernelArg::WorkRows, work.rows},
+        {KernelArg::C, c}};
+    SmallVector<Value> temporaries;
+    for (auto [which, tensor] : buffers) {
+      operand(which) = copyToDevice(rewriter, loc, tensor);
+      temporaries.push_back(operand(which));
+    }
+    Value deviceC = operand(KernelArg::C);
     if (options.transposeA && !config.aKMajor) {
-      devices.front() =
-          transposeOnDevice(rewriter, loc, module, devices.front());
-      temporaries.push_back(devices.front());
+      operand(KernelArg::A) =
+          transposeOnDevice(rewriter, loc, module, operand(KernelArg::A));
+      temporaries.push_back(operand(KernelArg::A));
       config.aKMajor = true;
     }
 
     Value numBlocks =
         arith::MulIOp::create(rewriter, loc, numMTiles, work.count);
-    SmallVector<Value> operands = devices;
-    operands.append({storage.numTiledColumns, numMTiles, work.splitRows});
+    operand(KernelArg::NumTiledColumns) = storage.numTiledColumns;
+    operand(KernelArg::NumMTiles) = numMTiles;
+    operand(KernelArg::SplitRows) = work.splitRows;
     // A fully pruned matrix or an empty A launches nothing.
     launchUnlessEmpty(rewriter, loc,
                       getOrCreateKernel(rewriter, module, config), numBlocks,
@@ -348,18 +362,32 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
 };
 } // namespace
 
-std::pair<SmallVector<int32_t>, SmallVector<int32_t>>
-tsparse::splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
-                        int64_t unitK, int64_t splitRows) {
-  SmallVector<int32_t> tiles, rows;
+/// Splits the column tiles `order` of a matrix with offsets `tilePtr` into
+/// work items of at most `splitRows` kept rows.
+static WorkItems splitWorkItems(ArrayRef<int32_t> tilePtr,
+                                ArrayRef<int32_t> order, int64_t unitK,
+                                int64_t splitRows) {
+  WorkItems items;
   for (int32_t tile : order) {
     int64_t keptRows = int64_t(tilePtr[tile + 1] - tilePtr[tile]) * unitK;
     for (int64_t row = 0; row < keptRows; row += splitRows) {
-      tiles.push_back(tile);
-      rows.push_back(row);
+      items.tiles.push_back(tile);
+      items.rows.push_back(row);
     }
   }
-  return {tiles, rows};
+  return items;
+}
+
+StaticWorkLists tsparse::computeStaticWorkLists(ArrayRef<int32_t> tilePtr,
+                                                int64_t unitK,
+                                                int64_t splitRows) {
+  SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+  StaticWorkLists lists;
+  lists.whole = splitWorkItems(tilePtr, order, unitK,
+                               std::numeric_limits<int32_t>::max());
+  lists.split = splitWorkItems(tilePtr, order, unitK, splitRows);
+  lists.splitRows = splitRows;
+  return lists;
 }
 
 void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,

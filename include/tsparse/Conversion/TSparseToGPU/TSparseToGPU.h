@@ -46,13 +46,30 @@ struct KernelConfig {
   int64_t getSharedMemoryBytes() const;
 };
 
-/// Returns the kernel for `config` in `module`, creating it if needed. Its
-/// arguments are A (M x K, or K x M if K-major), values, row_ids, tile_ptr,
-/// col_ids (one dummy element unless compacted), the work list as two i32
-/// arrays (column tile, first kept row of each item), C (M x N, or N x M if
-/// transposed; accType, accumulated), the number of tiled columns, the number
-/// of M tiles and the kept rows per item; it runs on a 1-D grid of (M tiles x
-/// work items) blocks of config.getNumThreads().
+/// The arguments of the fused kernel, in order.
+enum class KernelArg : unsigned {
+  /// M x K, or K x M if K-major.
+  A,
+  Values,
+  RowIds,
+  TilePtr,
+  /// One dummy element unless compacted.
+  ColIds,
+  /// The work list: column tile and first kept row of each item (i32).
+  WorkTiles,
+  WorkRows,
+  /// M x N, or N x M if transposed; accType, accumulated into.
+  C,
+  NumTiledColumns,
+  NumMTiles,
+  /// Kept rows per work item.
+  SplitRows,
+};
+constexpr unsigned kNumKernelArgs = unsigned(KernelArg::SplitRows) + 1;
+
+/// Returns the kernel for `config` in `module`, creating it if needed. It
+/// takes the KernelArg arguments and runs on a 1-D grid of (M tiles x work
+/// items) blocks of config.getNumThreads().
 gpu::GPUFuncOp getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
                                  const KernelConfig &config);
 
@@ -66,12 +83,28 @@ constexpr int64_t kTransposeThreads = 256;
 gpu::GPUFuncOp getOrCreateTransposeKernel(OpBuilder &b, gpu::GPUModuleOp module,
                                           Type elementType);
 
-/// Splits the longest-first column tiles `order` of a matrix with offsets
-/// `tilePtr` into work items of at most `splitRows` kept rows: returns, per
-/// item, its tile and its first kept row.
-std::pair<SmallVector<int32_t>, SmallVector<int32_t>>
-splitWorkItems(ArrayRef<int32_t> tilePtr, ArrayRef<int32_t> order,
-               int64_t unitK, int64_t splitRows);
+/// A work list: per item, its column tile and its first kept row.
+struct WorkItems {
+  SmallVector<int32_t> tiles, rows;
+};
+
+/// The work lists of a compile-time matrix with offsets `tilePtr`: its
+/// non-empty tiles longest first, whole, and split into runs of at most
+/// `splitRows` kept rows.
+struct StaticWorkLists {
+  WorkItems whole, split;
+  int64_t splitRows;
+
+  /// Whether a product with `numMTiles` M tiles runs the split list: when
+  /// splitting changes the list and the whole list has fewer blocks than
+  /// `splitBlocks` (0 never splits).
+  bool useSplit(int64_t numMTiles, int64_t splitBlocks) const {
+    return split.tiles.size() != whole.tiles.size() && splitBlocks != 0 &&
+           numMTiles * int64_t(whole.tiles.size()) < splitBlocks;
+  }
+};
+StaticWorkLists computeStaticWorkLists(ArrayRef<int32_t> tilePtr, int64_t unitK,
+                                       int64_t splitRows);
 
 /// Options of the kernels built for `tsparse.matmul`.
 struct KernelOptions {
