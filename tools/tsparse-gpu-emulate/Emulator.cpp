@@ -49,45 +49,29 @@ int64_t Buffer::getNumElements() const {
 // Element conversions
 //===----------------------------------------------------------------------===//
 
-static uint16_t toBFloat16Bits(double value) {
-  float f = float(value);
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  // Rounding a NaN's mantissa could carry into the exponent (an infinity).
-  if (std::isnan(f))
-    return uint16_t(bits >> 16) | 0x0040;
-  bits += 0x7fff + ((bits >> 16) & 1);
-  return uint16_t(bits >> 16);
+/// The bits of `value` rounded to `type` (to nearest even).
+static uint64_t toBits(FloatType type, double value) {
+  APFloat rounded(value);
+  bool losesInfo;
+  rounded.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &losesInfo);
+  return rounded.bitcastToAPInt().getZExtValue();
 }
 
-static double fromBFloat16Bits(uint16_t bits) {
-  uint32_t wide = uint32_t(bits) << 16;
-  float f;
-  std::memcpy(&f, &wide, 4);
-  return f;
-}
-
-static uint16_t toHalfBits(double value) {
-  _Float16 h = _Float16(float(value));
-  uint16_t bits;
-  std::memcpy(&bits, &h, 2);
-  return bits;
-}
-
-static double fromHalfBits(uint16_t bits) {
-  _Float16 h;
-  std::memcpy(&h, &bits, 2);
-  return float(h);
+/// The value of the bits `bits` of a `type` float.
+static double fromBits(FloatType type, uint64_t bits) {
+  APFloat value(type.getFloatSemantics(), APInt(type.getWidth(), bits));
+  bool losesInfo;
+  value.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+  return value.convertToDouble();
 }
 
 double tsparse::roundTo(Type type, double value) {
-  if (type.isF32())
-    return float(value);
-  if (type.isF16())
-    return fromHalfBits(toHalfBits(value));
-  if (type.isBF16())
-    return fromBFloat16Bits(toBFloat16Bits(value));
-  return value;
+  auto floatType = dyn_cast<FloatType>(type);
+  if (!floatType || floatType.isF64())
+    return value;
+  return fromBits(floatType, toBits(floatType, value));
 }
 
 static unsigned getIntWidth(Type type) {
@@ -201,6 +185,12 @@ private:
   /// Loads (or stores) the 16 x 16 WMMA fragment `lanes` at `indices` of
   /// `memref`, rows `lead` elements apart. Every lane holds the whole
   /// fragment; the first lane of each warp stores it.
+  /// Copies the WMMA fragment of lane `warp`, the first of its warp, to the
+  /// other lanes of the warp.
+  void shareWithWarp(Lanes &fragment, int64_t warp) {
+    for (int64_t t = warp + 1; t < warp + kWarpLanes; ++t)
+      std::copy_n(fragment.lane(warp), fragment.width, fragment.lane(t));
+  }
   LogicalResult transferFragment(Operation *op, Value memref,
                                  ValueRange indices, int64_t lead,
                                  bool transpose, const Mask &mask, Lanes &lanes,
@@ -463,22 +453,33 @@ LogicalResult BlockEmulator::transferFragment(Operation *op, Value memref,
   if (failed(checkWholeWarps(op, mask)))
     return failure();
   Buffer &buffer = getBuffer(memref);
-  for (int64_t t = 0; t < numThreads; ++t) {
-    if (!mask[t] || (store && t % kWarpLanes != 0))
+  // A fragment is warp-wide: its first lane moves it, the others share it.
+  for (int64_t warp = 0; warp < numThreads; warp += kWarpLanes) {
+    if (!mask[warp])
       continue;
-    FailureOr<int64_t> base = linearIndex(op, buffer, indices, t);
+    FailureOr<int64_t> base = linearIndex(op, buffer, indices, warp);
     if (failed(base))
       return failure();
+    for (int64_t t = warp + 1; t < warp + kWarpLanes; ++t) {
+      FailureOr<int64_t> laneBase = linearIndex(op, buffer, indices, t);
+      if (failed(laneBase))
+        return failure();
+      if (*laneBase != *base)
+        return op->emitError("expected the same fragment address in every "
+                             "lane of a warp");
+    }
     for (int64_t r = 0; r < 16; ++r)
       for (int64_t c = 0; c < 16; ++c) {
         int64_t index = *base + r * lead + c;
         if (index >= buffer.getNumElements())
           return op->emitError("fragment past the buffer");
-        Scalar &element = lanes.lane(t)[transpose ? c * 16 + r : r * 16 + c];
-        if (failed(store ? write(op, buffer, index, t, element)
-                         : read(op, buffer, index, t, element)))
+        Scalar &element = lanes.lane(warp)[transpose ? c * 16 + r : r * 16 + c];
+        if (failed(store ? write(op, buffer, index, warp, element)
+                         : read(op, buffer, index, warp, element)))
           return failure();
       }
+    if (!store)
+      shareWithWarp(lanes, warp);
   }
   return success();
 }
@@ -1022,7 +1023,7 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         for (int64_t t = 0; t < numThreads; ++t)
           for (int64_t e = 0; e < lanes.width; ++e) {
             auto bits = [&](double v) -> uint64_t {
-              return from.isF16() ? toHalfBits(v) : toBFloat16Bits(v);
+              return toBits(llvm::cast<FloatType>(from), v);
             };
             lanes.lane(t)[e].i =
                 normalize(bits(source.lane(t)[2 * e].f) |
@@ -1115,8 +1116,11 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         auto unpack = [&](ValueRange registers, int64_t t, int64_t i) {
           uint64_t bits = toUnsigned(get(registers[i / 2]).lane(t)->i, 32);
           uint16_t half = uint16_t(i % 2 ? bits >> 16 : bits);
-          return *type == NVVM::MMATypes::bf16 ? fromBFloat16Bits(half)
-                                               : fromHalfBits(half);
+          Builder builder(mma.getContext());
+          FloatType halfType = *type == NVVM::MMATypes::bf16
+                                   ? FloatType(builder.getBF16Type())
+                                   : FloatType(builder.getF16Type());
+          return fromBits(halfType, half);
         };
         Lanes &result = define(mma.getRes());
         runMmaM16N8K16(
@@ -1163,17 +1167,19 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         bool aT = compute.getATranspose().has_value();
         bool bT = compute.getBTranspose().has_value();
         Lanes &lanes = define(compute.getRes());
-        for (int64_t t = 0; t < numThreads; ++t) {
-          if (!mask[t])
+        // Computed once per warp, in its first lane.
+        for (int64_t warp = 0; warp < numThreads; warp += kWarpLanes) {
+          if (!mask[warp])
             continue;
           for (int64_t m = 0; m < 16; ++m)
             for (int64_t n = 0; n < 16; ++n) {
-              double sum = c.lane(t)[m * 16 + n].f;
+              double sum = c.lane(warp)[m * 16 + n].f;
               for (int64_t k = 0; k < 16; ++k)
-                sum += a.lane(t)[aT ? k * 16 + m : m * 16 + k].f *
-                       b.lane(t)[bT ? n * 16 + k : k * 16 + n].f;
-              lanes.lane(t)[m * 16 + n].f = float(sum);
+                sum += a.lane(warp)[aT ? k * 16 + m : m * 16 + k].f *
+                       b.lane(warp)[bT ? n * 16 + k : k * 16 + n].f;
+              lanes.lane(warp)[m * 16 + n].f = float(sum);
             }
+          shareWithWarp(lanes, warp);
         }
         return success();
       })
