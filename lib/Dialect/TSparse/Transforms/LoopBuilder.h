@@ -9,6 +9,7 @@
 #define TSPARSE_LIB_DIALECT_TSPARSE_TRANSFORMS_LOOPBUILDER_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -19,22 +20,17 @@ namespace mlir {
 namespace tsparse {
 
 /// Builds index arithmetic, scalar loops and buffer accesses with less
-/// noise, for the loop lowerings.
-class LoopBuilder {
+/// noise, for the loop lowerings, at the insertion point of the builder it
+/// wraps (the lowerings interleave it with plain builder calls). `add`,
+/// `sub`, `mul`, `select` and `_and` come from upstream's
+/// ArithIndexingBuilder (no signed wrap).
+class LoopBuilder : public ArithIndexingBuilder {
 public:
-  LoopBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+  LoopBuilder(OpBuilder &b, Location loc)
+      : ArithIndexingBuilder(b, loc), b(b), loc(loc) {}
 
   Value index(int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
-  }
-  Value add(Value lhs, Value rhs) {
-    return arith::AddIOp::create(b, loc, lhs, rhs);
-  }
-  Value sub(Value lhs, Value rhs) {
-    return arith::SubIOp::create(b, loc, lhs, rhs);
-  }
-  Value mul(Value lhs, Value rhs) {
-    return arith::MulIOp::create(b, loc, lhs, rhs);
   }
   Value div(Value lhs, Value rhs) {
     return arith::DivUIOp::create(b, loc, lhs, rhs);
@@ -51,12 +47,6 @@ public:
   }
   Value ceilDiv(Value lhs, Value rhs) {
     return arith::CeilDivSIOp::create(b, loc, lhs, rhs);
-  }
-  Value select(Value cond, Value lhs, Value rhs) {
-    return arith::SelectOp::create(b, loc, cond, lhs, rhs);
-  }
-  Value andI(Value lhs, Value rhs) {
-    return arith::AndIOp::create(b, loc, lhs, rhs);
   }
   Value notI(Value value) {
     Value one = arith::ConstantIntOp::create(b, loc, 1, 1);

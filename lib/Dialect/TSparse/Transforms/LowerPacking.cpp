@@ -188,8 +188,8 @@ static SmallVector<Value> buildStorageArrays(LoopBuilder &lb, PackOp op) {
     Value unitKept =
         lb.load(masks.units, {lb.div(row, unitK), lb.load(masks.tileOf, col)});
     if (masks.columns)
-      unitKept = lb.andI(unitKept, lb.load(masks.columns, col));
-    return lb.andI(lb.notI(unitKept), lb.isNonZero(lb.load(dense, {row, col})));
+      unitKept = lb._and(unitKept, lb.load(masks.columns, col));
+    return lb._and(lb.notI(unitKept), lb.isNonZero(lb.load(dense, {row, col})));
   };
   Value residualPtr = lb.alloc(lb.add(numRows, one), i32);
   lb.storeIndex(zero, residualPtr, zero);

@@ -6,8 +6,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
-#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 #include "tsparse/Dialect/TSparse/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
