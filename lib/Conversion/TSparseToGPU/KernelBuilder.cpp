@@ -16,9 +16,9 @@ using namespace mlir::tsparse;
 
 KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
                              const KernelConfig &config)
-    : b(b), loc(loc), config(config), layout(config.layout),
-      tileN(layout.getTileN()), blockRows(config.blockRows),
-      numThreads(config.getNumThreads()) {
+    : ArithIndexingBuilder(b, loc), b(b), loc(loc), config(config),
+      layout(config.layout), tileN(layout.getTileN()),
+      blockRows(config.blockRows), numThreads(config.getNumThreads()) {
   auto arg = [&](KernelArg which) {
     return func.getArgument(static_cast<unsigned>(which));
   };

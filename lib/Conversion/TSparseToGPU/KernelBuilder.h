@@ -11,14 +11,17 @@
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 namespace mlir {
 namespace tsparse {
 
 /// State and helpers of a kernel body under construction. The arguments
-/// follow getOrCreateKernel.
-class KernelBuilder {
+/// follow KernelArg. Index arithmetic comes from upstream's
+/// ArithIndexingBuilder (no signed wrap), with constant right-hand sides
+/// added here.
+class KernelBuilder : public ArithIndexingBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
                 const KernelConfig &config);
@@ -27,13 +30,10 @@ protected:
   Value constant(int64_t value) {
     return arith::ConstantIndexOp::create(b, loc, value);
   }
-  Value add(Value lhs, Value rhs) {
-    return arith::AddIOp::create(b, loc, lhs, rhs);
-  }
+  using ArithIndexingBuilder::add;
+  using ArithIndexingBuilder::mul;
   Value add(Value lhs, int64_t rhs) { return add(lhs, constant(rhs)); }
-  Value mul(Value lhs, int64_t rhs) {
-    return arith::MulIOp::create(b, loc, lhs, constant(rhs));
-  }
+  Value mul(Value lhs, int64_t rhs) { return mul(lhs, constant(rhs)); }
   Value div(Value lhs, int64_t rhs) {
     return arith::DivUIOp::create(b, loc, lhs, constant(rhs));
   }
