@@ -150,13 +150,19 @@ func.func @matmul_tew(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf3
 
 // -----
 
-// A runtime pack becomes loops that build the arrays; the product reads them
-// and visits every tile in order (no static schedule).
+// A runtime pack becomes loops that build the arrays, copying each kept row
+// segment of a tile as one masked vector; the product reads them and visits
+// every tile in order (no static schedule).
 // CHECK-LABEL: func.func @matmul_runtime_pack
 // CHECK: %[[TILE_PTR:.*]] = memref.alloc() : memref<3xi32>
 // CHECK: %[[TILE_PTR_DYN:.*]] = memref.cast %[[TILE_PTR]]
 // CHECK: %[[ROW_IDS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
 // CHECK: %[[VALUES:.*]] = memref.alloc(%{{.*}}) : memref<?xf32>
+// CHECK: %[[ROW_MASK:.*]] = vector.create_mask %{{.*}}, %[[WIDTH:.*]] : vector<1x4xi1>
+// CHECK: %[[SEGMENT:.*]] = vector.transfer_read %{{.*}}, %[[ROW_MASK]] {in_bounds = [true, false]} : tensor<8x6xf32>, vector<1x4xf32>
+// CHECK: %[[FLAT:.*]] = vector.shape_cast %[[SEGMENT]]
+// CHECK: %[[MASK:.*]] = vector.create_mask %[[WIDTH]] : vector<4xi1>
+// CHECK: vector.transfer_write %[[FLAT]], %[[VALUES]][%{{.*}}], %[[MASK]] : vector<4xf32>, memref<?xf32>
 // CHECK: %[[TP:.*]] = bufferization.to_tensor %[[TILE_PTR_DYN]] restrict writable
 // CHECK: %[[RI:.*]] = bufferization.to_tensor %[[ROW_IDS]] restrict writable
 // CHECK: %[[VA:.*]] = bufferization.to_tensor %[[VALUES]] restrict writable

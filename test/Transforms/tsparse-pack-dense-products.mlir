@@ -17,11 +17,12 @@
 // CHECK: tsparse.matmul
 
 // Attention's per-batch right operands: a parallel loop over the batch
-// packing each.
+// packing each, every unit kept (an all-true mask: no search for nonzeros).
 // CHECK-LABEL: func.func @batch_matmul_attention
+// CHECK: %[[KEEP:.*]] = arith.constant dense<true> : tensor<64x1xi1>
 // CHECK: scf.forall (%[[I:.*]]) in (12) shared_outs(%[[ACC:.*]] = %{{.*}})
 // CHECK:   %[[KT:.*]] = tensor.extract_slice %{{.*}}[%[[I]], 0, 0] [1, 64, 128] [1, 1, 1] : tensor<12x64x128xf32> to tensor<64x128xf32>
-// CHECK:   %[[P:.*]] = tsparse.pack %[[KT]]
+// CHECK:   %[[P:.*]] = tsparse.pack %[[KT]], %[[KEEP]] : tensor<64x128xf32>, tensor<64x1xi1>
 // CHECK:   %[[R:.*]] = tsparse.matmul %{{.*}}, %[[P]], %{{.*}} : tensor<128x64xf32>, {{.*}} -> tensor<128x128xf32>
 // CHECK:   tensor.parallel_insert_slice %[[R]] into %[[ACC]][%[[I]], 0, 0] [1, 128, 128] [1, 1, 1]
 // CHECK-NOT: linalg.batch_matmul

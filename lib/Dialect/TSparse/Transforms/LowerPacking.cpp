@@ -11,6 +11,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 
+#include "ColumnAccess.h"
 #include "LoopBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,7 +20,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -33,6 +36,29 @@ struct RuntimeMasks {
   Value tileOf;  // [N] index buffer
 };
 } // namespace
+
+/// The widest row segment copied as one vector when packing at run time.
+constexpr int64_t kMaxCopyVectorWidth = 256;
+
+/// Copies `width` (at most `vectorWidth`) elements of row `row` of `dense`
+/// from column `col` on to `values[base...]`, as one masked vector.
+static void copyRowSegment(OpBuilder &b, Location loc, Value dense, Value row,
+                           Value col, Value width, Value values, Value base,
+                           int64_t vectorWidth) {
+  Type elementType = getElementTypeOrSelf(dense.getType());
+  Type i1 = b.getI1Type();
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value rowMask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get({1, vectorWidth}, i1), ValueRange{one, width});
+  Value segment = readRow(b, loc, VectorType::get({vectorWidth}, elementType),
+                          dense, row, col, rowMask);
+  Value mask = vector::CreateMaskOp::create(
+      b, loc, VectorType::get({vectorWidth}, i1), ValueRange{width});
+  vector::TransferWriteOp::create(
+      b, loc, segment, values, ValueRange{base},
+      AffineMapAttr::get(b.getMultiDimIdentityMap(1)), mask,
+      b.getBoolArrayAttr({false}));
+}
 
 /// Computes the tile of every column: `col / tileN`, or the rank of the
 /// column among kept ones divided by `tileN` for compacted layouts.
@@ -150,6 +176,11 @@ static SmallVector<Value> buildStorageArrays(LoopBuilder &lb, PackOp op) {
 
   Value rowIds = lb.alloc(numKept, i32);
   Value values = lb.alloc(numValues, type.getElementType());
+  // Rows of original columns are copied one masked vector at a time.
+  int64_t copyVectorWidth =
+      !layout.isCompacted() && layout.getTileN() <= kMaxCopyVectorWidth
+          ? layout.getTileN()
+          : 0;
   lb.loop(zero, numTiles, [&](Value tile) {
     Value p0 = lb.loadIndex(tilePtr, tile);
     Value col0 = lb.mul(tile, tileN);
@@ -167,6 +198,11 @@ static SmallVector<Value> buildStorageArrays(LoopBuilder &lb, PackOp op) {
               Value row = lb.add(lb.mul(unit, unitK), r);
               Value base =
                   lb.add(valuesOffset, lb.mul(lb.add(stored, r), width));
+              if (copyVectorWidth) {
+                copyRowSegment(lb.b, lb.loc, dense, row, col0, width, values,
+                               base, copyVectorWidth);
+                return;
+              }
               lb.loop(zero, width, [&](Value j) {
                 Value col = lb.add(col0, j);
                 if (colIds)

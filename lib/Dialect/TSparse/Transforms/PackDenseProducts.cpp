@@ -109,8 +109,15 @@ struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
       return tensor::ExtractSliceOp::create(rewriter, loc, sliceType, source,
                                             offsets, sizes, strides);
     };
+    // Every unit is kept: an all-true mask spares the run-time search for
+    // nonzeros a pack without masks does.
+    auto unitMaskType = RankedTensorType::get(
+        {matrixType.getNumUnits(), matrixType.getMaxNumTiles()},
+        rewriter.getI1Type());
+    Value keepAll = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(unitMaskType, true));
     Value matrix =
-        PackOp::create(rewriter, loc, matrixType, slice(rhs), Value(), Value());
+        PackOp::create(rewriter, loc, matrixType, slice(rhs), keepAll, Value());
     Value cSlice = slice(out);
     auto product = MatmulOp::create(rewriter, loc, slice(lhs), matrix, cSlice);
     rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
