@@ -14,7 +14,7 @@
 
 #include "Emulator.h"
 
-#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Conversion/TSparseToGPU/Kernels.h"
 #include "tsparse/Dialect/TSparse/IR/PackedStorage.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"

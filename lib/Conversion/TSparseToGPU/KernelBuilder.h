@@ -8,7 +8,7 @@
 #ifndef TSPARSE_LIB_CONVERSION_TSPARSETOGPU_KERNELBUILDER_H
 #define TSPARSE_LIB_CONVERSION_TSPARSETOGPU_KERNELBUILDER_H
 
-#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Conversion/TSparseToGPU/Kernels.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"

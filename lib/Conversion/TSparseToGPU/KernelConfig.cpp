@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+#include "tsparse/Conversion/TSparseToGPU/Kernels.h"
 
 #include "KernelBuilder.h"
 

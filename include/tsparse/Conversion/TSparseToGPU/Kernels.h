@@ -1,0 +1,155 @@
+//===- Kernels.h - The fused tile-sparse GPU kernels ------------*- C++ -*-===//
+//
+// The fused tile-sparse tensor-core kernels and their contract with the host
+// code that launches them: configuration, argument order and work lists.
+// Used by the GPU conversion and by tools that run the kernels (the
+// emulator).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_CONVERSION_TSPARSETOGPU_KERNELS_H
+#define TSPARSE_CONVERSION_TSPARSETOGPU_KERNELS_H
+
+#include "tsparse/Conversion/TSparseToGPU/MmaFlavor.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseAttrs.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// What a fused tile-sparse kernel is specialized for.
+struct KernelConfig {
+  MmaFlavor flavor = MmaFlavor::WMMA;
+  LayoutAttr layout;
+  Type elementType;
+  /// C's element type (f32, f16 or bf16); products accumulate in f32.
+  Type accType;
+  /// A is given K-major (K x M), so that a kept row is contiguous.
+  bool aKMajor = false;
+  /// C is given transposed (N x M).
+  bool cTransposed = false;
+  /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync.
+  int64_t blockRows = 64;
+  /// Shared-memory stages of the mma.sync pipeline.
+  int64_t numStages = 3;
+
+  /// Kept rows of B staged at a time.
+  static constexpr int64_t kStageRows = 32;
+
+  /// Threads per block: 2 x 2 warps for WMMA, (blockRows / 32) x 2 for
+  /// mma.sync.
+  int64_t getNumThreads() const {
+    return flavor == MmaFlavor::WMMA ? 128 : blockRows / 32 * 2 * 32;
+  }
+  /// Bytes of workgroup memory the kernel uses.
+  int64_t getSharedMemoryBytes() const;
+};
+
+/// The arguments of the fused kernel, in order.
+enum class KernelArg : unsigned {
+  /// M x K, or K x M if K-major.
+  A,
+  Values,
+  RowIds,
+  TilePtr,
+  /// One dummy element unless compacted.
+  ColIds,
+  /// The work list: column tile and first kept row of each item (i32).
+  WorkTiles,
+  WorkRows,
+  /// M x N, or N x M if transposed; accType, accumulated into.
+  C,
+  NumTiledColumns,
+  NumMTiles,
+  /// Kept rows per work item.
+  SplitRows,
+};
+constexpr unsigned kNumKernelArgs = unsigned(KernelArg::SplitRows) + 1;
+
+/// Returns the kernel for `config` in `module`, creating it if needed. It
+/// takes the KernelArg arguments and runs on a 1-D grid of (M tiles x work
+/// items) blocks of config.getNumThreads().
+gpu::GPUFuncOp getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
+                                 const KernelConfig &config);
+
+/// Threads per block of the transposition kernel.
+constexpr int64_t kTransposeThreads = 256;
+
+/// Returns the kernel writing the transpose of an R x C matrix of
+/// `elementType` (its first argument) into a C x R one (its second), creating
+/// it in `module` if needed; it runs on a 1-D grid of ceil(R / 32) x
+/// ceil(C / 32) blocks of kTransposeThreads.
+gpu::GPUFuncOp getOrCreateTransposeKernel(OpBuilder &b, gpu::GPUModuleOp module,
+                                          Type elementType);
+
+/// A work list: per item, its column tile and its first kept row.
+struct WorkItems {
+  SmallVector<int32_t> tiles, rows;
+};
+
+/// The work lists of a compile-time matrix with offsets `tilePtr`: its
+/// non-empty tiles longest first, whole, and split into runs of at most
+/// `splitRows` kept rows.
+struct StaticWorkLists {
+  WorkItems whole, split;
+  int64_t splitRows;
+
+  /// Whether a product with `numMTiles` M tiles runs the split list: when
+  /// splitting changes the list and the whole list has fewer blocks than
+  /// `splitBlocks` (0 never splits).
+  bool useSplit(int64_t numMTiles, int64_t splitBlocks) const {
+    return split.tiles.size() != whole.tiles.size() && splitBlocks != 0 &&
+           numMTiles * int64_t(whole.tiles.size()) < splitBlocks;
+  }
+};
+StaticWorkLists computeStaticWorkLists(ArrayRef<int32_t> tilePtr, int64_t unitK,
+                                       int64_t splitRows);
+
+/// Options of the kernels built for `tsparse.matmul`.
+struct KernelOptions {
+  MmaFlavor flavor = MmaFlavor::WMMA;
+  /// Rows of A per thread block; 0 picks the flavour's default.
+  int64_t blockRows = 0;
+  /// Shared-memory stages of the mma.sync pipeline.
+  int64_t numStages = 3;
+  /// Kept rows per work item of a compile-time matrix (split-K).
+  int64_t splitRows = 512;
+  /// Split long tiles only when the product has fewer (M tile, tile) blocks
+  /// than this; 0 never splits.
+  int64_t splitBlocks = 264;
+  /// Transpose a row-major A on the device and read it K-major.
+  bool transposeA = false;
+};
+
+/// Checks the values of the pass options `mma`, `m-tile`, `stages`,
+/// `split-rows` and `split-blocks` against each other and puts them into
+/// `options`, or emits why they are invalid.
+LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
+                                 MmaFlavor mma, int64_t mTile, int64_t stages,
+                                 int64_t splitRows, int64_t splitBlocks,
+                                 KernelOptions &options);
+
+/// Returns the configuration of the kernel that `options` give a product of
+/// a `matrixType` matrix into a C of `accType` (row-major A and C).
+KernelConfig getKernelConfig(const KernelOptions &options,
+                             MatrixType matrixType, Type accType);
+
+/// The widest column tile the kernels handle; tile_n must also be a multiple
+/// of kKernelTileNMultiple.
+constexpr unsigned kMaxKernelTileN = 128;
+constexpr unsigned kKernelTileNMultiple = 32;
+
+/// Returns true if the kernels handle `layout`: tile_n a multiple of 32 up
+/// to 128 and no residual.
+bool isKernelLayout(LayoutAttr layout);
+
+/// Checks that the kernel of `config` can be built, or emits why not.
+LogicalResult verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
+                                 const KernelConfig &config);
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_CONVERSION_TSPARSETOGPU_KERNELS_H
