@@ -182,15 +182,16 @@ private:
   /// at `indices` of `memref`, for every active thread.
   LogicalResult transfer(Operation *op, Value memref, ValueRange indices,
                          const Mask &mask, Lanes &lanes, bool store);
-  /// Loads (or stores) the 16 x 16 WMMA fragment `lanes` at `indices` of
-  /// `memref`, rows `lead` elements apart. Every lane holds the whole
-  /// fragment; the first lane of each warp stores it.
   /// Copies the WMMA fragment of lane `warp`, the first of its warp, to the
   /// other lanes of the warp.
   void shareWithWarp(Lanes &fragment, int64_t warp) {
     for (int64_t t = warp + 1; t < warp + kWarpLanes; ++t)
       std::copy_n(fragment.lane(warp), fragment.width, fragment.lane(t));
   }
+  /// Loads (or stores) the 16 x 16 WMMA fragment `lanes` at `indices` of
+  /// `memref`, rows `lead` elements apart. Every lane holds the whole
+  /// fragment; the first lane of each warp moves it (a load is then shared
+  /// with the other lanes, which must give the same address).
   LogicalResult transferFragment(Operation *op, Value memref,
                                  ValueRange indices, int64_t lead,
                                  bool transpose, const Mask &mask, Lanes &lanes,
@@ -1020,11 +1021,10 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
           return cast.emitError("unsupported bitcast");
         Lanes &source = get(cast.getSource());
         Lanes &lanes = define(cast.getResult());
+        auto halfType = llvm::cast<FloatType>(from);
         for (int64_t t = 0; t < numThreads; ++t)
           for (int64_t e = 0; e < lanes.width; ++e) {
-            auto bits = [&](double v) -> uint64_t {
-              return toBits(llvm::cast<FloatType>(from), v);
-            };
+            auto bits = [&](double v) { return toBits(halfType, v); };
             lanes.lane(t)[e].i =
                 normalize(bits(source.lane(t)[2 * e].f) |
                               (bits(source.lane(t)[2 * e + 1].f) << 16),
@@ -1113,14 +1113,13 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             (*type != NVVM::MMATypes::bf16 && *type != NVVM::MMATypes::f16) ||
             mma.getOperandA().size() != 4)
           return mma.emitError("expected a bf16 or f16 m16n8k16 mma");
+        Builder builder(mma.getContext());
+        FloatType halfType = *type == NVVM::MMATypes::bf16
+                                 ? FloatType(builder.getBF16Type())
+                                 : FloatType(builder.getF16Type());
         auto unpack = [&](ValueRange registers, int64_t t, int64_t i) {
           uint64_t bits = toUnsigned(get(registers[i / 2]).lane(t)->i, 32);
-          uint16_t half = uint16_t(i % 2 ? bits >> 16 : bits);
-          Builder builder(mma.getContext());
-          FloatType halfType = *type == NVVM::MMATypes::bf16
-                                   ? FloatType(builder.getBF16Type())
-                                   : FloatType(builder.getF16Type());
-          return fromBits(halfType, half);
+          return fromBits(halfType, i % 2 ? bits >> 16 : bits & 0xffff);
         };
         Lanes &result = define(mma.getRes());
         runMmaM16N8K16(
