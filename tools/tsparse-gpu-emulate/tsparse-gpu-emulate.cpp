@@ -250,7 +250,7 @@ struct PackedProblem {
   SmallVector<int32_t> colIds;
   SmallVector<int32_t> workTiles, workRows;
   int64_t numTiledColumns = 0;
-  /// Kept rows per work item (the largest int32 when items are whole).
+  /// Kept rows per work item (kWholeTileRows when items are whole).
   int64_t itemRows = 0;
 };
 } // namespace
@@ -272,7 +272,7 @@ static PackedProblem packProblem(const Problem &p, MatrixType matrixType,
                          packed.values.push_back(p.w[row * n + col]);
                        });
   packed.numTiledColumns = getNumTiledColumns(matrixType, indices.colIds);
-  packed.itemRows = std::numeric_limits<int32_t>::max();
+  packed.itemRows = kWholeTileRows;
   if (runtimeSchedule) {
     for (int64_t tile = 0, e = indices.tilePtr.size() - 1; tile < e; ++tile) {
       packed.workTiles.push_back(tile);
@@ -284,7 +284,7 @@ static PackedProblem packProblem(const Problem &p, MatrixType matrixType,
     const WorkItems *items = &lists.whole;
     if (lists.useSplit(numMTiles, splitBlocks)) {
       items = &lists.split;
-      packed.itemRows = lists.splitRows;
+      packed.itemRows = splitRows;
     }
     packed.workTiles = items->tiles;
     packed.workRows = items->rows;
@@ -410,10 +410,8 @@ static int run(MLIRContext &context) {
   llvm::outs() << kernels->kernel.getName() << " m=" << m << " k=" << k
                << " n=" << n << " sparsity=" << sparsity << ": " << numBlocks
                << " blocks"
-               << (packed.itemRows < std::numeric_limits<int32_t>::max()
-                       ? " (split)"
-                       : "")
-               << ", " << packed.values.size() << " stored values, "
+               << (packed.itemRows != kWholeTileRows ? " (split)" : "") << ", "
+               << packed.values.size() << " stored values, "
                << "max relative error " << error << (ok ? " ok" : " MISMATCH")
                << "\n";
   printMemoryStats(stats);

@@ -160,7 +160,6 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
   auto constantIndex = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  int64_t whole = std::numeric_limits<int32_t>::max();
   WorkList work;
   if (auto constant = op.getB().getDefiningOp<ConstantOp>()) {
     SmallVector<int32_t> tilePtr =
@@ -171,7 +170,7 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
     work.tiles = createI32Array(b, loc, lists.whole.tiles);
     work.rows = createI32Array(b, loc, lists.whole.rows);
     work.count = constantIndex(lists.whole.tiles.size());
-    work.splitRows = constantIndex(whole);
+    work.splitRows = constantIndex(kWholeTileRows);
     // No split list, or enough blocks with a single M tile already.
     if (!lists.useSplit(/*numMTiles=*/1, options.splitBlocks))
       return work;
@@ -223,7 +222,7 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
   work.tiles = generate(/*identity=*/true);
   work.rows = generate(/*identity=*/false);
   work.count = storage.numScheduled;
-  work.splitRows = constantIndex(whole);
+  work.splitRows = constantIndex(kWholeTileRows);
   return work;
 }
 
@@ -383,10 +382,8 @@ StaticWorkLists tsparse::computeStaticWorkLists(ArrayRef<int32_t> tilePtr,
                                                 int64_t splitRows) {
   SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
   StaticWorkLists lists;
-  lists.whole = splitWorkItems(tilePtr, order, unitK,
-                               std::numeric_limits<int32_t>::max());
+  lists.whole = splitWorkItems(tilePtr, order, unitK, kWholeTileRows);
   lists.split = splitWorkItems(tilePtr, order, unitK, splitRows);
-  lists.splitRows = splitRows;
   return lists;
 }
 

@@ -16,6 +16,8 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
+#include <limits>
+
 namespace mlir {
 namespace tsparse {
 
@@ -84,6 +86,10 @@ constexpr int64_t kTransposeThreads = 256;
 gpu::GPUFuncOp getOrCreateTransposeKernel(OpBuilder &b, gpu::GPUModuleOp module,
                                           Type elementType);
 
+/// The kept rows per work item (KernelArg::SplitRows) of a list whose items
+/// are whole tiles.
+constexpr int64_t kWholeTileRows = std::numeric_limits<int32_t>::max();
+
 /// A work list: per item, its column tile and its first kept row.
 struct WorkItems {
   SmallVector<int32_t> tiles, rows;
@@ -94,7 +100,6 @@ struct WorkItems {
 /// `splitRows` kept rows.
 struct StaticWorkLists {
   WorkItems whole, split;
-  int64_t splitRows;
 
   /// Whether a product with `numMTiles` M tiles runs the split list: when
   /// splitting changes the list and the whole list has fewer blocks than
