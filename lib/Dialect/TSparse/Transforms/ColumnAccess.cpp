@@ -29,6 +29,15 @@ Value tsparse::readArray(OpBuilder &b, Location loc, VectorType type,
       b.getBoolArrayAttr({inBounds}));
 }
 
+Value tsparse::writeArray(OpBuilder &b, Location loc, Value vector, Value dest,
+                          Value offset, Value mask) {
+  return vector::TransferWriteOp::create(
+             b, loc, vector, dest, offset,
+             AffineMapAttr::get(b.getMultiDimIdentityMap(1)), mask,
+             b.getBoolArrayAttr({false}))
+      .getResult();
+}
+
 Value tsparse::readRow(OpBuilder &b, Location loc, VectorType type,
                        Value source, Value row, Value col, Value mask) {
   auto rowType =
@@ -55,9 +64,8 @@ Value tsparse::writeRow(OpBuilder &b, Location loc, Value vector, Value dest,
       .getResult();
 }
 
-/// Returns the 1 x width mask of a row access from the 1-D `mask`.
-static Value getRowMask(OpBuilder &b, Location loc, Value count,
-                        int64_t width) {
+Value tsparse::getRowMask(OpBuilder &b, Location loc, Value count,
+                          int64_t width) {
   LoopBuilder ib(b, loc);
   return vector::CreateMaskOp::create(
       b, loc, VectorType::get({1, width}, b.getI1Type()),
@@ -136,11 +144,7 @@ Value tsparse::gatherColumns(OpBuilder &b, Location loc, Value source,
         if (is2D)
           return writeRow(b, loc, gathered, acc, chunk.row, chunk.first,
                           getRowMask(b, loc, chunk.lanes, width));
-        return vector::TransferWriteOp::create(
-                   b, loc, acc.getType(), gathered, acc, chunk.first,
-                   AffineMapAttr::get(b.getMultiDimIdentityMap(1)), chunk.mask,
-                   b.getBoolArrayAttr({false}))
-            .getResult();
+        return writeArray(b, loc, gathered, acc, chunk.first, chunk.mask);
       });
 }
 

@@ -1,8 +1,8 @@
 //===- ColumnAccess.h - Vector access to rows and column lists --*- C++ -*-===//
 //
-// Vector reads and writes of tensor rows, and the vectorized gathers and
+// Vector reads and writes of rows and arrays, and the vectorized gathers and
 // scatters through a list of columns that compacted layouts need, shared by
-// the CPU lowering of tsparse.matmul.
+// the CPU lowerings of tsparse.matmul and tsparse.pack.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,15 @@ namespace tsparse {
 /// `source`.
 Value readArray(OpBuilder &b, Location loc, VectorType type, Value source,
                 Value offset, Value mask, bool inBounds);
+
+/// Writes the 1-D `vector` into the 1-D `dest` (tensor or buffer) at
+/// `offset`, lanes off in `mask` left alone; returns the new tensor, or null
+/// for a buffer.
+Value writeArray(OpBuilder &b, Location loc, Value vector, Value dest,
+                 Value offset, Value mask);
+
+/// Returns the 1 x `width` mask of a row access to its first `count` lanes.
+Value getRowMask(OpBuilder &b, Location loc, Value count, int64_t width);
 
 /// Reads `type` from row `row` of the 2-D tensor `source`, starting at column
 /// `col`, under the 1 x N `mask`. The transfer is 2-D (1 x N) so that

@@ -46,18 +46,12 @@ static void copyRowSegment(OpBuilder &b, Location loc, Value dense, Value row,
                            Value col, Value width, Value values, Value base,
                            int64_t vectorWidth) {
   Type elementType = getElementTypeOrSelf(dense.getType());
-  Type i1 = b.getI1Type();
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  Value rowMask = vector::CreateMaskOp::create(
-      b, loc, VectorType::get({1, vectorWidth}, i1), ValueRange{one, width});
-  Value segment = readRow(b, loc, VectorType::get({vectorWidth}, elementType),
-                          dense, row, col, rowMask);
+  Value segment =
+      readRow(b, loc, VectorType::get({vectorWidth}, elementType), dense, row,
+              col, getRowMask(b, loc, width, vectorWidth));
   Value mask = vector::CreateMaskOp::create(
-      b, loc, VectorType::get({vectorWidth}, i1), ValueRange{width});
-  vector::TransferWriteOp::create(
-      b, loc, segment, values, ValueRange{base},
-      AffineMapAttr::get(b.getMultiDimIdentityMap(1)), mask,
-      b.getBoolArrayAttr({false}));
+      b, loc, VectorType::get({vectorWidth}, b.getI1Type()), width);
+  writeArray(b, loc, segment, values, base, mask);
 }
 
 /// Computes the tile of every column: `col / tileN`, or the rank of the
