@@ -98,9 +98,9 @@ void tsparse::repackForKernels(RewriterBase &rewriter, Operation *root) {
         it->second = repackRuntimeMatrix(rewriter, matrix);
       }
     }
-    if (it->second)
+    if (Value replacement = it->second)
       rewriter.modifyOpInPlace(op,
-                               [&] { op.getBMutable().assign(it->second); });
+                               [&] { op.getBMutable().assign(replacement); });
   });
   for (auto [original, replacement] : repacked)
     if (Operation *op = original.getDefiningOp();
