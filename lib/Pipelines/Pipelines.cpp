@@ -125,12 +125,14 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Bias, activation and residual run on the products' register tiles.
   pm.addPass(createTSparseFuseEpilogues());
+  // Products first: they start from the scalar of a filled C, whose fill
+  // then goes unless a compacted layout's dropped columns keep it.
+  pm.addPass(createTSparseLowerToLoops(lowerOptions));
   TSparseVectorizeLinalgOptions vectorizeOptions;
   // Enough chunks for the cores of a typical host; each is tens of vectors.
   vectorizeOptions.parallelChunks = options.parallel ? 16 : 0;
   pm.addPass(createTSparseVectorizeLinalg(vectorizeOptions));
   pm.addPass(createTSparseApproximateMath());
-  pm.addPass(createTSparseLowerToLoops(lowerOptions));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   buildHostBufferizeAndLowerToLLVM(pm, options.parallel,

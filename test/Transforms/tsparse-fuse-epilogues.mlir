@@ -104,3 +104,78 @@ func.func @not_fused(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x12xf32, #tw>,
   } -> tensor<2x12xf32>
   return %p, %r0, %r1, %r2 : tensor<2x12xf32>, tensor<2x12xf32>, tensor<2x12xf32>, tensor<2x12xf32>
 }
+
+// -----
+
+// A narrowing consumer fuses into a product accumulating in f32 when its C
+// is a fill the narrow type holds: the fill is converted into the
+// consumer's output and the epilogue takes the f32 accumulator.
+#tw = #tsparse.layout<tile_n = 4>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @narrowing
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : bf16
+// CHECK: %[[FILL:.*]] = linalg.fill ins(%[[ZERO]] : bf16) outs(%[[OUT:.*]] : tensor<2x12xbf16>)
+// CHECK: tsparse.matmul %{{.*}}, %{{.*}}, %[[FILL]] epilogue {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32):
+// CHECK-NEXT:   %[[N:.*]] = arith.truncf %[[ACC]] : f32 to bf16
+// CHECK-NEXT:   tsparse.yield %[[N]] : bf16
+// CHECK-NEXT: } : tensor<2x8xf32>, !tsparse.matrix<8x12xf32, #{{.*}}> -> tensor<2x12xbf16>
+// CHECK-NOT: linalg.generic
+func.func @narrowing(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x12xf32, #tw>,
+                     %out: tensor<2x12xbf16>) -> tensor<2x12xbf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x12xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<2x12xf32>) -> tensor<2x12xf32>
+  %p = tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x12xf32, #tw> -> tensor<2x12xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<2x12xf32>) outs(%out : tensor<2x12xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %n = arith.truncf %x : f32 to bf16
+    linalg.yield %n : bf16
+  } -> tensor<2x12xbf16>
+  return %r : tensor<2x12xbf16>
+}
+
+// -----
+
+// Not fused: a fill bf16 cannot hold, a C that is not a fill, an f16
+// accumulator (only f32 accumulates wider than C).
+#tw = #tsparse.layout<tile_n = 4>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @narrowing_not_fused
+// CHECK-COUNT-3: linalg.generic
+// CHECK-NOT: epilogue
+func.func @narrowing_not_fused(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x12xf32, #tw>,
+                               %a16: tensor<2x8xf16>, %b16: !tsparse.matrix<8x12xf16, #tw>,
+                               %c: tensor<2x12xf32>, %out: tensor<2x12xbf16>)
+    -> (tensor<2x12xbf16>, tensor<2x12xbf16>, tensor<2x12xbf16>) {
+  %tenth = arith.constant 0.1 : f32
+  %e = tensor.empty() : tensor<2x12xf32>
+  %fill = linalg.fill ins(%tenth : f32) outs(%e : tensor<2x12xf32>) -> tensor<2x12xf32>
+  %p = tsparse.matmul %a, %b, %fill : tensor<2x8xf32>, !tsparse.matrix<8x12xf32, #tw> -> tensor<2x12xf32>
+  %r0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<2x12xf32>) outs(%out : tensor<2x12xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %n = arith.truncf %x : f32 to bf16
+    linalg.yield %n : bf16
+  } -> tensor<2x12xbf16>
+  %q = tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x12xf32, #tw> -> tensor<2x12xf32>
+  %r1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%q : tensor<2x12xf32>) outs(%out : tensor<2x12xbf16>) {
+  ^bb0(%x: f32, %o: bf16):
+    %n = arith.truncf %x : f32 to bf16
+    linalg.yield %n : bf16
+  } -> tensor<2x12xbf16>
+  %zero16 = arith.constant 0.0 : f16
+  %e16 = tensor.empty() : tensor<2x12xf16>
+  %c16 = linalg.fill ins(%zero16 : f16) outs(%e16 : tensor<2x12xf16>) -> tensor<2x12xf16>
+  %s = tsparse.matmul %a16, %b16, %c16 : tensor<2x8xf16>, !tsparse.matrix<8x12xf16, #tw> -> tensor<2x12xf16>
+  %r2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%s : tensor<2x12xf16>) outs(%out : tensor<2x12xbf16>) {
+  ^bb0(%x: f16, %o: bf16):
+    %w = arith.extf %x : f16 to f32
+    %n = arith.truncf %w : f32 to bf16
+    linalg.yield %n : bf16
+  } -> tensor<2x12xbf16>
+  return %r0, %r1, %r2 : tensor<2x12xbf16>, tensor<2x12xbf16>, tensor<2x12xbf16>
+}

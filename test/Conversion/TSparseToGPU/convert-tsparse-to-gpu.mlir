@@ -224,3 +224,37 @@ func.func @matmul_in_loop(%x: tensor<?x64xf16>, %w: tensor<64x64xf16>, %acc: ten
   }
   return %r : tensor<?x64xf32>
 }
+
+// -----
+
+// Kernels store their accumulators: an epilogue is split off first. A
+// narrowing one runs the kernel on an f32 copy of C (a fill of the extended
+// zero) and narrows into C on the host.
+// CHECK-LABEL: func.func @matmul_narrowing_epilogue
+// CHECK: %[[C:.*]] = linalg.fill ins(%{{.*}} : f16) outs(%{{.*}} : tensor<?x64xf16>)
+// CHECK: %[[WIDE:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK: bufferization.to_buffer %[[WIDE]]
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_m64
+// CHECK-SAME: memref<?x?xf32>
+// CHECK: %[[PRODUCT:.*]] = bufferization.to_tensor
+// CHECK: linalg.generic {{.*}} ins(%[[PRODUCT]], %{{.*}} : tensor<?x64xf32>, tensor<64xf32>) outs(%[[C]] : tensor<?x64xf16>)
+// CHECK:   arith.truncf {{.*}} : f32 to f16
+func.func @matmul_narrowing_epilogue(%a: tensor<?x64xf16>, %bias: tensor<64xf32>) -> tensor<?x64xf16> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f16
+  %m = tensor.dim %a, %c0 : tensor<?x64xf16>
+  %e = tensor.empty(%m) : tensor<?x64xf16>
+  %c = linalg.fill ins(%zero : f16) outs(%e : tensor<?x64xf16>) -> tensor<?x64xf16>
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1]> : tensor<2xi32>,
+    row_ids = dense<[1]> : tensor<1xi32>,
+    values = dense<1.0> : tensor<1024xf16>
+  } : !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, unit_k = 16>>
+  %r = tsparse.matmul %a, %w, %c epilogue(%bias : tensor<64xf32>) {
+  ^bb0(%acc: f32, %b: f32):
+    %s = arith.addf %acc, %b : f32
+    %n = arith.truncf %s : f32 to f16
+    tsparse.yield %n : f16
+  } : tensor<?x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, unit_k = 16>> -> tensor<?x64xf16>
+  return %r : tensor<?x64xf16>
+}

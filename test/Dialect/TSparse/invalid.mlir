@@ -494,6 +494,34 @@ func.func @epilogue_yield_type(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32,
 
 // -----
 
+// Only f32 accumulates wider than C.
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_accumulator_narrower(%a: tensor<2x8xf16>, %b: !tsparse.matrix<8x6xf16, #tw>, %c: tensor<2x6xf32>) {
+  // expected-error @+1 {{expected epilogue argument #0 of the accumulator's element type 'f32' (or f32 over an f16 or bf16 accumulator) but got 'f16'}}
+  %r = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%acc: f16):
+    %w = arith.extf %acc : f16 to f32
+    tsparse.yield %w : f32
+  } : tensor<2x8xf16>, !tsparse.matrix<8x6xf16, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+// A wider accumulator is still one the inputs allow.
+#tw = #tsparse.layout<tile_n = 4>
+func.func @epilogue_accumulator_f64(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>) {
+  // expected-error @+1 {{expected accumulator element type f32 or 'f32' but got 'f64'}}
+  %r = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%acc: f64):
+    %n = arith.truncf %acc : f64 to f32
+    tsparse.yield %n : f32
+  } : tensor<2x8xf32>, !tsparse.matrix<8x6xf32, #tw> -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
 #tw = #tsparse.layout<tile_n = 4>
 func.func @epilogue_not_elementwise(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x6xf32, #tw>, %c: tensor<2x6xf32>, %t: tensor<4xf32>) {
   %r = tsparse.matmul %a, %b, %c epilogue {

@@ -230,6 +230,24 @@ func.func @matmul_epilogue(
   return %r, %h : tensor<?x64xf32>, tensor<?x64xf32>
 }
 
+// An epilogue accumulating in f32 over a bf16 C narrows in its body.
+// CHECK-LABEL: func.func @matmul_epilogue_narrowing
+// CHECK: tsparse.matmul %{{.*}}, %{{.*}}, %{{.*}} epilogue {
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: f32):
+// CHECK-NEXT:   %[[N:.*]] = arith.truncf %[[ACC]] : f32 to bf16
+// CHECK-NEXT:   tsparse.yield %[[N]] : bf16
+// CHECK-NEXT: } : tensor<?x32xbf16>, !tsparse.matrix<32x64xbf16, #[[$TW1D]]> -> tensor<?x64xbf16>
+func.func @matmul_epilogue_narrowing(
+    %a: tensor<?x32xbf16>, %b: !tsparse.matrix<32x64xbf16, #tw1d>,
+    %c: tensor<?x64xbf16>) -> tensor<?x64xbf16> {
+  %r = tsparse.matmul %a, %b, %c epilogue {
+  ^bb0(%acc: f32):
+    %n = arith.truncf %acc : f32 to bf16
+    tsparse.yield %n : bf16
+  } : tensor<?x32xbf16>, !tsparse.matrix<32x64xbf16, #tw1d> -> tensor<?x64xbf16>
+  return %r : tensor<?x64xbf16>
+}
+
 // After bufferization: packing reads buffers, the product updates C in place.
 // CHECK-LABEL: func.func @buffers
 // CHECK: %[[P:.*]] = tsparse.pack %{{.*}}, %{{.*}} : memref<256x200xf16>, memref<256x2xi1> -> !tsparse.matrix<256x200xf16, #[[$TW1D]]>

@@ -390,7 +390,7 @@ LogicalResult MatmulOp::verify() {
     return emitOpError() << "expected lhs element type " << elementType
                          << " (the matrix element type) but got "
                          << aType.getElementType();
-  Type accType = cType.getElementType();
+  Type accType = getAccumulatorType();
   if (!accType.isF32() && accType != elementType)
     return emitOpError() << "expected accumulator element type f32 or "
                          << elementType << " but got " << accType;
@@ -408,6 +408,12 @@ LogicalResult MatmulOp::verify() {
     return emitOpError() << "expected accumulator M dimension " << m
                          << " (as lhs) but got " << accM;
   return success();
+}
+
+Type MatmulOp::getAccumulatorType() {
+  if (hasEpilogue() && getEpilogueBlock().getNumArguments() > 0)
+    return getEpilogueBlock().getArgument(0).getType();
+  return cast<ShapedType>(getC().getType()).getElementType();
 }
 
 bool MatmulOp::isEpilogueOp(Operation *op) {
@@ -454,17 +460,21 @@ LogicalResult MatmulOp::verifyRegions() {
   }
 
   Block &block = getEpilogueBlock();
-  Type accType = cType.getElementType();
+  Type storedType = cType.getElementType();
   if (block.getNumArguments() != getEpilogueOperands().size() + 1)
     return emitOpError() << "expected " << getEpilogueOperands().size() + 1
                          << " epilogue arguments (the accumulator, then one "
                             "per epilogue operand) but got "
                          << block.getNumArguments();
-  if (block.getArgument(0).getType() != accType)
+  // Wider accumulation: f32 over an f16 or bf16 C, which extends exactly.
+  Type accType = block.getArgument(0).getType();
+  if (accType != storedType &&
+      !(accType.isF32() && (storedType.isF16() || storedType.isBF16())))
     return emitOpError() << "expected epilogue argument #0 of the "
                             "accumulator's element type "
-                         << accType << " but got "
-                         << block.getArgument(0).getType();
+                         << storedType
+                         << " (or f32 over an f16 or bf16 accumulator) but got "
+                         << accType;
   for (auto [index, operand] : llvm::enumerate(getEpilogueOperands())) {
     Type expected = cast<ShapedType>(operand.getType()).getElementType();
     Type actual = block.getArgument(index + 1).getType();
@@ -476,11 +486,11 @@ LogicalResult MatmulOp::verifyRegions() {
   auto yield = dyn_cast<YieldOp>(block.getTerminator());
   if (!yield)
     return emitOpError() << "expected the epilogue to end in tsparse.yield";
-  if (yield.getValue().getType() != accType)
+  if (yield.getValue().getType() != storedType)
     return yield.emitOpError()
            << "expected a value of the accumulator's "
               "element type "
-           << accType << " but got " << yield.getValue().getType();
+           << storedType << " but got " << yield.getValue().getType();
 
   // Element-wise: every op maps scalars to scalars lane by lane.
   for (Operation &op : block.without_terminator())

@@ -8,6 +8,8 @@
 #include "ColumnAccess.h"
 #include "LoopBuilder.h"
 
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -125,8 +127,9 @@ Value tsparse::gatherColumns(OpBuilder &b, Location loc, Value source,
     shape.push_back(ib.dim(source, 0));
   shape.push_back(count);
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  if (auto fill = source.getDefiningOp<linalg::FillOp>())
-    return linalg::FillOp::create(b, loc, fill.getInputs(), init).getResult(0);
+  if (Value scalar = getFillValue(source))
+    return linalg::FillOp::create(b, loc, ValueRange{scalar}, init)
+        .getResult(0);
   auto vectorType = VectorType::get({width}, type.getElementType());
   return forEachColumnChunk(
       b, loc, is2D ? ib.dim(source, 0) : Value(), colIds, count, width, init,

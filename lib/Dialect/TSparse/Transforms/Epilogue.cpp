@@ -7,12 +7,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -75,38 +79,99 @@ Value tsparse::emitEpilogue(OpBuilder &b, Location loc, MatmulOp op,
 // Splitting
 //===----------------------------------------------------------------------===//
 
+/// Returns a new tensor or buffer holding `c`'s elements extended to
+/// `type`: a fill of the extended scalar when `c` is filled.
+static Value extendAccumulator(RewriterBase &rewriter, Location loc, Value c,
+                               Type type) {
+  auto cType = cast<ShapedType>(c.getType());
+  SmallVector<Value> dynamicSizes;
+  for (auto [d, size] : llvm::enumerate(cType.getShape()))
+    if (ShapedType::isDynamic(size))
+      dynamicSizes.push_back(
+          isa<MemRefType>(cType)
+              ? Value(memref::DimOp::create(rewriter, loc, c, d))
+              : Value(tensor::DimOp::create(rewriter, loc, c, d)));
+  Value wide = isa<MemRefType>(cType)
+                   ? Value(memref::AllocOp::create(
+                         rewriter, loc, MemRefType::get(cType.getShape(), type),
+                         dynamicSizes))
+                   : Value(tensor::EmptyOp::create(
+                         rewriter, loc, cType.getShape(), type, dynamicSizes));
+  SmallVector<Type> resultTypes;
+  if (isa<RankedTensorType>(cType))
+    resultTypes.push_back(wide.getType());
+  if (Value filled = getFillValue(c)) {
+    Value scalar = arith::ExtFOp::create(rewriter, loc, type, filled);
+    auto wideFill = linalg::FillOp::create(rewriter, loc, resultTypes,
+                                           ValueRange{scalar}, wide);
+    return resultTypes.empty() ? wide : wideFill.getResult(0);
+  }
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(2, rewriter.getContext());
+  auto extend = linalg::GenericOp::create(
+      rewriter, loc, resultTypes, c, wide, {identity, identity},
+      {utils::IteratorType::parallel, utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        linalg::YieldOp::create(
+            b, loc, arith::ExtFOp::create(b, loc, type, args[0]).getResult());
+      });
+  return resultTypes.empty() ? wide : extend.getResult(0);
+}
+
 void tsparse::splitEpilogue(RewriterBase &rewriter, MatmulOp op) {
   assert(op.hasEpilogue() && "expected a product with an epilogue");
   Location loc = op.getLoc();
-  auto product =
-      MatmulOp::create(rewriter, loc, op.getA(), op.getB(), op.getC());
   bool onTensors = op.hasPureTensorSemantics();
-  Value result = onTensors ? product.getResult() : op.getC();
+  // A narrowing epilogue's product accumulates in a wider copy of C.
+  Value c = op.getC();
+  bool narrowing = op.getAccumulatorType() != getElementTypeOrSelf(c.getType());
+  Value acc = narrowing
+                  ? extendAccumulator(rewriter, loc, c, op.getAccumulatorType())
+                  : c;
+  auto product = MatmulOp::create(rewriter, loc, op.getA(), op.getB(), acc);
+  Value result = onTensors ? product.getResult() : acc;
 
-  // In place over the product: its elements are the accumulators.
+  // In place over the product (its elements are the accumulators), or from
+  // the wider product into C.
   MLIRContext *ctx = rewriter.getContext();
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap column = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+  SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
-  for (Value operand : op.getEpilogueOperands())
+  if (narrowing) {
+    inputs.push_back(result);
+    maps.push_back(identity);
+  }
+  for (Value operand : op.getEpilogueOperands()) {
+    inputs.push_back(operand);
     maps.push_back(
         cast<ShapedType>(operand.getType()).getRank() == 1 ? column : identity);
+  }
   maps.push_back(identity);
+  Value init = narrowing ? c : result;
   SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
   SmallVector<Type> resultTypes;
   if (onTensors)
-    resultTypes.push_back(result.getType());
+    resultTypes.push_back(init.getType());
   auto generic = linalg::GenericOp::create(
-      rewriter, loc, resultTypes, op.getEpilogueOperands(), result, maps,
-      iterators, [&](OpBuilder &b, Location loc, ValueRange args) {
-        SmallVector<Value> epilogueArgs = {args.back()};
-        llvm::append_range(epilogueArgs, args.drop_back());
+      rewriter, loc, resultTypes, inputs, init, maps, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        SmallVector<Value> epilogueArgs;
+        if (narrowing) {
+          llvm::append_range(epilogueArgs, args.drop_back());
+        } else {
+          epilogueArgs.push_back(args.back());
+          llvm::append_range(epilogueArgs, args.drop_back());
+        }
         linalg::YieldOp::create(b, loc, emitEpilogue(b, loc, op, epilogueArgs));
       });
-  if (onTensors)
+  if (onTensors) {
     rewriter.replaceOp(op, generic.getResult(0));
-  else
-    rewriter.eraseOp(op);
+    return;
+  }
+  if (narrowing)
+    memref::DeallocOp::create(rewriter, loc, acc);
+  rewriter.eraseOp(op);
 }
 
 namespace {
@@ -132,6 +197,33 @@ void tsparse::populateSplitEpiloguePatterns(RewritePatternSet &patterns) {
 //===----------------------------------------------------------------------===//
 // Fusion
 //===----------------------------------------------------------------------===//
+
+/// Returns the accumulator of a product stored in the element type of
+/// `init` (a tensor of C's shape) while accumulating in `accType`, or null:
+/// `producer`'s C must be filled with a constant that the new type holds
+/// exactly, and the types must be ones a tsparse.matmul epilogue allows (an
+/// f32 accumulator over an f16 or bf16 C, or one C's type).
+static Value convertFilledAccumulator(RewriterBase &rewriter, MatmulOp producer,
+                                      Value init, Type accType) {
+  auto type = cast<FloatType>(getElementTypeOrSelf(init.getType()));
+  if (type != accType && !(accType.isF32() && (type.isF16() || type.isBF16())))
+    return Value();
+  Value filled = getFillValue(producer.getC());
+  FloatAttr value;
+  if (!filled || !matchPattern(filled, m_Constant(&value)))
+    return Value();
+  APFloat converted = value.getValue();
+  bool losesInfo = false;
+  converted.convert(type.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                    &losesInfo);
+  if (losesInfo)
+    return Value();
+  Location loc = producer.getLoc();
+  Value scalar = arith::ConstantOp::create(
+      rewriter, loc, rewriter.getFloatAttr(type, converted));
+  return linalg::FillOp::create(rewriter, loc, ValueRange{scalar}, init)
+      .getResult(0);
+}
 
 /// Returns true if `map` reads the column of a 2-D iteration space only.
 static bool isColumnMap(AffineMap map) {
@@ -163,11 +255,13 @@ FailureOr<MatmulOp> tsparse::fuseEpilogue(RewriterBase &rewriter,
       producer.getB().getType().getLayout().hasResidual())
     return failure();
 
-  // It writes a tensor like the product's without reading it.
+  // It writes a tensor of the product's shape without reading it.
   OpOperand *init = consumer.getDpsInitOperand(0);
+  auto storedType = cast<RankedTensorType>(consumer.getResult(0).getType());
   if (!consumer.getMatchingIndexingMap(init).isIdentity() ||
       consumer.payloadUsesValueFromOperand(init) ||
-      consumer.getResult(0).getType() != producer.getResult().getType())
+      storedType.getShape() !=
+          cast<RankedTensorType>(producer.getResult().getType()).getShape())
     return failure();
 
   // Its other inputs are residuals, biases or scalars.
@@ -195,9 +289,16 @@ FailureOr<MatmulOp> tsparse::fuseEpilogue(RewriterBase &rewriter,
   Location loc = consumer.getLoc();
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(consumer);
-  auto fused = MatmulOp::create(rewriter, loc, producer.getA(), producer.getB(),
-                                producer.getC());
-  SmallVector<Type> argTypes = {resultType.getElementType()};
+  Value c = producer.getC();
+  Type accType = producer.getAccumulatorType();
+  if (storedType.getElementType() != resultType.getElementType()) {
+    c = convertFilledAccumulator(rewriter, producer, init->get(), accType);
+    if (!c)
+      return failure();
+  }
+  auto fused =
+      MatmulOp::create(rewriter, loc, producer.getA(), producer.getB(), c);
+  SmallVector<Type> argTypes = {accType};
   for (Value operand : operands)
     argTypes.push_back(cast<ShapedType>(operand.getType()).getElementType());
   for (OpOperand *input : consumer.getDpsInputOperands()) {

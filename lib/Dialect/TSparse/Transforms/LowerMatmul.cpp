@@ -9,6 +9,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 
 #include "ColumnAccess.h"
 #include "LoopBuilder.h"
@@ -52,8 +53,11 @@ public:
         epilogueOperands(epilogueOperands), fillValue(fillValue), a(op.getA()),
         layout(op.getB().getType().getLayout()),
         inputType(op.getB().getType().getElementType()),
-        accType(cast<ShapedType>(op.getC().getType()).getElementType()),
+        accType(op.getAccumulatorType()),
         vectorType(VectorType::get({options.microCols}, accType)),
+        storedVectorType(VectorType::get(
+            {options.microCols},
+            cast<ShapedType>(op.getC().getType()).getElementType())),
         maskType(VectorType::get({options.microCols}, b.getI1Type())) {}
 
   /// Returns `c + a * b` over the tiled columns, in place of `acc`.
@@ -101,7 +105,9 @@ private:
   Value a;
   LayoutAttr layout;
   Type inputType, accType;
-  VectorType vectorType, maskType;
+  /// The accumulators, and C's elements (narrower with a narrowing
+  /// epilogue).
+  VectorType vectorType, storedVectorType, maskType;
 };
 } // namespace
 
@@ -141,8 +147,10 @@ Value MatmulLowering::emitTiles(Value acc) {
   tile.begin = tile.p0;
   tile.end = tile.p1;
   Value result;
+  // A narrowing epilogue keeps its wider accumulators in registers over
+  // all of the rows: C could not hold them between passes.
   int64_t chunkUnits = options.kChunk / layout.getUnitK();
-  if (chunkUnits <= 0) {
+  if (chunkUnits <= 0 || vectorType != storedVectorType) {
     result = emitTileKernel(tile, cTile, mSize);
   } else {
     // Passes over chunks of the kept rows, so that a micro-kernel's packed
@@ -241,8 +249,10 @@ Value MatmulLowering::emitMicroKernel(OpBuilder &b, Location loc,
       accs.push_back(splat);
       continue;
     }
-    Value read = readRow(b, loc, vectorType, cTile, ib.add(row, ib.index(r)),
-                         col, rowMask);
+    Value read = extendTo(b, loc,
+                          readRow(b, loc, storedVectorType, cTile,
+                                  ib.add(row, ib.index(r)), col, rowMask),
+                          accType);
     accs.push_back(
         splat ? arith::SelectOp::create(b, loc, tile.isFirst, splat, read)
               : read);
@@ -425,7 +435,8 @@ Value MatmulLowering::emitDroppedColumns(Value acc, Value colIds,
           return vector::GatherOp::create(b, loc, type, source, offsets,
                                           chunk.columns, chunk.mask, pass);
         };
-        SmallVector<Value> epilogueArgs = {gather(acc, {chunk.row, zero})};
+        SmallVector<Value> epilogueArgs = {
+            extendTo(b, loc, gather(acc, {chunk.row, zero}), accType)};
         for (Value operand : op.getEpilogueOperands()) {
           if (cast<ShapedType>(operand.getType()).getRank() == 1)
             epilogueArgs.push_back(gather(operand, {zero}));
@@ -462,11 +473,12 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     // tiles start from the scalar and, with every tile scheduled, write all
     // of the (kept) columns.
     Value c = op.getC();
-    Value fillValue;
-    if (auto fill = c.getDefiningOp<linalg::FillOp>();
-        fill && fill.getInputs()[0].getType() ==
-                    cast<ShapedType>(c.getType()).getElementType())
-      fillValue = fill.getInputs()[0];
+    Value fillValue = getFillValue(c);
+    if (fillValue &&
+        fillValue.getType() != cast<ShapedType>(c.getType()).getElementType())
+      fillValue = nullptr;
+    if (fillValue)
+      fillValue = extendTo(rewriter, loc, fillValue, op.getAccumulatorType());
     MatrixStorageValues storage = materializeMatrixStorage(
         rewriter, loc, op.getB(), options.microCols,
         /*keepEmptyTiles=*/op.hasEpilogue() || fillValue,

@@ -1,7 +1,7 @@
 //===- LoweringUtils.cpp - Shared by the tsparse lowerings ----------------===//
 //
-// Products on buffers taken back to tensors, and the check that a lowering
-// left no packed matrix behind.
+// Products on buffers taken back to tensors, filled accumulators, and the
+// check that a lowering left no packed matrix behind.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,9 +10,30 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
+
+Value tsparse::getFillValue(Value value) {
+  if (auto fill = value.getDefiningOp<linalg::FillOp>())
+    return fill.getInputs()[0];
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return Value();
+  if (std::optional<Value> scalar = linalg::isaFillOpInterface(generic))
+    return *scalar;
+  // The body is a yield of a value from outside, written to every element.
+  Block &body = *generic.getBlock();
+  Value yielded = cast<linalg::YieldOp>(body.getTerminator()).getValues()[0];
+  if (!llvm::hasSingleElement(body) ||
+      yielded.getParentRegion() == &generic.getRegion() ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isPermutation())
+    return Value();
+  return yielded;
+}
 
 namespace {
 /// tsparse.matmul on buffers -> the same product on tensors read from and

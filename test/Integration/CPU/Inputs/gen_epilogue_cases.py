@@ -5,8 +5,9 @@ Each layer is `linalg.matmul` of a random input and random constant weights
 into a zero fill, then `linalg.generic` consumers as frontends emit them: a
 bias broadcast along the rows with ReLU, exact GELU (erf), tanh GELU, SiLU,
 a residual add, a bias and activation in two separate generics, the
-torch-mlir form on a `[1, M, N]` `tensor.expand_shape` of the product, and
-consumers that must not fuse (a transpose, a narrowing cast, a reduction).
+torch-mlir form on a `[1, M, N]` `tensor.expand_shape` of the product, a
+bias add narrowed to f16 and to bf16, and consumers that must not fuse (a
+transpose, a reduction).
 Half the layers take a dynamic M. @main calls every layer and prints each
 result as f32, so that a pruned dense program and its sparsified version can
 be compared with compare_outputs.py.
@@ -16,7 +17,10 @@ import argparse
 import random
 
 EPILOGUES = ["relu", "gelu_erf", "gelu_tanh", "silu", "residual",
-             "two_generics", "expand_3d", "transpose", "truncf", "row_sum"]
+             "two_generics", "expand_3d", "transpose", "truncf", "truncf_bf16",
+             "row_sum"]
+# The element type each layer stores.
+NARROW = {"truncf": "f16", "truncf_bf16": "bf16"}
 ID2 = "affine_map<(d0, d1) -> (d0, d1)>"
 COL2 = "affine_map<(d0, d1) -> (d1)>"
 ID3 = "affine_map<(d0, d1, d2) -> (d0, d1, d2)>"
@@ -89,8 +93,8 @@ def layer(rng, name, kind, k, n, dynamic):
     out_type = y
     if kind == "transpose":
         out_type = f"tensor<{n}x{m}xf32>"
-    elif kind == "truncf":
-        out_type = f"tensor<{m}x{n}xf16>"
+    elif kind in NARROW:
+        out_type = f"tensor<{m}x{n}x{NARROW[kind]}>"
     elif kind == "row_sum":
         out_type = f"tensor<{m}xf32>"
     elif kind == "expand_3d":
@@ -152,12 +156,13 @@ def layer(rng, name, kind, k, n, dynamic):
                          [("%p", y), ("%bias", f"tensor<{n}xf32>")],
                          ("%et", out_type), bias_args,
                          add_bias + ["linalg.yield %s0 : f32"], "%r")
-    elif kind == "truncf":
+    elif kind in NARROW:
+        narrow = NARROW[kind]
         lines += [f"  %eh = tensor.empty{dims} : {out_type}"]
         lines += generic([ID2, COL2, ID2], [("%p", y), ("%bias", f"tensor<{n}xf32>")],
-                         ("%eh", out_type), "%a: f32, %b: f32, %o: f16",
-                         add_bias + ["%y = arith.truncf %s0 : f32 to f16",
-                                     "linalg.yield %y : f16"], "%r")
+                         ("%eh", out_type), f"%a: f32, %b: f32, %o: {narrow}",
+                         add_bias + [f"%y = arith.truncf %s0 : f32 to {narrow}",
+                                     f"linalg.yield %y : {narrow}"], "%r")
     elif kind == "row_sum":
         lines += [f"  %er = tensor.empty{dims} : {out_type}",
                   f"  %fr = linalg.fill ins(%zero : f32) outs(%er : {out_type}) "
@@ -195,14 +200,15 @@ def call_and_print(rng, name, kind, k, n, dynamic, out_type, index):
     lines.append(f"  {p}y = call @{name}({x_arg}, {r_arg}) : "
                  f"(tensor<{m}x{k}xf32>, {res_type}) -> {out_type}")
     result, result_type = f"{p}y", out_type
-    if kind == "truncf":
+    if kind in NARROW:
+        narrow = NARROW[kind]
         wide = f"tensor<5x{n}xf32>"
         lines.append(f"  {p}ys = tensor.cast {p}y : {out_type} to "
-                     f"tensor<5x{n}xf16>")
+                     f"tensor<5x{n}x{narrow}>")
         lines.append(f"  {p}e = tensor.empty() : {wide}")
-        lines += generic([ID2, ID2], [(f"{p}ys", f"tensor<5x{n}xf16>")],
-                         (f"{p}e", wide), "%h: f16, %o: f32",
-                         ["%w = arith.extf %h : f16 to f32",
+        lines += generic([ID2, ID2], [(f"{p}ys", f"tensor<5x{n}x{narrow}>")],
+                         (f"{p}e", wide), f"%h: {narrow}, %o: f32",
+                         [f"%w = arith.extf %h : {narrow} to f32",
                           "linalg.yield %w : f32"], f"{p}f")
         result, result_type = f"{p}f", wide
     lines += [f"  {p}u = tensor.cast {result} : {result_type} to tensor<*xf32>",
@@ -218,7 +224,7 @@ def main():
                         help="writes the result type of each printed block")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    functions, body = [], []
+    functions, body, types = [], [], []
     index = 0
     for kind in EPILOGUES:
         for dynamic in (False, True):
@@ -229,9 +235,10 @@ def main():
             functions.append(text)
             body += call_and_print(rng, name, kind, k, n, dynamic, out_type,
                                    index)
+            types.append(NARROW.get(kind, "f32"))
             index += 1
     with open(args.types, "w") as out:
-        out.write("f32\n" * index)
+        out.write("".join(t + "\n" for t in types))
     with open(args.mlir, "w") as out:
         out.write("\n\n".join(functions))
         out.write("\n\nfunc.func private @printMemrefF32(tensor<*xf32>)\n\n")

@@ -271,7 +271,8 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     result is `C + A * B` (fill `C` with zeros for a plain product). `A` and
     `B` have the same element type (`f32`, `f16` or `bf16`); `C` is `f32` or
     of the input element type, and products are accumulated in `C`'s type, as
-    `linalg.matmul` does. `M` may be dynamic; `K` and `N` must match `B`.
+    `linalg.matmul` does (an epilogue may accumulate wider, see below). `M`
+    may be dynamic; `K` and `N` must match `B`.
 
     Like `linalg` ops, the op works on tensors (returning the new `C`) or on
     buffers (updating `C` in place, no result); one-shot bufferization turns
@@ -287,7 +288,10 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     operand: `operand[n]` for a 1-D operand of `N` elements (a per-column
     bias), `operand[m, n]` for a 2-D operand of `C`'s shape (a residual). It
     yields the value stored in `C[m, n]`, of `C`'s element type, with
-    `tsparse.yield`. The body is element-wise: only scalar operations that
+    `tsparse.yield`. The accumulated value may be wider than `C`: an
+    epilogue whose first argument is `f32` over an `f16` or `bf16` `C`
+    accumulates in `f32`, starting from `C`'s elements extended, and narrows
+    in its body (a dtype cast applied while the accumulator is live). The body is element-wise: only scalar operations that
     are elementwise-mappable (`arith`, `math`), so that a lowering can apply
     it to a vector or a fragment of elements at once. Columns whose products
     are all pruned still get the epilogue (of `C[m, n]` alone).
@@ -313,6 +317,15 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     } : tensor<?x768xf32>,
         !tsparse.matrix<768x3072xf32, #tsparse.layout<tile_n = 128>>
         -> tensor<?x3072xf32>
+    // bf16 = truncf(A * B + C + bias), accumulated in f32.
+    %h = tsparse.matmul %a32, %b32, %c16 epilogue(%bias : tensor<3072xf32>) {
+    ^bb0(%acc: f32, %bias_n: f32):
+      %sum = arith.addf %acc, %bias_n : f32
+      %narrow = arith.truncf %sum : f32 to bf16
+      tsparse.yield %narrow : bf16
+    } : tensor<?x768xf32>,
+        !tsparse.matrix<768x3072xf32, #tsparse.layout<tile_n = 128>>
+        -> tensor<?x3072xbf16>
     ```
   }];
 
@@ -347,6 +360,10 @@ def TSparse_MatmulOp : TSparse_Op<"matmul", [
     /// Returns the epilogue's block; the op must have an epilogue.
     ::mlir::Block &getEpilogueBlock() { return getEpilogue().front(); }
 
+    /// Returns the type products are accumulated in: the epilogue's first
+    /// argument type, or C's element type without an epilogue.
+    ::mlir::Type getAccumulatorType();
+
     /// Returns true if `op` may appear in an epilogue: an
     /// elementwise-mappable op or a constant, on scalars, without regions.
     static bool isEpilogueOp(::mlir::Operation *op);
@@ -365,7 +382,7 @@ def TSparse_YieldOp : TSparse_Op<"yield", [
   let summary = "Yields the stored element from a product's epilogue";
   let description = [{
     Terminates the `epilogue` region of `tsparse.matmul` with the element to
-    store, of the accumulator's element type.
+    store, of `C`'s element type.
 
     Example:
 

@@ -1,7 +1,8 @@
 //===- LoweringUtils.h - Shared by the tsparse lowerings --------*- C++ -*-===//
 //
 // What the loop lowering and the GPU conversion share: taking products on
-// buffers back to tensors, and the check that nothing packed is left.
+// buffers back to tensors, recognizing filled accumulators, and the check
+// that nothing packed is left.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +18,11 @@ namespace tsparse {
 /// product on tensors (`bufferization.to_tensor`, then
 /// `materialize_in_destination`), which the lowerings take.
 void populateMatmulOnBuffersToTensorsPatterns(RewritePatternSet &patterns);
+
+/// Returns the scalar every element of `value` is set to by its producer, a
+/// `linalg.fill` or a `linalg.generic` that writes all of its one output
+/// with a value from outside its body (a generalized fill), or null.
+Value getFillValue(Value value);
 
 /// Checks that no tsparse op is left under `root` after a lowering, or emits
 /// on the first one that it cannot be lowered to `target`: what is left reads
