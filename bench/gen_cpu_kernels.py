@@ -4,7 +4,8 @@
 For every configuration of cpu_configs.def, reads the pruned weights written
 by prune_weights and emits, with the weights as a `dense_resource` constant:
 
-- NAME.tsparse.mlir: `@tsparse_NAME(A, C)`: C += A * W through tsparse
+- NAME.tsparse.mlir: `@tsparse_NAME(A, C)`: C = A * W through tsparse, the
+  product of a zero-filled C as models (and sgemm with beta = 0) compute it
   (`tsparse.pack` of the constant infers the layout's masks from its zeros);
 - NAME.tsparse_avx2.mlir: the same as `@tsparse_avx2_NAME`, which the run
   script compiles for AVX2 only, the instruction set OpenBLAS uses here;
@@ -13,7 +14,8 @@ by prune_weights and emits, with the weights as a `dense_resource` constant:
   `@sparsifier_NAME(A, W, C)`: C += A * W with `linalg.matmul` compiled by
   `--sparsifier`;
 - for one configuration per shape, NAME.dense.mlir: `@dense_NAME(A, C)`:
-  `linalg.matmul` on the dense weights through `--tsparse-cpu-pipeline`.
+  C = A * W, `linalg.matmul` on the dense weights through
+  `--tsparse-cpu-pipeline`.
 
 Usage: gen_cpu_kernels.py <cpu_configs.def> <weights directory> <out dir>
 """
@@ -61,7 +63,9 @@ func.func @{prefix}_{name}(%a: memref<?x{k}xf32>, %c: memref<?x{n}xf32>)
   %p = tsparse.pack %w : tensor<{k}x{n}xf32> -> !tsparse.matrix<{k}x{n}xf32, #layout>
   %at = bufferization.to_tensor %a restrict : memref<?x{k}xf32> to tensor<?x{k}xf32>
   %ct = bufferization.to_tensor %c restrict writable : memref<?x{n}xf32> to tensor<?x{n}xf32>
-  %r = tsparse.matmul %at, %p, %ct
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%ct : tensor<?x{n}xf32>) -> tensor<?x{n}xf32>
+  %r = tsparse.matmul %at, %p, %z
       : tensor<?x{k}xf32>, !tsparse.matrix<{k}x{n}xf32, #layout> -> tensor<?x{n}xf32>
   bufferization.materialize_in_destination %r in restrict writable %c
       : (tensor<?x{n}xf32>, memref<?x{n}xf32>) -> ()
@@ -76,8 +80,10 @@ def dense_module(name, k, n):
   %w = arith.constant dense_resource<{name}> : tensor<{k}x{n}xf32>
   %at = bufferization.to_tensor %a restrict : memref<?x{k}xf32> to tensor<?x{k}xf32>
   %ct = bufferization.to_tensor %c restrict writable : memref<?x{n}xf32> to tensor<?x{n}xf32>
+  %zero = arith.constant 0.0 : f32
+  %z = linalg.fill ins(%zero : f32) outs(%ct : tensor<?x{n}xf32>) -> tensor<?x{n}xf32>
   %r = linalg.matmul ins(%at, %w : tensor<?x{k}xf32>, tensor<{k}x{n}xf32>)
-                     outs(%ct : tensor<?x{n}xf32>) -> tensor<?x{n}xf32>
+                     outs(%z : tensor<?x{n}xf32>) -> tensor<?x{n}xf32>
   bufferization.materialize_in_destination %r in restrict writable %c
       : (tensor<?x{n}xf32>, memref<?x{n}xf32>) -> ()
   return

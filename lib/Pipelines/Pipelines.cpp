@@ -41,8 +41,11 @@ using namespace mlir::tsparse;
 /// One-shot bufferization of whole programs (function boundaries with
 /// identity layouts, as the C interface expects), then the canonicalization
 /// that folds the self-copies it leaves behind (in-place tile results, loop
-/// results aliasing their destination).
+/// results aliasing their destination). Empty tensors whose contents end up
+/// materialized in a buffer (a result written into an argument) become that
+/// buffer first, so that the result is computed there, not copied.
 static void addBufferization(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =

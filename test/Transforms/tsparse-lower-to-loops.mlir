@@ -326,3 +326,35 @@ func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
   %r = tsparse.matmul %a, %w, %c : tensor<?x4xf32>, !tsparse.matrix<4x12xf32, #tsparse.layout<tile_n = 4>> -> tensor<?x12xf32>
   return %r : tensor<?x12xf32>
 }
+
+// -----
+
+// A filled C of a compacted layout is not filled either: the kept columns
+// are scattered into the fill's tensor, then the dropped ones (1, 3, 4) get
+// the fill value, a vector of them at a time.
+// CHECK-LABEL: func.func @matmul_filled_c_compacted
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-NOT: linalg.fill
+// CHECK: %[[DEST:.*]] = tensor.empty(%{{.*}}) : tensor<?x6xf32>
+// CHECK: %[[KEPT:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
+// CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[KEPT]])
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[DEST]])
+// CHECK:   vector.scatter
+// CHECK: scf.for
+// CHECK:   vector.scatter {{.*}}, %[[ZERO]] : tensor<?x6xf32>
+// CHECK-NOT: linalg.fill
+func.func @matmul_filled_c_compacted(%a: tensor<?x4xf32>) -> tensor<?x6xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %m = tensor.dim %a, %c0 : tensor<?x4xf32>
+  %e = tensor.empty(%m) : tensor<?x6xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<?x6xf32>) -> tensor<?x6xf32>
+  %w = tsparse.constant {
+    col_ids = dense<[0, 2, 5]> : tensor<3xi32>,
+    tile_ptr = dense<[0, 2]> : tensor<2xi32>,
+    row_ids = dense<[1, 3]> : tensor<2xi32>,
+    values = dense<1.0> : tensor<6xf32>
+  } : !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x4xf32>, !tsparse.matrix<4x6xf32, #tsparse.layout<tile_n = 4, columns = compacted>> -> tensor<?x6xf32>
+  return %r : tensor<?x6xf32>
+}

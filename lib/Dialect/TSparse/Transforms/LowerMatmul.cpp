@@ -66,9 +66,10 @@ public:
   /// Returns `acc + a * residual`.
   Value emitResidual(Value acc);
 
-  /// Returns `acc` with the epilogue applied to the columns outside
-  /// `colIds` (the `numKept` columns of a compacted layout), whose products
-  /// are all pruned.
+  /// Returns `acc` with the columns outside `colIds` (the `numKept` columns
+  /// of a compacted layout), whose products are all pruned, set to the
+  /// epilogue of their C element: of the fill value when C is filled (their
+  /// elements in `acc` are then undefined).
   Value emitDroppedColumns(Value acc, Value colIds, Value numKept);
 
 private:
@@ -435,15 +436,22 @@ Value MatmulLowering::emitDroppedColumns(Value acc, Value colIds,
           return vector::GatherOp::create(b, loc, type, source, offsets,
                                           chunk.columns, chunk.mask, pass);
         };
-        SmallVector<Value> epilogueArgs = {
-            extendTo(b, loc, gather(acc, {chunk.row, zero}), accType)};
-        for (Value operand : op.getEpilogueOperands()) {
-          if (cast<ShapedType>(operand.getType()).getRank() == 1)
-            epilogueArgs.push_back(gather(operand, {zero}));
-          else
-            epilogueArgs.push_back(gather(operand, {chunk.row, zero}));
+        Value old =
+            fillValue
+                ? Value(vector::BroadcastOp::create(b, loc, vectorType,
+                                                    fillValue))
+                : extendTo(b, loc, gather(acc, {chunk.row, zero}), accType);
+        Value value = old;
+        if (op.hasEpilogue()) {
+          SmallVector<Value> epilogueArgs = {old};
+          for (Value operand : op.getEpilogueOperands()) {
+            if (cast<ShapedType>(operand.getType()).getRank() == 1)
+              epilogueArgs.push_back(gather(operand, {zero}));
+            else
+              epilogueArgs.push_back(gather(operand, {chunk.row, zero}));
+          }
+          value = emitEpilogue(b, loc, op, epilogueArgs);
         }
-        Value value = emitEpilogue(b, loc, op, epilogueArgs);
         return vector::ScatterOp::create(b, loc, acc.getType(), acc,
                                          ValueRange{chunk.row, zero},
                                          chunk.columns, chunk.mask, value)
@@ -469,16 +477,20 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       splitEpilogue(rewriter, op);
       return success();
     }
-    // A C filled with a scalar of its element type needs no memory: the
+    // A C filled with a scalar of its element type is never read: the
     // tiles start from the scalar and, with every tile scheduled, write all
-    // of the (kept) columns.
+    // of the (kept) columns into the tensor the fill would have filled.
     Value c = op.getC();
     Value fillValue = getFillValue(c);
     if (fillValue &&
         fillValue.getType() != cast<ShapedType>(c.getType()).getElementType())
       fillValue = nullptr;
-    if (fillValue)
+    Value dest = c;
+    if (fillValue) {
+      dest =
+          cast<DestinationStyleOpInterface>(c.getDefiningOp()).getDpsInits()[0];
       fillValue = extendTo(rewriter, loc, fillValue, op.getAccumulatorType());
+    }
     MatrixStorageValues storage = materializeMatrixStorage(
         rewriter, loc, op.getB(), options.microCols,
         /*keepEmptyTiles=*/op.hasEpilogue() || fillValue,
@@ -492,7 +504,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     };
 
     // Compacted layouts work on the kept columns, then put them back; the
-    // epilogue then runs over the dropped ones.
+    // dropped ones then get the epilogue, or the fill value.
     Value acc = c;
     SmallVector<Value> epilogueOperands = op.getEpilogueOperands();
     if (layout.isCompacted()) {
@@ -500,19 +512,19 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
         return gatherColumns(rewriter, loc, source, storage.colIds,
                              storage.numTiledColumns, options.microCols);
       };
-      acc = fillValue ? emptyLike(c, storage.numTiledColumns) : gather(c);
+      acc = fillValue ? emptyLike(dest, storage.numTiledColumns) : gather(c);
       for (Value &operand : epilogueOperands)
         operand = gather(operand);
     } else if (fillValue) {
-      acc = emptyLike(c, tensor::getMixedSize(rewriter, loc, c, 1));
+      acc = dest;
     }
     MatmulLowering lowering(rewriter, loc, op, epilogueOperands, storage,
                             options, fillValue);
     acc = lowering.emitTiles(acc);
     if (layout.isCompacted()) {
-      acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
+      acc = scatterColumns(rewriter, loc, acc, dest, storage.colIds,
                            options.microCols);
-      if (op.hasEpilogue())
+      if (op.hasEpilogue() || fillValue)
         acc = lowering.emitDroppedColumns(acc, storage.colIds,
                                           storage.numTiledColumns);
     }
