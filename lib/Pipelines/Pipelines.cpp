@@ -149,8 +149,8 @@ static int64_t getDefaultSplitBlocks(StringRef chip) {
   return chip == "sm_80" ? 2 * 108 : 2 * 132;
 }
 
-void tsparse::buildGPUPipeline(OpPassManager &pm,
-                               const GPUPipelineOptions &options) {
+void tsparse::buildGPUKernelsAndHostPipeline(
+    OpPassManager &pm, const GPUPipelineOptions &options) {
   pm.addPass(createTSparseDecomposeAggregatedOps());
   if (options.computeType != ComputeType::Keep) {
     TSparseNarrowProductsOptions narrowOptions;
@@ -179,6 +179,11 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   // host-side transposes) do not escape; they are freed at the return.
   pm.addNestedPass<func::FuncOp>(createTSparseDeallocateHostBuffers());
   pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
+void tsparse::buildGPUPipeline(OpPassManager &pm,
+                               const GPUPipelineOptions &options) {
+  buildGPUKernelsAndHostPipeline(pm, options);
 
   // Kernels: scf-to-cf first, the loops carry !gpu.mma_matrix values.
   GpuNVVMAttachTargetOptions targetOptions;

@@ -4,13 +4,15 @@
 // run for the active threads only; an `scf.if` runs each branch under its
 // part of the mask and merges the results per thread. Memrefs are buffers
 // shared by all threads, and the warp-collective ops gather and scatter the
-// lanes of a warp following the PTX fragment layouts.
+// lanes of a warp following the PTX fragment layouts. Host functions run as
+// a block of one thread that may also allocate, copy and launch kernels.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Emulator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -128,13 +130,29 @@ struct Lanes {
   Scalar *lane(int64_t thread) { return data.data() + thread * width; }
 };
 
-/// Emulates the blocks of one kernel launch.
+/// Emulates the blocks of one kernel launch, or a host function as one
+/// block of one thread.
 class BlockEmulator {
 public:
-  BlockEmulator(gpu::GPUFuncOp kernel, int64_t numThreads, MemoryStats *stats)
-      : kernel(kernel), numThreads(numThreads), stats(stats) {}
+  BlockEmulator(FunctionOpInterface function, int64_t numThreads,
+                MemoryStats *stats)
+      : function(function), numThreads(numThreads), stats(stats) {}
+
+  /// A host function: its launches are appended to `launches` (when given)
+  /// and add to `launchStats`.
+  static BlockEmulator forHost(FunctionOpInterface function,
+                               SmallVectorImpl<KernelLaunch> *launches,
+                               MemoryStats *launchStats) {
+    BlockEmulator emulator(function, /*numThreads=*/1, /*stats=*/nullptr);
+    emulator.launches = launches;
+    emulator.launchStats = launchStats;
+    return emulator;
+  }
 
   LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId);
+
+  /// The buffers of the values a host function returned.
+  FailureOr<SmallVector<Buffer>> getReturnedBuffers();
 
 private:
   using Mask = std::vector<char>;
@@ -153,7 +171,20 @@ private:
                                "the emulator defined it");
     return it->second;
   }
-  Buffer &getBuffer(Value memref) { return *buffers[memref]; }
+  Buffer &getBuffer(Value memref) {
+    Buffer *buffer = buffers.lookup(memref);
+    if (!buffer)
+      llvm::report_fatal_error("tsparse-gpu-emulate: a memref is read before "
+                               "the emulator defined it");
+    return *buffer;
+  }
+  /// Gives `to` the lanes, or the buffer, of `from`.
+  void carry(Value from, Value to) {
+    if (isa<MemRefType>(from.getType()))
+      buffers[to] = &getBuffer(from);
+    else
+      values[to] = get(from);
+  }
 
   /// Runs `block` for the threads in `mask`; `yielded` receives the
   /// operands of its terminator.
@@ -200,6 +231,14 @@ private:
   LogicalResult landCopies(Operation *op, int64_t thread, int64_t keep);
 
   LogicalResult runLdMatrix(nvgpu::LdMatrixOp op, const Mask &mask);
+
+  /// Host ops: a new buffer of `type` (dynamic sizes from `sizes`) for
+  /// `result`, copies between buffers, kernel launches.
+  LogicalResult allocate(Operation *op, Value result, MemRefType type,
+                         ValueRange sizes);
+  LogicalResult runGetGlobal(memref::GetGlobalOp op);
+  LogicalResult copy(Operation *op, Value source, Value target);
+  LogicalResult runLaunch(gpu::LaunchFuncOp op);
   /// Adds a warp-wide access of `buffer` to `stats` (wavefronts for
   /// workgroup memory, sectors for global memory); `elements[t]` is the
   /// first element thread t accesses (`width` of them), negative when it
@@ -214,10 +253,15 @@ private:
                       function_ref<double(int64_t thread, int64_t i)> c,
                       Lanes &result);
 
-  gpu::GPUFuncOp kernel;
+  FunctionOpInterface function;
   int64_t numThreads;
   MemoryStats *stats;
+  SmallVectorImpl<KernelLaunch> *launches = nullptr;
+  MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
+  /// What a host function allocated, and what it returned.
+  std::vector<std::unique_ptr<Buffer>> hostBuffers;
+  SmallVector<Value> returned;
   /// References to the lanes stay valid while values are added.
   std::unordered_map<Value, Lanes, ValueHash> values;
   DenseMap<Value, Buffer *> buffers;
@@ -285,12 +329,12 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   epoch = 0;
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
-  Block &entry = kernel.getBody().front();
-  // The entry block also holds the workgroup attributions.
+  Block &entry = function.getFunctionBody().front();
+  // A kernel's entry block also holds the workgroup attributions.
   ValueRange kernelArguments =
-      entry.getArguments().take_front(kernel.getFunctionType().getNumInputs());
+      entry.getArguments().take_front(function.getNumArguments());
   if (kernelArguments.size() != arguments.size())
-    return kernel.emitError()
+    return function.emitError()
            << "expected " << kernelArguments.size() << " arguments";
   for (auto [arg, value] : llvm::zip_equal(kernelArguments, arguments)) {
     if (isa<MemRefType>(arg.getType())) {
@@ -302,7 +346,9 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
       lanes.lane(t)->i = value.value;
   }
   // Workgroup memory starts as NaN: reading what was never written shows.
-  for (BlockArgument arg : kernel.getWorkgroupAttributions()) {
+  auto kernel = dyn_cast<gpu::GPUFuncOp>(function.getOperation());
+  for (BlockArgument arg :
+       kernel ? kernel.getWorkgroupAttributions() : ArrayRef<BlockArgument>()) {
     auto type = cast<MemRefType>(arg.getType());
     workgroupBuffers.push_back(
         std::make_unique<Buffer>(type.getElementType(), type.getShape()));
@@ -316,8 +362,8 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
     return failure();
   for (int64_t t = 0; t < numThreads; ++t)
     if (!openCopies[t].empty() || !copyGroups[t].empty())
-      return kernel.emitError() << "thread " << t << " of block " << blockId
-                                << " ends with cp.async copies in flight";
+      return function.emitError() << "thread " << t << " of block " << blockId
+                                  << " ends with cp.async copies in flight";
   return success();
 }
 
@@ -513,6 +559,10 @@ LogicalResult BlockEmulator::runBlock(Block &block, const Mask &mask,
     }
     if (isa<gpu::ReturnOp>(op))
       return success();
+    if (isa<func::ReturnOp>(op)) {
+      returned.assign(op.operand_begin(), op.operand_end());
+      return success();
+    }
     if (failed(runOp(&op, mask)))
       return failure();
   }
@@ -537,7 +587,7 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
   }
   for (auto [iterArg, init] :
        llvm::zip_equal(op.getRegionIterArgs(), op.getInitArgs()))
-    values[iterArg] = get(init);
+    carry(init, iterArg);
   Value iv = op.getInductionVar();
   define(iv);
   for (int64_t j = 0; j < maxTrips; ++j) {
@@ -555,6 +605,11 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
     SmallVector<Lanes> updated;
     for (auto [iterArg, next] :
          llvm::zip_equal(op.getRegionIterArgs(), yielded)) {
+      if (isa<MemRefType>(iterArg.getType())) {
+        updated.emplace_back();
+        buffers[iterArg] = &getBuffer(next);
+        continue;
+      }
       Lanes &lanes = updated.emplace_back(get(iterArg));
       Lanes &source = get(next);
       for (int64_t t = 0; t < numThreads; ++t)
@@ -564,11 +619,12 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
     }
     for (auto [iterArg, lanes] :
          llvm::zip_equal(op.getRegionIterArgs(), updated))
-      values[iterArg] = std::move(lanes);
+      if (!isa<MemRefType>(iterArg.getType()))
+        values[iterArg] = std::move(lanes);
   }
   for (auto [result, iterArg] :
        llvm::zip_equal(op.getResults(), op.getRegionIterArgs()))
-    values[result] = get(iterArg);
+    carry(iterArg, result);
   return success();
 }
 
@@ -590,6 +646,11 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
     if (failed(runBlock(region.front(), branchMask, &yielded)))
       return failure();
     for (auto [result, value] : llvm::zip_equal(op.getResults(), yielded)) {
+      // A buffer is the same for all threads (the host's one thread).
+      if (isa<MemRefType>(result.getType())) {
+        buffers[result] = &getBuffer(value);
+        continue;
+      }
       Lanes &target = get(result);
       Lanes &source = get(value);
       for (int64_t t = 0; t < numThreads; ++t)
@@ -1094,6 +1155,37 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         return success();
       })
       .Case([&](nvgpu::LdMatrixOp ld) { return runLdMatrix(ld, mask); })
+      .Case([&](memref::AllocOp alloc) {
+        return allocate(op, alloc.getResult(), alloc.getType(),
+                        alloc.getDynamicSizes());
+      })
+      .Case([&](memref::AllocaOp alloca) {
+        return allocate(op, alloca.getResult(), alloca.getType(),
+                        alloca.getDynamicSizes());
+      })
+      .Case([&](gpu::AllocOp alloc) -> LogicalResult {
+        if (alloc.getAsyncToken() || !alloc.getSymbolOperands().empty())
+          return alloc.emitError("expected a synchronous allocation");
+        return allocate(op, alloc.getMemref(), alloc.getType(),
+                        alloc.getDynamicSizes());
+      })
+      .Case([&](memref::GetGlobalOp global) { return runGetGlobal(global); })
+      .Case([&](memref::CastOp cast) {
+        buffers[cast.getResult()] = &getBuffer(cast.getSource());
+        return success();
+      })
+      .Case([&](memref::CopyOp copyOp) {
+        return copy(op, copyOp.getSource(), copyOp.getTarget());
+      })
+      .Case([&](gpu::MemcpyOp memcpy) -> LogicalResult {
+        if (memcpy.getAsyncToken())
+          return memcpy.emitError("expected a synchronous copy");
+        return copy(op, memcpy.getSrc(), memcpy.getDst());
+      })
+      // Buffers live as long as the host function's emulation.
+      .Case<memref::DeallocOp, gpu::DeallocOp>(
+          [](Operation *) { return success(); })
+      .Case([&](gpu::LaunchFuncOp launch) { return runLaunch(launch); })
       .Case([&](nvgpu::MmaSyncOp mma) -> LogicalResult {
         if (mma.getMmaShapeAsArray() != std::array<int64_t, 3>{16, 8, 16} ||
             failed(checkWholeWarps(op, mask)))
@@ -1193,6 +1285,115 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
       });
 }
 
+//===----------------------------------------------------------------------===//
+// Host code
+//===----------------------------------------------------------------------===//
+
+LogicalResult BlockEmulator::allocate(Operation *op, Value result,
+                                      MemRefType type, ValueRange sizes) {
+  SmallVector<int64_t> shape;
+  auto size = sizes.begin();
+  for (int64_t extent : type.getShape()) {
+    shape.push_back(ShapedType::isDynamic(extent) ? get(*size++).lane(0)->i
+                                                  : extent);
+    if (shape.back() < 0)
+      return op->emitError() << "allocates a dimension of " << shape.back();
+  }
+  auto buffer = std::make_unique<Buffer>(type.getElementType(), shape);
+  // Like workgroup memory, what was never written reads as NaN.
+  for (Scalar &s : buffer->data)
+    s.f = std::numeric_limits<double>::quiet_NaN();
+  buffers[result] = buffer.get();
+  hostBuffers.push_back(std::move(buffer));
+  return success();
+}
+
+LogicalResult BlockEmulator::runGetGlobal(memref::GetGlobalOp op) {
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      op, op.getNameAttr());
+  auto init =
+      global ? dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr())
+             : DenseElementsAttr();
+  if (!init)
+    return op.emitError("expected a global with a dense initial value");
+  auto buffer = std::make_unique<Buffer>(op.getType().getElementType(),
+                                         op.getType().getShape());
+  for (auto [s, attr] :
+       llvm::zip_equal(buffer->data, init.getValues<Attribute>())) {
+    if (auto intAttr = dyn_cast<IntegerAttr>(attr))
+      s.i = intAttr.getValue().getSExtValue();
+    else
+      s.f = cast<FloatAttr>(attr).getValueAsDouble();
+  }
+  buffers[op.getResult()] = buffer.get();
+  hostBuffers.push_back(std::move(buffer));
+  return success();
+}
+
+LogicalResult BlockEmulator::copy(Operation *op, Value source, Value target) {
+  Buffer &from = getBuffer(source), &to = getBuffer(target);
+  if (from.shape != to.shape || from.elementType != to.elementType)
+    return op->emitError("copies between buffers of different shapes");
+  to.data = from.data;
+  std::fill(to.shadow.begin(), to.shadow.end(), Shadow());
+  return success();
+}
+
+LogicalResult BlockEmulator::runLaunch(gpu::LaunchFuncOp op) {
+  auto kernel =
+      SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(op, op.getKernel());
+  if (!kernel)
+    return op.emitError("expected the kernel in a gpu.module");
+  if (op.getAsyncToken() || op.getDynamicSharedMemorySize() ||
+      op.hasClusterSize())
+    return op.emitError("expected a synchronous launch without clusters or "
+                        "dynamic shared memory");
+  auto scalar = [&](Value value) { return get(value).lane(0)->i; };
+  gpu::KernelDim3 grid = op.getGridSizeOperandValues();
+  gpu::KernelDim3 block = op.getBlockSizeOperandValues();
+  if (scalar(grid.y) != 1 || scalar(grid.z) != 1 || scalar(block.y) != 1 ||
+      scalar(block.z) != 1)
+    return op.emitError("expected a 1-D grid of 1-D blocks");
+  KernelLaunch launch{kernel, scalar(grid.x), scalar(block.x), {}};
+  SmallVector<KernelArgument> arguments;
+  for (Value operand : op.getKernelOperands()) {
+    bool isBuffer = isa<MemRefType>(operand.getType());
+    arguments.push_back(isBuffer ? KernelArgument{&getBuffer(operand), 0}
+                                 : KernelArgument{nullptr, scalar(operand)});
+    launch.values.push_back(arguments.back().value);
+  }
+  if (failed(emulateKernel(kernel, arguments, launch.numBlocks,
+                           launch.numThreads, launchStats)))
+    return failure();
+  if (launches)
+    launches->push_back(std::move(launch));
+  return success();
+}
+
+FailureOr<SmallVector<Buffer>> BlockEmulator::getReturnedBuffers() {
+  SmallVector<Buffer> results;
+  for (Value value : returned) {
+    if (!isa<MemRefType>(value.getType()))
+      return function.emitError("expected memref results");
+    results.push_back(getBuffer(value));
+  }
+  return results;
+}
+
+FailureOr<SmallVector<Buffer>> tsparse::emulateHostFunction(
+    FunctionOpInterface function, ArrayRef<Buffer *> arguments,
+    SmallVectorImpl<KernelLaunch> *launches, MemoryStats *stats) {
+  if (function.isExternal())
+    return function.emitError("expected a function with a body");
+  SmallVector<KernelArgument> kernelArguments;
+  for (Buffer *buffer : arguments)
+    kernelArguments.push_back({buffer, 0});
+  BlockEmulator emulator = BlockEmulator::forHost(function, launches, stats);
+  if (failed(emulator.run(kernelArguments, /*blockId=*/0)))
+    return failure();
+  return emulator.getReturnedBuffers();
+}
+
 LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      ArrayRef<KernelArgument> arguments,
                                      int64_t numBlocks, int64_t numThreads,
@@ -1208,5 +1409,10 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
   for (int64_t block = 0; block < numBlocks; ++block)
     if (failed(emulator.run(arguments, block)))
       return failure();
+  // Nor with what the host or a later kernel does.
+  for (const KernelArgument &argument : arguments)
+    if (argument.buffer)
+      std::fill(argument.buffer->shadow.begin(), argument.buffer->shadow.end(),
+                Shadow());
   return success();
 }

@@ -1,7 +1,9 @@
 //===- Emulator.h - Lock-step CPU emulation of GPU kernels ------*- C++ -*-===//
 //
-// Runs a `gpu.func` kernel at the level convert-tsparse-to-gpu emits it
-// (arith, scf, memref, vector, gpu, nvgpu and the NVVM mma) on the CPU: the
+// Runs a program at the level convert-tsparse-to-gpu and bufferization leave
+// it on the CPU: host functions on memrefs (allocations, copies to and from
+// the device, `gpu.launch_func`) and the `gpu.func` kernels they launch
+// (arith, scf, memref, vector, gpu, nvgpu and the NVVM mma). In a kernel, the
 // threads of a block execute in lock step, one op at a time, under an
 // activity mask for divergent `scf.if`s. Warp-collective operations (WMMA
 // fragments, ldmatrix, mma.sync) follow the PTX fragment layouts. Out of
@@ -19,6 +21,7 @@
 #define TSPARSE_TOOLS_TSPARSE_GPU_EMULATE_EMULATOR_H
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <vector>
 
@@ -96,6 +99,24 @@ LogicalResult emulateKernel(gpu::GPUFuncOp kernel,
                             ArrayRef<KernelArgument> arguments,
                             int64_t numBlocks, int64_t numThreads,
                             MemoryStats *stats = nullptr);
+
+/// One `gpu.launch_func` a host function ran.
+struct KernelLaunch {
+  gpu::GPUFuncOp kernel;
+  int64_t numBlocks = 0, numThreads = 0;
+  /// The kernel's integer arguments, 0 for its memrefs.
+  SmallVector<int64_t> values;
+};
+
+/// Runs the host function `function` (memref arguments and results) on one
+/// thread, emulating each kernel it launches (a 1-D grid of 1-D blocks) as
+/// emulateKernel does: the device memory of gpu.alloc is a buffer like the
+/// host's. Returns copies of the memrefs it returns, or failure with a
+/// diagnostic. Appends the launches to `launches` when given.
+FailureOr<SmallVector<Buffer>>
+emulateHostFunction(FunctionOpInterface function, ArrayRef<Buffer *> arguments,
+                    SmallVectorImpl<KernelLaunch> *launches = nullptr,
+                    MemoryStats *stats = nullptr);
 
 } // namespace tsparse
 } // namespace mlir

@@ -177,6 +177,14 @@ void buildReferencePipeline(OpPassManager &pm);
 /// and lowering to LLVM, with the work items on OpenMP threads if requested.
 void buildCPUPipeline(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// The first part of the GPU pipeline: `--convert-tsparse-to-gpu` and the
+/// bufferization of the host code. The kernels are then `gpu.func`s of
+/// gpu, nvgpu, vector, scf, memref and arith ops, and the host code
+/// allocates device buffers, copies and launches them with
+/// `gpu.launch_func`; `tsparse-gpu-emulate` runs programs at this point.
+void buildGPUKernelsAndHostPipeline(OpPassManager &pm,
+                                    const GPUPipelineOptions &options);
+
 /// The GPU pipeline: `--convert-tsparse-to-gpu`, bufferization of the host
 /// code, the kernels down to NVVM and a `gpu.binary`, and the host code down
 /// to LLVM (calls into the `mgpu*` runtime). Expects options that

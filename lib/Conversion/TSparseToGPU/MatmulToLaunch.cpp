@@ -24,6 +24,55 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
+namespace {
+/// A work list: per item, its column tile and its first kept row.
+struct WorkItems {
+  SmallVector<int32_t> tiles, rows;
+};
+
+/// The work lists of a compile-time matrix with offsets `tilePtr`: its
+/// non-empty tiles longest first, whole, and split into runs of at most
+/// `splitRows` kept rows.
+struct StaticWorkLists {
+  WorkItems whole, split;
+
+  /// Whether a product with `numMTiles` M tiles runs the split list: when
+  /// splitting changes the list and the whole list has fewer blocks than
+  /// `splitBlocks` (0 never splits).
+  bool useSplit(int64_t numMTiles, int64_t splitBlocks) const {
+    return split.tiles.size() != whole.tiles.size() && splitBlocks != 0 &&
+           numMTiles * int64_t(whole.tiles.size()) < splitBlocks;
+  }
+};
+} // namespace
+
+/// Splits the column tiles `order` of a matrix with offsets `tilePtr` into
+/// work items of at most `splitRows` kept rows.
+static WorkItems splitWorkItems(ArrayRef<int32_t> tilePtr,
+                                ArrayRef<int32_t> order, int64_t unitK,
+                                int64_t splitRows) {
+  WorkItems items;
+  for (int32_t tile : order) {
+    int64_t keptRows = int64_t(tilePtr[tile + 1] - tilePtr[tile]) * unitK;
+    for (int64_t row = 0; row < keptRows; row += splitRows) {
+      items.tiles.push_back(tile);
+      items.rows.push_back(row);
+    }
+  }
+  return items;
+}
+
+/// Returns the work lists of a compile-time matrix with offsets `tilePtr`.
+static StaticWorkLists computeStaticWorkLists(ArrayRef<int32_t> tilePtr,
+                                              int64_t unitK,
+                                              int64_t splitRows) {
+  SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
+  StaticWorkLists lists;
+  lists.whole = splitWorkItems(tilePtr, order, unitK, kWholeTileRows);
+  lists.split = splitWorkItems(tilePtr, order, unitK, splitRows);
+  return lists;
+}
+
 /// Returns the type of `tensor` as a memref with every dimension dynamic.
 static MemRefType getDynamicMemRefType(Value tensor) {
   auto type = cast<RankedTensorType>(tensor.getType());
@@ -360,32 +409,6 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
   KernelOptions options;
 };
 } // namespace
-
-/// Splits the column tiles `order` of a matrix with offsets `tilePtr` into
-/// work items of at most `splitRows` kept rows.
-static WorkItems splitWorkItems(ArrayRef<int32_t> tilePtr,
-                                ArrayRef<int32_t> order, int64_t unitK,
-                                int64_t splitRows) {
-  WorkItems items;
-  for (int32_t tile : order) {
-    int64_t keptRows = int64_t(tilePtr[tile + 1] - tilePtr[tile]) * unitK;
-    for (int64_t row = 0; row < keptRows; row += splitRows) {
-      items.tiles.push_back(tile);
-      items.rows.push_back(row);
-    }
-  }
-  return items;
-}
-
-StaticWorkLists tsparse::computeStaticWorkLists(ArrayRef<int32_t> tilePtr,
-                                                int64_t unitK,
-                                                int64_t splitRows) {
-  SmallVector<int32_t> order = computeLongestFirstTileOrder(tilePtr);
-  StaticWorkLists lists;
-  lists.whole = splitWorkItems(tilePtr, order, unitK, kWholeTileRows);
-  lists.split = splitWorkItems(tilePtr, order, unitK, splitRows);
-  return lists;
-}
 
 void tsparse::populateTSparseToGPUPatterns(RewritePatternSet &patterns,
                                            gpu::GPUModuleOp module,

@@ -90,28 +90,6 @@ gpu::GPUFuncOp getOrCreateTransposeKernel(OpBuilder &b, gpu::GPUModuleOp module,
 /// are whole tiles.
 constexpr int64_t kWholeTileRows = std::numeric_limits<int32_t>::max();
 
-/// A work list: per item, its column tile and its first kept row.
-struct WorkItems {
-  SmallVector<int32_t> tiles, rows;
-};
-
-/// The work lists of a compile-time matrix with offsets `tilePtr`: its
-/// non-empty tiles longest first, whole, and split into runs of at most
-/// `splitRows` kept rows.
-struct StaticWorkLists {
-  WorkItems whole, split;
-
-  /// Whether a product with `numMTiles` M tiles runs the split list: when
-  /// splitting changes the list and the whole list has fewer blocks than
-  /// `splitBlocks` (0 never splits).
-  bool useSplit(int64_t numMTiles, int64_t splitBlocks) const {
-    return split.tiles.size() != whole.tiles.size() && splitBlocks != 0 &&
-           numMTiles * int64_t(whole.tiles.size()) < splitBlocks;
-  }
-};
-StaticWorkLists computeStaticWorkLists(ArrayRef<int32_t> tilePtr, int64_t unitK,
-                                       int64_t splitRows);
-
 /// Options of the kernels built for `tsparse.matmul`.
 struct KernelOptions {
   MmaFlavor flavor = MmaFlavor::WMMA;
