@@ -10,7 +10,8 @@
 // checks every result against OpenBLAS and prints a markdown table and a
 // JSON line per measurement.
 //
-// Usage: cpu_bench <weights directory> <json output>
+// Usage: cpu_bench <weights directory> <json output> [name]
+// (with a name, only the configurations whose name contains it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -130,8 +131,8 @@ bool readWeights(const std::string &path, std::vector<float> &w) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: %s <weights directory> <json output>\n",
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: %s <weights directory> <json output> [name]\n",
                  argv[0]);
     return 1;
   }
@@ -149,6 +150,8 @@ int main(int argc, char **argv) {
               "| dense linalg (ours) ms |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Config &config : kConfigs) {
+    if (argc == 4 && !std::strstr(config.name, argv[3]))
+      continue;
     std::vector<float> w(size_t(config.k) * config.n);
     if (!readWeights(std::string(argv[1]) + "/" + config.name + ".bin", w)) {
       std::fprintf(stderr, "cannot read the weights of %s\n", config.name);

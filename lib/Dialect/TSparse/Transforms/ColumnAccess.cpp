@@ -11,6 +11,7 @@
 #include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -171,6 +172,27 @@ Value tsparse::scatterColumns(OpBuilder &b, Location loc, Value compact,
       });
 }
 
+/// Returns whether column `n` is `colIds[next]`, the next kept column of a
+/// merge walk over the ascending `colIds[0, numKept)` (false past its end).
+static Value isNextKeptColumn(OpBuilder &b, Location loc, Value colIds,
+                              Value numKept, Value next, Value n) {
+  Value inRange =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, next, numKept);
+  auto isKept = scf::IfOp::create(
+      b, loc, inRange,
+      [&](OpBuilder &b, Location loc) {
+        LoopBuilder ib(b, loc);
+        Value kept = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                           ib.loadIndex(colIds, next), n);
+        scf::YieldOp::create(b, loc, kept);
+      },
+      [&](OpBuilder &b, Location loc) {
+        scf::YieldOp::create(
+            b, loc, ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
+      });
+  return isKept.getResult(0);
+}
+
 Value tsparse::computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
                                      Value numKept, Value numColumns) {
   LoopBuilder ib(b, loc);
@@ -182,24 +204,8 @@ Value tsparse::computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
       b, loc, zero, numColumns, one, ValueRange{zero, zero, init},
       [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
         Value next = args[0], count = args[1], dropped = args[2];
-        Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                              next, numKept);
-        auto isKept = scf::IfOp::create(
-            b, loc, inRange,
-            [&](OpBuilder &b, Location loc) {
-              LoopBuilder ib(b, loc);
-              Value kept =
-                  arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                        ib.loadIndex(colIds, next), n);
-              scf::YieldOp::create(b, loc, kept);
-            },
-            [&](OpBuilder &b, Location loc) {
-              scf::YieldOp::create(
-                  b, loc,
-                  ValueRange{arith::ConstantIntOp::create(b, loc, 0, 1)});
-            });
         auto step = scf::IfOp::create(
-            b, loc, isKept.getResult(0),
+            b, loc, isNextKeptColumn(b, loc, colIds, numKept, next, n),
             [&](OpBuilder &b, Location loc) {
               LoopBuilder ib(b, loc);
               scf::YieldOp::create(
@@ -215,4 +221,88 @@ Value tsparse::computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,
         scf::YieldOp::create(b, loc, step.getResults());
       });
   return merge.getResult(2);
+}
+
+/// Returns the kept columns before each column of `[0, numColumns]` (one
+/// more entry than columns), from the ascending `colIds[0, numKept)`.
+static Value computeKeptBefore(OpBuilder &b, Location loc, Value colIds,
+                               Value numKept, Value numColumns) {
+  LoopBuilder ib(b, loc);
+  Value zero = ib.index(0), one = ib.index(1);
+  Value init = tensor::EmptyOp::create(
+      b, loc, ArrayRef<OpFoldResult>{ib.add(numColumns, one)},
+      b.getIndexType());
+  auto walk = scf::ForOp::create(
+      b, loc, zero, ib.add(numColumns, one), one, ValueRange{zero, init},
+      [&](OpBuilder &b, Location loc, Value n, ValueRange args) {
+        LoopBuilder ib(b, loc);
+        Value next = args[0];
+        Value before = tensor::InsertOp::create(b, loc, next, args[1], n);
+        Value kept = isNextKeptColumn(b, loc, colIds, numKept, next, n);
+        scf::YieldOp::create(b, loc,
+                             ValueRange{ib.add(next, ib.count(kept)), before});
+      });
+  return walk.getResult(1);
+}
+
+Value tsparse::expandColumns(
+    OpBuilder &b, Location loc, Value compact, Value dest, Value colIds,
+    Value count, int64_t width,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> dropped) {
+  LoopBuilder ib(b, loc);
+  auto compactType = cast<RankedTensorType>(compact.getType());
+  Value keptBefore = computeKeptBefore(b, loc, colIds, count, ib.dim(dest, 1));
+  // The expanding loads read the compact rows from memory.
+  Value compactBuffer = bufferization::ToBufferOp::create(
+      b, loc,
+      MemRefType::get(compactType.getShape(), compactType.getElementType()),
+      compact, /*read_only=*/true);
+  VectorType valueType = VectorType::get({width}, compactType.getElementType());
+  VectorType indexType = VectorType::get({width}, b.getIndexType());
+  Value numColumns = ib.dim(dest, 1);
+  auto rows = scf::ForOp::create(
+      b, loc, ib.index(0), ib.dim(dest, 0), ib.index(1), ValueRange{dest},
+      [&](OpBuilder &b, Location loc, Value row, ValueRange rowArgs) {
+        auto chunks = scf::ForOp::create(
+            b, loc, ib.index(0), numColumns, ib.index(width), rowArgs,
+            [&](OpBuilder &b, Location loc, Value col, ValueRange args) {
+              LoopBuilder ib(b, loc);
+              Value lanes = ib.min(ib.index(width), ib.sub(numColumns, col));
+              Value mask = vector::CreateMaskOp::create(
+                  b, loc, VectorType::get({width}, b.getI1Type()), lanes);
+              // Column j is kept when keptBefore grows after it.
+              Value first = ib.loadIndex(keptBefore, col);
+              Value lo = readArray(b, loc, indexType, keptBefore, col, mask,
+                                   /*inBounds=*/false);
+              Value hi =
+                  readArray(b, loc, indexType, keptBefore,
+                            ib.add(col, ib.index(1)), mask, /*inBounds=*/false);
+              Value kept = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::ult, lo, hi);
+              Value numKept =
+                  ib.sub(ib.loadIndex(keptBefore, ib.add(col, lanes)), first);
+              Value anyDropped = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::ult, numKept, lanes);
+              auto pass = scf::IfOp::create(
+                  b, loc, anyDropped,
+                  [&](OpBuilder &b, Location loc) {
+                    scf::YieldOp::create(b, loc,
+                                         dropped(b, loc, row, col, lanes));
+                  },
+                  [&](OpBuilder &b, Location loc) {
+                    scf::YieldOp::create(
+                        b, loc,
+                        ValueRange{arith::ConstantOp::create(
+                            b, loc, b.getZeroAttr(valueType))});
+                  });
+              Value value = vector::ExpandLoadOp::create(
+                  b, loc, valueType, compactBuffer, ValueRange{row, first},
+                  kept, pass.getResult(0));
+              scf::YieldOp::create(b, loc,
+                                   writeRow(b, loc, value, args[0], row, col,
+                                            getRowMask(b, loc, lanes, width)));
+            });
+        scf::YieldOp::create(b, loc, chunks.getResults());
+      });
+  return rows.getResult(0);
 }

@@ -74,6 +74,19 @@ Value gatherColumns(OpBuilder &b, Location loc, Value source, Value colIds,
 Value scatterColumns(OpBuilder &b, Location loc, Value compact, Value dest,
                      Value colIds, int64_t width);
 
+/// Returns `dest` (M x N) with each row set from the same row of `compact`
+/// (M x `count`): column `colIds[p]` gets `compact[m, p]` (`colIds[0,
+/// count)` ascending) and the other columns the vector `dropped(row, col,
+/// lanes)` returns for the `lanes` (at most `width`) columns from `col`, of
+/// which only the dropped ones are used; it is computed only for chunks
+/// with a dropped column. Rows are read with `vector.expandload` and written
+/// whole, `width` columns at a time: no scatter.
+Value expandColumns(OpBuilder &b, Location loc, Value compact, Value dest,
+                    Value colIds, Value count, int64_t width,
+                    function_ref<Value(OpBuilder &, Location, Value row,
+                                       Value col, Value lanes)>
+                        dropped);
+
 /// Returns the columns of `[0, numColumns)` missing from the ascending
 /// `colIds[0, numKept)`, in order, as a 1-D index tensor.
 Value computeDroppedColumns(OpBuilder &b, Location loc, Value colIds,

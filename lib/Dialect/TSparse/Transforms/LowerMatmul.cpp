@@ -66,11 +66,16 @@ public:
   /// Returns `acc + a * residual`.
   Value emitResidual(Value acc);
 
-  /// Returns `acc` with the columns outside `colIds` (the `numKept` columns
-  /// of a compacted layout), whose products are all pruned, set to the
-  /// epilogue of their C element: of the fill value when C is filled (their
-  /// elements in `acc` are then undefined).
+  /// Returns `acc` with the epilogue applied to the columns outside
+  /// `colIds` (the `numKept` columns of a compacted layout), whose products
+  /// are all pruned.
   Value emitDroppedColumns(Value acc, Value colIds, Value numKept);
+
+  /// Returns the elements of the pruned columns of a filled C, a vector of
+  /// the `lanes` columns from `col` of row `row`: the fill value, through
+  /// the epilogue if any.
+  Value emitFilledColumns(OpBuilder &b, Location loc, Value row, Value col,
+                          Value lanes);
 
 private:
   /// The state of one work item (M tile x column tile).
@@ -436,27 +441,40 @@ Value MatmulLowering::emitDroppedColumns(Value acc, Value colIds,
           return vector::GatherOp::create(b, loc, type, source, offsets,
                                           chunk.columns, chunk.mask, pass);
         };
-        Value old =
-            fillValue
-                ? Value(vector::BroadcastOp::create(b, loc, vectorType,
-                                                    fillValue))
-                : extendTo(b, loc, gather(acc, {chunk.row, zero}), accType);
-        Value value = old;
-        if (op.hasEpilogue()) {
-          SmallVector<Value> epilogueArgs = {old};
-          for (Value operand : op.getEpilogueOperands()) {
-            if (cast<ShapedType>(operand.getType()).getRank() == 1)
-              epilogueArgs.push_back(gather(operand, {zero}));
-            else
-              epilogueArgs.push_back(gather(operand, {chunk.row, zero}));
-          }
-          value = emitEpilogue(b, loc, op, epilogueArgs);
+        SmallVector<Value> epilogueArgs = {
+            extendTo(b, loc, gather(acc, {chunk.row, zero}), accType)};
+        for (Value operand : op.getEpilogueOperands()) {
+          if (cast<ShapedType>(operand.getType()).getRank() == 1)
+            epilogueArgs.push_back(gather(operand, {zero}));
+          else
+            epilogueArgs.push_back(gather(operand, {chunk.row, zero}));
         }
+        Value value = emitEpilogue(b, loc, op, epilogueArgs);
         return vector::ScatterOp::create(b, loc, acc.getType(), acc,
                                          ValueRange{chunk.row, zero},
                                          chunk.columns, chunk.mask, value)
             .getResult();
       });
+}
+
+Value MatmulLowering::emitFilledColumns(OpBuilder &b, Location loc, Value row,
+                                        Value col, Value lanes) {
+  Value fill = vector::BroadcastOp::create(b, loc, vectorType, fillValue);
+  if (!op.hasEpilogue())
+    return fill;
+  Value mask = vector::CreateMaskOp::create(b, loc, maskType, lanes);
+  Value rowMask = getRowMask(b, loc, lanes, options.microCols);
+  SmallVector<Value> args = {fill};
+  for (Value operand : op.getEpilogueOperands()) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    VectorType operandType = vectorType.clone(type.getElementType());
+    args.push_back(
+        type.getRank() == 1
+            ? readArray(b, loc, operandType, operand, col, mask,
+                        /*inBounds=*/false)
+            : readRow(b, loc, operandType, operand, row, col, rowMask));
+  }
+  return emitEpilogue(b, loc, op, args);
 }
 
 namespace {
@@ -522,11 +540,21 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                             options, fillValue);
     acc = lowering.emitTiles(acc);
     if (layout.isCompacted()) {
-      acc = scatterColumns(rewriter, loc, acc, dest, storage.colIds,
-                           options.microCols);
-      if (op.hasEpilogue() || fillValue)
-        acc = lowering.emitDroppedColumns(acc, storage.colIds,
-                                          storage.numTiledColumns);
+      if (fillValue) {
+        // Every column is written: each row expanded from the kept ones.
+        acc = expandColumns(
+            rewriter, loc, acc, dest, storage.colIds, storage.numTiledColumns,
+            options.microCols,
+            [&](OpBuilder &b, Location loc, Value row, Value col, Value lanes) {
+              return lowering.emitFilledColumns(b, loc, row, col, lanes);
+            });
+      } else {
+        acc = scatterColumns(rewriter, loc, acc, c, storage.colIds,
+                             options.microCols);
+        if (op.hasEpilogue())
+          acc = lowering.emitDroppedColumns(acc, storage.colIds,
+                                            storage.numTiledColumns);
+      }
     }
     if (layout.hasResidual())
       acc = lowering.emitResidual(acc);
