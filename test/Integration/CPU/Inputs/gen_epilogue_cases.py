@@ -6,8 +6,9 @@ into a zero fill, then `linalg.generic` consumers as frontends emit them: a
 bias broadcast along the rows with ReLU, exact GELU (erf), tanh GELU, SiLU,
 a residual add, a bias and activation in two separate generics, the
 torch-mlir form on a `[1, M, N]` `tensor.expand_shape` of the product, a
-bias add narrowed to f16 and to bf16, and consumers that must not fuse (a
-transpose, a reduction).
+bias add narrowed to f16 and to bf16, a mixed-precision linear (bf16 input
+and weights, f32 accumulation, bf16 result), and consumers that must not
+fuse (a transpose, a reduction).
 Half the layers take a dynamic M. @main calls every layer and prints each
 result as f32, so that a pruned dense program and its sparsified version can
 be compared with compare_outputs.py.
@@ -18,9 +19,9 @@ import random
 
 EPILOGUES = ["relu", "gelu_erf", "gelu_tanh", "silu", "residual",
              "two_generics", "expand_3d", "transpose", "truncf", "truncf_bf16",
-             "row_sum"]
+             "mixed_bf16", "row_sum"]
 # The element type each layer stores.
-NARROW = {"truncf": "f16", "truncf_bf16": "bf16"}
+NARROW = {"truncf": "f16", "truncf_bf16": "bf16", "mixed_bf16": "bf16"}
 ID2 = "affine_map<(d0, d1) -> (d0, d1)>"
 COL2 = "affine_map<(d0, d1) -> (d1)>"
 ID3 = "affine_map<(d0, d1, d2) -> (d0, d1, d2)>"
@@ -102,20 +103,32 @@ def layer(rng, name, kind, k, n, dynamic):
     params = f"%x: {x}, %res: {y}"
     if kind == "expand_3d":
         params = f"%x: {x}, %res: tensor<1x{m}x{n}xf32>"
+    # A mixed-precision layer multiplies bf16 operands (its input cast).
+    wide = kind != "mixed_bf16"
+    in_elt = "f32" if wide else "bf16"
     lines = [f"func.func @{name}({params}) -> {out_type} {{",
              "  %c0 = arith.constant 0 : index",
              "  %zero = arith.constant 0.0 : f32",
              f"  %w = arith.constant dense<{literal(rng, [k, n])}> : "
-             f"tensor<{k}x{n}xf32>",
+             f"tensor<{k}x{n}x{in_elt}>",
              f"  %bias = arith.constant dense<{literal(rng, [n])}> : "
              f"tensor<{n}xf32>"]
     dims = "(%m)" if dynamic else "()"
     if dynamic:
         lines.append(f"  %m = tensor.dim %x, %c0 : {x}")
+    lhs, lhs_type = "%x", x
+    if not wide:
+        lhs_type = f"tensor<{m}x{k}xbf16>"
+        lines.append(f"  %eb = tensor.empty{dims} : {lhs_type}")
+        lines += generic([ID2, ID2], [("%x", x)], ("%eb", lhs_type),
+                         "%a: f32, %o: bf16",
+                         ["%t = arith.truncf %a : f32 to bf16",
+                          "linalg.yield %t : bf16"], "%xb")
+        lhs = "%xb"
     lines += [f"  %e = tensor.empty{dims} : {y}",
               f"  %acc = linalg.fill ins(%zero : f32) outs(%e : {y}) -> {y}",
-              f"  %p = linalg.matmul ins(%x, %w : {x}, tensor<{k}x{n}xf32>) "
-              f"outs(%acc : {y}) -> {y}"]
+              f"  %p = linalg.matmul ins({lhs}, %w : {lhs_type}, "
+              f"tensor<{k}x{n}x{in_elt}>) outs(%acc : {y}) -> {y}"]
     bias_args = "%a: f32, %b: f32, %o: f32"
     add_bias = ["%s0 = arith.addf %a, %b : f32"]
     if kind in ("relu", "gelu_erf", "gelu_tanh", "silu"):
