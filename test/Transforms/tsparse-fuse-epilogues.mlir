@@ -179,3 +179,27 @@ func.func @narrowing_not_fused(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x12xf32
   } -> tensor<2x12xbf16>
   return %r0, %r1, %r2 : tensor<2x12xbf16>, tensor<2x12xbf16>, tensor<2x12xbf16>
 }
+
+// -----
+
+// Not fused: a consumer storing integers (a quantizing cast).
+#tw = #tsparse.layout<tile_n = 4>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @quantizing_not_fused
+// CHECK: tsparse.matmul
+// CHECK-NOT: epilogue
+// CHECK: arith.fptosi
+func.func @quantizing_not_fused(%a: tensor<2x8xf32>, %b: !tsparse.matrix<8x12xf32, #tw>,
+                                %out: tensor<2x12xi8>) -> tensor<2x12xi8> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x12xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<2x12xf32>) -> tensor<2x12xf32>
+  %p = tsparse.matmul %a, %b, %c : tensor<2x8xf32>, !tsparse.matrix<8x12xf32, #tw> -> tensor<2x12xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%p : tensor<2x12xf32>) outs(%out : tensor<2x12xi8>) {
+  ^bb0(%x: f32, %o: i8):
+    %q = arith.fptosi %x : f32 to i8
+    linalg.yield %q : i8
+  } -> tensor<2x12xi8>
+  return %r : tensor<2x12xi8>
+}

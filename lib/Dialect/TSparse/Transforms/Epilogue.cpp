@@ -205,8 +205,9 @@ void tsparse::populateSplitEpiloguePatterns(RewritePatternSet &patterns) {
 /// f32 accumulator over an f16 or bf16 C, or one C's type).
 static Value convertFilledAccumulator(RewriterBase &rewriter, MatmulOp producer,
                                       Value init, Type accType) {
-  auto type = cast<FloatType>(getElementTypeOrSelf(init.getType()));
-  if (type != accType && !(accType.isF32() && (type.isF16() || type.isBF16())))
+  auto type = dyn_cast<FloatType>(getElementTypeOrSelf(init.getType()));
+  if (!type || (type != accType &&
+                !(accType.isF32() && (type.isF16() || type.isBF16()))))
     return Value();
   Value filled = getFillValue(producer.getC());
   FloatAttr value;
