@@ -330,9 +330,10 @@ func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
 // -----
 
 // A filled C of a compacted layout is not filled either: each row of the
-// fill's tensor is written whole, a vector at a time, expanded from the kept
-// columns (vector.expandload through the kept-before counts of the columns)
-// with the fill value in the dropped ones (1, 3, 4). Nothing is scattered.
+// fill's tensor (rows in parallel) is written whole, a vector at a time,
+// expanded from the kept columns (vector.expandload through the kept-before
+// counts of the columns) with the fill value in the dropped ones (1, 3, 4).
+// Nothing is scattered.
 // CHECK-LABEL: func.func @matmul_filled_c_compacted
 // CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
 // CHECK-NOT: linalg.fill
@@ -341,7 +342,7 @@ func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
 // CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[KEPT]])
 // CHECK: %[[BEFORE:.*]]:2 = scf.for {{.*}} -> (index, tensor<?xindex>)
 // CHECK: %[[ROWS:.*]] = bufferization.to_buffer %[[TILES]] read_only
-// CHECK: scf.for %[[M:.*]] = {{.*}} iter_args(%{{.*}} = %[[DEST]])
+// CHECK: scf.forall (%[[M:.*]]) in ({{.*}}) shared_outs(%{{.*}} = %[[DEST]])
 // CHECK:   %[[FIRST:.*]] = tensor.extract %[[BEFORE]]#1[%c0]
 // CHECK:   %[[KEPT_MASK:.*]] = arith.cmpi ult
 // CHECK:   vector.expandload %{{.*}}[%[[M]], %[[FIRST]]], %[[KEPT_MASK]], %[[ZERO]]

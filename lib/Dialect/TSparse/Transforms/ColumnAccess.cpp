@@ -260,49 +260,61 @@ Value tsparse::expandColumns(
   VectorType valueType = VectorType::get({width}, compactType.getElementType());
   VectorType indexType = VectorType::get({width}, b.getIndexType());
   Value numColumns = ib.dim(dest, 1);
-  auto rows = scf::ForOp::create(
-      b, loc, ib.index(0), ib.dim(dest, 0), ib.index(1), ValueRange{dest},
-      [&](OpBuilder &b, Location loc, Value row, ValueRange rowArgs) {
-        auto chunks = scf::ForOp::create(
-            b, loc, ib.index(0), numColumns, ib.index(width), rowArgs,
-            [&](OpBuilder &b, Location loc, Value col, ValueRange args) {
-              LoopBuilder ib(b, loc);
-              Value lanes = ib.min(ib.index(width), ib.sub(numColumns, col));
-              Value mask = vector::CreateMaskOp::create(
-                  b, loc, VectorType::get({width}, b.getI1Type()), lanes);
-              // Column j is kept when keptBefore grows after it.
-              Value first = ib.loadIndex(keptBefore, col);
-              Value lo = readArray(b, loc, indexType, keptBefore, col, mask,
-                                   /*inBounds=*/false);
-              Value hi =
-                  readArray(b, loc, indexType, keptBefore,
-                            ib.add(col, ib.index(1)), mask, /*inBounds=*/false);
-              Value kept = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::ult, lo, hi);
-              Value numKept =
-                  ib.sub(ib.loadIndex(keptBefore, ib.add(col, lanes)), first);
-              Value anyDropped = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::ult, numKept, lanes);
-              auto pass = scf::IfOp::create(
-                  b, loc, anyDropped,
-                  [&](OpBuilder &b, Location loc) {
-                    scf::YieldOp::create(b, loc,
-                                         dropped(b, loc, row, col, lanes));
-                  },
-                  [&](OpBuilder &b, Location loc) {
-                    scf::YieldOp::create(
-                        b, loc,
-                        ValueRange{arith::ConstantOp::create(
-                            b, loc, b.getZeroAttr(valueType))});
-                  });
-              Value value = vector::ExpandLoadOp::create(
-                  b, loc, valueType, compactBuffer, ValueRange{row, first},
-                  kept, pass.getResult(0));
-              scf::YieldOp::create(b, loc,
-                                   writeRow(b, loc, value, args[0], row, col,
-                                            getRowMask(b, loc, lanes, width)));
-            });
-        scf::YieldOp::create(b, loc, chunks.getResults());
-      });
+  // Rows are independent: a parallel loop, each row written as a slice.
+  auto rows = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{ib.dim(dest, 0)}, ValueRange{dest},
+      /*mapping=*/std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(rows.getBody());
+    Value row = rows.getInductionVar(0);
+    Value out = rows.getRegionIterArgs()[0];
+    SmallVector<OpFoldResult> offsets = {row, b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), numColumns};
+    SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+    Value rowSlice =
+        tensor::ExtractSliceOp::create(b, loc, out, offsets, sizes, strides);
+    Value zero = ib.index(0);
+    auto chunks = scf::ForOp::create(
+        b, loc, zero, numColumns, ib.index(width), ValueRange{rowSlice},
+        [&](OpBuilder &b, Location loc, Value col, ValueRange args) {
+          LoopBuilder ib(b, loc);
+          Value lanes = ib.min(ib.index(width), ib.sub(numColumns, col));
+          Value mask = vector::CreateMaskOp::create(
+              b, loc, VectorType::get({width}, b.getI1Type()), lanes);
+          // Column j is kept when keptBefore grows after it.
+          Value first = ib.loadIndex(keptBefore, col);
+          Value lo = readArray(b, loc, indexType, keptBefore, col, mask,
+                               /*inBounds=*/false);
+          Value hi = readArray(b, loc, indexType, keptBefore,
+                               ib.add(col, ib.index(1)), mask,
+                               /*inBounds=*/false);
+          Value kept =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lo, hi);
+          Value numKept =
+              ib.sub(ib.loadIndex(keptBefore, ib.add(col, lanes)), first);
+          Value anyDropped = arith::CmpIOp::create(
+              b, loc, arith::CmpIPredicate::ult, numKept, lanes);
+          auto pass = scf::IfOp::create(
+              b, loc, anyDropped,
+              [&](OpBuilder &b, Location loc) {
+                scf::YieldOp::create(b, loc, dropped(b, loc, row, col, lanes));
+              },
+              [&](OpBuilder &b, Location loc) {
+                scf::YieldOp::create(b, loc,
+                                     ValueRange{arith::ConstantOp::create(
+                                         b, loc, b.getZeroAttr(valueType))});
+              });
+          Value value = vector::ExpandLoadOp::create(
+              b, loc, valueType, compactBuffer, ValueRange{row, first}, kept,
+              pass.getResult(0));
+          scf::YieldOp::create(b, loc,
+                               writeRow(b, loc, value, args[0], zero, col,
+                                        getRowMask(b, loc, lanes, width)));
+        });
+    b.setInsertionPointToStart(rows.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, chunks.getResult(0), out,
+                                          offsets, sizes, strides);
+  }
   return rows.getResult(0);
 }
