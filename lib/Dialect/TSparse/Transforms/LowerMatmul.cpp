@@ -495,14 +495,11 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       splitEpilogue(rewriter, op);
       return success();
     }
-    // A C filled with a scalar of its element type is never read: the
-    // tiles start from the scalar and, with every tile scheduled, write all
-    // of the (kept) columns into the tensor the fill would have filled.
+    // A filled C is never read: the tiles start from the scalar and, with
+    // every tile scheduled, write all of the (kept) columns into the tensor
+    // the fill would have filled.
     Value c = op.getC();
     Value fillValue = getFillValue(c);
-    if (fillValue &&
-        fillValue.getType() != cast<ShapedType>(c.getType()).getElementType())
-      fillValue = nullptr;
     Value dest = c;
     if (fillValue) {
       dest =

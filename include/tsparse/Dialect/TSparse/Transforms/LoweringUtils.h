@@ -21,7 +21,8 @@ void populateMatmulOnBuffersToTensorsPatterns(RewritePatternSet &patterns);
 
 /// Returns the scalar every element of `value` is set to by its producer, a
 /// `linalg.fill` or a `linalg.generic` that writes all of its one output
-/// with a value from outside its body (a generalized fill), or null.
+/// with a value from outside its body (a generalized fill), or null. Either
+/// op verifies that the scalar has `value`'s element type.
 Value getFillValue(Value value);
 
 /// Checks that no tsparse op is left under `root` after a lowering, or emits
