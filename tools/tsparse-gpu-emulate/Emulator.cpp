@@ -40,6 +40,10 @@ Buffer::Buffer(Type elementType, ArrayRef<int64_t> shape)
   shadow.resize(getNumElements());
 }
 
+void Buffer::forgetAccesses() {
+  std::fill(shadow.begin(), shadow.end(), Shadow());
+}
+
 int64_t Buffer::getNumElements() const {
   int64_t count = 1;
   for (int64_t size : shape)
@@ -116,6 +120,18 @@ static Type getElementType(Type type) {
   if (auto matrix = dyn_cast<gpu::MMAMatrixType>(type))
     return matrix.getElementType();
   return type;
+}
+
+/// The element an integer, float or bool attribute holds.
+static Scalar toScalar(Attribute attr) {
+  Scalar s;
+  if (auto intAttr = dyn_cast<IntegerAttr>(attr))
+    s.i = intAttr.getValue().getSExtValue();
+  else if (auto floatAttr = dyn_cast<FloatAttr>(attr))
+    s.f = floatAttr.getValueAsDouble();
+  else if (auto boolAttr = dyn_cast<BoolAttr>(attr))
+    s.i = boolAttr.getValue();
+  return s;
 }
 
 namespace {
@@ -603,13 +619,15 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
     // Threads that ran the iteration take the yielded values, all read
     // before any is assigned (a yield may permute the iteration arguments).
     SmallVector<Lanes> updated;
+    SmallVector<Buffer *> updatedBuffers;
     for (auto [iterArg, next] :
          llvm::zip_equal(op.getRegionIterArgs(), yielded)) {
       if (isa<MemRefType>(iterArg.getType())) {
         updated.emplace_back();
-        buffers[iterArg] = &getBuffer(next);
+        updatedBuffers.push_back(&getBuffer(next));
         continue;
       }
+      updatedBuffers.push_back(nullptr);
       Lanes &lanes = updated.emplace_back(get(iterArg));
       Lanes &source = get(next);
       for (int64_t t = 0; t < numThreads; ++t)
@@ -617,10 +635,13 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
           std::copy(source.lane(t), source.lane(t) + lanes.width,
                     lanes.lane(t));
     }
-    for (auto [iterArg, lanes] :
-         llvm::zip_equal(op.getRegionIterArgs(), updated))
-      if (!isa<MemRefType>(iterArg.getType()))
+    for (auto [iterArg, lanes, buffer] :
+         llvm::zip_equal(op.getRegionIterArgs(), updated, updatedBuffers)) {
+      if (buffer)
+        buffers[iterArg] = buffer;
+      else
         values[iterArg] = std::move(lanes);
+    }
   }
   for (auto [result, iterArg] :
        llvm::zip_equal(op.getResults(), op.getRegionIterArgs()))
@@ -667,21 +688,11 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
     Lanes &lanes = define(constant.getResult());
     SmallVector<Scalar> elements;
-    auto push = [&](Attribute attr) {
-      Scalar s;
-      if (auto intAttr = dyn_cast<IntegerAttr>(attr))
-        s.i = intAttr.getValue().getSExtValue();
-      else if (auto floatAttr = dyn_cast<FloatAttr>(attr))
-        s.f = floatAttr.getValueAsDouble();
-      else if (auto boolAttr = dyn_cast<BoolAttr>(attr))
-        s.i = boolAttr.getValue();
-      elements.push_back(s);
-    };
     if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
       for (Attribute attr : dense.getValues<Attribute>())
-        push(attr);
+        elements.push_back(toScalar(attr));
     } else {
-      push(constant.getValue());
+      elements.push_back(toScalar(constant.getValue()));
     }
     for (int64_t t = 0; t < numThreads; ++t)
       std::copy(elements.begin(), elements.end(), lanes.lane(t));
@@ -1319,12 +1330,8 @@ LogicalResult BlockEmulator::runGetGlobal(memref::GetGlobalOp op) {
   auto buffer = std::make_unique<Buffer>(op.getType().getElementType(),
                                          op.getType().getShape());
   for (auto [s, attr] :
-       llvm::zip_equal(buffer->data, init.getValues<Attribute>())) {
-    if (auto intAttr = dyn_cast<IntegerAttr>(attr))
-      s.i = intAttr.getValue().getSExtValue();
-    else
-      s.f = cast<FloatAttr>(attr).getValueAsDouble();
-  }
+       llvm::zip_equal(buffer->data, init.getValues<Attribute>()))
+    s = toScalar(attr);
   buffers[op.getResult()] = buffer.get();
   hostBuffers.push_back(std::move(buffer));
   return success();
@@ -1335,7 +1342,7 @@ LogicalResult BlockEmulator::copy(Operation *op, Value source, Value target) {
   if (from.shape != to.shape || from.elementType != to.elementType)
     return op->emitError("copies between buffers of different shapes");
   to.data = from.data;
-  std::fill(to.shadow.begin(), to.shadow.end(), Shadow());
+  to.forgetAccesses();
   return success();
 }
 
@@ -1400,19 +1407,18 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      MemoryStats *stats) {
   if (numThreads % kWarpLanes != 0)
     return kernel.emitError("expected whole warps");
-  // Launches are ordered: what an earlier kernel wrote races with nothing.
-  for (const KernelArgument &argument : arguments)
-    if (argument.buffer)
-      std::fill(argument.buffer->shadow.begin(), argument.buffer->shadow.end(),
-                Shadow());
+  // Launches are ordered: what the host or another kernel does before or
+  // after this one races with nothing in it.
+  auto forgetAccesses = [&] {
+    for (const KernelArgument &argument : arguments)
+      if (argument.buffer)
+        argument.buffer->forgetAccesses();
+  };
+  forgetAccesses();
   BlockEmulator emulator(kernel, numThreads, stats);
   for (int64_t block = 0; block < numBlocks; ++block)
     if (failed(emulator.run(arguments, block)))
       return failure();
-  // Nor with what the host or a later kernel does.
-  for (const KernelArgument &argument : arguments)
-    if (argument.buffer)
-      std::fill(argument.buffer->shadow.begin(), argument.buffer->shadow.end(),
-                Shadow());
+  forgetAccesses();
   return success();
 }

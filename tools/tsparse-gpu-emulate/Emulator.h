@@ -59,6 +59,8 @@ struct Buffer {
   Buffer() = default;
   Buffer(Type elementType, ArrayRef<int64_t> shape);
   int64_t getNumElements() const;
+  /// Clears what the race checks remember (at a synchronization point).
+  void forgetAccesses();
 };
 
 /// A kernel argument: a buffer for memrefs, an integer otherwise.
