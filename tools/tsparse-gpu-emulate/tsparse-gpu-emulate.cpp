@@ -379,7 +379,7 @@ static void printMemoryStats(const MemoryStats &stats) {
                  << stats.globalIdealSectors << " if coalesced)\n";
 }
 
-/// Returns a buffer of `shape` holding `values` (row-major doubles).
+/// Returns a buffer of `shape` whose element i (row-major) is `value(i)`.
 static Buffer makeFloatBuffer(Type type, ArrayRef<int64_t> shape,
                               function_ref<double(int64_t)> value) {
   Buffer buffer(type, shape);
@@ -439,17 +439,10 @@ static int run(MLIRContext &context) {
   Buffer c =
       makeFloatBuffer(accType, {m, n}, [&](int64_t i) { return p.c0[i]; });
   Type i32 = IntegerType::get(&context, 32);
-  auto intBuffer = [&](ArrayRef<int32_t> values) {
-    Buffer buffer(i32, {int64_t(values.size())});
-    for (auto [i, value] : llvm::enumerate(values))
-      buffer.data[i].i = value;
-    return buffer;
-  };
-  Buffer tilePtr = intBuffer(packed.indices.tilePtr);
-  Buffer rowIds = intBuffer(packed.indices.rowIds);
-  Buffer colIds = intBuffer(packed.indices.colIds);
-  Buffer values = makeFloatBuffer(elementType, {int64_t(packed.values.size())},
-                                  [&](int64_t i) { return packed.values[i]; });
+  Buffer tilePtr = makeBuffer<int32_t>(i32, packed.indices.tilePtr);
+  Buffer rowIds = makeBuffer<int32_t>(i32, packed.indices.rowIds);
+  Buffer colIds = makeBuffer<int32_t>(i32, packed.indices.colIds);
+  Buffer values = makeBuffer<double>(elementType, packed.values);
   SmallVector<Buffer *> arguments = {&a, &c};
   if (runtimeSchedule) {
     arguments.append({&tilePtr, &rowIds, &values});
