@@ -258,15 +258,14 @@ FailureOr<MatmulOp> tsparse::fuseEpilogue(RewriterBase &rewriter,
 
   // It writes a tensor of the product's shape without reading it.
   OpOperand *init = consumer.getDpsInitOperand(0);
+  auto resultType = cast<RankedTensorType>(producer.getResult().getType());
   auto storedType = cast<RankedTensorType>(consumer.getResult(0).getType());
   if (!consumer.getMatchingIndexingMap(init).isIdentity() ||
       consumer.payloadUsesValueFromOperand(init) ||
-      storedType.getShape() !=
-          cast<RankedTensorType>(producer.getResult().getType()).getShape())
+      storedType.getShape() != resultType.getShape())
     return failure();
 
   // Its other inputs are residuals, biases or scalars.
-  auto resultType = cast<RankedTensorType>(producer.getResult().getType());
   for (OpOperand *input : consumer.getDpsInputOperands()) {
     if (input == productOperand)
       continue;
