@@ -128,8 +128,8 @@ void tsparse::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   // Bias, activation and residual run on the products' register tiles.
   pm.addPass(createTSparseFuseEpilogues());
-  // Products first: they start from the scalar of a filled C, whose fill
-  // then goes unless a compacted layout's dropped columns keep it.
+  // Products first, while their C's fill is still recognizable: they start
+  // from its scalar and write into its tensor, so the fill goes.
   pm.addPass(createTSparseLowerToLoops(lowerOptions));
   TSparseVectorizeLinalgOptions vectorizeOptions;
   // Enough chunks for the cores of a typical host; each is tens of vectors.

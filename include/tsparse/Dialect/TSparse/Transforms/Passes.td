@@ -65,6 +65,15 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
     scattered back to `C` by `col_ids`; pruned columns keep `C`'s value.
     Residual (TEW) layouts add the CSR residual with a second loop nest.
 
+    A `C` filled with a scalar (`linalg.fill` or its generalized form) is
+    never read: the accumulators start from the scalar and the product is
+    written into the fill's tensor, so the fill dies; a compacted layout then
+    writes each row once, expanded from the kept columns with
+    `vector.expandload` and the fill value (through the epilogue) in the
+    pruned ones. An epilogue is applied to the accumulator rows before their
+    single store; a narrowing one (f32 accumulators, f16 or bf16 `C`) keeps
+    them in registers over all kept rows whatever `k-chunk` says.
+
     `tsparse.pack` becomes loops that compute the storage arrays
     (`tsparse.assemble`), `tsparse.unpack` loops that scatter them, and
     `tsparse.storage` folds away. The output is on tensors, ready for
@@ -134,7 +143,11 @@ def TSparseFuseEpilogues : Pass<"tsparse-fuse-epilogues"> {
     dimensions with upstream's reshape-by-collapsing fusion. Chains of
     consumers fuse one after the other.
 
-    Consumers that reduce, transpose, change the element type, read their
+    A consumer that stores f16 or bf16 from an f32 product (the cast ending
+    a mixed-precision linear) fuses when the product's `C` is filled with a
+    constant the narrow type holds exactly: the fill is converted into the
+    consumer's output and the epilogue takes the f32 accumulator. Consumers
+    that reduce, transpose, change the element type otherwise, read their
     output, or hold ops that are not element-wise stay as they are, as do
     products of layouts with a residual (its elements are added after the
     tiles). Run it after `linalg-fuse-elementwise-ops`, which merges the
