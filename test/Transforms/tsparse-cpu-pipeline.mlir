@@ -6,8 +6,8 @@
 // The whole program reaches the LLVM dialect; the kernel keeps its vectors:
 // masked vector loads of packed B, fused multiply-adds on vectors.
 // CHECK-LABEL: llvm.func @matmul_tw1d
-// CHECK: llvm.intr.masked.load {{.*}} -> vector<32xf32>
-// CHECK: llvm.intr.fmuladd({{.*}}) : (vector<32xf32>, vector<32xf32>, vector<32xf32>) -> vector<32xf32>
+// CHECK: llvm.intr.masked.load {{.*}} -> vector<64xf32>
+// CHECK: llvm.intr.fmuladd({{.*}}) : (vector<64xf32>, vector<64xf32>, vector<64xf32>) -> vector<64xf32>
 // CHECK: llvm.intr.masked.store
 // No tsparse, scf, vector, linalg or memref op is left anywhere in the output.
 // NONE: llvm.func @matmul_tw1d

@@ -1,4 +1,4 @@
-// RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=2 micro-cols=8 k-chunk=1" --canonicalize --split-input-file | FileCheck %s
+// RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=2 micro-cols=4 k-chunk=1" --canonicalize --split-input-file | FileCheck %s
 
 // A narrowing epilogue: C's bf16 rows are read and extended, the kept rows
 // accumulate in f32 registers in one pass (no chunks, whatever k-chunk
@@ -8,13 +8,13 @@
 // CHECK-SAME: (%[[A:.*]]: tensor<?x4xf32>, %[[C:.*]]: tensor<?x12xbf16>)
 // CHECK: scf.forall
 // CHECK-NOT: arith.maxsi
-// CHECK: %[[ROW:.*]] = vector.transfer_read {{.*}} : tensor<?x?xbf16>, vector<1x8xbf16>
-// CHECK: %[[ROW1:.*]] = vector.shape_cast %[[ROW]] : vector<1x8xbf16> to vector<8xbf16>
-// CHECK: arith.extf %[[ROW1]] : vector<8xbf16> to vector<8xf32>
-// CHECK: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>)
-// CHECK:   vector.fma {{.*}} : vector<8xf32>
-// CHECK: arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
-// CHECK: vector.transfer_write {{.*}} : vector<1x8xbf16>, tensor<?x?xbf16>
+// CHECK: %[[ROW:.*]] = vector.transfer_read {{.*}} : tensor<?x?xbf16>, vector<1x4xbf16>
+// CHECK: %[[ROW1:.*]] = vector.shape_cast %[[ROW]] : vector<1x4xbf16> to vector<4xbf16>
+// CHECK: arith.extf %[[ROW1]] : vector<4xbf16> to vector<4xf32>
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>)
+// CHECK:   vector.fma {{.*}} : vector<4xf32>
+// CHECK: arith.truncf {{.*}} : vector<4xf32> to vector<4xbf16>
+// CHECK: vector.transfer_write {{.*}} : vector<1x4xbf16>, tensor<?x?xbf16>
 func.func @narrowing_epilogue(%a: tensor<?x4xf32>, %c: tensor<?x12xbf16>) -> tensor<?x12xbf16> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
@@ -34,7 +34,7 @@ func.func @narrowing_epilogue(%a: tensor<?x4xf32>, %c: tensor<?x12xbf16>) -> ten
 // A C filled by a linalg.generic (a generalized linalg.fill) costs no
 // memset either: the accumulators start from the extended scalar.
 // CHECK-LABEL: func.func @generalized_fill
-// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x12xbf16>
 // CHECK: scf.forall {{.*}} shared_outs(%{{.*}} = %[[EMPTY]])

@@ -1,4 +1,4 @@
-// RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=4 micro-cols=8" --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
+// RUN: tsparse-opt %s --tsparse-lower-to-loops="micro-rows=4 micro-cols=4" --canonicalize --split-input-file --verify-diagnostics | FileCheck %s
 // RUN: not tsparse-opt %s --split-input-file --tsparse-lower-to-loops="micro-cols=0" 2>&1 | FileCheck %s --check-prefix=BAD-OPTION
 
 // BAD-OPTION: expected micro-cols to be in [1, 256] but got 0
@@ -12,7 +12,7 @@
 // CHECK-DAG: %[[TILE_PTR:.*]] = arith.constant dense<[0, 1, 1, 4]> : tensor<4xi32>
 // CHECK-DAG: %[[ROW_IDS:.*]] = arith.constant dense<[2, 0, 1, 3]> : tensor<4xi32>
 // CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0]> : tensor<2xi32>
-// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<{{.*}}> : tensor<24xf32>
+// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<{{.*}}> : tensor<16xf32>
 // CHECK: scf.forall (%[[I:.*]]) in (2) shared_outs(%[[OUT:.*]] = %[[C]])
 // CHECK:   %[[T:.*]] = tensor.extract %[[ORDER]][%[[I]]]
 // CHECK:   %[[TILE:.*]] = arith.index_cast %[[T]]
@@ -22,18 +22,18 @@
 // CHECK:   %[[P1:.*]] = arith.index_cast %[[P1_I32]]
 // CHECK:   tensor.extract_slice %[[OUT]]
 // CHECK:   scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4
-// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c8
+// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c4
 // CHECK:       vector.create_mask
-// CHECK:       vector.transfer_read {{.*}} : tensor<8x?xf32>, vector<1x8xf32>
-// CHECK:       scf.for %[[P:.*]] = %[[P0]] to %[[P1]] step %c1 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:       vector.transfer_read {{.*}} : tensor<8x?xf32>, vector<1x4xf32>
+// CHECK:       scf.for %[[P:.*]] = %[[P0]] to %[[P1]] step %c1 iter_args({{.*}}) -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // CHECK:         %[[K_I32:.*]] = tensor.extract %[[ROW_IDS]][%[[P]]]
 // CHECK:         %[[K:.*]] = arith.index_cast %[[K_I32]]
-// CHECK:         %[[B:.*]] = vector.transfer_read %[[VALUES]]{{.*}} {in_bounds = [true]} : tensor<24xf32>, vector<8xf32>
+// CHECK:         %[[B:.*]] = vector.transfer_read %[[VALUES]]{{.*}} {in_bounds = [true]} : tensor<16xf32>, vector<4xf32>
 // CHECK:         %[[AV:.*]] = tensor.extract %[[A]][%[[M]], %[[K]]]
-// CHECK:         %[[BC:.*]] = vector.broadcast %[[AV]] : f32 to vector<8xf32>
+// CHECK:         %[[BC:.*]] = vector.broadcast %[[AV]] : f32 to vector<4xf32>
 // CHECK:         vector.fma %[[BC]], %[[B]]
 // CHECK-COUNT-3: vector.fma
-// CHECK:       vector.transfer_write {{.*}} : vector<1x8xf32>, tensor<8x?xf32>
+// CHECK:       vector.transfer_write {{.*}} : vector<1x4xf32>, tensor<8x?xf32>
 // CHECK: scf.forall.in_parallel
 // CHECK:   tensor.parallel_insert_slice
 // CHECK-NOT: tsparse.
@@ -68,26 +68,27 @@ func.func @matmul_all_pruned(%a: tensor<?x4xf32>, %c: tensor<?x8xf32>) -> tensor
 
 // TW-2D computes on the kept columns: they are gathered from C by col_ids
 // row by row, a vector of columns at a time, and scattered back after the
-// tile loops.
+// tile loops. Its 2-column tiles get 2-lane vectors, and twice the rows.
 // CHECK-LABEL: func.func @matmul_tw2d_f16
 // CHECK-SAME: (%[[A:.*]]: tensor<?x2xf16>, %[[C:.*]]: tensor<?x6xf32>)
 // CHECK-DAG: %[[COL_IDS:.*]] = arith.constant dense<[1, 3, 4]> : tensor<3xi32>
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
 // CHECK: %[[GATHERED:.*]] = scf.for %[[ROW:[a-z0-9]+]] = {{.*}} iter_args(%[[G:.*]] = %[[EMPTY]]) -> (tensor<?x3xf32>)
-// CHECK:   %[[IDS:.*]] = vector.transfer_read %[[COL_IDS]][%c0]
-// CHECK:   %[[COLS:.*]] = arith.index_cast %[[IDS]] : vector<8xi32> to vector<8xindex>
+// CHECK:   %[[IDS:.*]] = vector.transfer_read %[[COL_IDS]][%{{.*}}]
+// CHECK:   %[[COLS:.*]] = arith.index_cast %[[IDS]] : vector<2xi32> to vector<2xindex>
 // CHECK:   %[[V:.*]] = vector.gather %[[C]][%[[ROW]], %c0] [%[[COLS]]]
 // CHECK:   %[[VR:.*]] = vector.shape_cast %[[V]]
-// CHECK:   vector.transfer_write %[[VR]], %[[G]][%[[ROW]], %c0]
+// CHECK:   vector.transfer_write %[[VR]], %{{.*}}[%[[ROW]], %{{.*}}]
 // CHECK: %[[TILES:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[GATHERED]])
-// CHECK:   arith.extf {{.*}} : vector<8xf16> to vector<8xf32>
+// CHECK:   scf.for {{.*}} -> (vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>)
+// CHECK:   arith.extf {{.*}} : vector<2xf16> to vector<2xf32>
 // CHECK:   arith.extf {{.*}} : f16 to f32
 // CHECK: scf.for %[[ROW2:[a-z0-9]+]] = {{.*}} iter_args(%[[OUT:.*]] = %[[C]]) -> (tensor<?x6xf32>)
-// CHECK:   %[[IDS2:.*]] = vector.transfer_read %[[COL_IDS]][%c0]
+// CHECK:   %[[IDS2:.*]] = vector.transfer_read %[[COL_IDS]][%{{.*}}]
 // CHECK:   %[[COLS2:.*]] = arith.index_cast %[[IDS2]]
-// CHECK:   %[[ROWV:.*]] = vector.transfer_read %[[TILES]][%[[ROW2]], %c0]
+// CHECK:   %[[ROWV:.*]] = vector.transfer_read %[[TILES]][%[[ROW2]], %{{.*}}]
 // CHECK:   %[[W:.*]] = vector.shape_cast %[[ROWV]]
-// CHECK:   vector.scatter %[[OUT]][%[[ROW2]], %c0] [%[[COLS2]]], %{{.*}}, %[[W]]
+// CHECK:   vector.scatter %{{.*}}[%[[ROW2]], %c0] [%[[COLS2]]], %{{.*}}, %[[W]]
 func.func @matmul_tw2d_f16(%a: tensor<?x2xf16>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
   %w = tsparse.constant {
     col_ids = dense<[1, 3, 4]> : tensor<3xi32>,
@@ -169,7 +170,7 @@ func.func @matmul_tew(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf3
 // CHECK: scf.forall (%{{.*}}, %[[I:.*]]) in (%{{.*}}, 2)
 // CHECK:   tensor.extract %[[TP]][%[[I]]]
 // CHECK:   tensor.extract %[[RI]]
-// CHECK:   vector.transfer_read %[[VA]]{{.*}} : tensor<?xf32>, vector<8xf32>
+// CHECK:   vector.transfer_read %[[VA]]{{.*}} : tensor<?xf32>, vector<4xf32>
 // CHECK-NOT: tsparse.
 func.func @matmul_runtime_pack(%a: tensor<?x8xf32>, %w: tensor<8x6xf32>,
                                %m: tensor<8x2xi1>, %c: tensor<?x6xf32>) -> tensor<?x6xf32> {
@@ -207,21 +208,21 @@ func.func @negative_unpack_elided_constant() -> tensor<64x64xf32> {
 // CHECK-LABEL: func.func @matmul_epilogue_in_registers
 // CHECK-SAME: (%[[A:.*]]: tensor<8x4xf32>, %[[C:.*]]: tensor<8x12xf32>, %[[BIAS:.*]]: tensor<12xf32>)
 // CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0, 1]> : tensor<3xi32>
-// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
 // CHECK: scf.forall (%{{.*}}) in (3)
 // CHECK:   %[[COL0:.*]] = arith.muli %{{.*}}, %c4
 // CHECK:   scf.for %[[M:.*]] = %{{.*}} to %{{.*}} step %c4
-// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c8
+// CHECK:     scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c4
 // CHECK:       %[[ACC:.*]]:4 = scf.for
 // CHECK:         vector.fma
 // CHECK:       %[[COL:.*]] = arith.addi %[[COL0]], %[[J]]
-// CHECK:       %[[B:.*]] = vector.transfer_read %[[BIAS]][%[[COL]]], %{{.*}}, %{{.*}} : tensor<12xf32>, vector<8xf32>
+// CHECK:       %[[B:.*]] = vector.transfer_read %[[BIAS]][%[[COL]]], %{{.*}}, %{{.*}} : tensor<12xf32>, vector<4xf32>
 // CHECK-NOT:   vector.transfer_read %[[BIAS]]
-// CHECK:       %[[SUM:.*]] = arith.addf %[[ACC]]#0, %[[B]] : vector<8xf32>
-// CHECK:       %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]] : vector<8xf32>
+// CHECK:       %[[SUM:.*]] = arith.addf %[[ACC]]#0, %[[B]] : vector<4xf32>
+// CHECK:       %[[RELU:.*]] = arith.maximumf %[[SUM]], %[[ZERO]] : vector<4xf32>
 // CHECK-NOT:   vector.transfer_read %[[BIAS]]
-// CHECK-COUNT-3: arith.maximumf {{.*}} : vector<8xf32>
-// CHECK:       %[[ROW:.*]] = vector.shape_cast %[[RELU]] : vector<8xf32> to vector<1x8xf32>
+// CHECK-COUNT-3: arith.maximumf {{.*}} : vector<4xf32>
+// CHECK:       %[[ROW:.*]] = vector.shape_cast %[[RELU]] : vector<4xf32> to vector<1x4xf32>
 // CHECK:       vector.transfer_write %[[ROW]]
 // CHECK-NOT: linalg.generic
 // CHECK: return
@@ -254,14 +255,14 @@ func.func @matmul_epilogue_in_registers(%a: tensor<8x4xf32>, %c: tensor<8x12xf32
 // CHECK:   scf.for
 // CHECK:     vector.fma
 // CHECK:   vector.transfer_read %[[RES_KEPT]]
-// CHECK:   arith.addf {{.*}} : vector<8xf32>
+// CHECK:   arith.addf {{.*}} : vector<4xf32>
 // CHECK: %[[DROPPED:.*]]:3 = scf.for {{.*}} -> (index, index, tensor<?xindex>)
 // CHECK: scf.for %[[M:[a-z0-9]+]] =
-// CHECK:   scf.for %[[J:[a-z0-9]+]] = {{.*}} step %c8
+// CHECK:   scf.for %[[J:[a-z0-9]+]] = {{.*}} step %c4
 // CHECK:     %[[COLS:.*]] = vector.transfer_read %[[DROPPED]]#2[%[[J]]]
 // CHECK:     %[[OLD:.*]] = vector.gather %{{.*}}[%[[M]], %c0] [%[[COLS]]]
 // CHECK:     %[[R:.*]] = vector.gather %[[RES]][%[[M]], %c0] [%[[COLS]]]
-// CHECK:     %[[NEW:.*]] = arith.addf %[[OLD]], %[[R]] : vector<8xf32>
+// CHECK:     %[[NEW:.*]] = arith.addf %[[OLD]], %[[R]] : vector<4xf32>
 // CHECK:     vector.scatter %{{.*}}[%[[M]], %c0] [%[[COLS]]], %{{.*}}, %[[NEW]]
 func.func @matmul_epilogue_compacted(%a: tensor<?x4xf32>, %c: tensor<?x6xf32>, %res: tensor<?x6xf32>) -> tensor<?x6xf32> {
   %w = tsparse.constant {
@@ -281,12 +282,12 @@ func.func @matmul_epilogue_compacted(%a: tensor<?x4xf32>, %c: tensor<?x6xf32>, %
 // -----
 
 // Constant values are rearranged in panels of micro-cols columns, each
-// panel's rows contiguous: a tile of 16 columns holds columns 0-7 of both
-// its rows, then columns 8-15. The packed rows are then read without a
+// panel's rows contiguous: a tile of 16 columns holds columns 0-3 of both
+// its rows, then columns 4-7, and so on. The packed rows are then read without a
 // mask, at the panel's offset plus one panel row per kept row.
 // CHECK-LABEL: func.func @matmul_panels
-// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 1.600000e+01, 1.700000e+01, 1.800000e+01, 1.900000e+01, 2.000000e+01, 2.100000e+01, 2.200000e+01, 2.300000e+01, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 1.300000e+01, 1.400000e+01, 1.500000e+01, 2.400000e+01, 2.500000e+01, 2.600000e+01, 2.700000e+01, 2.800000e+01, 2.900000e+01, 3.000000e+01, 3.100000e+01]> : tensor<32xf32>
-// CHECK: vector.transfer_read %[[VALUES]][%{{.*}}], %{{[^,]*}} {in_bounds = [true]} : tensor<32xf32>, vector<8xf32>
+// CHECK-DAG: %[[VALUES:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 1.600000e+01, 1.700000e+01, 1.800000e+01, 1.900000e+01, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 2.000000e+01, 2.100000e+01, 2.200000e+01, 2.300000e+01, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 2.400000e+01, 2.500000e+01, 2.600000e+01, 2.700000e+01, 1.200000e+01, 1.300000e+01, 1.400000e+01, 1.500000e+01, 2.800000e+01, 2.900000e+01, 3.000000e+01, 3.100000e+01]> : tensor<32xf32>
+// CHECK: vector.transfer_read %[[VALUES]][%{{.*}}], %{{[^,]*}} {in_bounds = [true]} : tensor<32xf32>, vector<4xf32>
 func.func @matmul_panels(%a: tensor<4x2xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 2]> : tensor<2xi32>,
@@ -305,7 +306,7 @@ func.func @matmul_panels(%a: tensor<4x2xf32>, %c: tensor<4x16xf32>) -> tensor<4x
 // the fill value.
 // CHECK-LABEL: func.func @matmul_filled_c
 // CHECK-DAG: %[[ORDER:.*]] = arith.constant dense<[2, 0, 1]> : tensor<3xi32>
-// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
 // CHECK-NOT: linalg.fill
 // CHECK: %[[EMPTY:.*]] = tensor.empty(%{{.*}}) : tensor<?x12xf32>
 // CHECK: scf.forall (%{{.*}}) in (%{{.*}}, 3) shared_outs(%{{.*}} = %[[EMPTY]])
@@ -335,7 +336,7 @@ func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
 // counts of the columns) with the fill value in the dropped ones (1, 3, 4).
 // Nothing is scattered.
 // CHECK-LABEL: func.func @matmul_filled_c_compacted
-// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
 // CHECK-NOT: linalg.fill
 // CHECK: %[[DEST:.*]] = tensor.empty(%{{.*}}) : tensor<?x6xf32>
 // CHECK: %[[KEPT:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
@@ -343,7 +344,7 @@ func.func @matmul_filled_c(%a: tensor<?x4xf32>) -> tensor<?x12xf32> {
 // CHECK: %[[BEFORE:.*]]:2 = scf.for {{.*}} -> (index, tensor<?xindex>)
 // CHECK: %[[ROWS:.*]] = bufferization.to_buffer %[[TILES]] read_only
 // CHECK: scf.forall (%[[M:.*]]) in ({{.*}}) shared_outs(%{{.*}} = %[[DEST]])
-// CHECK:   %[[FIRST:.*]] = tensor.extract %[[BEFORE]]#1[%c0]
+// CHECK:   %[[FIRST:.*]] = tensor.extract %[[BEFORE]]#1[%{{.*}}]
 // CHECK:   %[[KEPT_MASK:.*]] = arith.cmpi ult
 // CHECK:   vector.expandload %{{.*}}[%[[M]], %[[FIRST]]], %[[KEPT_MASK]], %[[ZERO]]
 // CHECK:   vector.transfer_write

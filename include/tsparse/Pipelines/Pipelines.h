@@ -24,11 +24,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
   PassOptions::Option<int64_t> microRows{
       *this, "micro-rows",
       llvm::cl::desc("Rows of A in the register-blocked micro-kernel"),
-      llvm::cl::init(8)};
+      llvm::cl::init(6)};
   PassOptions::Option<int64_t> microCols{
       *this, "micro-cols",
       llvm::cl::desc("Columns of B per micro-kernel vector"),
-      llvm::cl::init(32)};
+      llvm::cl::init(64)};
   PassOptions::Option<int64_t> kChunk{
       *this, "k-chunk",
       llvm::cl::desc("Kept rows of B per pass of the micro-kernels over a "

@@ -477,12 +477,31 @@ Value MatmulLowering::emitFilledColumns(OpBuilder &b, Location loc, Value row,
   return emitEpilogue(b, loc, op, args);
 }
 
+/// The micro-kernel shape for column tiles of `tileN` columns. A tile
+/// narrower than `micro-cols` gets vectors of its own width rounded up to a
+/// power of two (masked lanes would be multiply-adds thrown away) and
+/// proportionally more rows, up to twice as many, to keep enough independent
+/// accumulators live. The M tile is rounded down to whole micro-kernel
+/// blocks so that only the last M tile has leftover rows.
+static LowerToLoopsOptions fitToTiles(LowerToLoopsOptions options,
+                                      int64_t tileN) {
+  int64_t width = llvm::PowerOf2Ceil(tileN);
+  if (width < options.microCols) {
+    options.microRows = std::min(options.microRows * 2,
+                                 options.microRows * options.microCols / width);
+    options.microCols = width;
+  }
+  if (options.mTile > options.microRows)
+    options.mTile -= options.mTile % options.microRows;
+  return options;
+}
+
 namespace {
 /// tsparse.matmul -> scf.forall over (M tile, column tile) with loops over
 /// the kept units only.
 struct LowerMatmul : OpRewritePattern<MatmulOp> {
   LowerMatmul(MLIRContext *context, const LowerToLoopsOptions &options)
-      : OpRewritePattern(context), options(options) {}
+      : OpRewritePattern(context), requested(options) {}
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -490,6 +509,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
       return rewriter.notifyMatchFailure(op, "expected tensor operands");
     Location loc = op.getLoc();
     LayoutAttr layout = op.getB().getType().getLayout();
+    LowerToLoopsOptions options = fitToTiles(requested, layout.getTileN());
     // The residual is added after the tiles: its epilogue comes after it.
     if (op.hasEpilogue() && layout.hasResidual()) {
       splitEpilogue(rewriter, op);
@@ -559,7 +579,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
     return success();
   }
 
-  LowerToLoopsOptions options;
+  LowerToLoopsOptions requested;
 };
 } // namespace
 

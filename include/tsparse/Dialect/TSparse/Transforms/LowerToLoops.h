@@ -20,9 +20,9 @@ struct LowerToLoopsOptions {
   /// Rows of A per parallel work item.
   int64_t mTile = 64;
   /// Rows of A in the register-blocked micro-kernel.
-  int64_t microRows = 8;
+  int64_t microRows = 6;
   /// Columns of B per micro-kernel vector.
-  int64_t microCols = 32;
+  int64_t microCols = 64;
   /// Rows of B per pass of the micro-kernels over a tile (0: one pass).
   int64_t kChunk = 0;
 };

@@ -53,7 +53,11 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
     register-blocked micro-kernel on `vector` ops: `micro-rows` rows of `A`
     (broadcast scalars, gathered by `row_ids`) against `micro-cols` packed
     values of `B` (contiguous, masked at the tile edge), accumulated with
-    `vector.fma` in the accumulator's element type.
+    `vector.fma` in the accumulator's element type. A product whose tiles are
+    narrower than `micro-cols` uses vectors of the tile width rounded up to a
+    power of two, and up to twice the rows; the M tile is rounded down to a
+    multiple of the micro-kernel's rows. `micro-cols` should be a power of
+    two (other vector lengths legalize poorly).
 
     With a `tsparse.constant` operand the schedule is static: the index
     arrays become constants and the forall visits only non-empty column
@@ -83,9 +87,9 @@ def TSparseLowerToLoops : Pass<"tsparse-lower-to-loops", "ModuleOp"> {
   let options = [
     Option<"mTile", "m-tile", "int64_t", /*default=*/"64",
            "Rows of A per parallel work item">,
-    Option<"microRows", "micro-rows", "int64_t", /*default=*/"8",
+    Option<"microRows", "micro-rows", "int64_t", /*default=*/"6",
            "Rows of A in the register-blocked micro-kernel">,
-    Option<"microCols", "micro-cols", "int64_t", /*default=*/"32",
+    Option<"microCols", "micro-cols", "int64_t", /*default=*/"64",
            "Columns of B per micro-kernel vector">,
     Option<"kChunk", "k-chunk", "int64_t", /*default=*/"0",
            "Kept rows of B per pass of the micro-kernels over a tile, so "
