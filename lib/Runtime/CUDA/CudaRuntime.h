@@ -67,10 +67,11 @@ mgpuLaunchClusterKernel(CUfunction function, intptr_t clusterX,
 // Streams and events
 //===----------------------------------------------------------------------===//
 
-/// Creates a stream that does not synchronize with the legacy null stream.
+/// Returns a stream that does not synchronize with the legacy null stream:
+/// one that an earlier mgpuStreamDestroy returned to the pool, or a new one.
 TSPARSE_CUDA_RUNTIME_EXPORT CUstream mgpuStreamCreate();
 
-/// Destroys `stream`.
+/// Returns `stream` to the pool (its queued work still runs in order).
 TSPARSE_CUDA_RUNTIME_EXPORT void mgpuStreamDestroy(CUstream stream);
 
 /// Blocks until all work queued on `stream` has finished.
@@ -97,12 +98,14 @@ TSPARSE_CUDA_RUNTIME_EXPORT void mgpuEventRecord(CUevent event,
 // Memory
 //===----------------------------------------------------------------------===//
 
-/// Allocates `sizeBytes` of device memory, or of managed memory visible to
-/// the host when `isHostShared` is set (`gpu.alloc host_shared`).
+/// Allocates `sizeBytes` of device memory ordered on `stream` from the
+/// device's memory pool (which keeps freed memory for reuse), or of managed
+/// memory visible to the host when `isHostShared` is set
+/// (`gpu.alloc host_shared`).
 TSPARSE_CUDA_RUNTIME_EXPORT void *
 mgpuMemAlloc(uint64_t sizeBytes, CUstream stream, bool isHostShared);
 
-/// Frees memory returned by mgpuMemAlloc.
+/// Frees memory returned by mgpuMemAlloc, ordered on `stream`.
 TSPARSE_CUDA_RUNTIME_EXPORT void mgpuMemFree(void *ptr, CUstream stream);
 
 /// Copies `sizeBytes` between any two host or device addresses on `stream`.
@@ -134,5 +137,36 @@ mgpuMemHostRegisterMemRef(int64_t rank, void *descriptor,
 TSPARSE_CUDA_RUNTIME_EXPORT void
 mgpuMemHostUnregisterMemRef(int64_t rank, void *descriptor,
                             int64_t elementSizeBytes);
+
+//===----------------------------------------------------------------------===//
+// Resident constants
+//===----------------------------------------------------------------------===//
+
+/// An unranked memref as the LLVM lowering passes it: the rank and a pointer
+/// to a ranked descriptor.
+struct TSparseUnrankedMemRef {
+  int64_t rank;
+  void *descriptor;
+};
+
+/// `tsparseResident_<type>` (`--tsparse-place-on-device`): returns a device
+/// copy of the contiguous host constant `host`, uploaded on the first call
+/// for its address and size and returned again by later calls. The result's
+/// descriptor is allocated with malloc, which the caller frees after copying
+/// it, as the lowering of unranked memref results expects.
+#define TSPARSE_DECLARE_RESIDENT(suffix)                                       \
+  TSPARSE_CUDA_RUNTIME_EXPORT TSparseUnrankedMemRef tsparseResident_##suffix(  \
+      int64_t rank, void *descriptor);
+TSPARSE_DECLARE_RESIDENT(f16)
+TSPARSE_DECLARE_RESIDENT(bf16)
+TSPARSE_DECLARE_RESIDENT(f32)
+TSPARSE_DECLARE_RESIDENT(f64)
+TSPARSE_DECLARE_RESIDENT(i1)
+TSPARSE_DECLARE_RESIDENT(i8)
+TSPARSE_DECLARE_RESIDENT(i16)
+TSPARSE_DECLARE_RESIDENT(i32)
+TSPARSE_DECLARE_RESIDENT(i64)
+TSPARSE_DECLARE_RESIDENT(index)
+#undef TSPARSE_DECLARE_RESIDENT
 
 #endif // TSPARSE_LIB_RUNTIME_CUDA_CUDARUNTIME_H

@@ -16,23 +16,50 @@ static CUdeviceptr toDevicePtr(void *ptr) {
   return reinterpret_cast<CUdeviceptr>(ptr);
 }
 
-void *mgpuMemAlloc(uint64_t sizeBytes, CUstream /*stream*/, bool isHostShared) {
+/// Makes the default memory pool of the current context's device keep
+/// freed memory instead of returning it to the system at each
+/// synchronization, once per process.
+static void keepPoolMemory() {
+  static bool done = [] {
+    CUdevice device;
+    TSPARSE_CU_CHECK(cuCtxGetDevice(&device));
+    CUmemoryPool pool;
+    TSPARSE_CU_CHECK(cuDeviceGetDefaultMemPool(&pool, device));
+    cuuint64_t threshold = ~cuuint64_t(0);
+    TSPARSE_CU_CHECK(cuMemPoolSetAttribute(
+        pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &threshold));
+    return true;
+  }();
+  (void)done;
+}
+
+void *mgpuMemAlloc(uint64_t sizeBytes, CUstream stream, bool isHostShared) {
   if (sizeBytes == 0)
     return nullptr;
   ScopedPrimaryContext context;
   CUdeviceptr ptr = 0;
-  if (isHostShared)
+  if (isHostShared) {
     TSPARSE_CU_CHECK(cuMemAllocManaged(&ptr, sizeBytes, CU_MEM_ATTACH_GLOBAL));
-  else
-    TSPARSE_CU_CHECK(cuMemAlloc(&ptr, sizeBytes));
+  } else {
+    keepPoolMemory();
+    TSPARSE_CU_CHECK(cuMemAllocAsync(&ptr, sizeBytes, stream));
+  }
   return reinterpret_cast<void *>(ptr);
 }
 
-void mgpuMemFree(void *ptr, CUstream /*stream*/) {
+void mgpuMemFree(void *ptr, CUstream stream) {
   if (!ptr)
     return;
   ScopedPrimaryContext context;
-  TSPARSE_CU_CHECK(cuMemFree(toDevicePtr(ptr)));
+  // Managed memory is not pool memory: it is freed synchronously.
+  unsigned int managed = 0;
+  TSPARSE_CU_CHECK(cuPointerGetAttribute(
+      &managed, CU_POINTER_ATTRIBUTE_IS_MANAGED, toDevicePtr(ptr)));
+  if (managed) {
+    TSPARSE_CU_CHECK(cuMemFree(toDevicePtr(ptr)));
+    return;
+  }
+  TSPARSE_CU_CHECK(cuMemFreeAsync(toDevicePtr(ptr), stream));
 }
 
 void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, CUstream stream) {

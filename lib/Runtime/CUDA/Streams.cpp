@@ -1,16 +1,42 @@
 //===- Streams.cpp - Streams and events -----------------------------------===//
 //
 // `!gpu.async.token`s lower to streams and events: every `gpu.wait async`
-// creates a stream, a token used by several ops becomes an event.
+// takes a stream, a token used by several ops becomes an event. Streams come
+// from a process-wide pool, so that a call does not create and destroy them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CudaRuntime.h"
 #include "DriverSupport.h"
 
+#include <mutex>
+#include <vector>
+
 using namespace tsparse::cuda;
 
+namespace {
+/// Streams returned by mgpuStreamDestroy, ready for reuse.
+struct StreamPool {
+  std::mutex mutex;
+  std::vector<CUstream> streams;
+};
+} // namespace
+
+static StreamPool &getStreamPool() {
+  static StreamPool pool;
+  return pool;
+}
+
 CUstream mgpuStreamCreate() {
+  StreamPool &pool = getStreamPool();
+  {
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    if (!pool.streams.empty()) {
+      CUstream stream = pool.streams.back();
+      pool.streams.pop_back();
+      return stream;
+    }
+  }
   ScopedPrimaryContext context;
   CUstream stream = nullptr;
   TSPARSE_CU_CHECK(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING));
@@ -18,7 +44,9 @@ CUstream mgpuStreamCreate() {
 }
 
 void mgpuStreamDestroy(CUstream stream) {
-  TSPARSE_CU_CHECK(cuStreamDestroy(stream));
+  StreamPool &pool = getStreamPool();
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  pool.streams.push_back(stream);
 }
 
 void mgpuStreamSynchronize(CUstream stream) {

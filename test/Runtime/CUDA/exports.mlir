@@ -34,11 +34,19 @@
 // CHECK-DAG: declare void @mgpuMemset16(ptr, i16, i64, ptr)
 // CHECK-DAG: declare void @mgpuMemHostRegisterMemRef(i64, ptr, i64)
 // CHECK-DAG: declare void @mgpuMemHostUnregisterMemRef(i64, ptr, i64)
+// CHECK-DAG: declare { i64, ptr } @tsparseResident_f32(i64, ptr)
+// CHECK-DAG: declare { i64, ptr } @tsparseResident_i32(i64, ptr)
 
-// EXPORTS-COUNT-22: defined: mgpu
+// EXPORTS-COUNT-24: defined: {{mgpu|tsparseResident_}}
 // EXPORTS-NOT: missing
 
 module attributes {gpu.container_module} {
+  // Device copies of constants (--tsparse-place-on-device).
+  func.func private @tsparseResident_f32(memref<*xf32>) -> memref<*xf32>
+  func.func private @tsparseResident_i32(memref<*xi32>) -> memref<*xi32>
+  memref.global "private" constant @weights : memref<4xf32> = dense<1.0>
+  memref.global "private" constant @ids : memref<2xi32> = dense<[0, 1]>
+
   gpu.binary @cubin [#gpu.object<#nvvm.target<chip = "sm_90">, "CUBIN">]
   gpu.binary @ptx [#gpu.object<#nvvm.target<chip = "sm_90">, assembly = "PTX">]
 
@@ -85,6 +93,13 @@ module attributes {gpu.container_module} {
     gpu.wait [%s1]
 
     gpu.host_unregister %unranked : memref<*xf32>
+
+    %w = memref.get_global @weights : memref<4xf32>
+    %wu = memref.cast %w : memref<4xf32> to memref<*xf32>
+    %wd = func.call @tsparseResident_f32(%wu) : (memref<*xf32>) -> memref<*xf32>
+    %i = memref.get_global @ids : memref<2xi32>
+    %iu = memref.cast %i : memref<2xi32> to memref<*xi32>
+    %id = func.call @tsparseResident_i32(%iu) : (memref<*xi32>) -> memref<*xi32>
     return
   }
 }
