@@ -28,4 +28,60 @@ def TSparseDeallocateHostBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def TSparseParallelLoopsToGPU
+    : Pass<"tsparse-parallel-loops-to-gpu", "func::FuncOp"> {
+  let summary = "Run the host's parallel loops as GPU kernels";
+  let description = [{
+    Turns every outermost `scf.parallel` of the function (what
+    `convert-linalg-to-parallel-loops` makes of element-wise and reduction
+    ops, reductions as sequential loops inside) into a `gpu.launch` on a 1-D
+    grid of 1-D blocks: the loop's dimensions are collapsed into one
+    (`collapseParallelLoops`), tiled by `block-size` (`tileParallelLoop`),
+    the tiles mapped to blocks and their elements to threads, and upstream's
+    parallel-loops-to-gpu patterns build the launch. `gpu-kernel-outlining`
+    then makes kernels of the launches. Loops with results (`scf.reduce`)
+    stay on the host.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
+def TSparsePlaceOnDevice : Pass<"tsparse-place-on-device", "ModuleOp"> {
+  let summary = "Keep a GPU program's buffers on the device between kernels";
+  let description = [{
+    Moves the buffers of each single-block host function to the device when
+    nothing on the host reads or writes them: every use (through views and
+    casts) is a `gpu.launch_func`, a copy, a size query, a free or, for an
+    allocation, the return. Such a
+    - `memref.alloc` becomes a `gpu.alloc` (its frees `gpu.dealloc`);
+    - function argument is copied to the device once at the entry, and back
+      at the return only if a kernel writes it;
+    - constant `memref.get_global` becomes a call to the runtime's
+      `tsparseResident_<type>`, which uploads a constant the first time the
+      process asks for it and returns the same device copy afterwards:
+      weights stay resident;
+    - returned buffer is copied to a host buffer at the return.
+    `memref.copy`s of placed buffers become `gpu.memcpy`s. Device-to-device
+    copies are then forwarded where they only stage data: a copy whose
+    source dies with it, or whose destination is only read while the source
+    is not written, becomes its source (the per-product copies of
+    `--convert-tsparse-to-gpu`). A call therefore copies its inputs in and
+    its results out, and nothing else. Buffers that host code does touch
+    (runtime packing loops) stay on the host, copied as before.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 #endif // TSPARSE_TRANSFORMS_PASSES_TD
