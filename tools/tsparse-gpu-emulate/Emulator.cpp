@@ -15,10 +15,13 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -41,7 +44,15 @@ Buffer::Buffer(Type elementType, ArrayRef<int64_t> shape)
 }
 
 void Buffer::forgetAccesses() {
-  std::fill(shadow.begin(), shadow.end(), Shadow());
+  Buffer &elements = getStorage();
+  std::fill(elements.shadow.begin(), elements.shadow.end(), Shadow());
+}
+
+Buffer Buffer::materialize() {
+  Buffer copy = getStorage();
+  copy.shape = shape;
+  copy.storage = nullptr;
+  return copy;
 }
 
 int64_t Buffer::getNumElements() const {
@@ -160,6 +171,7 @@ public:
                                SmallVectorImpl<KernelLaunch> *launches,
                                MemoryStats *launchStats) {
     BlockEmulator emulator(function, /*numThreads=*/1, /*stats=*/nullptr);
+    emulator.host = true;
     emulator.launches = launches;
     emulator.launchStats = launchStats;
     return emulator;
@@ -254,6 +266,10 @@ private:
                          ValueRange sizes);
   LogicalResult runGetGlobal(memref::GetGlobalOp op);
   LogicalResult copy(Operation *op, Value source, Value target);
+  /// Makes `result` a view of `source`'s elements in the same order, with
+  /// `shape`.
+  LogicalResult makeView(Operation *op, Value source, Value result,
+                         ArrayRef<int64_t> shape);
   LogicalResult runLaunch(gpu::LaunchFuncOp op);
   /// Adds a warp-wide access of `buffer` to `stats` (wavefronts for
   /// workgroup memory, sectors for global memory); `elements[t]` is the
@@ -275,6 +291,8 @@ private:
   SmallVectorImpl<KernelLaunch> *launches = nullptr;
   MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
+  /// Whether this runs a host function, which must not touch device memory.
+  bool host = false;
   /// What a host function allocated, and what it returned.
   std::vector<std::unique_ptr<Buffer>> hostBuffers;
   SmallVector<Value> returned;
@@ -316,6 +334,9 @@ FailureOr<int64_t> BlockEmulator::linearIndex(Operation *op, Buffer &buffer,
 }
 
 LogicalResult BlockEmulator::checkWholeWarps(Operation *op, const Mask &mask) {
+  if (numThreads % kWarpLanes != 0)
+    return op->emitError() << "warp-collective op in a block of " << numThreads
+                           << " threads, not whole warps";
   for (int64_t warp = 0; warp < numThreads / kWarpLanes; ++warp) {
     int64_t active = 0;
     for (int64_t t = 0; t < kWarpLanes; ++t)
@@ -358,8 +379,10 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
       continue;
     }
     Lanes &lanes = define(arg);
-    for (int64_t t = 0; t < numThreads; ++t)
+    for (int64_t t = 0; t < numThreads; ++t) {
       lanes.lane(t)->i = value.value;
+      lanes.lane(t)->f = value.floatValue;
+    }
   }
   // Workgroup memory starts as NaN: reading what was never written shows.
   auto kernel = dyn_cast<gpu::GPUFuncOp>(function.getOperation());
@@ -383,8 +406,12 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   return success();
 }
 
-LogicalResult BlockEmulator::read(Operation *op, Buffer &buffer, int64_t index,
+LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
                                   int64_t thread, Scalar &value) {
+  Buffer &buffer = view.getStorage();
+  if (host ? buffer.device : !buffer.device && !buffer.workgroup)
+    return op->emitError() << (host ? "the host reads device memory"
+                                    : "a kernel reads host memory");
   Shadow &shadow = buffer.shadow[index];
   if (buffer.workgroup) {
     if (shadow.writeEpoch == epoch && shadow.writer != thread)
@@ -405,8 +432,12 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &buffer, int64_t index,
   return success();
 }
 
-LogicalResult BlockEmulator::write(Operation *op, Buffer &buffer, int64_t index,
+LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
                                    int64_t thread, Scalar value, bool atomic) {
+  Buffer &buffer = view.getStorage();
+  if (host ? buffer.device : !buffer.device && !buffer.workgroup)
+    return op->emitError() << (host ? "the host writes device memory"
+                                    : "a kernel writes host memory");
   Shadow &shadow = buffer.shadow[index];
   if (buffer.workgroup) {
     if (shadow.writeEpoch == epoch && shadow.writer != thread)
@@ -683,6 +714,170 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
   return success();
 }
 
+/// The element function of a float, conversion or math op: its result
+/// element from its operand elements. Null for the ops runArith handles
+/// otherwise.
+using ElementFunction = std::function<Scalar(ArrayRef<Scalar>)>;
+
+/// Reinterprets the `width` low bits of `bits` as a float of that width.
+static double bitsToFloat(int64_t bits, unsigned width) {
+  if (width == 64) {
+    double d;
+    std::memcpy(&d, &bits, sizeof(d));
+    return d;
+  }
+  auto narrow = uint32_t(toUnsigned(bits, 32));
+  float f;
+  std::memcpy(&f, &narrow, sizeof(f));
+  return f;
+}
+
+static int64_t floatToBits(double value, unsigned width) {
+  if (width == 64) {
+    int64_t bits;
+    std::memcpy(&bits, &value, sizeof(bits));
+    return bits;
+  }
+  auto f = float(value);
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof(bits));
+  return normalize(bits, 32);
+}
+
+static ElementFunction getElementFunction(Operation *op) {
+  auto f = [](auto fn) -> ElementFunction {
+    return [fn](ArrayRef<Scalar> x) {
+      Scalar s;
+      s.f = fn(x);
+      return s;
+    };
+  };
+  auto i = [](auto fn) -> ElementFunction {
+    return [fn](ArrayRef<Scalar> x) {
+      Scalar s;
+      s.i = fn(x);
+      return s;
+    };
+  };
+  using X = ArrayRef<Scalar>;
+  Type resultType = getElementType(op->getResult(0).getType());
+  unsigned resultWidth =
+      resultType.isIntOrIndexOrFloat() ? getIntWidth(resultType) : 64;
+  unsigned operandWidth =
+      op->getNumOperands()
+          ? getIntWidth(getElementType(op->getOperand(0).getType()))
+          : 64;
+  return llvm::TypeSwitch<Operation *, ElementFunction>(op)
+      .Case(
+          [&](arith::SubFOp) { return f([](X x) { return x[0].f - x[1].f; }); })
+      .Case(
+          [&](arith::DivFOp) { return f([](X x) { return x[0].f / x[1].f; }); })
+      .Case([&](arith::RemFOp) {
+        return f([](X x) { return std::fmod(x[0].f, x[1].f); });
+      })
+      .Case([&](arith::NegFOp) { return f([](X x) { return -x[0].f; }); })
+      .Case([&](arith::MaximumFOp) {
+        return f([](X x) {
+          return std::isnan(x[0].f) || std::isnan(x[1].f)
+                     ? std::numeric_limits<double>::quiet_NaN()
+                     : std::max(x[0].f, x[1].f);
+        });
+      })
+      .Case([&](arith::MinimumFOp) {
+        return f([](X x) {
+          return std::isnan(x[0].f) || std::isnan(x[1].f)
+                     ? std::numeric_limits<double>::quiet_NaN()
+                     : std::min(x[0].f, x[1].f);
+        });
+      })
+      .Case([&](arith::MaxNumFOp) {
+        return f([](X x) { return std::fmax(x[0].f, x[1].f); });
+      })
+      .Case([&](arith::MinNumFOp) {
+        return f([](X x) { return std::fmin(x[0].f, x[1].f); });
+      })
+      .Case([&](arith::CmpFOp cmp) {
+        arith::CmpFPredicate predicate = cmp.getPredicate();
+        return i([predicate](X x) {
+          return int64_t(arith::applyCmpPredicate(predicate, APFloat(x[0].f),
+                                                  APFloat(x[1].f)));
+        });
+      })
+      .Case([&](arith::SIToFPOp) {
+        return f([](X x) { return double(x[0].i); });
+      })
+      .Case([&](arith::UIToFPOp) {
+        return f([operandWidth](X x) {
+          return double(toUnsigned(x[0].i, operandWidth));
+        });
+      })
+      .Case([&](arith::FPToSIOp) {
+        return i([resultWidth](X x) {
+          return normalize(uint64_t(int64_t(std::trunc(x[0].f))), resultWidth);
+        });
+      })
+      .Case([&](arith::FPToUIOp) {
+        return i([resultWidth](X x) {
+          return normalize(uint64_t(std::trunc(x[0].f)), resultWidth);
+        });
+      })
+      .Case([&](arith::ExtSIOp) { return i([](X x) { return x[0].i; }); })
+      .Case([&](arith::ExtUIOp) {
+        return i([operandWidth](X x) {
+          return int64_t(toUnsigned(x[0].i, operandWidth));
+        });
+      })
+      .Case([&](arith::TruncIOp) {
+        return i([resultWidth](X x) {
+          return normalize(uint64_t(x[0].i), resultWidth);
+        });
+      })
+      .Case([&](arith::BitcastOp) -> ElementFunction {
+        if (isa<FloatType>(resultType))
+          return f(
+              [resultWidth](X x) { return bitsToFloat(x[0].i, resultWidth); });
+        return i(
+            [operandWidth](X x) { return floatToBits(x[0].f, operandWidth); });
+      })
+      .Case([&](math::FmaOp) {
+        return f([](X x) { return std::fma(x[0].f, x[1].f, x[2].f); });
+      })
+      .Case([&](math::AbsFOp) {
+        return f([](X x) { return std::fabs(x[0].f); });
+      })
+      .Case([&](math::SqrtOp) {
+        return f([](X x) { return std::sqrt(x[0].f); });
+      })
+      .Case([&](math::RsqrtOp) {
+        return f([](X x) { return 1.0 / std::sqrt(x[0].f); });
+      })
+      .Case(
+          [&](math::ExpOp) { return f([](X x) { return std::exp(x[0].f); }); })
+      .Case([&](math::Exp2Op) {
+        return f([](X x) { return std::exp2(x[0].f); });
+      })
+      .Case(
+          [&](math::LogOp) { return f([](X x) { return std::log(x[0].f); }); })
+      .Case([&](math::TanhOp) {
+        return f([](X x) { return std::tanh(x[0].f); });
+      })
+      .Case(
+          [&](math::ErfOp) { return f([](X x) { return std::erf(x[0].f); }); })
+      .Case([&](math::FloorOp) {
+        return f([](X x) { return std::floor(x[0].f); });
+      })
+      .Case([&](math::CeilOp) {
+        return f([](X x) { return std::ceil(x[0].f); });
+      })
+      .Case([&](math::RoundEvenOp) {
+        return f([](X x) { return std::nearbyint(x[0].f); });
+      })
+      .Case([&](math::PowFOp) {
+        return f([](X x) { return std::pow(x[0].f, x[1].f); });
+      })
+      .Default([](Operation *) { return nullptr; });
+}
+
 /// Integer and float arithmetic, element-wise over vectors.
 LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
   if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
@@ -749,8 +944,26 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
     values[result] = std::move(out);
     return success();
   }
+  if (ElementFunction fn = getElementFunction(op)) {
+    SmallVector<Lanes *> operands;
+    for (Value operand : op->getOperands())
+      operands.push_back(&get(operand));
+    SmallVector<Scalar> elements(operands.size());
+    for (int64_t t = 0; t < numThreads; ++t)
+      for (int64_t e = 0; e < out.width; ++e) {
+        for (auto [element, lanes] : llvm::zip_equal(elements, operands))
+          element = lanes->width == 1 ? *lanes->lane(t) : lanes->lane(t)[e];
+        Scalar &value = out.lane(t)[e];
+        value = fn(elements);
+        if (isa<FloatType>(elementType))
+          value.f = roundTo(elementType, value.f);
+      }
+    values[result] = std::move(out);
+    return success();
+  }
   if (op->getNumOperands() != 2)
-    return op->emitError("unsupported by the emulator");
+    return op->emitError() << op->getName()
+                           << " is not supported by the emulator";
 
   Lanes &lhs = get(op->getOperand(0)), &rhs = get(op->getOperand(1));
   if (isa<FloatType>(elementType)) {
@@ -760,7 +973,8 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
     else if (isa<arith::MulFOp>(op))
       fn = [](double a, double b) { return a * b; };
     else
-      return op->emitError("unsupported by the emulator");
+      return op->emitError()
+             << op->getName() << " is not supported by the emulator";
     for (int64_t t = 0; t < numThreads; ++t)
       for (int64_t e = 0; e < out.width; ++e)
         out.lane(t)[e].f =
@@ -853,7 +1067,8 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
            })
            .Default([](Operation *) { return nullptr; });
   if (!fn)
-    return op->emitError("unsupported by the emulator");
+    return op->emitError() << op->getName()
+                           << " is not supported by the emulator";
   for (int64_t t = 0; t < numThreads; ++t) {
     if (!mask[t])
       continue;
@@ -961,8 +1176,7 @@ void BlockEmulator::runMmaM16N8K16(const Mask &mask,
 
 LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
   ++clock;
-  if (op->getDialect() && op->getDialect()->getNamespace() ==
-                              arith::ArithDialect::getDialectNamespace())
+  if (isa_and_nonnull<arith::ArithDialect, math::MathDialect>(op->getDialect()))
     return runArith(op, mask);
 
   return llvm::TypeSwitch<Operation *, LogicalResult>(op)
@@ -1019,10 +1233,10 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
               linearIndex(op, buffer, rmw.getIndices(), t);
           if (failed(index))
             return failure();
-          *old.lane(t) = buffer.data[*index];
+          *old.lane(t) = buffer.getStorage().data[*index];
           Scalar sum;
-          sum.f = roundTo(buffer.elementType,
-                          buffer.data[*index].f + value.lane(t)->f);
+          sum.f =
+              roundTo(buffer.elementType, old.lane(t)->f + value.lane(t)->f);
           if (failed(write(op, buffer, *index, t, sum, /*atomic=*/true)))
             return failure();
         }
@@ -1177,10 +1391,46 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
       .Case([&](gpu::AllocOp alloc) -> LogicalResult {
         if (alloc.getAsyncToken() || !alloc.getSymbolOperands().empty())
           return alloc.emitError("expected a synchronous allocation");
-        return allocate(op, alloc.getMemref(), alloc.getType(),
-                        alloc.getDynamicSizes());
+        if (failed(allocate(op, alloc.getMemref(), alloc.getType(),
+                            alloc.getDynamicSizes())))
+          return failure();
+        getBuffer(alloc.getMemref()).device = true;
+        return success();
+      })
+      .Case([&](func::CallOp call) -> LogicalResult {
+        // The runtime's device copy of a constant (--tsparse-place-on-device).
+        if (!call.getCallee().starts_with("tsparseResident_") ||
+            call.getNumOperands() != 1 || call.getNumResults() != 1)
+          return call.emitError("unsupported call");
+        auto copy = std::make_unique<Buffer>(
+            getBuffer(call.getOperand(0)).materialize());
+        copy->device = true;
+        copy->forgetAccesses();
+        buffers[call.getResult(0)] = copy.get();
+        hostBuffers.push_back(std::move(copy));
+        return success();
       })
       .Case([&](memref::GetGlobalOp global) { return runGetGlobal(global); })
+      .Case([&](memref::ExpandShapeOp expand) {
+        SmallVector<int64_t> shape;
+        for (OpFoldResult size : expand.getMixedOutputShape())
+          shape.push_back(isa<Attribute>(size)
+                              ? getConstantIntValue(size).value_or(0)
+                              : get(cast<Value>(size)).lane(0)->i);
+        return makeView(op, expand.getSrc(), expand.getResult(), shape);
+      })
+      .Case([&](memref::CollapseShapeOp collapse) {
+        Buffer &source = getBuffer(collapse.getSrc());
+        SmallVector<int64_t> shape;
+        for (const ReassociationIndices &group :
+             collapse.getReassociationIndices()) {
+          int64_t size = 1;
+          for (int64_t dim : group)
+            size *= source.shape[dim];
+          shape.push_back(size);
+        }
+        return makeView(op, collapse.getSrc(), collapse.getResult(), shape);
+      })
       .Case([&](memref::CastOp cast) {
         buffers[cast.getResult()] = &getBuffer(cast.getSource());
         return success();
@@ -1292,7 +1542,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
                                 get(store.getSrc()), /*store=*/true);
       })
       .Default([&](Operation *op) {
-        return op->emitError("unsupported by the emulator");
+        return op->emitError()
+               << op->getName() << " is not supported by the emulator";
       });
 }
 
@@ -1322,16 +1573,34 @@ LogicalResult BlockEmulator::allocate(Operation *op, Value result,
 LogicalResult BlockEmulator::runGetGlobal(memref::GetGlobalOp op) {
   auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
       op, op.getNameAttr());
-  auto init =
-      global ? dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr())
-             : DenseElementsAttr();
-  if (!init)
+  Attribute initial = global ? global.getInitialValueAttr() : Attribute();
+  Type elementType = op.getType().getElementType();
+  auto buffer = std::make_unique<Buffer>(elementType, op.getType().getShape());
+  if (auto init = dyn_cast_or_null<DenseElementsAttr>(initial)) {
+    for (auto [s, attr] :
+         llvm::zip_equal(buffer->data, init.getValues<Attribute>()))
+      s = toScalar(attr);
+  } else if (auto resource =
+                 dyn_cast_or_null<DenseResourceElementsAttr>(initial)) {
+    // A blob of raw little-endian elements (what frontends emit).
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    unsigned bits = elementType.getIntOrFloatBitWidth();
+    unsigned bytes = std::max(bits / 8, 1u);
+    if (!blob || blob->getData().size() != buffer->data.size() * bytes)
+      return op.emitError("expected a resource blob of the global's size");
+    ArrayRef<char> data = blob->getData();
+    for (auto [i, s] : llvm::enumerate(buffer->data)) {
+      uint64_t raw = 0;
+      std::memcpy(&raw, data.data() + i * bytes, bytes);
+      if (auto floatType = dyn_cast<FloatType>(elementType))
+        s.f = APFloat(floatType.getFloatSemantics(), APInt(bits, raw))
+                  .convertToDouble();
+      else
+        s.i = normalize(raw, bits);
+    }
+  } else {
     return op.emitError("expected a global with a dense initial value");
-  auto buffer = std::make_unique<Buffer>(op.getType().getElementType(),
-                                         op.getType().getShape());
-  for (auto [s, attr] :
-       llvm::zip_equal(buffer->data, init.getValues<Attribute>()))
-    s = toScalar(attr);
+  }
   buffers[op.getResult()] = buffer.get();
   hostBuffers.push_back(std::move(buffer));
   return success();
@@ -1341,8 +1610,25 @@ LogicalResult BlockEmulator::copy(Operation *op, Value source, Value target) {
   Buffer &from = getBuffer(source), &to = getBuffer(target);
   if (from.shape != to.shape || from.elementType != to.elementType)
     return op->emitError("copies between buffers of different shapes");
-  to.data = from.data;
+  // Views span all of their storage.
+  to.getStorage().data = from.getStorage().data;
   to.forgetAccesses();
+  return success();
+}
+
+LogicalResult BlockEmulator::makeView(Operation *op, Value source, Value result,
+                                      ArrayRef<int64_t> shape) {
+  if (!cast<MemRefType>(source.getType()).getLayout().isIdentity())
+    return op->emitError("expected a view of a contiguous buffer");
+  Buffer &base = getBuffer(source);
+  auto view = std::make_unique<Buffer>();
+  view->elementType = base.elementType;
+  view->shape.assign(shape.begin(), shape.end());
+  view->storage = &base.getStorage();
+  if (view->getNumElements() != base.getNumElements())
+    return op->emitError("expected a view of every element");
+  buffers[result] = view.get();
+  hostBuffers.push_back(std::move(view));
   return success();
 }
 
@@ -1365,8 +1651,9 @@ LogicalResult BlockEmulator::runLaunch(gpu::LaunchFuncOp op) {
   SmallVector<KernelArgument> arguments;
   for (Value operand : op.getKernelOperands()) {
     bool isBuffer = isa<MemRefType>(operand.getType());
-    arguments.push_back(isBuffer ? KernelArgument{&getBuffer(operand), 0}
-                                 : KernelArgument{nullptr, scalar(operand)});
+    arguments.push_back(isBuffer ? KernelArgument{&getBuffer(operand), 0, 0.0}
+                                 : KernelArgument{nullptr, scalar(operand),
+                                                  get(operand).lane(0)->f});
     launch.values.push_back(arguments.back().value);
   }
   if (failed(emulateKernel(kernel, arguments, launch.numBlocks,
@@ -1382,7 +1669,7 @@ FailureOr<SmallVector<Buffer>> BlockEmulator::getReturnedBuffers() {
   for (Value value : returned) {
     if (!isa<MemRefType>(value.getType()))
       return function.emitError("expected memref results");
-    results.push_back(getBuffer(value));
+    results.push_back(getBuffer(value).materialize());
   }
   return results;
 }
@@ -1405,8 +1692,6 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      ArrayRef<KernelArgument> arguments,
                                      int64_t numBlocks, int64_t numThreads,
                                      MemoryStats *stats) {
-  if (numThreads % kWarpLanes != 0)
-    return kernel.emitError("expected whole warps");
   // Launches are ordered: what the host or another kernel does before or
   // after this one races with nothing in it.
   auto forgetAccesses = [&] {

@@ -54,19 +54,31 @@ struct Buffer {
   /// Workgroup memory of one block (race checks between its threads)
   /// rather than global memory (race checks between blocks).
   bool workgroup = false;
+  /// Device memory (gpu.alloc, resident constants), which host code must
+  /// not read or write.
+  bool device = false;
   std::vector<Shadow> shadow;
+  /// For a view with its own shape of another buffer's elements in the same
+  /// order (memref.expand_shape, memref.collapse_shape): that buffer, which
+  /// holds the elements; null for a buffer that holds its own.
+  Buffer *storage = nullptr;
 
   Buffer() = default;
   Buffer(Type elementType, ArrayRef<int64_t> shape);
   int64_t getNumElements() const;
+  /// The buffer holding the elements: this one unless it is a view.
+  Buffer &getStorage() { return storage ? *storage : *this; }
+  /// A copy of the elements in a buffer of their own.
+  Buffer materialize();
   /// Clears what the race checks remember (at a synchronization point).
   void forgetAccesses();
 };
 
-/// A kernel argument: a buffer for memrefs, an integer otherwise.
+/// A kernel argument: a buffer for memrefs, an integer or a float otherwise.
 struct KernelArgument {
   Buffer *buffer = nullptr;
   int64_t value = 0;
+  double floatValue = 0.0;
 };
 
 /// Rounds `value` to the float type `type` (f32, f16 or bf16, to nearest

@@ -36,8 +36,11 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
 #include <random>
@@ -107,6 +110,27 @@ static cl::opt<std::string> inputFile(
     cl::desc("Emulate the first kernel of this file instead of building one "
              "(same signature; threads from its known_block_size)"),
     cl::value_desc("file"), cl::cat(emulatorCategory));
+
+static cl::opt<std::string> programFile(
+    "program",
+    cl::desc("Instead of building a product, run this whole program through "
+             "the GPU pipeline's kernels and host code and emulate its "
+             "function --entry on the inputs of --input-file; print its "
+             "results as printMemrefF32 does"),
+    cl::value_desc("file"), cl::cat(emulatorCategory));
+static cl::opt<std::string> entry("entry", cl::desc("With --program"),
+                                  cl::init("forward"),
+                                  cl::cat(emulatorCategory));
+static cl::list<std::string>
+    inputFiles("input-file",
+               cl::desc("With --program: an argument of --entry as raw "
+                        "little-endian f32, one per argument in order"),
+               cl::value_desc("file"), cl::cat(emulatorCategory));
+static cl::opt<std::string>
+    computeTypeName("compute-type",
+                    cl::desc("With --program: the pipeline's compute-type "
+                             "(f16, bf16 or keep)"),
+                    cl::init("f16"), cl::cat(emulatorCategory));
 
 namespace {
 /// The problem in row-major doubles, rounded to the element type.
@@ -494,6 +518,96 @@ static int run(MLIRContext &context) {
   return ok ? 0 : 1;
 }
 
+/// Returns the contents of the raw f32 file `path` as a buffer of `type`, or
+/// nothing with an error printed.
+static std::optional<Buffer> readF32Argument(StringRef path, Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  if (!memref || !memref.hasStaticShape() || !memref.getElementType().isF32()) {
+    llvm::errs() << "error: expected a static f32 memref argument for " << path
+                 << "\n";
+    return std::nullopt;
+  }
+  auto file = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  Buffer buffer(memref.getElementType(), memref.getShape());
+  if (!file || (*file)->getBufferSize() != 4 * buffer.data.size()) {
+    llvm::errs() << "error: expected " << 4 * buffer.data.size() << " bytes in "
+                 << path << "\n";
+    return std::nullopt;
+  }
+  const char *bytes = (*file)->getBufferStart();
+  for (auto [i, element] : llvm::enumerate(buffer.data)) {
+    float value;
+    std::memcpy(&value, bytes + 4 * i, sizeof(value));
+    element.f = value;
+  }
+  return buffer;
+}
+
+/// Prints `buffer` in printMemrefF32's format (flat data).
+static void printBuffer(const Buffer &buffer) {
+  llvm::outs() << "Unranked Memref base@ = 0 rank = " << buffer.shape.size()
+               << " offset = 0 sizes = [";
+  llvm::interleaveComma(buffer.shape, llvm::outs());
+  llvm::outs() << "] strides = [] data = \n[";
+  llvm::interleaveComma(buffer.data, llvm::outs(), [](const Scalar &s) {
+    llvm::outs() << llvm::format("%g", s.f);
+  });
+  llvm::outs() << "]\n";
+}
+
+/// --program: the whole program through the GPU pipeline, its entry
+/// function emulated.
+static int runProgram(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(programFile, &context);
+  if (!module)
+    return 2;
+  GPUPipelineOptions options;
+  options.mma = mma;
+  options.stages = stages;
+  options.splitBlocks = splitBlocks;
+  options.computeType = llvm::StringSwitch<ComputeType>(computeTypeName)
+                            .Case("bf16", ComputeType::BF16)
+                            .Case("keep", ComputeType::Keep)
+                            .Default(ComputeType::F16);
+  PassManager pm(&context);
+  buildGPUKernelsAndHostPipeline(pm, options);
+  pm.addPass(createLowerAffinePass());
+  if (failed(pm.run(*module)))
+    return 2;
+  auto function = module->lookupSymbol<func::FuncOp>(entry);
+  if (!function || function.getNumArguments() != inputFiles.size()) {
+    llvm::errs() << "error: expected a function @" << entry << " of "
+                 << inputFiles.size() << " arguments\n";
+    return 2;
+  }
+  std::vector<Buffer> inputs;
+  inputs.reserve(inputFiles.size());
+  for (auto [path, type] :
+       llvm::zip_equal(inputFiles, function.getArgumentTypes())) {
+    std::optional<Buffer> input = readF32Argument(path, type);
+    if (!input)
+      return 2;
+    inputs.push_back(std::move(*input));
+  }
+  SmallVector<Buffer *> arguments;
+  for (Buffer &input : inputs)
+    arguments.push_back(&input);
+  SmallVector<KernelLaunch> launches;
+  FailureOr<SmallVector<Buffer>> results =
+      emulateHostFunction(function, arguments, &launches);
+  if (failed(results))
+    return 1;
+  for (const Buffer &result : *results)
+    printBuffer(result);
+  llvm::SmallSetVector<Operation *, 16> kernels;
+  for (const KernelLaunch &launch : launches)
+    kernels.insert(launch.kernel);
+  llvm::errs() << launches.size() << " launches of " << kernels.size()
+               << " kernels emulated\n";
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(emulatorCategory);
@@ -508,5 +622,5 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   context.loadDialect<TSparseDialect, arith::ArithDialect, func::FuncDialect,
                       linalg::LinalgDialect, tensor::TensorDialect>();
-  return run(context);
+  return programFile.empty() ? run(context) : runProgram(context);
 }
