@@ -170,8 +170,16 @@ void tsparse::buildGPUKernelsAndHostPipeline(
   convertOptions.featureMajor = options.featureMajor;
   convertOptions.transposeA = options.transposeA;
   pm.addPass(createConvertTSparseToGPU(convertOptions));
+  // No CSE before bufferization: each product reads its operands through
+  // its own bufferization.to_buffer, which bufferization orders with the
+  // writes around it; merged, a later product would read a buffer that an
+  // op in between reused (two products sharing one fill of C, say).
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  // What remains becomes kernels: chains of element-wise ops fused first,
+  // so that each is one kernel.
+  pm.addPass(createLinalgGeneralizeNamedOpsPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
 
   addBufferization(pm);
   // Not the buffer-deallocation-pipeline: it rejects gpu.launch_func
@@ -179,6 +187,15 @@ void tsparse::buildGPUKernelsAndHostPipeline(
   // host-side transposes) do not escape; they are freed at the return.
   pm.addNestedPass<func::FuncOp>(createTSparseDeallocateHostBuffers());
   pm.addPass(createConvertBufferizationToMemRefPass());
+
+  // Every other op runs on the device too: parallel loops, then kernels.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createTSparseParallelLoopsToGPU());
+  pm.addPass(createGpuKernelOutliningPass());
+  // Kernels approximate math in arith, as the CPU path does: no libdevice.
+  pm.addNestedPass<gpu::GPUModuleOp>(createTSparseApproximateMath());
+  pm.addPass(createTSparsePlaceOnDevice());
+  pm.addPass(createCanonicalizerPass());
 }
 
 void tsparse::buildGPUPipeline(OpPassManager &pm,

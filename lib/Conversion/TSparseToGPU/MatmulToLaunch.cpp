@@ -10,6 +10,7 @@
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 #include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -302,6 +303,16 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       config.aKMajor = true;
     }
     Value c = op.getC();
+    // A filled C is filled again, into a tensor of this product's own: the
+    // fill's tensor may be shared with other products or reused by later
+    // ops, and a buffer that dies with the product's copy of it becomes
+    // that copy (--tsparse-place-on-device).
+    if (Value fillValue = getFillValue(c)) {
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, tensor::getMixedSizes(rewriter, loc, c),
+          fillValue.getType());
+      c = linalg::FillOp::create(rewriter, loc, fillValue, empty).getResult(0);
+    }
     SmallVector<linalg::TransposeOp> resultTransposes =
         getTransposingUsers(op.getResult());
     if (!resultTransposes.empty()) {

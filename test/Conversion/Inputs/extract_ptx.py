@@ -1,4 +1,6 @@
-"""Prints the PTX of the first `assembly = "..."` gpu.object in an MLIR file.
+"""Prints the PTX of a `assembly = "..."` gpu.object in an MLIR file: that of
+the gpu.binary named by the second argument, or else of @tsparse_kernels (the
+products' kernels) if there is one, or else the first.
 
 MLIR prints string attributes with `\\XX` hex escapes (plus `\\\\`, `\\"`,
 `\\n`, `\\t`); this undoes them so ptxas can read the result.
@@ -28,10 +30,16 @@ def unescape(text):
 
 def main():
     mlir = open(sys.argv[1]).read()
-    match = re.search(r'assembly = "((?:[^"\\]|\\.)*)"', mlir)
+    objects = re.findall(
+        r'gpu\.binary @(\w+) .*?assembly = "((?:[^"\\]|\\.)*)"', mlir)
+    wanted = sys.argv[2] if len(sys.argv) > 2 else "tsparse_kernels"
+    named = [ptx for name, ptx in objects if name == wanted]
+    if len(sys.argv) > 2 and not named:
+        sys.exit("error: no gpu.binary @" + wanted + " in " + sys.argv[1])
+    match = named or [ptx for _, ptx in objects]
     if not match:
         sys.exit("error: no gpu.object with assembly in " + sys.argv[1])
-    sys.stdout.write(unescape(match.group(1)))
+    sys.stdout.write(unescape(match[0]))
 
 
 if __name__ == "__main__":
