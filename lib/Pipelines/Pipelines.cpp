@@ -152,6 +152,11 @@ static int64_t getDefaultSplitBlocks(StringRef chip) {
 void tsparse::buildGPUKernelsAndHostPipeline(
     OpPassManager &pm, const GPUPipelineOptions &options) {
   pm.addPass(createTSparseDecomposeAggregatedOps());
+  // Unpruned linears with constant weights run on the tensor-core kernels
+  // too, on a dense layout.
+  TSparsePackDenseProductsOptions denseOptions;
+  denseOptions.constantWeightsOnly = true;
+  pm.addPass(createTSparsePackDenseProducts(denseOptions));
   if (options.computeType != ComputeType::Keep) {
     TSparseNarrowProductsOptions narrowOptions;
     narrowOptions.to = options.computeType == ComputeType::F16

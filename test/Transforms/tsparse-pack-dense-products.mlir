@@ -1,4 +1,16 @@
 // RUN: tsparse-opt %s --tsparse-pack-dense-products --canonicalize | FileCheck %s
+// RUN: tsparse-opt %s --tsparse-pack-dense-products=constant-weights-only=1 \
+// RUN:   --canonicalize | FileCheck %s --check-prefix=CONST
+
+// With constant-weights-only (the GPU pipeline), products whose weights
+// would be packed at run time are left alone.
+// CONST-LABEL: func.func @matmul_runtime_weights
+// CONST: linalg.matmul
+// CONST-LABEL: func.func @matmul_constant_weights
+// CONST: tsparse.matmul
+// CONST-LABEL: func.func @batch_matmul_attention
+// CONST-NOT: tsparse.pack
+// CONST: linalg.batch_matmul
 
 // CHECK-DAG: #[[L128:.*]] = #tsparse.layout<>
 // CHECK-DAG: #[[L8:.*]] = #tsparse.layout<tile_n = 8>

@@ -32,7 +32,9 @@ namespace {
 /// A matmul that matchMatmul recognizes (weights shared across any batch)
 /// -> tsparse.matmul on the weights packed in the dense layout.
 struct PackDenseMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
-  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  PackDenseMatmul(MLIRContext *context, bool constantWeightsOnly)
+      : OpInterfaceRewritePattern(context),
+        constantWeightsOnly(constantWeightsOnly) {}
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
@@ -40,12 +42,16 @@ struct PackDenseMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
     FailureOr<MatmulMatch> match = matchMatmul(op, &reason);
     if (failed(match))
       return rewriter.notifyMatchFailure(op, reason);
+    if (constantWeightsOnly && !traceWeight(*match).constant)
+      return rewriter.notifyMatchFailure(op, "weights not a constant");
     FailureOr<SparsifyPlan> plan = planDenseProduct(*match, reason);
     if (failed(plan))
       return rewriter.notifyMatchFailure(op, reason);
     applySparsifyPlan(rewriter, *plan);
     return success();
   }
+
+  bool constantWeightsOnly;
 };
 
 /// `linalg.batch_matmul` with per-batch right operands -> an scf.forall over
@@ -130,11 +136,13 @@ struct PackDenseBatchMatmul : OpRewritePattern<linalg::BatchMatmulOp> {
 };
 } // namespace
 
-void tsparse::populatePackDenseProductsPatterns(RewritePatternSet &patterns) {
+void tsparse::populatePackDenseProductsPatterns(RewritePatternSet &patterns,
+                                                bool constantWeightsOnly) {
   // linalg ops matchMatmul recognizes (shared weights)
-  patterns.add<PackDenseMatmul>(patterns.getContext());
-  // linalg.batch_matmul with per-batch right operands
-  patterns.add<PackDenseBatchMatmul>(patterns.getContext());
+  patterns.add<PackDenseMatmul>(patterns.getContext(), constantWeightsOnly);
+  // linalg.batch_matmul with per-batch right operands, packed at run time
+  if (!constantWeightsOnly)
+    patterns.add<PackDenseBatchMatmul>(patterns.getContext());
 }
 
 namespace {
@@ -146,7 +154,7 @@ struct TSparsePackDenseProductsPass
 
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populatePackDenseProductsPatterns(patterns);
+    populatePackDenseProductsPatterns(patterns, constantWeightsOnly);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -124,7 +124,17 @@ def TSparsePackDenseProducts
     the same register-blocked micro-kernel, instead of the scalar loops of
     `convert-linalg-to-loops`. Products with integer types, dynamic `K` or
     `N`, or mixed input types stay as they are.
+
+    With `constant-weights-only`, only products with compile-time weights
+    (behind transposes and a constant mask) are rewritten: the GPU pipeline
+    runs them on its tensor-core kernels, while runtime packing would run
+    on the host.
   }];
+  let options = [
+    Option<"constantWeightsOnly", "constant-weights-only", "bool",
+           /*default=*/"false",
+           "Rewrite only products whose weights are compile-time constants">,
+  ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect",
     "::mlir::scf::SCFDialect",

@@ -65,7 +65,8 @@ FailureOr<Operation *> vectorizeLinalgOp(RewriterBase &rewriter,
 /// Collects the patterns of `--tsparse-pack-dense-products`: dense
 /// floating-point matmuls (and batch matmuls with per-batch right operands)
 /// into `tsparse.matmul` on a dense layout.
-void populatePackDenseProductsPatterns(RewritePatternSet &patterns);
+void populatePackDenseProductsPatterns(RewritePatternSet &patterns,
+                                       bool constantWeightsOnly = false);
 
 /// Collects the pattern that makes contractions read the static tensor
 /// behind a `tensor.cast` to a more dynamic type, so that constant weights
