@@ -8,6 +8,9 @@
 #      A, transposed C) against cuBLAS and benchmarks the TW-2D kernels
 #      against cuBLAS dense,
 #   3. benchmarks PyTorch's BSR F.linear on the same weights,
+#   4. runs whole BERT-base layers (unpruned, 75 % and 90 % TW-2D; seq 128
+#      and 512, batch 1 and 8) against PyTorch f16 on the same GPU and
+#      checks their outputs,
 # and writes the results under $OUT (default: ./gpu-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +60,16 @@ done
 echo "== 3. PyTorch BSR on the same weights (at ${SECONDS} s)"
 timeout 240 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
   tee "$out/torch.md" || echo "PyTorch BSR run failed (reported, not fatal)"
+
+echo "== 4. whole BERT-base layers against PyTorch (at ${SECONDS} s)"
+for object in "$prep"/layer-*.o; do
+  [ -f "$object" ] || continue
+  name=$(basename "$object" .o)
+  g++ -shared -Wl,-Bsymbolic "$object" -L"$work" -ltsparse_cuda_runtime \
+    -Wl,-rpath,"$work" -o "$work/lib$name.so" || status=1
+done
+timeout 300 python3 bench/gpu/layer_gpu.py "$work" "$out/layers.json" |
+  tee "$out/layers.txt" || status=1
 
 python3 bench/gpu/report.py "$out/torch.json" "$out"/tsparse-*.json |
   tee "$out/report.md"

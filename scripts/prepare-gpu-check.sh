@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything MLIR does for the GPU check, on this machine: the kernels of
-# both flavours as PTX for sm_90 and the end-to-end host code as object
-# files, under build/gpu-check/ (small enough to carry to the GPU machine).
+# both flavours as PTX for sm_90, the end-to-end host code and whole
+# BERT-base layers as object files, under build/gpu-check/ (small enough to
+# carry to the GPU machine).
 #
 # Usage: scripts/prepare-gpu-check.sh [build directory]   (default: build)
 set -euo pipefail
@@ -44,6 +45,23 @@ sed 's/@e2e_/@e2e_mma_sync_/' bench/gpu/e2e.mlir |
   compile_e2e e2e-mma-sync "mma=mma-sync"
 compile_e2e e2e-bf16 "mma=mma-sync" < bench/gpu/e2e-bf16.mlir
 compile_e2e e2e-ffn "mma=mma-sync feature-major=1" < bench/gpu/e2e-ffn.mlir
+
+# Whole BERT-base layers (dynamic batch and sequence length), unpruned and
+# 75 % / 90 % TW-2D, the same list as bench/gpu/layer_gpu.py: f16 products
+# on mma.sync, everything else in device kernels, weights resident.
+compile_layer() { # <name> <gen_bert_layer.py options>
+  local name=$1
+  shift
+  python3 scripts/gen_bert_layer.py --dynamic "$@" -o - |
+    "$opt" --tsparse-sparsify |
+    "$opt" --tsparse-gpu-pipeline="chip=$chip mma=mma-sync compute-type=f16" |
+    "$llvm/bin/mlir-translate" --mlir-to-llvmir |
+    "$llvm/bin/llc" -O2 -relocation-model=pic -filetype=obj \
+      -o "$out/layer-$name.o"
+}
+compile_layer dense --prune none
+compile_layer tw2d-75 --prune tw2d --sparsity 0.75
+compile_layer tw2d-90 --prune tw2d --sparsity 0.90
 
 grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
 du -sh "$out"

@@ -226,11 +226,17 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   // Host: gpu-to-llvm lowers only asynchronous copies and allocations.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Runtime packing, which stays on the host, copies kept row segments as
+  // masked vector transfers.
+  VectorTransferToSCFOptions vectorToSCFOptions;
+  vectorToSCFOptions.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(vectorToSCFOptions));
   pm.addPass(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(createTSparseLowerExpandShape());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createGpuToLLVMConversionPass());
   addConvertToLLVM(pm);
 

@@ -1,9 +1,11 @@
 // The whole GPU pipeline: kernels to PTX inside a gpu.binary, host code to
-// the LLVM dialect around one gpu.launch_func. The PTX must assemble with
+// the LLVM dialect around one gpu.launch_func, all of it translatable to
+// LLVM IR (the host's runtime packing included). The PTX must assemble with
 // ptxas for sm_80 and sm_90: ptxas.test assembles it (unsupported without
 // ptxas).
 //
 // RUN: tsparse-opt %s --tsparse-gpu-pipeline="chip=sm_90" -o %t.sm90.mlir
+// RUN: mlir-translate --mlir-to-llvmir %t.sm90.mlir -o /dev/null
 // RUN: FileCheck %s --check-prefix=CHECK-HOST --input-file %t.sm90.mlir
 // RUN: %python %S/../Inputs/extract_ptx.py %t.sm90.mlir > %t.sm90.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-PTX --input-file %t.sm90.ptx
