@@ -576,9 +576,14 @@ static int runProgram(MLIRContext &context) {
   if (failed(pm.run(*module)))
     return 2;
   auto function = module->lookupSymbol<func::FuncOp>(entry);
-  if (!function || function.getNumArguments() != inputFiles.size()) {
-    llvm::errs() << "error: expected a function @" << entry << " of "
-                 << inputFiles.size() << " arguments\n";
+  if (!function || function.isExternal()) {
+    llvm::errs() << "error: no function @" << entry << " with a body\n";
+    return 2;
+  }
+  if (function.getNumArguments() != inputFiles.size()) {
+    llvm::errs() << "error: @" << entry << " takes "
+                 << function.getNumArguments() << " arguments but "
+                 << inputFiles.size() << " --input-file were given\n";
     return 2;
   }
   std::vector<Buffer> inputs;
