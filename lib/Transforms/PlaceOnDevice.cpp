@@ -181,6 +181,40 @@ static bool isResident(Value value) {
   return call && call.getCallee().starts_with(kResidentPrefix);
 }
 
+/// Returns true if the buffer `root` lives on the device.
+static bool isOnDevice(Value root) {
+  return root.getDefiningOp<gpu::AllocOp>() || isResident(root);
+}
+
+/// Kernels given a buffer that stays on the host (host code touches it)
+/// get a device copy around the launch.
+static LogicalResult stageHostOperands(func::FuncOp func) {
+  SmallVector<gpu::LaunchFuncOp> launches;
+  func.walk([&](gpu::LaunchFuncOp launch) { launches.push_back(launch); });
+  for (gpu::LaunchFuncOp launch : launches) {
+    unsigned first = launch.getKernelOperands().getBeginOperandIndex();
+    for (OpOperand &operand : launch->getOpOperands().drop_front(first)) {
+      Value host = operand.get();
+      if (!isa<MemRefType>(host.getType()) || isOnDevice(getRoot(host)))
+        continue;
+      if (!isContiguous(host))
+        return launch.emitError()
+               << "cannot stage the strided host buffer of operand "
+               << operand.getOperandNumber() - first << " on the device";
+      Location loc = launch.getLoc();
+      OpBuilder b(launch);
+      Value device = allocOnDevice(b, loc, host);
+      copy(b, loc, device, host);
+      operand.set(device);
+      b.setInsertionPointAfter(launch);
+      if (mayWrite(operand))
+        copy(b, loc, host, device);
+      freeOnDevice(b, loc, device);
+    }
+  }
+  return success();
+}
+
 namespace {
 /// Places the buffers of one host function.
 class FunctionPlacement {
@@ -198,7 +232,7 @@ public:
     convertCopies();
     while (forwardOneCopy()) {
     }
-    return stageHostOperands();
+    return stageHostOperands(func);
   }
 
 private:
@@ -334,39 +368,6 @@ private:
     }
   }
 
-  /// Kernels given a buffer that stays on the host (host code touches it)
-  /// get a device copy around the launch.
-  LogicalResult stageHostOperands() {
-    SmallVector<gpu::LaunchFuncOp> launches;
-    func.walk([&](gpu::LaunchFuncOp launch) { launches.push_back(launch); });
-    for (gpu::LaunchFuncOp launch : launches) {
-      unsigned first = launch.getKernelOperands().getBeginOperandIndex();
-      for (OpOperand &operand : launch->getOpOperands().drop_front(first)) {
-        Value host = operand.get();
-        if (!isa<MemRefType>(host.getType()) || isOnDevice(getRoot(host)))
-          continue;
-        if (!isContiguous(host))
-          return launch.emitError()
-                 << "cannot stage the strided host buffer of operand "
-                 << operand.getOperandNumber() - first << " on the device";
-        Location loc = launch.getLoc();
-        OpBuilder b(launch);
-        Value device = allocOnDevice(b, loc, host);
-        copy(b, loc, device, host);
-        operand.set(device);
-        b.setInsertionPointAfter(launch);
-        if (mayWrite(operand))
-          copy(b, loc, host, device);
-        freeOnDevice(b, loc, device);
-      }
-    }
-    return success();
-  }
-
-  static bool isOnDevice(Value root) {
-    return root.getDefiningOp<gpu::AllocOp>() || isResident(root);
-  }
-
   /// Forwards one device-to-device copy into a fresh device buffer, if one
   /// only stages data; returns false when none does.
   bool forwardOneCopy() {
@@ -473,12 +474,18 @@ struct TSparsePlaceOnDevicePass
     ModuleOp module = getOperation();
     SmallVector<func::FuncOp> functions;
     for (auto func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && func.getBody().hasOneBlock() &&
-          isa<func::ReturnOp>(func.getBody().front().getTerminator()))
+      if (!func.isExternal())
         functions.push_back(func);
-    for (func::FuncOp func : functions)
-      if (failed(FunctionPlacement(module, func).run()))
+    for (func::FuncOp func : functions) {
+      // Functions of several blocks are not analyzed: their kernels still
+      // get device copies of what they use.
+      bool analyzable =
+          func.getBody().hasOneBlock() &&
+          isa<func::ReturnOp>(func.getBody().front().getTerminator());
+      if (failed(analyzable ? FunctionPlacement(module, func).run()
+                            : stageHostOperands(func)))
         return signalPassFailure();
+    }
   }
 };
 } // namespace

@@ -109,6 +109,25 @@ module attributes {gpu.container_module} {
     return %r : f32
   }
 
+  // A function of several blocks is not analyzed; its kernels still get
+  // device copies of the host buffers they use.
+  // CHECK-LABEL: func.func @several_blocks
+  // CHECK: ^bb1:
+  // CHECK: %[[D:.*]] = gpu.alloc () : memref<16xf32>
+  // CHECK: gpu.memcpy %[[D]], %[[X:.*]] : memref<16xf32>, memref<16xf32>
+  // CHECK: gpu.launch_func @kernels::@scale {{.*}} args(%[[D]] : memref<16xf32>)
+  // CHECK: gpu.memcpy %[[X]], %[[D]]
+  // CHECK: gpu.dealloc %[[D]]
+  func.func @several_blocks(%x: memref<16xf32>) {
+    %c1 = arith.constant 1 : index
+    %c16 = arith.constant 16 : index
+    cf.br ^bb1
+  ^bb1:
+    gpu.launch_func @kernels::@scale blocks in (%c1, %c1, %c1)
+        threads in (%c16, %c1, %c1) args(%x : memref<16xf32>)
+    return
+  }
+
   // A device copy of a buffer that dies with it becomes that buffer.
   // CHECK-LABEL: func.func @copy_of_dying_buffer
   // CHECK: gpu.launch_func @kernels::@scale {{.*}} args(%[[A:.*]] : memref<16xf32>)

@@ -75,7 +75,9 @@ def TSparsePlaceOnDevice : Pass<"tsparse-place-on-device", "ModuleOp"> {
     is not written, becomes its source (the per-product copies of
     `--convert-tsparse-to-gpu`). A call therefore copies its inputs in and
     its results out, and nothing else. Buffers that host code does touch
-    (runtime packing loops) stay on the host, copied as before.
+    (runtime packing loops) stay on the host, and kernels get device copies
+    of them around their launch, as they do in functions of several blocks,
+    which the pass does not analyze.
   }];
   let dependentDialects = [
     "::mlir::func::FuncDialect",
