@@ -164,6 +164,12 @@ void tsparse::buildGPUKernelsAndHostPipeline(
                            : NarrowType::BF16;
     pm.addPass(createTSparseNarrowProducts(narrowOptions));
   }
+  // Element-wise consumers of the products (bias, activation, residual,
+  // casts) become their epilogues, which the kernels apply as they store.
+  // Named ops stay named: the conversion reads transposes of A and C.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createTSparseFuseEpilogues());
   ConvertTSparseToGPUOptions convertOptions;
   convertOptions.mma = options.mma;
   convertOptions.mTile = options.mTile;

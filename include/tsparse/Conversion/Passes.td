@@ -24,6 +24,14 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     for compacted layouts): plainly when the item is its whole tile,
     atomically otherwise. Pruned units never reach the kernel.
 
+    The epilogue of a product of a `tsparse.constant` runs in its kernel:
+    the work list then has every tile whole (empty ones included) and the
+    columns a compacted layout drops, and each element of C is stored as
+    `epilogue(C + A * B)`. Other products get their epilogue split off into
+    an element-wise op after the launch. The output must be bufferized
+    without CSE in between: each product reads its operands through its own
+    `bufferization.to_buffer`.
+
     Flavours (`mma`): `wmma` uses `gpu.subgroup_mma_*` 16x16x16 fragments
     staged through workgroup memory; `mma-sync` uses `nvgpu.mma.sync`
     m16n8k16 (`nvvm.mma.sync` for bf16) fed by `nvgpu.ldmatrix` from a

@@ -7,6 +7,9 @@
 
 #include "KernelBuilder.h"
 
+#include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -33,6 +36,16 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
   numTiledColumns = arg(KernelArg::NumTiledColumns);
   numMTiles = arg(KernelArg::NumMTiles);
   splitRows = arg(KernelArg::SplitRows);
+  if (config.epilogue) {
+    droppedIds =
+        func.getArgument(kNumKernelArgs + unsigned(EpilogueArg::DroppedIds));
+    numTiles =
+        func.getArgument(kNumKernelArgs + unsigned(EpilogueArg::NumTiles));
+    for (unsigned i = kNumKernelArgs + kNumEpilogueArgs,
+                  e = func.getNumArguments();
+         i < e; ++i)
+      epilogueOperands.push_back(func.getArgument(i));
+  }
 }
 
 Value KernelBuilder::loadIndex(Value memref, Value index) {
@@ -51,23 +64,88 @@ void KernelBuilder::buildWorkItem() {
   firstRow = loadIndex(workRows, work);
   numRows = memref::DimOp::create(b, loc, a, config.aKMajor ? 1 : 0);
   m0 = mul(mTile, blockRows);
+  Value numColumns = numTiledColumns;
+  if (config.epilogue) {
+    // Items past the tiles are groups of dropped columns: no rows, columns
+    // from droppedIds.
+    dropped = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, tile,
+                                    numTiles);
+    Value group = arith::SubIOp::create(b, loc, tile, numTiles);
+    tile = arith::SelectOp::create(b, loc, dropped, group, tile);
+    numColumns = arith::SelectOp::create(
+        b, loc, dropped,
+        memref::DimOp::create(b, loc, droppedIds, 0).getResult(),
+        numTiledColumns);
+  }
   col0 = mul(tile, tileN);
   width = arith::MinSIOp::create(
-      b, loc, constant(tileN),
-      arith::SubIOp::create(b, loc, numTiledColumns, col0));
-  p0 = loadIndex(tilePtr, tile);
-  Value p1 = loadIndex(tilePtr, add(tile, 1));
+      b, loc, constant(tileN), arith::SubIOp::create(b, loc, numColumns, col0));
+  Value arrayTile = tile;
+  if (config.epilogue)
+    arrayTile = arith::SelectOp::create(b, loc, dropped, constant(0), tile);
+  p0 = loadIndex(tilePtr, arrayTile);
+  Value p1 = loadIndex(tilePtr, add(arrayTile, 1));
   keptRows = mul(arith::SubIOp::create(b, loc, p1, p0), layout.getUnitK());
+  if (config.epilogue)
+    keptRows = arith::SelectOp::create(b, loc, dropped, constant(0), keptRows);
   endRow = arith::MinUIOp::create(b, loc, keptRows, add(firstRow, splitRows));
   valuesOffset = mul(p0, layout.getUnitK() * tileN);
 }
 
 void KernelBuilder::ifItemHasRows(function_ref<void()> body) {
   auto ifOp = scf::IfOp::create(b, loc, ult(firstRow, endRow),
-                                /*withElseRegion=*/false);
+                                /*withElseRegion=*/config.epilogue);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   body();
+  if (config.epilogue) {
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    applyEpilogueToC();
+  }
+}
+
+void KernelBuilder::applyEpilogueToC() {
+  // The threads stride over the rows x columns of the item's block of C.
+  auto loop = scf::ForOp::create(b, loc, threadId, constant(blockRows * tileN),
+                                 constant(numThreads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value index = loop.getInductionVar();
+  Value m = add(m0, div(index, tileN));
+  Value j = rem(index, tileN);
+  Value inside = arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
+  auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  // Both column arrays have an element at 0: read the one that applies.
+  Value col = add(col0, j);
+  Value droppedN = loadIndex(
+      droppedIds, arith::SelectOp::create(b, loc, dropped, col, constant(0)));
+  Value keptN = originalColumn(
+      arith::SelectOp::create(b, loc, dropped, constant(0), col));
+  Value n = arith::SelectOp::create(b, loc, dropped, droppedN, keptN);
+  SmallVector<Value> indices = {m, n};
+  if (config.cTransposed)
+    std::swap(indices[0], indices[1]);
+  Value old = memref::LoadOp::create(b, loc, c, indices);
+  Type accType = cast<MatmulOp>(config.epilogue).getAccumulatorType();
+  if (old.getType() != accType)
+    old = arith::ExtFOp::create(b, loc, accType, old);
+  memref::StoreOp::create(b, loc, applyEpilogue(m, n, old), c, indices);
+}
+
+Value KernelBuilder::applyEpilogue(Value m, Value n, Value sum) {
+  auto op = cast<MatmulOp>(config.epilogue);
+  Type accType = op.getAccumulatorType();
+  if (sum.getType() != accType)
+    sum = arith::TruncFOp::create(b, loc, accType, sum);
+  SmallVector<Value> args = {sum};
+  for (Value operand : epilogueOperands) {
+    SmallVector<Value> indices = {n};
+    if (cast<MemRefType>(operand.getType()).getRank() == 2)
+      indices.insert(indices.begin(), m);
+    args.push_back(memref::LoadOp::create(b, loc, operand, indices));
+  }
+  return emitEpilogue(b, loc, op, args);
 }
 
 Value KernelBuilder::gatheredK(Value row) {
@@ -105,7 +183,9 @@ void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
   if (narrow)
     old = arith::ExtFOp::create(b, loc, value.getType(), old);
   Value sum = arith::AddFOp::create(b, loc, old, value);
-  if (narrow)
+  if (config.epilogue)
+    sum = applyEpilogue(m, n, sum);
+  else if (narrow)
     sum = arith::TruncFOp::create(b, loc, accType, sum);
   memref::StoreOp::create(b, loc, sum, c, indices);
 }
@@ -122,12 +202,29 @@ void KernelBuilder::addPairToC(Value m, Value j, Value pair) {
   if (narrow)
     old = arith::ExtFOp::create(b, loc, pair.getType(), old);
   Value sum = arith::AddFOp::create(b, loc, old, pair);
-  if (narrow)
+  if (config.epilogue) {
+    // Element by element: the epilogue is scalar code.
+    Value result =
+        arith::ConstantOp::create(b, loc, b.getZeroAttr(accPairType));
+    for (int64_t lane = 0; lane < 2; ++lane) {
+      Value element = vector::ExtractOp::create(b, loc, sum, lane);
+      Value n = add(indices[1], lane);
+      result = vector::InsertOp::create(b, loc, applyEpilogue(m, n, element),
+                                        result, lane);
+    }
+    sum = result;
+  } else if (narrow) {
     sum = arith::TruncFOp::create(b, loc, accPairType, sum);
+  }
   vector::StoreOp::create(b, loc, sum, c, indices).setAlignment(alignment);
 }
 
 void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
+  // A kernel with an epilogue only ever runs whole tiles.
+  if (config.epilogue) {
+    body(/*exclusive=*/true);
+    return;
+  }
   Value wholeTile = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, firstRow,
@@ -161,6 +258,8 @@ static std::string getKernelName(const KernelConfig &config) {
   os << "_m" << config.blockRows;
   if (config.flavor == MmaFlavor::MMASync)
     os << "_s" << config.numStages;
+  if (config.epilogue)
+    os << "_e" << config.epilogueKey;
   return name;
 }
 
@@ -194,6 +293,16 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   for (KernelArg size :
        {KernelArg::NumTiledColumns, KernelArg::NumMTiles, KernelArg::SplitRows})
     setType(size, index);
+  if (auto op = dyn_cast_or_null<MatmulOp>(config.epilogue)) {
+    argTypes.push_back(dynamic1D(i32));
+    argTypes.push_back(index);
+    for (Value operand : op.getEpilogueOperands()) {
+      auto type = cast<ShapedType>(operand.getType());
+      argTypes.push_back(type.getRank() == 1
+                             ? dynamic1D(type.getElementType())
+                             : dynamic2D(type.getElementType()));
+    }
+  }
   bool wmma = config.flavor == MmaFlavor::WMMA;
   SmallVector<Type> workgroupTypes =
       wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);

@@ -48,8 +48,14 @@ protected:
   /// Decodes the work item of this block into the per-block values below.
   void buildWorkItem();
   /// Emits `body` only for work items with kept rows; a runtime matrix may
-  /// schedule empty tiles, whose arrays must not be read.
+  /// schedule empty tiles, whose arrays must not be read. With an epilogue,
+  /// the other items (empty tiles, dropped columns) apply it to C alone.
   void ifItemHasRows(function_ref<void()> body);
+  /// C = epilogue(C) over the item's block of C.
+  void applyEpilogueToC();
+  /// Returns the epilogue of `sum`, C's element at row `m` and original
+  /// column `n` before the store.
+  Value applyEpilogue(Value m, Value n, Value sum);
 
   /// Row of A's contraction dimension (k) holding kept row `row` of the
   /// item's tile; `row` must be below endRow.
@@ -78,6 +84,11 @@ protected:
   // Kernel arguments.
   Value a, values, rowIds, tilePtr, colIds, workTiles, workRows, c,
       numTiledColumns, numMTiles, splitRows;
+  // With an epilogue: EpilogueArg, then the epilogue operands.
+  Value droppedIds, numTiles;
+  SmallVector<Value> epilogueOperands;
+  // Whether the item is a group of dropped columns (with an epilogue).
+  Value dropped;
   // The block's work item.
   Value threadId, numRows, m0, col0, width, p0, firstRow, endRow, keptRows,
       valuesOffset;

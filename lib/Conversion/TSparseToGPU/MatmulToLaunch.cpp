@@ -9,6 +9,7 @@
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
+#include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
 #include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 #include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
@@ -21,6 +22,10 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -276,6 +281,90 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
   return work;
 }
 
+/// The work list of a product whose kernel applies its epilogue: every tile
+/// whole, longest first and empty ones last, then the groups of `tileN`
+/// dropped columns as tiles `numTiles`, `numTiles + 1`, ... (see
+/// EpilogueArg).
+static WorkItems getEpilogueWorkItems(ArrayRef<int32_t> tilePtr,
+                                      int64_t numDropped, int64_t tileN) {
+  WorkItems items;
+  int64_t numTiles = static_cast<int64_t>(tilePtr.size()) - 1;
+  for (int32_t tile :
+       computeLongestFirstTileOrder(tilePtr, /*keepEmptyTiles=*/true)) {
+    items.tiles.push_back(tile);
+    items.rows.push_back(0);
+  }
+  for (int64_t group = 0; group * tileN < numDropped; ++group) {
+    items.tiles.push_back(static_cast<int32_t>(numTiles + group));
+    items.rows.push_back(0);
+  }
+  return items;
+}
+
+/// Returns the columns of `constant` that its compacted layout drops.
+static SmallVector<int32_t> getDroppedColumns(ConstantOp constant) {
+  SmallVector<int32_t> dropped;
+  MatrixType type = constant.getType();
+  if (!type.getLayout().isCompacted())
+    return dropped;
+  llvm::SmallDenseSet<int32_t> kept;
+  for (int32_t col : constant.getColIdsAttr().getValues<int32_t>())
+    kept.insert(col);
+  for (int32_t col = 0, e = type.getShape()[1]; col < e; ++col)
+    if (!kept.contains(col))
+      dropped.push_back(col);
+  return dropped;
+}
+
+/// Prepares `op`'s epilogue to be applied by its kernel, or returns failure
+/// when the kernel cannot: the matrix must be a compile-time constant (its
+/// work list visits every tile whole), and the epilogue may use only its
+/// arguments and constants, which are moved into it.
+static LogicalResult prepareKernelEpilogue(RewriterBase &rewriter,
+                                           MatmulOp op) {
+  if (!op.getB().getDefiningOp<ConstantOp>())
+    return failure();
+  Block &block = op.getEpilogueBlock();
+  SmallVector<Operation *> captured;
+  WalkResult walk = block.walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands()) {
+      if (block.getParent()->isAncestor(operand.getParentRegion()))
+        continue;
+      Operation *def = operand.getDefiningOp();
+      if (!def || !def->hasTrait<OpTrait::ConstantLike>())
+        return WalkResult::interrupt();
+      captured.push_back(def);
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&block);
+  for (Operation *def : captured) {
+    Operation *clone = rewriter.clone(*def);
+    rewriter.replaceUsesWithIf(def->getResults(), clone->getResults(),
+                               [&](OpOperand &use) {
+                                 return block.getParent()->isAncestor(
+                                     use.getOwner()->getParentRegion());
+                               });
+  }
+  return success();
+}
+
+/// A key of `op`'s epilogue (its ops and operand types) for kernel names.
+static std::string getEpilogueKey(MatmulOp op) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  OpPrintingFlags flags;
+  flags.printGenericOpForm().useLocalScope();
+  for (Operation &inner : op.getEpilogue().front())
+    inner.print(os, flags);
+  for (Value operand : op.getEpilogueOperands())
+    os << operand.getType();
+  return llvm::utohexstr(llvm::xxh3_64bits(text));
+}
+
 namespace {
 /// tsparse.matmul -> device copies + one launch of the fused kernel. A
 /// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
@@ -295,6 +384,18 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     KernelConfig config =
         getKernelConfig(options, matrixType,
                         cast<ShapedType>(op.getC().getType()).getElementType());
+
+    // Whole-tile kernels apply the epilogue as they store C; otherwise it
+    // runs after the product, as an element-wise op.
+    if (op.hasEpilogue()) {
+      if (!getTransposingUsers(op.getResult()).empty() ||
+          failed(prepareKernelEpilogue(rewriter, op))) {
+        splitEpilogue(rewriter, op);
+        return success();
+      }
+      config.epilogue = op;
+      config.epilogueKey = getEpilogueKey(op);
+    }
 
     Value a = op.getA();
     if (auto transpose = a.getDefiningOp<linalg::TransposeOp>();
@@ -330,8 +431,28 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     Value numMTiles = arith::CeilDivUIOp::create(
         rewriter, loc, numRows,
         arith::ConstantIndexOp::create(rewriter, loc, config.blockRows));
-    WorkList work =
-        buildWorkList(rewriter, loc, op, storage, numMTiles, options);
+    WorkList work;
+    SmallVector<int32_t> droppedColumns;
+    int64_t numTiles = 0;
+    if (config.epilogue) {
+      auto constant = op.getB().getDefiningOp<ConstantOp>();
+      SmallVector<int32_t> tilePtr =
+          llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+      numTiles = static_cast<int64_t>(tilePtr.size()) - 1;
+      droppedColumns = getDroppedColumns(constant);
+      WorkItems items = getEpilogueWorkItems(tilePtr, droppedColumns.size(),
+                                             matrixType.getLayout().getTileN());
+      work.tiles = createI32Array(rewriter, loc, items.tiles);
+      work.rows = createI32Array(rewriter, loc, items.rows);
+      work.count =
+          arith::ConstantIndexOp::create(rewriter, loc, items.tiles.size());
+      work.splitRows =
+          arith::ConstantIndexOp::create(rewriter, loc, kWholeTileRows);
+      if (droppedColumns.empty())
+        droppedColumns.push_back(0);
+    } else {
+      work = buildWorkList(rewriter, loc, op, storage, numMTiles, options);
+    }
     Value colIds = storage.colIds;
     if (!colIds)
       colIds = createI32Array(rewriter, loc, {0});
@@ -368,6 +489,17 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     operand(KernelArg::NumTiledColumns) = storage.numTiledColumns;
     operand(KernelArg::NumMTiles) = numMTiles;
     operand(KernelArg::SplitRows) = work.splitRows;
+    if (config.epilogue) {
+      operands.push_back(copyToDevice(
+          rewriter, loc, createI32Array(rewriter, loc, droppedColumns)));
+      temporaries.push_back(operands.back());
+      operands.push_back(
+          arith::ConstantIndexOp::create(rewriter, loc, numTiles));
+      for (Value epilogueOperand : op.getEpilogueOperands()) {
+        operands.push_back(copyToDevice(rewriter, loc, epilogueOperand));
+        temporaries.push_back(operands.back());
+      }
+    }
     // A fully pruned matrix or an empty A launches nothing.
     launchUnlessEmpty(rewriter, loc,
                       getOrCreateKernel(rewriter, module, config), numBlocks,

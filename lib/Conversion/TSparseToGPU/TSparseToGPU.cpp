@@ -52,9 +52,11 @@ struct ConvertTSparseToGPUPass
       return signalPassFailure();
     options.transposeA = transposeA;
     // Pack constant operands first, so that their products get static
-    // schedules. The kernels do not apply epilogues: they run after them.
+    // schedules (and can apply their epilogues). Feature-major chains are
+    // rebuilt without epilogues: those run after the products.
     RewritePatternSet foldPatterns(ctx);
-    populateSplitEpiloguePatterns(foldPatterns);
+    if (featureMajor)
+      populateSplitEpiloguePatterns(foldPatterns);
     PackOp::getCanonicalizationPatterns(foldPatterns, ctx);
     if (failed(applyPatternsGreedily(module, std::move(foldPatterns))))
       return signalPassFailure();

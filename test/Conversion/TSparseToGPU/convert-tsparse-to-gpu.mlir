@@ -227,18 +227,18 @@ func.func @matmul_in_loop(%x: tensor<?x64xf16>, %w: tensor<64x64xf16>, %acc: ten
 
 // -----
 
-// Kernels store their accumulators: an epilogue is split off first. A
-// narrowing one runs the kernel on an f32 copy of C (a fill of the extended
-// zero) and narrows into C on the host.
+// A product of a compile-time matrix applies its epilogue in the kernel as
+// it stores whole tiles, here a narrowing one (f32 sums into an f16 C): the
+// kernel takes the dropped columns, the number of tiles and the epilogue's
+// operands after the usual arguments, and nothing runs after it.
 // CHECK-LABEL: func.func @matmul_narrowing_epilogue
-// CHECK: %[[C:.*]] = linalg.fill ins(%{{.*}} : f16) outs(%{{.*}} : tensor<?x64xf16>)
-// CHECK: %[[WIDE:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x64xf32>)
-// CHECK: bufferization.to_buffer %[[WIDE]]
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_m64
-// CHECK-SAME: memref<?x?xf32>
-// CHECK: %[[PRODUCT:.*]] = bufferization.to_tensor
-// CHECK: linalg.generic {{.*}} ins(%[[PRODUCT]], %{{.*}} : tensor<?x64xf32>, tensor<64xf32>) outs(%[[C]] : tensor<?x64xf16>)
-// CHECK:   arith.truncf {{.*}} : f32 to f16
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_outf16_m64_e{{[0-9A-F]+}}
+// CHECK-SAME: %{{.*}} : memref<?x?xf16>, %{{.*}} : index, %{{.*}} : index, %{{.*}} : index, %{{.*}} : memref<?xi32>, %{{.*}} : index, %{{.*}} : memref<?xf32>)
+// CHECK-NOT: linalg.generic
+// CHECK: return
+// CHECK: gpu.func @tsparse_wmma_f16_g64_u16_outf16_m64_e
+// CHECK: arith.addf {{.*}} : f32
+// CHECK: arith.truncf {{.*}} : f32 to f16
 func.func @matmul_narrowing_epilogue(%a: tensor<?x64xf16>, %bias: tensor<64xf32>) -> tensor<?x64xf16> {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f16
@@ -256,5 +256,35 @@ func.func @matmul_narrowing_epilogue(%a: tensor<?x64xf16>, %bias: tensor<64xf32>
     %n = arith.truncf %s : f32 to f16
     tsparse.yield %n : f16
   } : tensor<?x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, unit_k = 16>> -> tensor<?x64xf16>
+  return %r : tensor<?x64xf16>
+}
+
+// -----
+
+// A runtime matrix may be split into partial tiles at run time: its
+// epilogue runs after the product, as an element-wise op. A narrowing one
+// runs the kernel on an f32 copy of C (a fill of the extended zero) and
+// narrows into C.
+// CHECK-LABEL: func.func @matmul_runtime_epilogue
+// CHECK: %[[C:.*]] = linalg.fill ins(%{{.*}} : f16) outs(%{{.*}} : tensor<?x64xf16>)
+// CHECK: %[[WIDE:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x64xf32>)
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u1_m64 
+// CHECK-SAME: memref<?x?xf32>
+// CHECK: %[[PRODUCT:.*]] = bufferization.to_tensor
+// CHECK: linalg.generic {{.*}} ins(%[[PRODUCT]], %{{.*}} : tensor<?x64xf32>, tensor<64xf32>) outs(%[[C]] : tensor<?x64xf16>)
+// CHECK:   arith.truncf {{.*}} : f32 to f16
+func.func @matmul_runtime_epilogue(%a: tensor<?x64xf16>, %w: tensor<64x64xf16>, %bias: tensor<64xf32>) -> tensor<?x64xf16> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f16
+  %m = tensor.dim %a, %c0 : tensor<?x64xf16>
+  %e = tensor.empty(%m) : tensor<?x64xf16>
+  %c = linalg.fill ins(%zero : f16) outs(%e : tensor<?x64xf16>) -> tensor<?x64xf16>
+  %p = tsparse.pack %w : tensor<64x64xf16> -> !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>>
+  %r = tsparse.matmul %a, %p, %c epilogue(%bias : tensor<64xf32>) {
+  ^bb0(%acc: f32, %b: f32):
+    %s = arith.addf %acc, %b : f32
+    %n = arith.truncf %s : f32 to f16
+    tsparse.yield %n : f16
+  } : tensor<?x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x64xf16>
   return %r : tensor<?x64xf16>
 }

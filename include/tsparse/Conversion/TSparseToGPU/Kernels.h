@@ -17,6 +17,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 
 #include <limits>
+#include <string>
 
 namespace mlir {
 namespace tsparse {
@@ -36,6 +37,12 @@ struct KernelConfig {
   int64_t blockRows = 64;
   /// Shared-memory stages of the mma.sync pipeline.
   int64_t numStages = 3;
+  /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
+  /// stores whole tiles (null: none), and a key of that epilogue for the
+  /// kernel's name. Such a kernel takes EpilogueArg after KernelArg, then
+  /// the epilogue operands.
+  Operation *epilogue = nullptr;
+  std::string epilogueKey;
 
   /// Kept rows of B staged at a time.
   static constexpr int64_t kStageRows = 32;
@@ -70,6 +77,19 @@ enum class KernelArg : unsigned {
 };
 constexpr unsigned kNumKernelArgs = unsigned(KernelArg::SplitRows) + 1;
 
+/// The arguments a kernel with an epilogue takes after KernelArg. Its work
+/// list visits every tile whole, empty ones included, and then, as tiles
+/// NumTiles, NumTiles + 1, ..., groups of tile_n of the columns a compacted
+/// layout drops, so that the epilogue reaches every element of C.
+enum class EpilogueArg : unsigned {
+  /// The dropped columns, ascending (i32; one dummy element if none).
+  DroppedIds,
+  /// Number of tiles of the matrix: work items from there are dropped
+  /// columns.
+  NumTiles,
+};
+constexpr unsigned kNumEpilogueArgs = unsigned(EpilogueArg::NumTiles) + 1;
+
 /// Returns the kernel for `config` in `module`, creating it if needed. It
 /// takes the KernelArg arguments and runs on a 1-D grid of (M tiles x work
 /// items) blocks of config.getNumThreads().
@@ -97,6 +117,12 @@ struct KernelOptions {
   int64_t blockRows = 0;
   /// Shared-memory stages of the mma.sync pipeline.
   int64_t numStages = 3;
+  /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
+  /// stores whole tiles (null: none), and a key of that epilogue for the
+  /// kernel's name. Such a kernel takes EpilogueArg after KernelArg, then
+  /// the epilogue operands.
+  Operation *epilogue = nullptr;
+  std::string epilogueKey;
   /// Kept rows per work item of a compile-time matrix (split-K).
   int64_t splitRows = 512;
   /// Split long tiles only when the product has fewer (M tile, tile) blocks
