@@ -224,6 +224,10 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass());
+  // Math left after the approximations (fma, sqrt, floor, ...) as LLVM
+  // intrinsics, which NVPTX selects, rather than libdevice calls: the
+  // binary links no libdevice.
+  kernels.addPass(createTSparseMathToLLVMIntrinsics());
   ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
   nvvmOptions.useBarePtrCallConv = false;
   kernels.addPass(createConvertGpuOpsToNVVMOps(nvvmOptions));

@@ -86,4 +86,19 @@ def TSparsePlaceOnDevice : Pass<"tsparse-place-on-device", "ModuleOp"> {
   ];
 }
 
+def TSparseMathToLLVMIntrinsics : Pass<"tsparse-math-to-llvm-intrinsics"> {
+  let summary = "Lower GPU kernels' math to LLVM intrinsics instead of libdevice";
+  let description = [{
+    Rewrites the `math` ops that remain in kernels once the polynomial
+    approximations have run (`fma`, `sqrt`, `rsqrt`, `floor`, `ceil`,
+    `absf`, `roundeven`) on scalar floats into LLVM intrinsics: `llvm.fma`,
+    and `llvm.call_intrinsic` of `llvm.sqrt`, `llvm.floor`, ... (`rsqrt` as
+    a division by the square root). `convert-gpu-to-nvvm` would map them to
+    libdevice functions (`__nv_fmaf`, `__nv_sqrtf`, ...) that the compiled
+    module would then have to link; the NVPTX backend selects these
+    intrinsics itself. Run it on the kernels before `convert-gpu-to-nvvm`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TSPARSE_TRANSFORMS_PASSES_TD
