@@ -36,7 +36,6 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -126,11 +125,14 @@ static cl::list<std::string>
                cl::desc("With --program: an argument of --entry as raw "
                         "little-endian f32, one per argument in order"),
                cl::value_desc("file"), cl::cat(emulatorCategory));
-static cl::opt<std::string>
-    computeTypeName("compute-type",
-                    cl::desc("With --program: the pipeline's compute-type "
-                             "(f16, bf16 or keep)"),
-                    cl::init("f16"), cl::cat(emulatorCategory));
+static cl::opt<ComputeType> computeType(
+    "compute-type", cl::desc("With --program: the pipeline's compute-type"),
+    cl::init(ComputeType::F16),
+    cl::values(clEnumValN(ComputeType::Keep, "keep", "keep f32 inputs"),
+               clEnumValN(ComputeType::F16, "f16", "round f32 inputs to f16"),
+               clEnumValN(ComputeType::BF16, "bf16",
+                          "round f32 inputs to bf16")),
+    cl::cat(emulatorCategory));
 
 namespace {
 /// The problem in row-major doubles, rounded to the element type.
@@ -412,6 +414,34 @@ static Buffer makeFloatBuffer(Type type, ArrayRef<int64_t> shape,
   return buffer;
 }
 
+/// Runs `module` through the GPU pipeline up to its kernels and host code
+/// with the options the flags give (checked as --tsparse-gpu-pipeline
+/// checks them) and `inputType`, then lowers the rest of the host code to
+/// loops for the emulator.
+static LogicalResult runGPUPipeline(MLIRContext &context, ModuleOp module,
+                                    ComputeType inputType) {
+  GPUPipelineOptions options;
+  options.mma = mma;
+  options.mTile = mTile;
+  options.stages = stages;
+  options.splitRows = splitRows;
+  options.splitBlocks = splitBlocks;
+  options.transposeA = transposeA;
+  options.computeType = inputType;
+  if (failed(verifyGPUPipelineOptions(options, [](const Twine &message) {
+        llvm::errs() << "error: " << message << "\n";
+        return failure();
+      })))
+    return failure();
+  PassManager pm(&context);
+  buildGPUKernelsAndHostPipeline(pm, options);
+  // Host loops for what the host computes with linalg (transposes, work
+  // lists of runtime matrices).
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  return pm.run(module);
+}
+
 static int run(MLIRContext &context) {
   Type elementType = parseFloatType(context, elementTypeName);
   Type accType = parseFloatType(context, accTypeName);
@@ -427,25 +457,8 @@ static int run(MLIRContext &context) {
   // The program through the GPU pipeline up to its kernels and host code.
   OwningOpRef<ModuleOp> module =
       buildProgram(context, matrixType, accType, packed);
-  GPUPipelineOptions options;
-  options.mma = mma;
-  options.mTile = mTile;
-  options.stages = stages;
-  options.splitRows = splitRows;
-  options.splitBlocks = splitBlocks;
-  options.transposeA = transposeA;
-  if (failed(verifyGPUPipelineOptions(options, [](const Twine &message) {
-        llvm::errs() << "error: " << message << "\n";
-        return failure();
-      })))
-    return 2;
-  PassManager pm(&context);
-  buildGPUKernelsAndHostPipeline(pm, options);
-  // Host loops for what the host computes with linalg (transposes, work
-  // lists of runtime matrices).
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
-  if (failed(pm.run(*module)))
+  // The products are f16 or bf16 already: their inputs are kept.
+  if (failed(runGPUPipeline(context, *module, ComputeType::Keep)))
     return 2;
   if (!inputFile.empty() && failed(substituteInputKernel(context, *module)))
     return 2;
@@ -562,18 +575,7 @@ static int runProgram(MLIRContext &context) {
       parseSourceFile<ModuleOp>(programFile, &context);
   if (!module)
     return 2;
-  GPUPipelineOptions options;
-  options.mma = mma;
-  options.stages = stages;
-  options.splitBlocks = splitBlocks;
-  options.computeType = llvm::StringSwitch<ComputeType>(computeTypeName)
-                            .Case("bf16", ComputeType::BF16)
-                            .Case("keep", ComputeType::Keep)
-                            .Default(ComputeType::F16);
-  PassManager pm(&context);
-  buildGPUKernelsAndHostPipeline(pm, options);
-  pm.addPass(createLowerAffinePass());
-  if (failed(pm.run(*module)))
+  if (failed(runGPUPipeline(context, *module, computeType)))
     return 2;
   auto function = module->lookupSymbol<func::FuncOp>(entry);
   if (!function || function.isExternal()) {
