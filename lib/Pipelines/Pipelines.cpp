@@ -66,6 +66,15 @@ static void addConvertToLLVM(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// Lowers vector transfers to loops, fully unrolled: the 1 x N row
+/// transfers of the micro-kernel become 1-D masked loads and stores instead
+/// of going through stack temporaries.
+static void addVectorTransfersToSCF(OpPassManager &pm) {
+  VectorTransferToSCFOptions options;
+  options.enableFullUnroll();
+  pm.addPass(createConvertVectorToSCFPass(options));
+}
+
 void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel,
                                                bool staticWorkspace) {
   addBufferization(pm);
@@ -83,11 +92,7 @@ void tsparse::buildHostBufferizeAndLowerToLLVM(OpPassManager &pm, bool parallel,
   // Vectorized reductions reduce along their innermost dimension.
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass(
       vector::VectorMultiReductionLowering::InnerReduction));
-  // Full unrolling turns the 1 x N row transfers of the micro-kernel into
-  // 1-D masked loads and stores instead of going through stack temporaries.
-  VectorTransferToSCFOptions vectorToSCFOptions;
-  vectorToSCFOptions.enableFullUnroll();
-  pm.addPass(createConvertVectorToSCFPass(vectorToSCFOptions));
+  addVectorTransfersToSCF(pm);
   pm.addNestedPass<func::FuncOp>(createTSparseLowerExpandShape());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -238,9 +243,7 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Runtime packing, which stays on the host, copies kept row segments as
   // masked vector transfers.
-  VectorTransferToSCFOptions vectorToSCFOptions;
-  vectorToSCFOptions.enableFullUnroll();
-  pm.addPass(createConvertVectorToSCFPass(vectorToSCFOptions));
+  addVectorTransfersToSCF(pm);
   pm.addPass(createSCFToControlFlowPass());
   pm.addNestedPass<func::FuncOp>(createTSparseLowerExpandShape());
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -22,8 +22,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/AsmState.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
 
@@ -301,18 +299,21 @@ static WorkItems getEpilogueWorkItems(ArrayRef<int32_t> tilePtr,
   return items;
 }
 
-/// Returns the columns of `constant` that its compacted layout drops.
+/// Returns the columns of `constant` that its compacted layout drops: those
+/// missing from its ascending `col_ids`.
 static SmallVector<int32_t> getDroppedColumns(ConstantOp constant) {
   SmallVector<int32_t> dropped;
   MatrixType type = constant.getType();
   if (!type.getLayout().isCompacted())
     return dropped;
-  llvm::SmallDenseSet<int32_t> kept;
-  for (int32_t col : constant.getColIdsAttr().getValues<int32_t>())
-    kept.insert(col);
-  for (int32_t col = 0, e = type.getShape()[1]; col < e; ++col)
-    if (!kept.contains(col))
+  auto kept = constant.getColIdsAttr().getValues<int32_t>();
+  auto next = kept.begin();
+  for (int32_t col = 0, e = type.getShape()[1]; col < e; ++col) {
+    if (next != kept.end() && *next == col)
+      ++next;
+    else
       dropped.push_back(col);
+  }
   return dropped;
 }
 
@@ -385,10 +386,12 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
         getKernelConfig(options, matrixType,
                         cast<ShapedType>(op.getC().getType()).getElementType());
 
+    SmallVector<linalg::TransposeOp> resultTransposes =
+        getTransposingUsers(op.getResult());
     // Whole-tile kernels apply the epilogue as they store C; otherwise it
     // runs after the product, as an element-wise op.
     if (op.hasEpilogue()) {
-      if (!getTransposingUsers(op.getResult()).empty() ||
+      if (!resultTransposes.empty() ||
           failed(prepareKernelEpilogue(rewriter, op))) {
         splitEpilogue(rewriter, op);
         return success();
@@ -414,8 +417,6 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
           fillValue.getType());
       c = linalg::FillOp::create(rewriter, loc, fillValue, empty).getResult(0);
     }
-    SmallVector<linalg::TransposeOp> resultTransposes =
-        getTransposingUsers(op.getResult());
     if (!resultTransposes.empty()) {
       config.cTransposed = true;
       c = transposeOnHost(rewriter, loc, c,
