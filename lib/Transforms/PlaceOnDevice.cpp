@@ -198,9 +198,11 @@ static LogicalResult stageHostOperands(func::FuncOp func) {
       if (!isa<MemRefType>(host.getType()) || isOnDevice(getRoot(host)))
         continue;
       if (!isContiguous(host))
-        return launch.emitError()
-               << "cannot stage the strided host buffer of operand "
-               << operand.getOperandNumber() - first << " on the device";
+        return launch.emitOpError()
+               << "expected a contiguous host buffer to copy to the device "
+                  "for kernel operand "
+               << operand.getOperandNumber() - first << " but got "
+               << host.getType();
       Location loc = launch.getLoc();
       OpBuilder b(launch);
       Value device = allocOnDevice(b, loc, host);
