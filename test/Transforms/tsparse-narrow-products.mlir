@@ -56,3 +56,42 @@ func.func @negative_cases(%a16: tensor<4x8xf16>, %w16: tensor<8x8xf16>, %a: tens
   %r1 = tsparse.matmul %a, %b, %c : tensor<4x8xf32>, !tsparse.matrix<8x8xf32, #tsparse.layout<tile_n = 8>> -> tensor<4x8xf32>
   return %r0, %r1 : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Dense products of runtime operands (attention's) take both inputs
+// rounded and keep accumulating into their f32 C.
+// CHECK-LABEL: func.func @dense_products
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x4x8xf32>) outs(%{{.*}} : tensor<2x4x8xf16>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<2x8x4xf32>) outs(%{{.*}} : tensor<2x8x4xf16>)
+// CHECK: linalg.batch_matmul ins(%[[A]], %[[B]] : tensor<2x4x8xf16>, tensor<2x8x4xf16>) outs(%arg2 : tensor<2x4x4xf32>)
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x8xf16>, tensor<8x4xf16>) outs(%arg5 : tensor<4x4xf32>)
+// BF16-LABEL: func.func @dense_products
+// BF16: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x4x8xbf16>, tensor<2x8x4xbf16>) outs(%arg2 : tensor<2x4x4xf32>)
+func.func @dense_products(%a: tensor<2x4x8xf32>, %b: tensor<2x8x4xf32>, %c: tensor<2x4x4xf32>,
+                          %d: tensor<4x8xf32>, %e: tensor<8x4xf32>, %f: tensor<4x4xf32>) -> (tensor<2x4x4xf32>, tensor<4x4xf32>) {
+  %r = linalg.batch_matmul ins(%a, %b : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%c : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.matmul ins(%d, %e : tensor<4x8xf32>, tensor<8x4xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r, %s : tensor<2x4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Left alone: non-default maps, a narrow C, narrow inputs.
+// CHECK-LABEL: func.func @dense_negative_cases
+// CHECK-NOT: arith.truncf
+// CHECK: linalg.matmul indexing_maps
+// CHECK: linalg.matmul ins(%arg0, %arg1 : tensor<4x8xf32>, tensor<8x4xf32>) outs(%arg3 : tensor<4x4xf16>)
+// CHECK: linalg.matmul ins(%arg4, %arg5 : tensor<4x8xf16>, tensor<8x4xf16>) outs(%arg2 : tensor<4x4xf32>)
+func.func @dense_negative_cases(%d: tensor<4x8xf32>, %e: tensor<8x4xf32>, %f: tensor<4x4xf32>, %h: tensor<4x4xf16>,
+                                %d16: tensor<4x8xf16>, %e16: tensor<8x4xf16>, %g: tensor<4x8xf32>) -> (tensor<4x4xf32>, tensor<4x4xf16>, tensor<4x4xf32>) {
+  %t = linalg.matmul indexing_maps = [
+      affine_map<(d0, d1, d2) -> (d0, d2)>,
+      affine_map<(d0, d1, d2) -> (d1, d2)>,
+      affine_map<(d0, d1, d2) -> (d0, d1)>]
+      ins(%d, %g : tensor<4x8xf32>, tensor<4x8xf32>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
+  %u = linalg.matmul ins(%d, %e : tensor<4x8xf32>, tensor<8x4xf32>) outs(%h : tensor<4x4xf16>) -> tensor<4x4xf16>
+  %v = linalg.matmul ins(%d16, %e16 : tensor<4x8xf16>, tensor<8x4xf16>) outs(%f : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %t, %u, %v : tensor<4x4xf32>, tensor<4x4xf16>, tensor<4x4xf32>
+}

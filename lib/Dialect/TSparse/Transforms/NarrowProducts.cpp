@@ -1,8 +1,8 @@
 //===- NarrowProducts.cpp - f32 products with f16 or bf16 inputs ----------===//
 //
-// The `--tsparse-narrow-products` pass: tsparse.matmul with f32 inputs and
-// an f32 C takes its inputs rounded to f16 or bf16 instead, as tensor cores
-// need; C keeps accumulating in f32.
+// The `--tsparse-narrow-products` pass: tsparse.matmul, linalg.matmul and
+// linalg.batch_matmul with f32 inputs and an f32 C take their inputs rounded
+// to f16 or bf16 instead, as tensor cores need; C keeps accumulating in f32.
 //
 //===----------------------------------------------------------------------===//
 
@@ -124,6 +124,34 @@ struct NarrowMatmulInputs : OpRewritePattern<MatmulOp> {
 
   FloatType type;
 };
+
+/// linalg.matmul or linalg.batch_matmul (default maps) on f32 inputs ->
+/// the same product on `type` inputs, accumulating into its f32 C.
+template <typename ProductOp>
+struct NarrowDenseProductInputs : OpRewritePattern<ProductOp> {
+  NarrowDenseProductInputs(MLIRContext *ctx, FloatType type)
+      : OpRewritePattern<ProductOp>(ctx), type(type) {}
+
+  LogicalResult matchAndRewrite(ProductOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getIndexingMapsArray() !=
+        ProductOp::getDefaultIndexingMaps(op.getContext()))
+      return rewriter.notifyMatchFailure(op, "expected the default maps");
+    if (!op.hasPureTensorSemantics() ||
+        llvm::any_of(op->getOperandTypes(), [](Type type) {
+          return !getElementTypeOrSelf(type).isF32();
+        }))
+      return rewriter.notifyMatchFailure(op, "expected f32 tensor operands");
+    Location loc = op.getLoc();
+    Value lhs = narrowTensor(rewriter, loc, op.getDpsInputs()[0], type);
+    Value rhs = narrowTensor(rewriter, loc, op.getDpsInputs()[1], type);
+    rewriter.replaceOpWithNewOp<ProductOp>(
+        op, op->getResultTypes(), ValueRange{lhs, rhs}, op.getDpsInits());
+    return success();
+  }
+
+  FloatType type;
+};
 } // namespace
 
 FloatType tsparse::getNarrowFloatType(MLIRContext *context, NarrowType type) {
@@ -136,6 +164,10 @@ void tsparse::populateNarrowProductsPatterns(RewritePatternSet &patterns,
                                              FloatType type) {
   // tsparse.matmul
   patterns.add<NarrowMatmulInputs>(patterns.getContext(), type);
+  // dense products of runtime operands (attention)
+  patterns.add<NarrowDenseProductInputs<linalg::MatmulOp>,
+               NarrowDenseProductInputs<linalg::BatchMatmulOp>>(
+      patterns.getContext(), type);
 }
 
 namespace {

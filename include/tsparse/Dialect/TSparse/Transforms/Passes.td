@@ -269,20 +269,23 @@ def TSparseStaticWorkspace : Pass<"tsparse-static-workspace", "ModuleOp"> {
 }
 
 def TSparseNarrowProducts : Pass<"tsparse-narrow-products", "ModuleOp"> {
-  let summary = "Compute f32 tile-sparse products with f16 or bf16 inputs";
+  let summary = "Compute f32 products with f16 or bf16 inputs";
   let description = [{
-    Rewrites every `tsparse.matmul` whose inputs are f32 to take inputs of
-    the narrower type `to` (`f16` or `bf16`), rounded to nearest even, and
-    to accumulate in its f32 C as before: what tensor cores need, and what a
-    mixed-precision (autocast) run of the model does. It is opt-in because
-    it changes the numbers.
+    Rewrites every `tsparse.matmul`, `linalg.matmul` and
+    `linalg.batch_matmul` (default indexing maps) whose inputs are f32 to
+    take inputs of the narrower type `to` (`f16` or `bf16`), rounded to
+    nearest even, and to accumulate in its f32 C as before: what tensor
+    cores need, and what a mixed-precision (autocast) run of the model
+    does. It is opt-in because it changes the numbers.
 
     A `tsparse.constant` is converted at compile time (its values arrays;
     the index arrays are kept), a `tsparse.pack` of a tensor packs the
     converted tensor with the same masks, and A is converted by an
     element-wise `linalg.generic` (behind its `linalg.transpose`, if any,
     so that a K-major read still folds). Products whose matrix is neither,
-    or whose C is not f32, are left alone.
+    or whose C is not f32, are left alone. The linalg products get both
+    inputs converted by element-wise `linalg.generic`s, which fusion merges
+    into their producers.
 
     `--tsparse-gpu-pipeline="compute-type=f16"` runs this pass first, so
     that f32 models reach the tensor-core kernels.
