@@ -28,6 +28,26 @@ def TSparseDeallocateHostBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def TSparseFuseElementwiseOps
+    : Pass<"tsparse-fuse-elementwise-ops", "ModuleOp"> {
+  let summary = "Fuse element-wise linalg ops, leaving contractions alone";
+  let description = [{
+    Upstream's `linalg-fuse-elementwise-ops` (producer-consumer fusion of
+    element-wise ops with a single use, reshape propagation by expansion,
+    the linalg canonicalizations), except that nothing is fused into or out
+    of a contraction (`linalg.matmul`, `linalg.batch_matmul`, or a generic
+    of that shape): upstream fuses the transpositions and casts feeding a
+    product into it, which leaves a generic no tensor-core kernel runs. The
+    GPU pipeline runs it before the conversion so that attention's products
+    reach the kernels with their operands materialized.
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def TSparseParallelLoopsToGPU
     : Pass<"tsparse-parallel-loops-to-gpu", "func::FuncOp"> {
   let summary = "Run the host's parallel loops as GPU kernels";
