@@ -171,8 +171,10 @@ void tsparse::buildGPUKernelsAndHostPipeline(
   }
   // Element-wise consumers of the products (bias, activation, residual,
   // casts) become their epilogues, which the kernels apply as they store.
-  // Named ops stay named: the conversion reads transposes of A and C.
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  // Named ops stay named: the conversion reads transposes of A and C, and
+  // dense products (attention) go to the kernels with their operands
+  // materialized.
+  pm.addPass(createTSparseFuseElementwiseOps());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createTSparseFuseEpilogues());
   ConvertTSparseToGPUOptions convertOptions;

@@ -52,6 +52,14 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     another layout is first repacked: a compile-time one into the kernel
     layout that covers its nonzeros with the least work, a runtime one (at
     run time, without masks) into the kernel layout closest to its own.
+    Dense products of runtime operands, `linalg.matmul` and
+    `linalg.batch_matmul` with the default indexing maps on f16 inputs (or
+    bf16 with `mma-sync`) and an f32 or like-typed C (attention's QK^T and
+    PV), go to the same kernels reading B in place: every row kept, column
+    tiles of up to 128 of B's columns, the batches stacked along M so that
+    one launch covers them all, no index arrays. Their element-wise
+    consumers run after them.
+
     Other element types, matrices passed across function boundaries,
     invalid options and kernels needing more than 48 KB of workgroup memory
     are diagnosed. Output: the kernels in a `gpu.module` and, on the host,
@@ -98,6 +106,7 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
+    "::mlir::tsparse::TSparseDialect",
     "::mlir::vector::VectorDialect"
   ];
 }

@@ -36,6 +36,9 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
   numTiledColumns = arg(KernelArg::NumTiledColumns);
   numMTiles = arg(KernelArg::NumMTiles);
   splitRows = arg(KernelArg::SplitRows);
+  if (config.denseB)
+    batchRows =
+        func.getArgument(kNumKernelArgs + unsigned(DenseArg::BatchRows));
   if (config.epilogue) {
     droppedIds =
         func.getArgument(kNumKernelArgs + unsigned(EpilogueArg::DroppedIds));
@@ -62,6 +65,10 @@ void KernelBuilder::buildWorkItem() {
   Value mTile = arith::RemUIOp::create(b, loc, blockId, numMTiles);
   Value tile = loadIndex(workTiles, work);
   firstRow = loadIndex(workRows, work);
+  if (config.denseB) {
+    buildDenseWorkItem(mTile, tile);
+    return;
+  }
   numRows = memref::DimOp::create(b, loc, a, config.aKMajor ? 1 : 0);
   m0 = mul(mTile, blockRows);
   Value numColumns = numTiledColumns;
@@ -90,6 +97,28 @@ void KernelBuilder::buildWorkItem() {
     keptRows = arith::SelectOp::create(b, loc, dropped, constant(0), keptRows);
   endRow = arith::MinUIOp::create(b, loc, keptRows, add(firstRow, splitRows));
   valuesOffset = mul(p0, layout.getUnitK() * tileN);
+  // Packed tiles are as wide as their rows.
+  bRowStride = width;
+}
+
+void KernelBuilder::buildDenseWorkItem(Value mTile, Value tile) {
+  // The M tiles of batch 0, then those of batch 1, ...
+  Value tilesPerBatch =
+      arith::CeilDivUIOp::create(b, loc, batchRows, constant(blockRows));
+  Value batch = arith::DivUIOp::create(b, loc, mTile, tilesPerBatch);
+  Value batchStart = mul(batch, batchRows);
+  m0 = add(batchStart, mul(arith::RemUIOp::create(b, loc, mTile, tilesPerBatch),
+                           blockRows));
+  numRows = add(batchStart, batchRows);
+  col0 = mul(tile, tileN);
+  width = arith::MinSIOp::create(
+      b, loc, constant(tileN),
+      arith::SubIOp::create(b, loc, numTiledColumns, col0));
+  // Every row of B is kept.
+  keptRows = memref::DimOp::create(b, loc, a, config.aKMajor ? 0 : 1);
+  endRow = arith::MinUIOp::create(b, loc, keptRows, add(firstRow, splitRows));
+  bRowStride = numTiledColumns;
+  valuesOffset = add(mul(mul(batch, keptRows), bRowStride), col0);
 }
 
 void KernelBuilder::ifItemHasRows(function_ref<void()> body) {
@@ -149,9 +178,28 @@ Value KernelBuilder::applyEpilogue(Value m, Value n, Value sum) {
 }
 
 Value KernelBuilder::gatheredK(Value row) {
+  if (config.denseB)
+    return row;
   int64_t unitK = layout.getUnitK();
   Value unit = div(row, unitK);
   return add(mul(loadIndex(rowIds, add(p0, unit)), unitK), rem(row, unitK));
+}
+
+Value KernelBuilder::isFullTile() {
+  Value full = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, width,
+                                     constant(tileN));
+  if (!config.denseB)
+    return full;
+  // Rows of B in place start 16-byte aligned only if N is a multiple of 8.
+  Value aligned = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                        rem(bRowStride, 8), constant(0));
+  return arith::AndIOp::create(b, loc, full, aligned);
+}
+
+Value KernelBuilder::bIndex(Value row, Value j, bool fullTile) {
+  // A full packed tile's rows are tile_n long, a constant.
+  Value stride = fullTile && !config.denseB ? constant(tileN) : bRowStride;
+  return add(valuesOffset, add(mul(row, stride), j));
 }
 
 Value KernelBuilder::loadA(Value m, Value k) {
@@ -252,7 +300,8 @@ static std::string getKernelName(const KernelConfig &config) {
                                           : "tsparse_mma_sync_")
      << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
-     << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "");
+     << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
+     << (config.denseB ? "_dense" : "");
   if (!config.accType.isF32())
     os << "_out" << config.accType;
   os << "_m" << config.blockRows;
@@ -293,6 +342,10 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   for (KernelArg size :
        {KernelArg::NumTiledColumns, KernelArg::NumMTiles, KernelArg::SplitRows})
     setType(size, index);
+  assert(!(config.denseB && config.epilogue) &&
+         "kernels with a dense B apply no epilogue");
+  if (config.denseB)
+    argTypes.push_back(index);
   if (auto op = dyn_cast_or_null<MatmulOp>(config.epilogue)) {
     argTypes.push_back(dynamic1D(i32));
     argTypes.push_back(index);

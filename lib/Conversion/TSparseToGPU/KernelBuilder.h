@@ -47,6 +47,9 @@ protected:
 
   /// Decodes the work item of this block into the per-block values below.
   void buildWorkItem();
+  /// The part of buildWorkItem for a dense B: M tile `mTile` of the stacked
+  /// batches and column tile `tile`.
+  void buildDenseWorkItem(Value mTile, Value tile);
   /// Emits `body` only for work items with kept rows; a runtime matrix may
   /// schedule empty tiles, whose arrays must not be read. With an epilogue,
   /// the other items (empty tiles, dropped columns) apply it to C alone.
@@ -60,6 +63,12 @@ protected:
   /// Row of A's contraction dimension (k) holding kept row `row` of the
   /// item's tile; `row` must be below endRow.
   Value gatheredK(Value row);
+  /// Whether the item's block of B has tile_n columns with rows whose
+  /// 16-byte chunks are aligned (vector copies apply).
+  Value isFullTile();
+  /// Index into `values` of B's element at kept row `row` and column `j` of
+  /// the item's block (`fullTile`: known to be a full tile).
+  Value bIndex(Value row, Value j, bool fullTile);
   /// A[m][k], whatever A's layout.
   Value loadA(Value m, Value k);
   /// Original column of tiled column `col`.
@@ -84,6 +93,8 @@ protected:
   // Kernel arguments.
   Value a, values, rowIds, tilePtr, colIds, workTiles, workRows, c,
       numTiledColumns, numMTiles, splitRows;
+  // With a dense B: DenseArg.
+  Value batchRows;
   // With an epilogue: EpilogueArg, then the epilogue operands.
   Value droppedIds, numTiles;
   SmallVector<Value> epilogueOperands;
@@ -92,6 +103,8 @@ protected:
   // The block's work item.
   Value threadId, numRows, m0, col0, width, p0, firstRow, endRow, keptRows,
       valuesOffset;
+  // Elements between consecutive rows of the item's block of B.
+  Value bRowStride;
 };
 
 /// Types of the workgroup buffers of the WMMA kernel for `config`.

@@ -115,9 +115,7 @@ void MMASyncKernelBuilder::copyBStage(Value stage) {
   Value start = stageStart(stage);
   Value buffer = stageBuffer(stage);
   int64_t rowChunks = tileN / kChunk;
-  Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                         width, constant(tileN));
-  auto ifOp = scf::IfOp::create(b, loc, fullTile, /*withElseRegion=*/true);
+  auto ifOp = scf::IfOp::create(b, loc, isFullTile(), /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
@@ -125,8 +123,7 @@ void MMASyncKernelBuilder::copyBStage(Value stage) {
     Value chunk = rem(q, rowChunks);
     Value row = add(start, kk);
     Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
-    Value source =
-        add(valuesOffset, add(mul(readRow, tileN), mul(chunk, kChunk)));
+    Value source = bIndex(readRow, mul(chunk, kChunk), /*fullTile=*/true);
     Value sourceElements = arith::SelectOp::create(
         b, loc, ult(row, endRow), constant(kChunk), constant(0));
     nvgpu::DeviceAsyncCopyOp::create(
@@ -145,11 +142,9 @@ void MMASyncKernelBuilder::copyBStage(Value stage) {
     Value row = add(start, kk);
     Value inside =
         arith::AndIOp::create(b, loc, ult(row, endRow), ult(j, width));
-    Value source = add(
-        valuesOffset,
-        add(arith::MulIOp::create(
-                b, loc, arith::MinUIOp::create(b, loc, row, lastRow), width),
-            arith::MinUIOp::create(b, loc, j, lastColumn)));
+    Value source = bIndex(arith::MinUIOp::create(b, loc, row, lastRow),
+                          arith::MinUIOp::create(b, loc, j, lastColumn),
+                          /*fullTile=*/false);
     Value value = memref::LoadOp::create(b, loc, values, source);
     Value column = add(swizzle(kk, div(j, kChunk), rowChunks), rem(j, kChunk));
     memref::StoreOp::create(
@@ -165,8 +160,16 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage) {
   Value start = stageStart(stage);
   Value buffer = stageBuffer(stage);
   int64_t rowChunks = blockRows / kChunk;
-  Value aligned = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                        rem(numRows, kChunk), constant(0));
+  // Chunks start 16-byte aligned if A's rows do and the block's first
+  // column does (a multiple of blockRows, unless batches are stacked).
+  Value aligned = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
+  if (config.denseB)
+    aligned = arith::AndIOp::create(
+        b, loc, aligned,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem(m0, kChunk),
+                              constant(0)));
   auto ifOp = scf::IfOp::create(b, loc, aligned, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(b);
   for (bool vectorized : {true, false}) {

@@ -8,6 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
+
+#include "LaunchUtils.h"
+
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/LowerToLoops.h"
@@ -77,39 +80,6 @@ static StaticWorkLists computeStaticWorkLists(ArrayRef<int32_t> tilePtr,
   return lists;
 }
 
-/// Returns the type of `tensor` as a memref with every dimension dynamic.
-static MemRefType getDynamicMemRefType(Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  SmallVector<int64_t> shape(type.getRank(), ShapedType::kDynamic);
-  return MemRefType::get(shape, type.getElementType());
-}
-
-/// Returns the sizes of `memref`.
-static SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value memref) {
-  SmallVector<Value> sizes;
-  for (int64_t dim = 0, e = cast<MemRefType>(memref.getType()).getRank();
-       dim < e; ++dim)
-    sizes.push_back(memref::DimOp::create(b, loc, memref, dim));
-  return sizes;
-}
-
-/// Copies `tensor` into a new device buffer with dynamic dimensions.
-static Value copyToDevice(OpBuilder &b, Location loc, Value tensor) {
-  auto hostType = MemRefType::get(
-      cast<RankedTensorType>(tensor.getType()).getShape(),
-      cast<RankedTensorType>(tensor.getType()).getElementType());
-  Value host = bufferization::ToBufferOp::create(b, loc, hostType, tensor,
-                                                 /*read_only=*/true);
-  MemRefType type = getDynamicMemRefType(tensor);
-  host = memref::CastOp::create(b, loc, type, host);
-  Value device = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
-                                      ValueRange{}, getSizes(b, loc, host),
-                                      ValueRange{}, /*hostShared=*/false)
-                     .getMemref();
-  gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{}, device, host);
-  return device;
-}
-
 /// Returns the users of `result` if they all transpose it (so that the
 /// product can be computed transposed), or nothing. Reads of its sizes do
 /// not count.
@@ -139,58 +109,6 @@ static Value transposeOnHost(OpBuilder &b, Location loc, Value matrix,
   std::swap(sizes[0], sizes[1]);
   Value empty = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
   return linalg::FillOp::create(b, loc, fill.getInputs(), empty).getResult(0);
-}
-
-/// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless
-/// the grid is empty, which CUDA rejects.
-static void launchUnlessEmpty(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
-                              Value numBlocks, int64_t numThreads,
-                              ValueRange operands) {
-  Value anyWork =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numBlocks,
-                            arith::ConstantIndexOp::create(b, loc, 0));
-  auto ifOp = scf::IfOp::create(b, loc, anyWork, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  gpu::LaunchFuncOp::create(
-      b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
-      gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
-                      one},
-      /*dynamicSharedMemorySize=*/Value(), operands);
-}
-
-/// Returns a device copy of the transpose of the device matrix `matrix`,
-/// computed by the transposition kernel of `module`.
-static Value transposeOnDevice(OpBuilder &b, Location loc,
-                               gpu::GPUModuleOp module, Value matrix) {
-  auto type = cast<MemRefType>(matrix.getType());
-  Value rows = memref::DimOp::create(b, loc, matrix, 0);
-  Value cols = memref::DimOp::create(b, loc, matrix, 1);
-  Value transposed =
-      gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
-                           ValueRange{cols, rows}, ValueRange{},
-                           /*hostShared=*/false)
-          .getMemref();
-  Value tile = arith::ConstantIndexOp::create(b, loc, 32);
-  Value numBlocks = arith::MulIOp::create(
-      b, loc, arith::CeilDivUIOp::create(b, loc, rows, tile),
-      arith::CeilDivUIOp::create(b, loc, cols, tile));
-  launchUnlessEmpty(
-      b, loc, getOrCreateTransposeKernel(b, module, type.getElementType()),
-      numBlocks, kTransposeThreads, ValueRange{matrix, transposed});
-  return transposed;
-}
-
-/// Returns a constant 1-D i32 tensor of `values`.
-static Value createI32Array(OpBuilder &b, Location loc,
-                            ArrayRef<int32_t> values) {
-  return arith::ConstantOp::create(
-      b, loc,
-      DenseIntElementsAttr::get(
-          RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                b.getI32Type()),
-          values));
 }
 
 namespace {
@@ -258,22 +176,8 @@ static WorkList buildWorkList(OpBuilder &b, Location loc, MatmulOp op,
         b, loc, useSplit, constantIndex(options.splitRows), work.splitRows);
     return work;
   }
-  auto generate = [&](bool identity) -> Value {
-    return tensor::GenerateOp::create(
-        b, loc, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
-        ValueRange{storage.numScheduled},
-        [&](OpBuilder &b, Location loc, ValueRange indices) {
-          Value value =
-              identity
-                  ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
-                                               indices[0])
-                        .getResult()
-                  : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
-          tensor::YieldOp::create(b, loc, value);
-        });
-  };
-  work.tiles = generate(/*identity=*/true);
-  work.rows = generate(/*identity=*/false);
+  std::tie(work.tiles, work.rows) =
+      generateInOrderWorkList(b, loc, storage.numScheduled);
   work.count = storage.numScheduled;
   work.splitRows = constantIndex(kWholeTileRows);
   return work;
@@ -406,17 +310,7 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       a = transpose.getInput();
       config.aKMajor = true;
     }
-    Value c = op.getC();
-    // A filled C is filled again, into a tensor of this product's own: the
-    // fill's tensor may be shared with other products or reused by later
-    // ops, and a buffer that dies with the product's copy of it becomes
-    // that copy (--tsparse-place-on-device).
-    if (Value fillValue = getFillValue(c)) {
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, tensor::getMixedSizes(rewriter, loc, c),
-          fillValue.getType());
-      c = linalg::FillOp::create(rewriter, loc, fillValue, empty).getResult(0);
-    }
+    Value c = refillAccumulator(rewriter, loc, op.getC());
     if (!resultTransposes.empty()) {
       config.cTransposed = true;
       c = transposeOnHost(rewriter, loc, c,
@@ -507,31 +401,10 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
                       config.getNumThreads(), operands);
 
     auto cType = cast<RankedTensorType>(c.getType());
-    Value result =
-        memref::AllocOp::create(rewriter, loc, getDynamicMemRefType(c),
-                                getSizes(rewriter, loc, deviceC));
-    gpu::MemcpyOp::create(rewriter, loc, TypeRange{}, ValueRange{}, result,
-                          deviceC);
-    for (Value device : temporaries)
-      gpu::DeallocOp::create(rewriter, loc, TypeRange{}, ValueRange{}, device);
-    result = memref::CastOp::create(
-        rewriter, loc,
-        MemRefType::get(cType.getShape(), cType.getElementType()), result);
-    result = bufferization::ToTensorOp::create(rewriter, loc, cType, result,
-                                               /*restrict=*/true,
-                                               /*writable=*/true);
+    Value result = copyResultToHost(rewriter, loc, deviceC, cType, temporaries);
     if (!config.cTransposed) {
-      // A result yielded from a loop must stay in C's buffer (the loop's
-      // iteration buffer), so it is copied there rather than returned as a
-      // new buffer.
-      if (llvm::any_of(op->getUsers(), [](Operation *user) {
-            return user->hasTrait<OpTrait::ReturnLike>() &&
-                   !isa<func::ReturnOp>(user);
-          }))
-        result = bufferization::MaterializeInDestinationOp::create(
-                     rewriter, loc, result, op.getC())
-                     .getResult();
-      rewriter.replaceOp(op, result);
+      rewriter.replaceOp(
+          op, keepYieldedInDestination(rewriter, loc, op, result, op.getC()));
       return success();
     }
     for (Operation *user : llvm::make_early_inc_range(op->getUsers()))

@@ -7,6 +7,7 @@
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 #include "tsparse/Conversion/Passes.h"
+#include "tsparse/Dialect/TSparse/IR/TSparseDialect.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 #include "tsparse/Dialect/TSparse/Transforms/FeatureMajor.h"
@@ -66,18 +67,26 @@ struct ConvertTSparseToGPUPass
       propagateFeatureMajorActivations(rewriter, module);
     repackForKernels(rewriter, module);
 
-    SmallVector<MatmulOp> matmuls;
-    module.walk([&](MatmulOp op) { matmuls.push_back(op); });
-    if (matmuls.empty())
-      return;
-    if (llvm::any_of(matmuls, [&](MatmulOp op) {
-          KernelConfig config = getKernelConfig(
-              options, op.getB().getType(),
-              cast<ShapedType>(op.getC().getType()).getElementType());
-          return failed(
-              verifyKernelConfig([&] { return op.emitOpError(); }, config));
-        }))
+    // Every kernel must be buildable before any product is converted.
+    bool anyProduct = false, anyFailed = false;
+    module.walk([&](Operation *op) {
+      std::optional<KernelConfig> config;
+      if (auto matmul = dyn_cast<MatmulOp>(op))
+        config = getKernelConfig(
+            options, matmul.getB().getType(),
+            cast<ShapedType>(matmul.getC().getType()).getElementType());
+      else if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+        config = getDenseProductKernelConfig(options, linalgOp);
+      if (!config)
+        return;
+      anyProduct = true;
+      anyFailed |= failed(
+          verifyKernelConfig([&] { return op->emitOpError(); }, *config));
+    });
+    if (anyFailed)
       return signalPassFailure();
+    if (!anyProduct)
+      return;
 
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
@@ -90,6 +99,7 @@ struct ConvertTSparseToGPUPass
     RewritePatternSet patterns(ctx);
     populateMatmulOnBuffersToTensorsPatterns(patterns);
     populateTSparseToGPUPatterns(patterns, kernels, options);
+    populateDenseProductToGPUPatterns(patterns, kernels, options);
     StorageOp::getCanonicalizationPatterns(patterns, ctx);
     populateLowerPackingToLoopsPatterns(patterns);
     if (failed(applyPatternsGreedily(module, std::move(patterns))) ||

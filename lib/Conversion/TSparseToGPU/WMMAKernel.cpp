@@ -162,7 +162,7 @@ SmallVector<Value> WMMAKernelBuilder::loadStage(Value stageStart, bool withB) {
     auto [kkB, j] = getVectorPosition(t);
     Value rowB = add(stageStart, kkB);
     Value readRowB = arith::MinUIOp::create(b, loc, rowB, lastRow);
-    Value offset = add(valuesOffset, add(mul(readRowB, tileN), j));
+    Value offset = bIndex(readRowB, j, /*fullTile=*/true);
     auto load = vector::LoadOp::create(b, loc, vectorType, values, offset);
     load.setAlignment(16);
     loaded.push_back(arith::SelectOp::create(b, loc, ult(rowB, endRow),
@@ -197,8 +197,7 @@ void WMMAKernelBuilder::stageB(Value stageStart) {
     Value inside =
         arith::AndIOp::create(b, loc, ult(row, endRow), ult(j, width));
     Value value = selectLoad(inside, elementType, [&] {
-      Value offset =
-          add(valuesOffset, add(arith::MulIOp::create(b, loc, row, width), j));
+      Value offset = bIndex(row, j, /*fullTile=*/false);
       return memref::LoadOp::create(b, loc, values, offset).getResult();
     });
     memref::StoreOp::create(b, loc, value, bShared, ValueRange{kk, j});
@@ -293,10 +292,8 @@ void WMMAKernelBuilder::build() {
     Value numStages = arith::CeilDivUIOp::create(
         b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
         constant(kStageRows));
-    Value fullTile = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                           width, constant(tileN));
     auto stages = scf::IfOp::create(
-        b, loc, fullTile,
+        b, loc, isFullTile(),
         [&](OpBuilder &, Location) {
           scf::YieldOp::create(b, loc,
                                emitStages(numStages, accs, /*fullTile=*/true));

@@ -33,6 +33,12 @@ struct KernelConfig {
   bool aKMajor = false;
   /// C is given transposed (N x M).
   bool cTransposed = false;
+  /// B is a plain row-major matrix read in place (a dense product with a
+  /// runtime right operand): column tile t is columns [t * tile_n,
+  /// (t + 1) * tile_n) and every row is kept, so the kernel reads no
+  /// row_ids or tile_ptr. A, B and C may stack batches of independent
+  /// products; such a kernel takes DenseArg after KernelArg.
+  bool denseB = false;
   /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync.
   int64_t blockRows = 64;
   /// Shared-memory stages of the mma.sync pipeline.
@@ -89,6 +95,16 @@ enum class EpilogueArg : unsigned {
   NumTiles,
 };
 constexpr unsigned kNumEpilogueArgs = unsigned(EpilogueArg::NumTiles) + 1;
+
+/// The arguments a kernel with a dense B takes after KernelArg. Values holds
+/// the batches of B (K x N each) one after another, A and C stack theirs
+/// along M, and the (M tile, work item) blocks count the M tiles of every
+/// batch; RowIds and TilePtr are not read.
+enum class DenseArg : unsigned {
+  /// Rows of A (M) per batch.
+  BatchRows,
+};
+constexpr unsigned kNumDenseArgs = unsigned(DenseArg::BatchRows) + 1;
 
 /// Returns the kernel for `config` in `module`, creating it if needed. It
 /// takes the KernelArg arguments and runs on a 1-D grid of (M tiles x work

@@ -10,7 +10,10 @@
 
 #include "tsparse/Conversion/TSparseToGPU/Kernels.h"
 
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <optional>
 
 namespace mlir {
 namespace tsparse {
@@ -28,6 +31,21 @@ void repackForKernels(RewriterBase &rewriter, Operation *root);
 void populateTSparseToGPUPatterns(RewritePatternSet &patterns,
                                   gpu::GPUModuleOp module,
                                   const KernelOptions &options);
+
+/// Returns the configuration of the kernel that `options` give the dense
+/// product `op`, or nothing if `op` is not one the kernels run: a
+/// `linalg.matmul` or `linalg.batch_matmul` with the default maps on
+/// tensors, f16 inputs (or bf16 with mma-sync) and an f32 or like-typed C.
+std::optional<KernelConfig>
+getDenseProductKernelConfig(const KernelOptions &options, linalg::LinalgOp op);
+
+/// Collects the pattern rewriting such dense products into a launch of the
+/// fused kernel reading B in place (KernelConfig::denseB), created in
+/// `module`. Products with compile-time weights are better packed first
+/// (--tsparse-pack-dense-products), so that their kernels apply epilogues.
+void populateDenseProductToGPUPatterns(RewritePatternSet &patterns,
+                                       gpu::GPUModuleOp module,
+                                       const KernelOptions &options);
 
 } // namespace tsparse
 } // namespace mlir

@@ -1,0 +1,152 @@
+//===- LaunchUtils.cpp - Host code around the kernel launches -------------===//
+//
+// Device copies, launches and the copy of a result back to the host, shared
+// by the conversions of tile-sparse and dense products.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LaunchUtils.h"
+
+#include "tsparse/Conversion/TSparseToGPU/Kernels.h"
+#include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+MemRefType tsparse::getDynamicMemRefType(Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> shape(type.getRank(), ShapedType::kDynamic);
+  return MemRefType::get(shape, type.getElementType());
+}
+
+SmallVector<Value> tsparse::getSizes(OpBuilder &b, Location loc, Value memref) {
+  SmallVector<Value> sizes;
+  for (int64_t dim = 0, e = cast<MemRefType>(memref.getType()).getRank();
+       dim < e; ++dim)
+    sizes.push_back(memref::DimOp::create(b, loc, memref, dim));
+  return sizes;
+}
+
+Value tsparse::copyToDevice(OpBuilder &b, Location loc, Value tensor) {
+  auto hostType = MemRefType::get(
+      cast<RankedTensorType>(tensor.getType()).getShape(),
+      cast<RankedTensorType>(tensor.getType()).getElementType());
+  Value host = bufferization::ToBufferOp::create(b, loc, hostType, tensor,
+                                                 /*read_only=*/true);
+  MemRefType type = getDynamicMemRefType(tensor);
+  host = memref::CastOp::create(b, loc, type, host);
+  Value device = gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(),
+                                      ValueRange{}, getSizes(b, loc, host),
+                                      ValueRange{}, /*hostShared=*/false)
+                     .getMemref();
+  gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{}, device, host);
+  return device;
+}
+
+void tsparse::launchUnlessEmpty(OpBuilder &b, Location loc,
+                                gpu::GPUFuncOp kernel, Value numBlocks,
+                                int64_t numThreads, ValueRange operands) {
+  Value anyWork =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numBlocks,
+                            arith::ConstantIndexOp::create(b, loc, 0));
+  auto ifOp = scf::IfOp::create(b, loc, anyWork, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  gpu::LaunchFuncOp::create(
+      b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
+      gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
+                      one},
+      /*dynamicSharedMemorySize=*/Value(), operands);
+}
+
+Value tsparse::transposeOnDevice(OpBuilder &b, Location loc,
+                                 gpu::GPUModuleOp module, Value matrix) {
+  auto type = cast<MemRefType>(matrix.getType());
+  Value rows = memref::DimOp::create(b, loc, matrix, 0);
+  Value cols = memref::DimOp::create(b, loc, matrix, 1);
+  Value transposed =
+      gpu::AllocOp::create(b, loc, type, /*asyncToken=*/Type(), ValueRange{},
+                           ValueRange{cols, rows}, ValueRange{},
+                           /*hostShared=*/false)
+          .getMemref();
+  Value tile = arith::ConstantIndexOp::create(b, loc, 32);
+  Value numBlocks = arith::MulIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, rows, tile),
+      arith::CeilDivUIOp::create(b, loc, cols, tile));
+  launchUnlessEmpty(
+      b, loc, getOrCreateTransposeKernel(b, module, type.getElementType()),
+      numBlocks, kTransposeThreads, ValueRange{matrix, transposed});
+  return transposed;
+}
+
+Value tsparse::createI32Array(OpBuilder &b, Location loc,
+                              ArrayRef<int32_t> values) {
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseIntElementsAttr::get(
+          RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                b.getI32Type()),
+          values));
+}
+
+std::pair<Value, Value>
+tsparse::generateInOrderWorkList(OpBuilder &b, Location loc, Value count) {
+  auto generate = [&](bool identity) -> Value {
+    return tensor::GenerateOp::create(
+        b, loc, RankedTensorType::get({ShapedType::kDynamic}, b.getI32Type()),
+        ValueRange{count}, [&](OpBuilder &b, Location loc, ValueRange indices) {
+          Value value =
+              identity
+                  ? arith::IndexCastOp::create(b, loc, b.getI32Type(),
+                                               indices[0])
+                        .getResult()
+                  : arith::ConstantIntOp::create(b, loc, 0, 32).getResult();
+          tensor::YieldOp::create(b, loc, value);
+        });
+  };
+  return {generate(/*identity=*/true), generate(/*identity=*/false)};
+}
+
+Value tsparse::refillAccumulator(OpBuilder &b, Location loc, Value c) {
+  Value fillValue = getFillValue(c);
+  if (!fillValue)
+    return c;
+  Value empty = tensor::EmptyOp::create(
+      b, loc, tensor::getMixedSizes(b, loc, c), fillValue.getType());
+  return linalg::FillOp::create(b, loc, fillValue, empty).getResult(0);
+}
+
+Value tsparse::copyResultToHost(OpBuilder &b, Location loc, Value deviceC,
+                                RankedTensorType type, ValueRange temporaries) {
+  Value result = memref::AllocOp::create(
+      b, loc, cast<MemRefType>(deviceC.getType()), getSizes(b, loc, deviceC));
+  gpu::MemcpyOp::create(b, loc, TypeRange{}, ValueRange{}, result, deviceC);
+  for (Value device : temporaries)
+    gpu::DeallocOp::create(b, loc, TypeRange{}, ValueRange{}, device);
+  result = memref::CastOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()), result);
+  return bufferization::ToTensorOp::create(b, loc, type, result,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+Value tsparse::keepYieldedInDestination(OpBuilder &b, Location loc,
+                                        Operation *op, Value result,
+                                        Value dest) {
+  if (llvm::none_of(op->getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::ReturnLike>() &&
+               !isa<func::ReturnOp>(user);
+      }))
+    return result;
+  return bufferization::MaterializeInDestinationOp::create(b, loc, result, dest)
+      .getResult();
+}
