@@ -10,8 +10,12 @@
 // the current stage and stored after it. Both operands are staged K-major,
 // in 16-byte chunks XOR-swizzled by row so that the eight rows an ldmatrix
 // reads fall into distinct banks; ldmatrix.trans then yields the mma
-// fragments. The accumulators are added to C from registers, plainly when
-// the item is its whole tile and atomically otherwise.
+// fragments. The main loop is emitted once per way of copying (16-byte
+// cp.async, or element by element for a narrow last tile or unaligned
+// rows), chosen once per item, and carries the ring buffers it reads and
+// writes, so that it has neither a branch on the copies nor a division.
+// The accumulators are added to C from registers, plainly when the item is
+// its whole tile and atomically otherwise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,24 +72,41 @@ private:
   Value stageStart(Value stage) {
     return add(firstRow, mul(stage, kStageRows));
   }
-  /// Buffer of stage `stage`.
-  Value stageBuffer(Value stage) { return rem(stage, config.numStages); }
+  /// The ring buffer after `buffer`.
+  Value nextBuffer(Value buffer) {
+    Value next = add(buffer, 1);
+    return arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, next,
+                              constant(config.numStages)),
+        constant(0), next);
+  }
 
   /// Runs `body(q)` for this thread's indices q < `total`, numThreads apart.
   void forEachThreadChunk(int64_t total, function_ref<void(Value)> body);
 
-  void copyBStage(Value stage);
-  void copyKMajorAStage(Value stage);
+  /// Whether the item takes the vector copies: a full tile of B and, for a
+  /// K-major A, 16-byte aligned chunks of A.
+  Value takesVectorCopies();
+  void copyBStage(Value stage, Value buffer);
+  void copyKMajorAStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage);
-  void storeRowMajorAStage(Value stage, ValueRange loaded);
-  /// Issues the copies of stage `stage`; returns the registers of a
-  /// row-major A still to be stored.
-  SmallVector<Value> issueStage(Value stage);
-  SmallVector<Value> multiplyStage(Value stage, ValueRange accs);
+  void storeRowMajorAStage(Value buffer, ValueRange loaded);
+  /// Issues the copies of stage `stage` into `buffer`; returns the registers
+  /// of a row-major A still to be stored.
+  SmallVector<Value> issueStage(Value stage, Value buffer);
+  SmallVector<Value> multiplyStage(Value buffer, ValueRange accs);
   Value mma(Value aFragment, Value bFragment, Value acc);
+  /// The prologue and the main loop over the item's stages; returns the
+  /// accumulators.
+  SmallVector<Value> emitPipeline();
   void addAccumulatorsToC(ValueRange accs);
 
   int64_t fragmentsN;
+  /// Whether the pipeline being emitted uses the vector copies (see
+  /// takesVectorCopies); the main loop is emitted once per way, so that it
+  /// has no branch.
+  bool vectorCopies = true;
   Value aShared, bShared;
   Value lastRow, lastM;
   Value warpRow, warpCol, lane;
@@ -108,31 +129,47 @@ void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
   }
 }
 
-/// Copies the 32 packed rows of stage `stage` into its buffer: cp.async of
-/// 16-byte chunks for full tiles (rows past the run are zero-filled), one
-/// element at a time for a narrower last tile, whose rows are `width` long.
-void MMASyncKernelBuilder::copyBStage(Value stage) {
-  Value start = stageStart(stage);
-  Value buffer = stageBuffer(stage);
-  int64_t rowChunks = tileN / kChunk;
-  auto ifOp = scf::IfOp::create(b, loc, isFullTile(), /*withElseRegion=*/true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
-    Value kk = div(q, rowChunks);
-    Value chunk = rem(q, rowChunks);
-    Value row = add(start, kk);
-    Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
-    Value source = bIndex(readRow, mul(chunk, kChunk), /*fullTile=*/true);
-    Value sourceElements = arith::SelectOp::create(
-        b, loc, ult(row, endRow), constant(kChunk), constant(0));
-    nvgpu::DeviceAsyncCopyOp::create(
-        b, loc, bShared, ValueRange{buffer, kk, swizzle(kk, chunk, rowChunks)},
-        values, ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
-        b.getUnitAttr());
-  });
+Value MMASyncKernelBuilder::takesVectorCopies() {
+  Value vector = isFullTile();
+  if (!config.aKMajor)
+    return vector;
+  // Chunks of A start 16-byte aligned if A's rows do and the block's first
+  // row does (a multiple of blockRows, unless batches are stacked).
+  Value aligned = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
+  if (config.denseB)
+    aligned = arith::AndIOp::create(
+        b, loc, aligned,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem(m0, kChunk),
+                              constant(0)));
+  return arith::AndIOp::create(b, loc, vector, aligned);
+}
 
-  b.setInsertionPointToStart(ifOp.elseBlock());
+/// Copies the 32 packed rows of stage `stage` into `buffer`: cp.async of
+/// 16-byte chunks with vector copies (rows past the run are zero-filled),
+/// one element at a time otherwise (a narrower last tile, whose rows are
+/// `width` long, or unaligned rows of B in place).
+void MMASyncKernelBuilder::copyBStage(Value stage, Value buffer) {
+  Value start = stageStart(stage);
+  int64_t rowChunks = tileN / kChunk;
+  if (vectorCopies) {
+    forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+      Value kk = div(q, rowChunks);
+      Value chunk = rem(q, rowChunks);
+      Value row = add(start, kk);
+      Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
+      Value source = bIndex(readRow, mul(chunk, kChunk), /*fullTile=*/true);
+      Value sourceElements = arith::SelectOp::create(
+          b, loc, ult(row, endRow), constant(kChunk), constant(0));
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, bShared,
+          ValueRange{buffer, kk, swizzle(kk, chunk, rowChunks)}, values,
+          ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
+          b.getUnitAttr());
+    });
+    return;
+  }
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
   Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
@@ -153,69 +190,51 @@ void MMASyncKernelBuilder::copyBStage(Value stage) {
   });
 }
 
-/// Copies the gathered rows of a K-major A for stage `stage`: each kept row
-/// is blockRows contiguous elements of A. cp.async when A's rows are
-/// 16-byte aligned (M % 8 == 0), element by element otherwise.
-void MMASyncKernelBuilder::copyKMajorAStage(Value stage) {
+/// Copies the gathered rows of a K-major A for stage `stage` into `buffer`:
+/// each kept row is blockRows contiguous elements of A. cp.async with
+/// vector copies, element by element otherwise.
+void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer) {
   Value start = stageStart(stage);
-  Value buffer = stageBuffer(stage);
   int64_t rowChunks = blockRows / kChunk;
-  // Chunks start 16-byte aligned if A's rows do and the block's first
-  // column does (a multiple of blockRows, unless batches are stacked).
-  Value aligned = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq,
-      rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
-  if (config.denseB)
-    aligned = arith::AndIOp::create(
-        b, loc, aligned,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem(m0, kChunk),
-                              constant(0)));
-  auto ifOp = scf::IfOp::create(b, loc, aligned, /*withElseRegion=*/true);
-  OpBuilder::InsertionGuard guard(b);
-  for (bool vectorized : {true, false}) {
-    b.setInsertionPointToStart(vectorized ? ifOp.thenBlock()
-                                          : ifOp.elseBlock());
-    forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
-      Value kk = div(q, rowChunks);
-      Value chunk = rem(q, rowChunks);
-      Value row = add(start, kk);
-      Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
-      Value m = add(m0, mul(chunk, kChunk));
-      Value column = swizzle(kk, chunk, rowChunks);
-      if (vectorized) {
-        // Elements of the chunk inside A; none past the run.
-        Value mInside = ult(m, numRows);
-        Value available = arith::MinUIOp::create(
-            b, loc, arith::SubIOp::create(b, loc, numRows, m),
-            constant(kChunk));
-        Value sourceElements = arith::SelectOp::create(
-            b, loc, arith::AndIOp::create(b, loc, ult(row, endRow), mInside),
-            available, constant(0));
-        Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
-        nvgpu::DeviceAsyncCopyOp::create(
-            b, loc, aShared, ValueRange{buffer, kk, column}, a,
-            ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
-            b.getUnitAttr());
-        return;
-      }
-      Value zero =
-          arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
-      SmallVector<Value> elements;
-      for (int64_t e = 0; e < kChunk; ++e) {
-        Value me = add(m, e);
-        Value inside =
-            arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
-        Value value = loadA(arith::MinUIOp::create(b, loc, me, lastM), k);
-        elements.push_back(
-            arith::SelectOp::create(b, loc, inside, value, zero));
-      }
-      Value vector = vector::FromElementsOp::create(
-          b, loc, VectorType::get({kChunk}, config.elementType), elements);
-      vector::StoreOp::create(b, loc, vector, aShared,
-                              ValueRange{buffer, kk, column})
-          .setAlignment(16);
-    });
-  }
+  bool vectorized = vectorCopies;
+  forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+    Value kk = div(q, rowChunks);
+    Value chunk = rem(q, rowChunks);
+    Value row = add(start, kk);
+    Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
+    Value m = add(m0, mul(chunk, kChunk));
+    Value column = swizzle(kk, chunk, rowChunks);
+    if (vectorized) {
+      // Elements of the chunk inside A; none past the run.
+      Value mInside = ult(m, numRows);
+      Value available = arith::MinUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, numRows, m), constant(kChunk));
+      Value sourceElements = arith::SelectOp::create(
+          b, loc, arith::AndIOp::create(b, loc, ult(row, endRow), mInside),
+          available, constant(0));
+      Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, aShared, ValueRange{buffer, kk, column}, a,
+          ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
+          b.getUnitAttr());
+      return;
+    }
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < kChunk; ++e) {
+      Value me = add(m, e);
+      Value inside =
+          arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
+      Value value = loadA(arith::MinUIOp::create(b, loc, me, lastM), k);
+      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+    }
+    Value vector = vector::FromElementsOp::create(
+        b, loc, VectorType::get({kChunk}, config.elementType), elements);
+    vector::StoreOp::create(b, loc, vector, aShared,
+                            ValueRange{buffer, kk, column})
+        .setAlignment(16);
+  });
 }
 
 /// Gathers this thread's part of stage `stage` of a row-major A into
@@ -245,22 +264,23 @@ SmallVector<Value> MMASyncKernelBuilder::loadRowMajorAStage(Value stage) {
   return loaded;
 }
 
-void MMASyncKernelBuilder::storeRowMajorAStage(Value stage, ValueRange loaded) {
+void MMASyncKernelBuilder::storeRowMajorAStage(Value buffer,
+                                               ValueRange loaded) {
   Value kk = rem(threadId, kStageRows);
   int64_t numWarps = numThreads / 32;
   for (auto [t, vector] : llvm::enumerate(loaded)) {
     Value chunk = add(div(threadId, 32), t * numWarps);
-    vector::StoreOp::create(b, loc, vector, aShared,
-                            ValueRange{stageBuffer(stage), kk,
-                                       swizzle(kk, chunk, blockRows / kChunk)})
+    vector::StoreOp::create(
+        b, loc, vector, aShared,
+        ValueRange{buffer, kk, swizzle(kk, chunk, blockRows / kChunk)})
         .setAlignment(16);
   }
 }
 
-SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage) {
-  copyBStage(stage);
+SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer) {
+  copyBStage(stage, buffer);
   if (config.aKMajor) {
-    copyKMajorAStage(stage);
+    copyKMajorAStage(stage, buffer);
     return {};
   }
   return loadRowMajorAStage(stage);
@@ -309,9 +329,8 @@ Value MMASyncKernelBuilder::mma(Value aFragment, Value bFragment, Value acc) {
 /// operands come out as the row-major A and column-major B fragments of
 /// m16n8k16 (A: matrices (m, k) = (0, 0), (8, 0), (0, 8), (8, 8); B: two
 /// n8 fragments, each of k 0..7 and 8..15).
-SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value stage,
+SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
                                                        ValueRange accs) {
-  Value buffer = stageBuffer(stage);
   Value matrix = div(lane, 8);
   Value matrixRow = rem(lane, 8);
   auto aFragmentType = VectorType::get({4, 2}, config.elementType);
@@ -415,6 +434,83 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   });
 }
 
+SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
+  Value numStages = arith::CeilDivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
+      constant(kStageRows));
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  auto commit = [&] {
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                   ValueRange{});
+  };
+  // Issues stage `stage` into `buffer` if the stage exists; returns the
+  // registers of a row-major A (zero past the run). The branch is uniform
+  // and spares the copies and loads of the last iterations.
+  auto issueIfPresent = [&](Value stage, Value buffer) -> SmallVector<Value> {
+    SmallVector<Type> types;
+    if (!config.aKMajor)
+      types.assign(blockRows / kChunk / (numThreads / 32),
+                   VectorType::get({kChunk}, config.elementType));
+    auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, numStages),
+                                  /*withElseRegion=*/!types.empty());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    SmallVector<Value> loaded = issueStage(stage, buffer);
+    if (!types.empty()) {
+      scf::YieldOp::create(b, loc, loaded);
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      SmallVector<Value> zeros;
+      for (Type type : types)
+        zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
+      scf::YieldOp::create(b, loc, zeros);
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  };
+
+  // Prologue: the first numStages - 1 stages in flight. cp.async.wait_group
+  // counts the thread's pending groups, not a particular one, so every wait
+  // names the prologue's last group token; the lowering ignores the token
+  // and keeps only numGroups.
+  Value group;
+  for (int64_t s = 0; s + 1 < config.numStages; ++s) {
+    SmallVector<Value> loaded = issueIfPresent(constant(s), constant(s));
+    if (!loaded.empty())
+      storeRowMajorAStage(constant(s), loaded);
+    group = commit();
+  }
+
+  auto cType = VectorType::get({2, 2}, b.getF32Type());
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(cType));
+  SmallVector<Value> init(kFragmentsM * fragmentsN, zero);
+  // The buffers read and written are carried through the loop, not
+  // computed from the stage (no division).
+  init.push_back(constant(0));
+  init.push_back(constant(config.numStages - 1));
+  auto loop = scf::ForOp::create(
+      b, loc, constant(0), numStages, constant(1), init,
+      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+        ValueRange accs = iterArgs.drop_back(2);
+        Value readBuffer = iterArgs[iterArgs.size() - 2];
+        Value writeBuffer = iterArgs.back();
+        // Stage `stage` has landed and every warp is done with the buffer
+        // the next copies overwrite.
+        nvgpu::DeviceAsyncWaitOp::create(
+            b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
+        gpu::BarrierOp::create(b, loc);
+        SmallVector<Value> loaded =
+            issueIfPresent(add(stage, config.numStages - 1), writeBuffer);
+        commit();
+        SmallVector<Value> next = multiplyStage(readBuffer, accs);
+        if (!loaded.empty())
+          storeRowMajorAStage(writeBuffer, loaded);
+        next.push_back(nextBuffer(readBuffer));
+        next.push_back(nextBuffer(writeBuffer));
+        scf::YieldOp::create(b, loc, next);
+      });
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+  return SmallVector<Value>(loop.getResults().drop_back(2));
+}
+
 void MMASyncKernelBuilder::build() {
   buildWorkItem();
   ifItemHasRows([&] {
@@ -424,72 +520,18 @@ void MMASyncKernelBuilder::build() {
     Value warp = div(threadId, 32);
     warpRow = mul(div(warp, 2), 32);
     warpCol = mul(rem(warp, 2), tileN / 2);
-    Value numStages = arith::CeilDivUIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
-        constant(kStageRows));
-    auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    auto commit = [&] {
-      return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
-                                                     ValueRange{});
-    };
-    // Issues stage `stage` if it exists; returns the registers of a
-    // row-major A (zero past the run).
-    auto issueIfPresent = [&](Value stage) -> SmallVector<Value> {
-      SmallVector<Type> types;
-      if (!config.aKMajor)
-        types.assign(blockRows / kChunk / (numThreads / 32),
-                     VectorType::get({kChunk}, config.elementType));
-      auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, numStages),
-                                    /*withElseRegion=*/!types.empty());
+    // One pipeline per way of copying, chosen once per item.
+    SmallVector<Type> accTypes(kFragmentsM * fragmentsN,
+                               VectorType::get({2, 2}, b.getF32Type()));
+    auto ways = scf::IfOp::create(b, loc, accTypes, takesVectorCopies(),
+                                  /*withElseRegion=*/true);
+    for (bool vector : {true, false}) {
       OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      SmallVector<Value> loaded = issueStage(stage);
-      if (!types.empty()) {
-        scf::YieldOp::create(b, loc, loaded);
-        b.setInsertionPointToStart(ifOp.elseBlock());
-        SmallVector<Value> zeros;
-        for (Type type : types)
-          zeros.push_back(
-              arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
-        scf::YieldOp::create(b, loc, zeros);
-      }
-      return SmallVector<Value>(ifOp.getResults());
-    };
-
-    // Prologue: the first numStages - 1 stages in flight. cp.async.wait_group
-    // counts the thread's pending groups, not a particular one, so every
-    // wait names the prologue's last group token; the lowering ignores the
-    // token and keeps only numGroups.
-    Value group;
-    for (int64_t s = 0; s + 1 < config.numStages; ++s) {
-      Value stage = constant(s);
-      SmallVector<Value> loaded = issueIfPresent(stage);
-      if (!loaded.empty())
-        storeRowMajorAStage(stage, loaded);
-      group = commit();
+      b.setInsertionPointToStart(vector ? ways.thenBlock() : ways.elseBlock());
+      vectorCopies = vector;
+      scf::YieldOp::create(b, loc, emitPipeline());
     }
-
-    auto cType = VectorType::get({2, 2}, b.getF32Type());
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(cType));
-    SmallVector<Value> init(kFragmentsM * fragmentsN, zero);
-    auto loop = scf::ForOp::create(
-        b, loc, constant(0), numStages, constant(1), init,
-        [&](OpBuilder &, Location, Value stage, ValueRange accs) {
-          // Stage `stage` has landed and every warp is done with the buffer
-          // the next copies overwrite.
-          nvgpu::DeviceAsyncWaitOp::create(
-              b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
-          gpu::BarrierOp::create(b, loc);
-          Value ahead = add(stage, config.numStages - 1);
-          SmallVector<Value> loaded = issueIfPresent(ahead);
-          commit();
-          SmallVector<Value> next = multiplyStage(stage, accs);
-          if (!loaded.empty())
-            storeRowMajorAStage(ahead, loaded);
-          scf::YieldOp::create(b, loc, next);
-        });
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-    addAccumulatorsToC(loop.getResults());
+    addAccumulatorsToC(ways.getResults());
   });
   gpu::ReturnOp::create(b, loc);
 }
