@@ -64,4 +64,13 @@ compile_layer tw2d-75 --prune tw2d --sparsity 0.75
 compile_layer tw2d-90 --prune tw2d --sparsity 0.90
 
 grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
+
+# Static report of the kernels: registers, spills, shared memory and the
+# main loop's instructions per mma, from the PTX and (when nvdisasm is on
+# PATH, e.g. from the nvidia-cuda-nvdisasm wheel) from the SASS.
+if [ -x "$ptxas" ]; then
+  python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
+    "$out"/kernels-*.ptx > "$out/kernel-report.md"
+  cat "$out/kernel-report.md"
+fi
 du -sh "$out"
