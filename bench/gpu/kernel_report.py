@@ -104,8 +104,8 @@ def basic_blocks(statements, is_instruction, label_of, branch_target,
 
 
 def main_loop(blocks, is_mma):
-    """Returns (tensor-core instructions, other instructions) of the natural
-    loop with the most tensor-core instructions (the smallest on ties), or
+    """Returns (tensor-core instructions, other instructions, instructions)
+    of the natural loop with the most tensor-core instructions (the smallest on ties), or
     None. Instructions are counted statically over the loop's blocks: on a
     loop without branches other than its back edge, what one iteration
     issues."""
@@ -140,7 +140,7 @@ def main_loop(blocks, is_mma):
             mmas = sum(1 for i in body if is_mma(i))
             key = (mmas, -len(body))
             if mmas and (best is None or key > best[0]):
-                best = (key, mmas, len(body) - mmas)
+                best = (key, mmas, len(body) - mmas, body)
     return None if best is None else best[1:]
 
 
