@@ -107,7 +107,12 @@ struct DenseProductToGPULaunch : OpInterfaceRewritePattern<linalg::LinalgOp> {
           op, "not a plain (batch) matmul of f16 or bf16 tensors");
     Location loc = op.getLoc();
     Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
-    Value c = refillAccumulator(rewriter, loc, op.getDpsInits()[0]);
+    // Every tile is visited whole: a zero C is written without being read,
+    // and not filled.
+    config->cStartsAtZero = isZeroFill(op.getDpsInits()[0]);
+    Value c = config->cStartsAtZero
+                  ? op.getDpsInits()[0]
+                  : refillAccumulator(rewriter, loc, op.getDpsInits()[0]);
     auto cType = cast<RankedTensorType>(c.getType());
     bool batched = cType.getRank() == 3;
 
@@ -150,7 +155,9 @@ struct DenseProductToGPULaunch : OpInterfaceRewritePattern<linalg::LinalgOp> {
         {KernelArg::WorkRows, workRows}, {KernelArg::C, stackedC}};
     SmallVector<Value> temporaries;
     for (auto [which, tensor] : buffers) {
-      operand(which) = copyToDevice(rewriter, loc, tensor);
+      operand(which) = which == KernelArg::C && config->cStartsAtZero
+                           ? allocateOnDevice(rewriter, loc, tensor)
+                           : copyToDevice(rewriter, loc, tensor);
       temporaries.push_back(operand(which));
     }
     operand(KernelArg::TilePtr) = operand(KernelArg::RowIds);

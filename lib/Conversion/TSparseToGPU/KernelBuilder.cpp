@@ -155,10 +155,8 @@ void KernelBuilder::applyEpilogueToC() {
   SmallVector<Value> indices = {m, n};
   if (config.cTransposed)
     std::swap(indices[0], indices[1]);
-  Value old = memref::LoadOp::create(b, loc, c, indices);
   Type accType = cast<MatmulOp>(config.epilogue).getAccumulatorType();
-  if (old.getType() != accType)
-    old = arith::ExtFOp::create(b, loc, accType, old);
+  Value old = loadC(indices, accType);
   memref::StoreOp::create(b, loc, applyEpilogue(m, n, old), c, indices);
 }
 
@@ -227,10 +225,9 @@ void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
     return;
   }
   // One rounding to a narrow C, after the f32 sum.
-  Value old = memref::LoadOp::create(b, loc, c, indices);
-  if (narrow)
-    old = arith::ExtFOp::create(b, loc, value.getType(), old);
-  Value sum = arith::AddFOp::create(b, loc, old, value);
+  Value sum = value;
+  if (!config.cStartsAtZero)
+    sum = arith::AddFOp::create(b, loc, loadC(indices, value.getType()), value);
   if (config.epilogue)
     sum = applyEpilogue(m, n, sum);
   else if (narrow)
@@ -243,13 +240,16 @@ void KernelBuilder::addPairToC(Value m, Value j, Value pair) {
   auto accPairType = VectorType::get({2}, accType);
   int64_t alignment = 2 * accType.getIntOrFloatBitWidth() / 8;
   SmallVector<Value> indices = {m, add(col0, j)};
-  auto load = vector::LoadOp::create(b, loc, accPairType, c, indices);
-  load.setAlignment(alignment);
-  Value old = load.getResult();
   bool narrow = accPairType != pair.getType();
-  if (narrow)
-    old = arith::ExtFOp::create(b, loc, pair.getType(), old);
-  Value sum = arith::AddFOp::create(b, loc, old, pair);
+  Value sum = pair;
+  if (!config.cStartsAtZero) {
+    auto load = vector::LoadOp::create(b, loc, accPairType, c, indices);
+    load.setAlignment(alignment);
+    Value old = load.getResult();
+    if (narrow)
+      old = arith::ExtFOp::create(b, loc, pair.getType(), old);
+    sum = arith::AddFOp::create(b, loc, old, pair);
+  }
   if (config.epilogue) {
     // Element by element: the epilogue is scalar code.
     Value result =
@@ -267,9 +267,19 @@ void KernelBuilder::addPairToC(Value m, Value j, Value pair) {
   vector::StoreOp::create(b, loc, sum, c, indices).setAlignment(alignment);
 }
 
+Value KernelBuilder::loadC(ValueRange indices, Type type) {
+  if (config.cStartsAtZero)
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  Value old = memref::LoadOp::create(b, loc, c, indices);
+  if (old.getType() != type)
+    old = arith::ExtFOp::create(b, loc, type, old);
+  return old;
+}
+
 void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
-  // A kernel with an epilogue only ever runs whole tiles.
-  if (config.epilogue) {
+  // Kernels with an epilogue, of a dense B or of a zero C only ever run
+  // whole tiles.
+  if (config.epilogue || config.denseB || config.cStartsAtZero) {
     body(/*exclusive=*/true);
     return;
   }
@@ -301,7 +311,7 @@ static std::string getKernelName(const KernelConfig &config) {
      << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
      << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
-     << (config.denseB ? "_dense" : "");
+     << (config.denseB ? "_dense" : "") << (config.cStartsAtZero ? "_z" : "");
   if (!config.accType.isF32())
     os << "_out" << config.accType;
   os << "_m" << config.blockRows;

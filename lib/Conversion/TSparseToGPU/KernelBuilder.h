@@ -73,6 +73,9 @@ protected:
   Value loadA(Value m, Value k);
   /// Original column of tiled column `col`.
   Value originalColumn(Value col);
+  /// C's element at `indices` as `type`, or zero when C starts at zero
+  /// (nothing is read).
+  Value loadC(ValueRange indices, Type type);
   /// Adds `value` to C at row `m` and column `j` of the item's tile,
   /// atomically unless `exclusive`.
   void addToC(Value m, Value j, Value value, bool exclusive);

@@ -11,12 +11,14 @@
 #include "tsparse/Dialect/TSparse/Transforms/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -33,6 +35,21 @@ SmallVector<Value> tsparse::getSizes(OpBuilder &b, Location loc, Value memref) {
        dim < e; ++dim)
     sizes.push_back(memref::DimOp::create(b, loc, memref, dim));
   return sizes;
+}
+
+Value tsparse::allocateOnDevice(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<Value> sizes = getValueOrCreateConstantIndexOp(
+      b, loc, tensor::getMixedSizes(b, loc, tensor));
+  return gpu::AllocOp::create(b, loc, getDynamicMemRefType(tensor),
+                              /*asyncToken=*/Type(), ValueRange{}, sizes,
+                              ValueRange{}, /*hostShared=*/false)
+      .getMemref();
+}
+
+bool tsparse::isZeroFill(Value tensor) {
+  Value value = getFillValue(tensor);
+  return value && (matchPattern(value, m_AnyZeroFloat()) ||
+                   matchPattern(value, m_Zero()));
 }
 
 Value tsparse::copyToDevice(OpBuilder &b, Location loc, Value tensor) {

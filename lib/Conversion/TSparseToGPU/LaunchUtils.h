@@ -26,6 +26,14 @@ SmallVector<Value> getSizes(OpBuilder &b, Location loc, Value memref);
 /// Copies `tensor` into a new device buffer with dynamic dimensions.
 Value copyToDevice(OpBuilder &b, Location loc, Value tensor);
 
+/// Allocates a device buffer (dynamic dimensions) of the sizes of `tensor`,
+/// whose contents are not copied.
+Value allocateOnDevice(OpBuilder &b, Location loc, Value tensor);
+
+/// Returns true if `tensor` is filled with zero (`linalg.fill`, or the
+/// generic it generalizes to).
+bool isZeroFill(Value tensor);
+
 /// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless
 /// the grid is empty, which CUDA rejects.
 void launchUnlessEmpty(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,

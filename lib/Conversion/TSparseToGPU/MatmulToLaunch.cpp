@@ -310,7 +310,12 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       a = transpose.getInput();
       config.aKMajor = true;
     }
-    Value c = refillAccumulator(rewriter, loc, op.getC());
+    // A kernel that visits every tile whole, dropped columns included,
+    // writes all of a zero C without reading it: C is then not filled.
+    config.cStartsAtZero = config.epilogue && isZeroFill(op.getC());
+    Value c = config.cStartsAtZero
+                  ? op.getC()
+                  : refillAccumulator(rewriter, loc, op.getC());
     if (!resultTransposes.empty()) {
       config.cTransposed = true;
       c = transposeOnHost(rewriter, loc, c,
@@ -368,7 +373,9 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
         {KernelArg::C, c}};
     SmallVector<Value> temporaries;
     for (auto [which, tensor] : buffers) {
-      operand(which) = copyToDevice(rewriter, loc, tensor);
+      operand(which) = which == KernelArg::C && config.cStartsAtZero
+                           ? allocateOnDevice(rewriter, loc, tensor)
+                           : copyToDevice(rewriter, loc, tensor);
       temporaries.push_back(operand(which));
     }
     Value deviceC = operand(KernelArg::C);

@@ -4,20 +4,21 @@
 // Attention's QK^T for 12 heads: one launch of the kernel reading B in
 // place. A and C stack the heads along M (1536 rows), B is one flat array,
 // and the 12 x 1 (M tile, column tile) blocks take M = 128 per head after
-// the usual arguments. row_ids, tile_ptr and col_ids share one dummy.
+// the usual arguments. row_ids, tile_ptr and col_ids share one dummy. The
+// zero C is only allocated: the kernel (`_z`) writes all of it.
 // CHECK-LABEL: func.func @attention_scores
+// CHECK-NOT: linalg.fill
 // CHECK-DAG: %[[A:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<12x128x64xf16> into tensor<1536x64xf16>
 // CHECK-DAG: %[[B:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : tensor<12x64x128xf16> into tensor<98304xf16>
-// CHECK-DAG: %[[C:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<1536x128xf32>)
 // CHECK: %[[DUMMY:.*]] = gpu.alloc  (%c1) : memref<?xi32>
-// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_m128_s3 blocks in (%c12, %c1, %c1) threads in (%c256, %c1, %c1)  args(%{{.*}} : memref<?x?xf16>, %{{.*}} : memref<?xf16>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xf32>, %c128 : index, %c12 : index, %c2147483647 : index, %c128 : index)
+// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3 blocks in (%c12, %c1, %c1) threads in (%c256, %c1, %c1)  args(%{{.*}} : memref<?x?xf16>, %{{.*}} : memref<?xf16>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xf32>, %c128 : index, %c12 : index, %c2147483647 : index, %c128 : index)
 // CHECK: %[[RESULT:.*]] = bufferization.to_tensor %{{.*}} : memref<1536x128xf32> to tensor<1536x128xf32>
 // CHECK: %[[EXPANDED:.*]] = tensor.expand_shape %[[RESULT]] {{\[\[}}0, 1], [2]] output_shape [12, 128, 128]
 // CHECK: return %[[EXPANDED]]
 //
 // The kernel reads neither row_ids nor tile_ptr (arguments 2 and 3): its
 // work item is the column tile of the list and the M tile of a batch.
-// CHECK: gpu.func @tsparse_mma_sync_f16_g128_u1_dense_m128_s3(%[[KA:.*]]: memref<?x?xf16>, %[[KB:.*]]: memref<?xf16>, %[[ROWIDS:.*]]: memref<?xi32>, %[[TILEPTR:.*]]: memref<?xi32>, %{{.*}}: memref<?xi32>, %[[TILES:.*]]: memref<?xi32>, %[[ROWS:.*]]: memref<?xi32>, %{{.*}}: memref<?x?xf32>, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %[[BATCHROWS:.*]]: index)
+// CHECK: gpu.func @tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3(%[[KA:.*]]: memref<?x?xf16>, %[[KB:.*]]: memref<?xf16>, %[[ROWIDS:.*]]: memref<?xi32>, %[[TILEPTR:.*]]: memref<?xi32>, %{{.*}}: memref<?xi32>, %[[TILES:.*]]: memref<?xi32>, %[[ROWS:.*]]: memref<?xi32>, %{{.*}}: memref<?x?xf32>, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %[[BATCHROWS:.*]]: index)
 // CHECK-NOT: memref.load %[[ROWIDS]]
 // CHECK-NOT: memref.load %[[TILEPTR]]
 // CHECK: memref.load %[[TILES]]
@@ -28,7 +29,7 @@
 // CHECK-NOT: memref.load %[[TILEPTR]]
 // CHECK: gpu.return
 // WMMA-LABEL: func.func @attention_scores
-// WMMA: gpu.launch_func  @tsparse_kernels::@tsparse_wmma_f16_g128_u1_dense_m64 blocks in (%c24, %c1, %c1) threads in (%c128, %c1, %c1)
+// WMMA: gpu.launch_func  @tsparse_kernels::@tsparse_wmma_f16_g128_u1_dense_z_m64 blocks in (%c24, %c1, %c1) threads in (%c128, %c1, %c1)
 func.func @attention_scores(%q: tensor<12x128x64xf16>, %kt: tensor<12x64x128xf16>) -> tensor<12x128x128xf32> {
   %zero = arith.constant 0.0 : f32
   %empty = tensor.empty() : tensor<12x128x128xf32>

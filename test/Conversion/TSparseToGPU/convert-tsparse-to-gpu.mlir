@@ -230,21 +230,61 @@ func.func @matmul_in_loop(%x: tensor<?x64xf16>, %w: tensor<64x64xf16>, %acc: ten
 // A product of a compile-time matrix applies its epilogue in the kernel as
 // it stores whole tiles, here a narrowing one (f32 sums into an f16 C): the
 // kernel takes the dropped columns, the number of tiles and the epilogue's
-// operands after the usual arguments, and nothing runs after it.
+// operands after the usual arguments, and nothing runs after it. Its work
+// list writes every element of C once, so the zero C is neither filled nor
+// copied, only allocated, and the kernel (`_z`) stores without reading it.
 // CHECK-LABEL: func.func @matmul_narrowing_epilogue
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_outf16_m64_e{{[0-9A-F]+}}
-// CHECK-SAME: %{{.*}} : memref<?x?xf16>, %{{.*}} : index, %{{.*}} : index, %{{.*}} : index, %{{.*}} : memref<?xi32>, %{{.*}} : index, %{{.*}} : memref<?xf32>)
+// Nine copies in (A, the four storage arrays, the two work arrays, the
+// dropped columns, the bias), none of C.
+// CHECK-NOT: linalg.fill
+// CHECK-COUNT-9: gpu.memcpy
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_z_outf16_m64_e{{[0-9A-F]+}}
+// CHECK-SAME: %[[C:[a-z0-9_]+]] : memref<?x?xf16>, %{{[a-z0-9_]+}} : index, %{{[a-z0-9_]+}} : index, %{{[a-z0-9_]+}} : index, %{{[a-z0-9_]+}} : memref<?xi32>, %{{[a-z0-9_]+}} : index, %{{[a-z0-9_]+}} : memref<?xf32>)
+// CHECK: gpu.memcpy %{{.*}}, %[[C]] :
 // CHECK-NOT: linalg.generic
 // CHECK: return
-// CHECK: gpu.func @tsparse_wmma_f16_g64_u16_outf16_m64_e
-// CHECK: arith.addf {{.*}} : f32
+// CHECK: gpu.func @tsparse_wmma_f16_g64_u16_z_outf16_m64_e
+// CHECK-NOT: memref.load %arg7
 // CHECK: arith.truncf {{.*}} : f32 to f16
+// CHECK: memref.store {{.*}}, %arg7
+// CHECK: gpu.return
 func.func @matmul_narrowing_epilogue(%a: tensor<?x64xf16>, %bias: tensor<64xf32>) -> tensor<?x64xf16> {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f16
   %m = tensor.dim %a, %c0 : tensor<?x64xf16>
   %e = tensor.empty(%m) : tensor<?x64xf16>
   %c = linalg.fill ins(%zero : f16) outs(%e : tensor<?x64xf16>) -> tensor<?x64xf16>
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1]> : tensor<2xi32>,
+    row_ids = dense<[1]> : tensor<1xi32>,
+    values = dense<1.0> : tensor<1024xf16>
+  } : !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, unit_k = 16>>
+  %r = tsparse.matmul %a, %w, %c epilogue(%bias : tensor<64xf32>) {
+  ^bb0(%acc: f32, %b: f32):
+    %s = arith.addf %acc, %b : f32
+    %n = arith.truncf %s : f32 to f16
+    tsparse.yield %n : f16
+  } : tensor<?x64xf16>, !tsparse.matrix<64x64xf16, #tsparse.layout<tile_n = 64, unit_k = 16>> -> tensor<?x64xf16>
+  return %r : tensor<?x64xf16>
+}
+
+// -----
+
+// A C filled with anything but zero is filled, copied and read as usual.
+// CHECK-LABEL: func.func @matmul_epilogue_nonzero_c
+// CHECK: linalg.fill
+// CHECK-COUNT-10: gpu.memcpy
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wmma_f16_g64_u16_outf16_m64_e{{[0-9A-F]+}}
+// CHECK: gpu.func @tsparse_wmma_f16_g64_u16_outf16_m64_e
+// CHECK: memref.load %arg7
+func.func @matmul_epilogue_nonzero_c(%a: tensor<?x64xf16>, %bias: tensor<64xf32>) -> tensor<?x64xf16> {
+  %c0 = arith.constant 0 : index
+  %one = arith.constant 1.0 : f16
+  %m = tensor.dim %a, %c0 : tensor<?x64xf16>
+  %e = tensor.empty(%m) : tensor<?x64xf16>
+  %c = linalg.fill ins(%one : f16) outs(%e : tensor<?x64xf16>) -> tensor<?x64xf16>
   %w = tsparse.constant {
     tile_ptr = dense<[0, 1]> : tensor<2xi32>,
     row_ids = dense<[1]> : tensor<1xi32>,

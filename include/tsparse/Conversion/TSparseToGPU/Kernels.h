@@ -39,6 +39,11 @@ struct KernelConfig {
   /// row_ids or tile_ptr. A, B and C may stack batches of independent
   /// products; such a kernel takes DenseArg after KernelArg.
   bool denseB = false;
+  /// C holds zeros when the kernel starts and every element of C is written
+  /// by exactly one block (whole tiles, every tile visited, dropped columns
+  /// too): the kernel stores its results without reading C, and the host
+  /// need not fill it.
+  bool cStartsAtZero = false;
   /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync.
   int64_t blockRows = 64;
   /// Shared-memory stages of the mma.sync pipeline.
