@@ -41,8 +41,6 @@ static constexpr int64_t kMmaK = 16;
 static constexpr int64_t kStageRows = KernelConfig::kStageRows;
 /// Elements per 16-byte chunk, the unit of cp.async and of an ldmatrix row.
 static constexpr int64_t kChunk = 8;
-/// Accumulator rows of a warp, in m16 fragments.
-static constexpr int64_t kFragmentsM = 2;
 
 namespace {
 /// Emits the mma.sync kernel body.
@@ -51,6 +49,7 @@ public:
   MMASyncKernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
                        const KernelConfig &config)
       : KernelBuilder(b, loc, func, config),
+        fragmentsM(config.getMMASyncWarpRows() / kMmaM),
         fragmentsN(layout.getTileN() / 2 / kMmaN) {
     aShared = func.getWorkgroupAttributions()[0];
     bShared = func.getWorkgroupAttributions()[1];
@@ -102,7 +101,8 @@ private:
   SmallVector<Value> emitPipeline();
   void addAccumulatorsToC(ValueRange accs);
 
-  int64_t fragmentsN;
+  /// Accumulators of a warp: fragmentsM x fragmentsN of m16n8.
+  int64_t fragmentsM, fragmentsN;
   /// Whether the pipeline being emitted uses the vector copies (see
   /// takesVectorCopies); the main loop is emitted once per way, so that it
   /// has no branch.
@@ -337,9 +337,9 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
   auto bFragmentType = VectorType::get({2, 2}, config.elementType);
   SmallVector<Value> next(accs.begin(), accs.end());
   for (int64_t ks = 0; ks < kStageRows; ks += kMmaK) {
-    SmallVector<Value> aFragments, bFragments;
+    SmallVector<Value> aFragments;
     Value aRow = add(add(mul(div(matrix, 2), 8), matrixRow), ks);
-    for (int64_t fi = 0; fi < kFragmentsM; ++fi) {
+    for (int64_t fi = 0; fi < fragmentsM; ++fi) {
       Value m = add(warpRow, add(mul(rem(matrix, 2), 8), fi * kMmaM));
       aFragments.push_back(nvgpu::LdMatrixOp::create(
           b, loc, aFragmentType, aShared,
@@ -350,6 +350,8 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
     Value bRow = add(add(mul(rem(matrix, 2), 8), matrixRow), ks);
     Value zero =
         arith::ConstantOp::create(b, loc, b.getZeroAttr(bFragmentType));
+    // Each pair of B fragments is used as soon as it is loaded, so that
+    // only two are live at a time.
     for (int64_t pair = 0; pair < fragmentsN / 2; ++pair) {
       Value n = add(warpCol, add(mul(div(matrix, 2), 8), pair * 2 * kMmaN));
       Value both = nvgpu::LdMatrixOp::create(
@@ -363,14 +365,13 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
           fragment = vector::InsertOp::create(
               b, loc, vector::ExtractOp::create(b, loc, both, half * 2 + r),
               fragment, r);
-        bFragments.push_back(fragment);
+        int64_t fj = pair * 2 + half;
+        for (int64_t fi = 0; fi < fragmentsM; ++fi) {
+          Value &acc = next[fi * fragmentsN + fj];
+          acc = mma(aFragments[fi], fragment, acc);
+        }
       }
     }
-    for (int64_t fi = 0; fi < kFragmentsM; ++fi)
-      for (int64_t fj = 0; fj < fragmentsN; ++fj) {
-        Value &acc = next[fi * fragmentsN + fj];
-        acc = mma(aFragments[fi], bFragments[fj], acc);
-      }
   }
   return next;
 }
@@ -392,7 +393,7 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   forEachWayToAddToC([&](bool exclusive) {
     Value group = div(lane, 4);
     Value pairColumn = mul(rem(lane, 4), 2);
-    for (int64_t fi = 0; fi < kFragmentsM; ++fi)
+    for (int64_t fi = 0; fi < fragmentsM; ++fi)
       for (int64_t fj = 0; fj < fragmentsN; ++fj)
         for (int64_t h = 0; h < 2; ++h) {
           Value acc = accs[fi * fragmentsN + fj];
@@ -481,7 +482,7 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
 
   auto cType = VectorType::get({2, 2}, b.getF32Type());
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(cType));
-  SmallVector<Value> init(kFragmentsM * fragmentsN, zero);
+  SmallVector<Value> init(fragmentsM * fragmentsN, zero);
   // The buffers read and written are carried through the loop, not
   // computed from the stage (no division).
   init.push_back(constant(0));
@@ -518,10 +519,10 @@ void MMASyncKernelBuilder::build() {
     lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
     lane = rem(threadId, 32);
     Value warp = div(threadId, 32);
-    warpRow = mul(div(warp, 2), 32);
+    warpRow = mul(div(warp, 2), config.getMMASyncWarpRows());
     warpCol = mul(rem(warp, 2), tileN / 2);
     // One pipeline per way of copying, chosen once per item.
-    SmallVector<Type> accTypes(kFragmentsM * fragmentsN,
+    SmallVector<Type> accTypes(fragmentsM * fragmentsN,
                                VectorType::get({2, 2}, b.getF32Type()));
     auto ways = scf::IfOp::create(b, loc, accTypes, takesVectorCopies(),
                                   /*withElseRegion=*/true);

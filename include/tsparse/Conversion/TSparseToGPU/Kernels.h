@@ -58,10 +58,18 @@ struct KernelConfig {
   /// Kept rows of B staged at a time.
   static constexpr int64_t kStageRows = 32;
 
-  /// Threads per block: 2 x 2 warps for WMMA, (blockRows / 32) x 2 for
-  /// mma.sync.
+  /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
+  /// columns in two: 64 x 64 warp tiles for 128-column tiles (as CUTLASS)
+  /// when A is K-major, 32 rows for a row-major A, whose gather through
+  /// registers needs the registers the larger tile would take.
+  int64_t getMMASyncWarpRows() const { return aKMajor ? 64 : 32; }
+
+  /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
+  /// for mma.sync.
   int64_t getNumThreads() const {
-    return flavor == MmaFlavor::WMMA ? 128 : blockRows / 32 * 2 * 32;
+    return flavor == MmaFlavor::WMMA
+               ? 128
+               : blockRows / getMMASyncWarpRows() * 2 * 32;
   }
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
