@@ -172,8 +172,8 @@ def is_sass_instruction(line):
 
 
 def sass_loops(nvdisasm, cubin):
-    """Returns {kernel: (mma count, other count)} of each kernel's SASS main
-    loop."""
+    """Returns {kernel: (mma count, other count, instructions)} of each
+    kernel's SASS main loop."""
     text = subprocess.run([nvdisasm, "-c", cubin], capture_output=True,
                           text=True, check=True).stdout
     loops = {}
@@ -202,8 +202,8 @@ def main():
     args = parser.parse_args()
     print("| kernel | registers | spill bytes | shared bytes | PTX main loop: "
           "mma / other / other per mma | SASS main loop: mma / other / other "
-          "per mma |")
-    print("|---|---|---|---|---|---|")
+          "per mma | spill instructions in the SASS main loop |")
+    print("|---|---|---|---|---|---|---|")
     for path in args.files:
         info, cubin = ptxas_info(args.ptxas, args.arch, path)
         sass = sass_loops(args.nvdisasm, cubin) if args.nvdisasm else {}
@@ -225,9 +225,16 @@ def main():
                     return "-"
                 return "%d / %d / %.2f" % (loop[0], loop[1], loop[1] / loop[0])
 
-            sass_cell = cell(sass.get(name)) if args.nvdisasm else "(no nvdisasm)"
-            print("| %s | %s | %s | %s | %s | %s |" % (
-                name, registers, spills, shared, cell(loop), sass_cell))
+            sass_cell, spill_cell = "(no nvdisasm)", "-"
+            if args.nvdisasm:
+                sass_loop = sass.get(name)
+                sass_cell = cell(sass_loop)
+                if sass_loop:
+                    spill_cell = str(sum(1 for i in sass_loop[2]
+                                         if re.search(r"\b(STL|LDL)\b", i)))
+            print("| %s | %s | %s | %s | %s | %s | %s |" % (
+                name, registers, spills, shared, cell(loop), sass_cell,
+                spill_cell))
 
 
 if __name__ == "__main__":
