@@ -162,8 +162,9 @@ struct Lanes {
 class BlockEmulator {
 public:
   BlockEmulator(FunctionOpInterface function, int64_t numThreads,
-                MemoryStats *stats)
-      : function(function), numThreads(numThreads), stats(stats) {}
+                MemoryStats *stats, int64_t dynamicSharedBytes = 0)
+      : function(function), numThreads(numThreads), stats(stats),
+        dynamicSharedBytes(dynamicSharedBytes) {}
 
   /// A host function: its launches are appended to `launches` (when given)
   /// and add to `launchStats`.
@@ -288,6 +289,12 @@ private:
   FunctionOpInterface function;
   int64_t numThreads;
   MemoryStats *stats;
+  /// Bytes of dynamic shared memory of the launch.
+  int64_t dynamicSharedBytes = 0;
+  /// The byte ranges of dynamic shared memory that views have taken in this
+  /// block: each view is a workgroup buffer of its own, so views must not
+  /// overlap.
+  SmallVector<std::pair<int64_t, int64_t>> dynamicSharedViews;
   SmallVectorImpl<KernelLaunch> *launches = nullptr;
   MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
@@ -363,6 +370,7 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   values.clear();
   buffers.clear();
   workgroupBuffers.clear();
+  dynamicSharedViews.clear();
   epoch = 0;
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
@@ -1388,6 +1396,53 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         return allocate(op, alloca.getResult(), alloca.getType(),
                         alloca.getDynamicSizes());
       })
+      .Case([&](gpu::DynamicSharedMemoryOp dynamic) -> LogicalResult {
+        if (dynamicSharedBytes == 0)
+          return dynamic.emitError(
+              "uses dynamic shared memory but the launch gives none");
+        // Only its views are accessed (each a buffer of its own).
+        workgroupBuffers.push_back(
+            std::make_unique<Buffer>(IntegerType::get(op->getContext(), 8),
+                                     ArrayRef<int64_t>{dynamicSharedBytes}));
+        workgroupBuffers.back()->workgroup = true;
+        buffers[dynamic.getResult()] = workgroupBuffers.back().get();
+        return success();
+      })
+      .Case([&](memref::ViewOp view) -> LogicalResult {
+        if (!view.getSource().getDefiningOp<gpu::DynamicSharedMemoryOp>())
+          return view.emitError("expected a view of dynamic shared memory");
+        MemRefType type = view.getType();
+        if (!type.hasStaticShape())
+          return view.emitError("expected a view of static shape");
+        Lanes &shift = get(view.getByteShift());
+        int64_t first = shift.lane(0)->i;
+        for (int64_t t = 0; t < numThreads; ++t)
+          if (shift.lane(t)->i != first)
+            return view.emitError("expected the same byte shift in every "
+                                  "thread");
+        int64_t bytes = type.getNumElements() *
+                        type.getElementType().getIntOrFloatBitWidth() / 8;
+        if (first < 0 || first % 16 != 0 || first + bytes > dynamicSharedBytes)
+          return view.emitError()
+                 << "views bytes [" << first << ", " << first + bytes << ") of "
+                 << dynamicSharedBytes
+                 << " bytes of dynamic shared memory, or is not 16-byte "
+                    "aligned";
+        for (auto [begin, end] : dynamicSharedViews)
+          if (first < end && begin < first + bytes)
+            return view.emitError()
+                   << "views bytes [" << first << ", " << first + bytes
+                   << ") of dynamic shared memory, overlapping [" << begin
+                   << ", " << end << ")";
+        dynamicSharedViews.push_back({first, first + bytes});
+        workgroupBuffers.push_back(
+            std::make_unique<Buffer>(type.getElementType(), type.getShape()));
+        for (Scalar &s : workgroupBuffers.back()->data)
+          s.f = std::numeric_limits<double>::quiet_NaN();
+        workgroupBuffers.back()->workgroup = true;
+        buffers[view.getResult()] = workgroupBuffers.back().get();
+        return success();
+      })
       .Case([&](gpu::AllocOp alloc) -> LogicalResult {
         if (alloc.getAsyncToken() || !alloc.getSymbolOperands().empty())
           return alloc.emitError("expected a synchronous allocation");
@@ -1637,11 +1692,12 @@ LogicalResult BlockEmulator::runLaunch(gpu::LaunchFuncOp op) {
       SymbolTable::lookupNearestSymbolFrom<gpu::GPUFuncOp>(op, op.getKernel());
   if (!kernel)
     return op.emitError("expected the kernel in a gpu.module");
-  if (op.getAsyncToken() || op.getDynamicSharedMemorySize() ||
-      op.hasClusterSize())
-    return op.emitError("expected a synchronous launch without clusters or "
-                        "dynamic shared memory");
+  if (op.getAsyncToken() || op.hasClusterSize())
+    return op.emitError("expected a synchronous launch without clusters");
   auto scalar = [&](Value value) { return get(value).lane(0)->i; };
+  int64_t dynamicSharedBytes = 0;
+  if (Value size = op.getDynamicSharedMemorySize())
+    dynamicSharedBytes = scalar(size);
   gpu::KernelDim3 grid = op.getGridSizeOperandValues();
   gpu::KernelDim3 block = op.getBlockSizeOperandValues();
   if (scalar(grid.y) != 1 || scalar(grid.z) != 1 || scalar(block.y) != 1 ||
@@ -1657,7 +1713,7 @@ LogicalResult BlockEmulator::runLaunch(gpu::LaunchFuncOp op) {
     launch.values.push_back(arguments.back().value);
   }
   if (failed(emulateKernel(kernel, arguments, launch.numBlocks,
-                           launch.numThreads, launchStats)))
+                           launch.numThreads, launchStats, dynamicSharedBytes)))
     return failure();
   if (launches)
     launches->push_back(std::move(launch));
@@ -1691,7 +1747,8 @@ FailureOr<SmallVector<Buffer>> tsparse::emulateHostFunction(
 LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
                                      ArrayRef<KernelArgument> arguments,
                                      int64_t numBlocks, int64_t numThreads,
-                                     MemoryStats *stats) {
+                                     MemoryStats *stats,
+                                     int64_t dynamicSharedBytes) {
   // Launches are ordered: what the host or another kernel does before or
   // after this one races with nothing in it.
   auto forgetAccesses = [&] {
@@ -1700,7 +1757,7 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
         argument.buffer->forgetAccesses();
   };
   forgetAccesses();
-  BlockEmulator emulator(kernel, numThreads, stats);
+  BlockEmulator emulator(kernel, numThreads, stats, dynamicSharedBytes);
   for (int64_t block = 0; block < numBlocks; ++block)
     if (failed(emulator.run(arguments, block)))
       return failure();

@@ -106,13 +106,15 @@ struct MemoryStats {
 };
 
 /// Runs `kernel` on a 1-D grid of `numBlocks` blocks of `numThreads`
-/// threads. Returns failure, with a diagnostic on the offending op, when the
-/// kernel does something the emulator rejects. Adds what it sees of shared
-/// memory to `stats` when given.
+/// threads with `dynamicSharedBytes` of dynamic shared memory. Returns
+/// failure, with a diagnostic on the offending op, when the kernel does
+/// something the emulator rejects. Adds what it sees of shared memory to
+/// `stats` when given.
 LogicalResult emulateKernel(gpu::GPUFuncOp kernel,
                             ArrayRef<KernelArgument> arguments,
                             int64_t numBlocks, int64_t numThreads,
-                            MemoryStats *stats = nullptr);
+                            MemoryStats *stats = nullptr,
+                            int64_t dynamicSharedBytes = 0);
 
 /// One `gpu.launch_func` a host function ran.
 struct KernelLaunch {

@@ -180,10 +180,9 @@ struct DenseProductToGPULaunch : OpInterfaceRewritePattern<linalg::LinalgOp> {
     operand(KernelArg::SplitRows) =
         arith::ConstantIndexOp::create(rewriter, loc, kWholeTileRows);
     operands.push_back(batchRows);
-    launchUnlessEmpty(rewriter, loc,
-                      getOrCreateKernel(rewriter, module, *config),
-                      arith::MulIOp::create(rewriter, loc, numMTiles, numTiles),
-                      config->getNumThreads(), operands);
+    launchProductKernel(
+        rewriter, loc, module, *config,
+        arith::MulIOp::create(rewriter, loc, numMTiles, numTiles), operands);
 
     Value result = copyResultToHost(rewriter, loc, deviceC,
                                     cast<RankedTensorType>(stackedC.getType()),

@@ -51,6 +51,30 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
   }
 }
 
+SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
+                                                      ArrayRef<Type> types) {
+  if (!config.usesDynamicSharedMemory())
+    return SmallVector<Value>(func.getWorkgroupAttributions());
+  // Views of the dynamic shared memory, one after another (each a multiple
+  // of 16 bytes).
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  Value base = gpu::DynamicSharedMemoryOp::create(
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                      MemRefLayoutAttrInterface(), workgroup));
+  SmallVector<Value> buffers;
+  int64_t offset = 0;
+  for (Type type : types) {
+    auto memrefType = cast<MemRefType>(type);
+    buffers.push_back(memref::ViewOp::create(b, loc, memrefType, base,
+                                             constant(offset), ValueRange{}));
+    offset += memrefType.getNumElements() *
+              memrefType.getElementType().getIntOrFloatBitWidth() / 8;
+  }
+  return buffers;
+}
+
 Value KernelBuilder::loadIndex(Value memref, Value index) {
   Value value = memref::LoadOp::create(b, loc, memref, index);
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
@@ -367,8 +391,10 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
     }
   }
   bool wmma = config.flavor == MmaFlavor::WMMA;
-  SmallVector<Type> workgroupTypes =
-      wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);
+  SmallVector<Type> workgroupTypes;
+  if (!config.usesDynamicSharedMemory())
+    workgroupTypes =
+        wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(module.getBody());

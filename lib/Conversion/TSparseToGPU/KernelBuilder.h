@@ -44,6 +44,11 @@ protected:
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lhs, rhs);
   }
   Value loadIndex(Value memref, Value index);
+  /// The kernel's workgroup buffers, of `types`: its workgroup attributions,
+  /// or views of dynamic shared memory when the config needs more than a
+  /// kernel may declare statically.
+  SmallVector<Value> getWorkgroupBuffers(gpu::GPUFuncOp func,
+                                         ArrayRef<Type> types);
 
   /// Decodes the work item of this block into the per-block values below.
   void buildWorkItem();

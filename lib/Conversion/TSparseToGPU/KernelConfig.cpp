@@ -30,8 +30,16 @@ bool tsparse::isKernelLayout(LayoutAttr layout) {
          layout.getTileN() <= kMaxKernelTileN && !layout.hasResidual();
 }
 
-/// Maximum static workgroup memory of a kernel.
-static constexpr int64_t kMaxSharedMemoryBytes = 48 * 1024;
+/// Workgroup memory a kernel may declare statically.
+static constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
+/// Workgroup memory a block may take with the dynamic opt-in on every chip
+/// the mma.sync kernel targets (sm_86 and sm_89 allow 99 KB, sm_80 163 KB,
+/// sm_90 227 KB).
+static constexpr int64_t kMaxSharedMemoryBytes = 96 * 1024;
+
+bool KernelConfig::usesDynamicSharedMemory() const {
+  return getSharedMemoryBytes() > kMaxStaticSharedMemoryBytes;
+}
 
 KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
                                       MatrixType matrixType, Type accType) {
@@ -65,13 +73,12 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
                           "be a multiple of 32 up to 128 and no residual, or "
                           "constant values to repack, but got "
                        << layout;
-  if (int64_t bytes = config.getSharedMemoryBytes();
-      bytes > kMaxSharedMemoryBytes)
+  int64_t limit = wmma ? kMaxStaticSharedMemoryBytes : kMaxSharedMemoryBytes;
+  if (int64_t bytes = config.getSharedMemoryBytes(); bytes > limit)
     return emitError() << "cannot be lowered to the GPU: its kernel would "
                           "need "
                        << bytes << " bytes of workgroup memory, more than "
-                       << kMaxSharedMemoryBytes
-                       << " (use fewer stages or a smaller m-tile)";
+                       << limit << " (use fewer stages or a smaller m-tile)";
   return success();
 }
 

@@ -70,7 +70,8 @@ Value tsparse::copyToDevice(OpBuilder &b, Location loc, Value tensor) {
 
 void tsparse::launchUnlessEmpty(OpBuilder &b, Location loc,
                                 gpu::GPUFuncOp kernel, Value numBlocks,
-                                int64_t numThreads, ValueRange operands) {
+                                int64_t numThreads, ValueRange operands,
+                                int64_t dynamicSharedMemoryBytes) {
   Value anyWork =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, numBlocks,
                             arith::ConstantIndexOp::create(b, loc, 0));
@@ -78,11 +79,25 @@ void tsparse::launchUnlessEmpty(OpBuilder &b, Location loc,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value dynamicSharedMemory;
+  if (dynamicSharedMemoryBytes)
+    dynamicSharedMemory =
+        arith::ConstantIntOp::create(b, loc, dynamicSharedMemoryBytes, 32);
   gpu::LaunchFuncOp::create(
       b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
       gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
                       one},
-      /*dynamicSharedMemorySize=*/Value(), operands);
+      dynamicSharedMemory, operands);
+}
+
+void tsparse::launchProductKernel(OpBuilder &b, Location loc,
+                                  gpu::GPUModuleOp module,
+                                  const KernelConfig &config, Value numBlocks,
+                                  ValueRange operands) {
+  launchUnlessEmpty(
+      b, loc, getOrCreateKernel(b, module, config), numBlocks,
+      config.getNumThreads(), operands,
+      config.usesDynamicSharedMemory() ? config.getSharedMemoryBytes() : 0);
 }
 
 Value tsparse::transposeOnDevice(OpBuilder &b, Location loc,

@@ -10,6 +10,8 @@
 #ifndef TSPARSE_LIB_CONVERSION_TSPARSETOGPU_LAUNCHUTILS_H
 #define TSPARSE_LIB_CONVERSION_TSPARSETOGPU_LAUNCHUTILS_H
 
+#include "tsparse/Conversion/TSparseToGPU/Kernels.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -34,11 +36,18 @@ Value allocateOnDevice(OpBuilder &b, Location loc, Value tensor);
 /// generic it generalizes to).
 bool isZeroFill(Value tensor);
 
-/// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads` unless
-/// the grid is empty, which CUDA rejects.
+/// Launches `kernel` on `numBlocks` x 1 x 1 blocks of `numThreads`, with
+/// `dynamicSharedMemoryBytes` of dynamic shared memory, unless the grid is
+/// empty, which CUDA rejects.
 void launchUnlessEmpty(OpBuilder &b, Location loc, gpu::GPUFuncOp kernel,
-                       Value numBlocks, int64_t numThreads,
-                       ValueRange operands);
+                       Value numBlocks, int64_t numThreads, ValueRange operands,
+                       int64_t dynamicSharedMemoryBytes = 0);
+
+/// Launches the kernel of `config` (created in `module` if needed) on
+/// `numBlocks` blocks with `operands`, unless the grid is empty.
+void launchProductKernel(OpBuilder &b, Location loc, gpu::GPUModuleOp module,
+                         const KernelConfig &config, Value numBlocks,
+                         ValueRange operands);
 
 /// Returns a device copy of the transpose of the device matrix `matrix`,
 /// computed by the transposition kernel of `module`.

@@ -51,8 +51,10 @@ public:
       : KernelBuilder(b, loc, func, config),
         fragmentsM(config.getMMASyncWarpRows() / kMmaM),
         fragmentsN(layout.getTileN() / 2 / kMmaN) {
-    aShared = func.getWorkgroupAttributions()[0];
-    bShared = func.getWorkgroupAttributions()[1];
+    SmallVector<Value> buffers =
+        getWorkgroupBuffers(func, getMMASyncWorkgroupTypes(config));
+    aShared = buffers[0];
+    bShared = buffers[1];
   }
 
   void build();

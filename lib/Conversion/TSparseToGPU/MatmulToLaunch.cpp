@@ -403,9 +403,7 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       }
     }
     // A fully pruned matrix or an empty A launches nothing.
-    launchUnlessEmpty(rewriter, loc,
-                      getOrCreateKernel(rewriter, module, config), numBlocks,
-                      config.getNumThreads(), operands);
+    launchProductKernel(rewriter, loc, module, config, numBlocks, operands);
 
     auto cType = cast<RankedTensorType>(c.getType());
     Value result = copyResultToHost(rewriter, loc, deviceC, cType, temporaries);

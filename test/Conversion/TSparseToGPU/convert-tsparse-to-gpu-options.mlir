@@ -1,4 +1,4 @@
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=4" --verify-diagnostics
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=7" --verify-diagnostics
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=tensor-cores" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="m-tile=128" 2>&1 | FileCheck %s --check-prefix=CHECK-WMMA-M
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=32" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA-SYNC-M
@@ -13,9 +13,10 @@
 // CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
 // CHECK-SPLIT-BLOCKS: expected split-blocks to be non-negative but got -1
 
-// Four stages of a 128 x 128 block need 64 KB of workgroup memory.
+// Seven stages of a 128 x 128 block need 112 KB of workgroup memory, more
+// than the 96 KB of dynamic shared memory every sm_80+ chip allows.
 func.func @too_much_shared_memory(%a: tensor<4x64xf16>, %b: !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>>, %c: tensor<4x128xf32>) -> tensor<4x128xf32> {
-  // expected-error @+1 {{cannot be lowered to the GPU: its kernel would need 65536 bytes of workgroup memory, more than 49152 (use fewer stages or a smaller m-tile)}}
+  // expected-error @+1 {{cannot be lowered to the GPU: its kernel would need 114688 bytes of workgroup memory, more than 98304 (use fewer stages or a smaller m-tile)}}
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x128xf16, #tsparse.layout<tile_n = 128>> -> tensor<4x128xf32>
   return %r : tensor<4x128xf32>
 }

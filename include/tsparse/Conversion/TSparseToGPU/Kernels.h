@@ -73,6 +73,10 @@ struct KernelConfig {
   }
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
+  /// Whether the kernel takes its workgroup memory as dynamic shared memory
+  /// (more than the 48 KB a kernel may declare statically): the launch then
+  /// passes getSharedMemoryBytes(), and the runtime opts the kernel in.
+  bool usesDynamicSharedMemory() const;
 };
 
 /// The arguments of the fused kernel, in order.
