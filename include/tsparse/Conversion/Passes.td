@@ -61,8 +61,9 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     consumers run after them.
 
     Other element types, matrices passed across function boundaries,
-    invalid options and kernels needing more than 48 KB of workgroup memory
-    are diagnosed. Output: the kernels in a `gpu.module` and, on the host,
+    invalid options and kernels needing more than 96 KB of workgroup memory
+    (what every sm_80+ chip allows a block) are diagnosed; mma-sync kernels
+    above 48 KB take it as dynamic shared memory, sized by the launch. Output: the kernels in a `gpu.module` and, on the host,
     device buffers, copies and the launch, on tensors wrapped by
     `bufferization.to_buffer` / `to_tensor`. The module gets the
     `gpu.container_module` attribute.
