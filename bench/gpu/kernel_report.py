@@ -219,6 +219,9 @@ def main():
                     lambda l: not l.startswith("@")),
                 lambda l: PTX_MMA.search(l) is not None)
             registers, spills, shared = info.get(name, ("?", "?", "?"))
+            # Dynamic shared memory is sized by the launch, not by ptxas.
+            if any("__dynamic_shmem__" in line for line in body):
+                shared = "dynamic"
 
             def cell(loop):
                 if not loop:
