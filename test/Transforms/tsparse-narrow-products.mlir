@@ -78,13 +78,16 @@ func.func @dense_products(%a: tensor<2x4x8xf32>, %b: tensor<2x8x4xf32>, %c: tens
 
 // -----
 
-// Left alone: non-default maps, a narrow C, narrow inputs.
-// CHECK-LABEL: func.func @dense_negative_cases
+// A transposed operand keeps its maps; a narrow C or narrow inputs are
+// left alone.
+// CHECK-LABEL: func.func @dense_maps_and_negative_cases
+// CHECK: %[[A:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xf16>)
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%arg6 : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xf16>)
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%[[A]], %[[B]] : tensor<4x8xf16>, tensor<4x8xf16>) outs(%arg2 : tensor<4x4xf32>)
 // CHECK-NOT: arith.truncf
-// CHECK: linalg.matmul indexing_maps
 // CHECK: linalg.matmul ins(%arg0, %arg1 : tensor<4x8xf32>, tensor<8x4xf32>) outs(%arg3 : tensor<4x4xf16>)
 // CHECK: linalg.matmul ins(%arg4, %arg5 : tensor<4x8xf16>, tensor<8x4xf16>) outs(%arg2 : tensor<4x4xf32>)
-func.func @dense_negative_cases(%d: tensor<4x8xf32>, %e: tensor<8x4xf32>, %f: tensor<4x4xf32>, %h: tensor<4x4xf16>,
+func.func @dense_maps_and_negative_cases(%d: tensor<4x8xf32>, %e: tensor<8x4xf32>, %f: tensor<4x4xf32>, %h: tensor<4x4xf16>,
                                 %d16: tensor<4x8xf16>, %e16: tensor<8x4xf16>, %g: tensor<4x8xf32>) -> (tensor<4x4xf32>, tensor<4x4xf16>, tensor<4x4xf32>) {
   %t = linalg.matmul indexing_maps = [
       affine_map<(d0, d1, d2) -> (d0, d2)>,

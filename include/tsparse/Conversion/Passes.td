@@ -53,7 +53,8 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     layout that covers its nonzeros with the least work, a runtime one (at
     run time, without masks) into the kernel layout closest to its own.
     Dense products of runtime operands, `linalg.matmul` and
-    `linalg.batch_matmul` with the default indexing maps on f16 inputs (or
+    `linalg.batch_matmul` with the default indexing maps (a transposed A or
+    B is transposed back first) on f16 inputs (or
     bf16 with `mma-sync`) and an f32 or like-typed C (attention's QK^T and
     PV), go to the same kernels reading B in place: every row kept, column
     tiles of up to 128 of B's columns, the batches stacked along M so that

@@ -1,16 +1,19 @@
 //===- DenseProductToLaunch.cpp - Dense products on the fused kernels -----===//
 //
-// Replaces `linalg.matmul` and `linalg.batch_matmul` whose operands are
-// only known at run time (attention's QK^T and PV, linears of runtime
-// weights) by one launch of the fused tensor-core kernel reading B in place
-// (KernelConfig::denseB): every row of B is kept, so nothing is packed, and
-// the batches are stacked along M so that one launch covers them all.
+// Replaces `linalg.matmul` and `linalg.batch_matmul` (default maps, or with
+// transposed operands) whose operands are only known at run time
+// (attention's QK^T and PV, linears of runtime weights) by one launch of the
+// fused tensor-core kernel reading B in place (KernelConfig::denseB): every
+// row of B is kept, so nothing is packed, and the batches are stacked along
+// M so that one launch covers them all.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tsparse/Conversion/TSparseToGPU/TSparseToGPU.h"
 
 #include "LaunchUtils.h"
+
+#include "tsparse/Dialect/TSparse/Transforms/MatmulMatch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -35,22 +38,55 @@ static int64_t getDenseTileN(int64_t numColumns) {
                            llvm::alignTo(numColumns, kKernelTileNMultiple));
 }
 
-/// Returns true if `op` is a matmul or batch matmul with the default maps.
-static bool isPlainProduct(linalg::LinalgOp op) {
+namespace {
+/// Which operands of a product are given transposed (innermost two
+/// dimensions swapped) with respect to the default maps.
+struct OperandTransposes {
+  bool a = false, b = false;
+};
+} // namespace
+
+/// Returns `map` with its last two results swapped.
+static AffineMap swapLastTwoResults(AffineMap map) {
+  SmallVector<AffineExpr> results(map.getResults());
+  std::swap(results[results.size() - 2], results.back());
+  return AffineMap::get(map.getNumDims(), map.getNumSymbols(), results,
+                        map.getContext());
+}
+
+/// Returns which operands of `op` are transposed if `op` is a matmul or
+/// batch matmul whose maps are the default ones up to transposed A and B
+/// (what frontends emit for `A^T B` or `A B^T`), or nothing.
+static std::optional<OperandTransposes>
+getOperandTransposes(linalg::LinalgOp op) {
   MLIRContext *context = op.getContext();
+  SmallVector<AffineMap> defaults;
   if (isa<linalg::MatmulOp>(op))
-    return op.getIndexingMapsArray() ==
-           linalg::MatmulOp::getDefaultIndexingMaps(context);
-  if (isa<linalg::BatchMatmulOp>(op))
-    return op.getIndexingMapsArray() ==
-           linalg::BatchMatmulOp::getDefaultIndexingMaps(context);
-  return false;
+    defaults = linalg::MatmulOp::getDefaultIndexingMaps(context);
+  else if (isa<linalg::BatchMatmulOp>(op))
+    defaults = linalg::BatchMatmulOp::getDefaultIndexingMaps(context);
+  else
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[2] != defaults[2])
+    return std::nullopt;
+  OperandTransposes transposes;
+  for (auto [map, standard, transposed] : llvm::zip_equal(
+           ArrayRef(maps).take_front(2), ArrayRef(defaults).take_front(2),
+           std::array<bool *, 2>{&transposes.a, &transposes.b})) {
+    if (map == standard)
+      continue;
+    if (map != swapLastTwoResults(standard))
+      return std::nullopt;
+    *transposed = true;
+  }
+  return transposes;
 }
 
 std::optional<KernelConfig>
 tsparse::getDenseProductKernelConfig(const KernelOptions &options,
                                      linalg::LinalgOp op) {
-  if (!isPlainProduct(op) || !op.hasPureTensorSemantics())
+  if (!getOperandTransposes(op) || !op.hasPureTensorSemantics())
     return std::nullopt;
   Type lhsType = getElementTypeOrSelf(op.getDpsInputs()[0].getType());
   Type rhsType = getElementTypeOrSelf(op.getDpsInputs()[1].getType());
@@ -60,11 +96,11 @@ tsparse::getDenseProductKernelConfig(const KernelOptions &options,
     return std::nullopt;
   if (!accType.isF32() && accType != rhsType)
     return std::nullopt;
-  auto rhs = cast<RankedTensorType>(op.getDpsInputs()[1].getType());
+  auto acc = cast<RankedTensorType>(op.getDpsInits()[0].getType());
   KernelConfig config;
   config.flavor = options.flavor;
   config.layout =
-      LayoutAttr::get(op.getContext(), getDenseTileN(rhs.getShape().back()),
+      LayoutAttr::get(op.getContext(), getDenseTileN(acc.getShape().back()),
                       /*unitK=*/1, ColumnMode::Original, ResidualKind::None);
   config.elementType = rhsType;
   config.accType = accType;
@@ -107,6 +143,13 @@ struct DenseProductToGPULaunch : OpInterfaceRewritePattern<linalg::LinalgOp> {
           op, "not a plain (batch) matmul of f16 or bf16 tensors");
     Location loc = op.getLoc();
     Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+    // A transposed operand is transposed back (an element-wise kernel), so
+    // that A is M x K and B is read in place as K x N.
+    OperandTransposes transposes = *getOperandTransposes(op);
+    if (transposes.a)
+      lhs = createInnermostTranspose(rewriter, loc, lhs);
+    if (transposes.b)
+      rhs = createInnermostTranspose(rewriter, loc, rhs);
     // Every tile is visited whole: a zero C is written without being read,
     // and not filled.
     config->cStartsAtZero = isZeroFill(op.getDpsInits()[0]);

@@ -86,9 +86,40 @@ func.func @runtime_weights(%a: tensor<33x64xf16>, %b: tensor<64x200xf16>, %c: te
 
 // -----
 
+// Transposed operands, as frontends write `Q K^T` or `A^T B` with maps: the
+// operand is transposed back by a linalg.transpose (an element-wise kernel
+// later), and the product reads it as usual.
+// CHECK-LABEL: func.func @transposed_operands
+// CHECK: %[[BT:.*]] = linalg.transpose ins(%arg1 : tensor<12x128x64xf16>) outs(%{{.*}} : tensor<12x64x128xf16>) permutation = [0, 2, 1]
+// CHECK: tensor.collapse_shape %[[BT]] {{\[\[}}0, 1, 2]] : tensor<12x64x128xf16> into tensor<98304xf16>
+// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3 blocks in (%c12, %c1, %c1)
+// CHECK: %[[AT:.*]] = linalg.transpose ins(%arg0 : tensor<12x64x128xf16>) outs(%{{.*}} : tensor<12x128x64xf16>) permutation = [0, 2, 1]
+// CHECK: tensor.collapse_shape %[[AT]] {{\[\[}}0, 1], [2]] : tensor<12x128x64xf16> into tensor<1536x64xf16>
+// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3 blocks in (%c12, %c1, %c1)
+func.func @transposed_operands(%at: tensor<12x64x128xf16>, %k: tensor<12x128x64xf16>, %q: tensor<12x128x64xf16>) -> (tensor<12x128x128xf32>, tensor<12x128x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<12x128x128xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<12x128x128xf32>) -> tensor<12x128x128xf32>
+  // Q K^T with B = K given N x K.
+  %s = linalg.batch_matmul indexing_maps = [
+      affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
+      ins(%q, %k : tensor<12x128x64xf16>, tensor<12x128x64xf16>) outs(%c : tensor<12x128x128xf32>) -> tensor<12x128x128xf32>
+  // A^T B with A given K x M.
+  %p = linalg.batch_matmul indexing_maps = [
+      affine_map<(d0, d1, d2, d3) -> (d0, d3, d1)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>,
+      affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>]
+      ins(%at, %at : tensor<12x64x128xf16>, tensor<12x64x128xf16>) outs(%c : tensor<12x128x128xf32>) -> tensor<12x128x128xf32>
+  return %s, %p : tensor<12x128x128xf32>, tensor<12x128x128xf32>
+}
+
+// -----
+
 // Left alone: f32 inputs (tensor cores need f16 or bf16;
-// --tsparse-narrow-products rounds them), mixed input types, and
-// non-default maps (a transposed B).
+// --tsparse-narrow-products rounds them), mixed input types, and maps that
+// are no transposition of the default ones (C transposed).
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: gpu.launch_func
 // CHECK: linalg.batch_matmul
@@ -96,13 +127,13 @@ func.func @runtime_weights(%a: tensor<33x64xf16>, %b: tensor<64x200xf16>, %c: te
 // CHECK: linalg.matmul
 func.func @left_alone(%a: tensor<2x8x16xf32>, %b: tensor<2x16x8xf32>, %c: tensor<2x8x8xf32>,
                       %d: tensor<8x16xf16>, %e: tensor<16x8xbf16>, %f: tensor<8x8xf32>,
-                      %g: tensor<8x16xf16>) -> (tensor<2x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+                      %g: tensor<16x8xf16>) -> (tensor<2x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
   %r = linalg.batch_matmul ins(%a, %b : tensor<2x8x16xf32>, tensor<2x16x8xf32>) outs(%c : tensor<2x8x8xf32>) -> tensor<2x8x8xf32>
   %s = linalg.matmul ins(%d, %e : tensor<8x16xf16>, tensor<16x8xbf16>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
   %t = linalg.matmul indexing_maps = [
       affine_map<(d0, d1, d2) -> (d0, d2)>,
-      affine_map<(d0, d1, d2) -> (d1, d2)>,
-      affine_map<(d0, d1, d2) -> (d0, d1)>]
-      ins(%d, %g : tensor<8x16xf16>, tensor<8x16xf16>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
+      affine_map<(d0, d1, d2) -> (d2, d1)>,
+      affine_map<(d0, d1, d2) -> (d1, d0)>]
+      ins(%d, %g : tensor<8x16xf16>, tensor<16x8xf16>) outs(%f : tensor<8x8xf32>) -> tensor<8x8xf32>
   return %r, %s, %t : tensor<2x8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
 }

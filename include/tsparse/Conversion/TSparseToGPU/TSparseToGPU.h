@@ -34,8 +34,9 @@ void populateTSparseToGPUPatterns(RewritePatternSet &patterns,
 
 /// Returns the configuration of the kernel that `options` give the dense
 /// product `op`, or nothing if `op` is not one the kernels run: a
-/// `linalg.matmul` or `linalg.batch_matmul` with the default maps on
-/// tensors, f16 inputs (or bf16 with mma-sync) and an f32 or like-typed C.
+/// `linalg.matmul` or `linalg.batch_matmul` with the default maps, up to
+/// transposed operands, on tensors, f16 inputs (or bf16 with mma-sync) and
+/// an f32 or like-typed C.
 std::optional<KernelConfig>
 getDenseProductKernelConfig(const KernelOptions &options, linalg::LinalgOp op);
 

@@ -125,7 +125,7 @@ struct NarrowMatmulInputs : OpRewritePattern<MatmulOp> {
   FloatType type;
 };
 
-/// linalg.matmul or linalg.batch_matmul (default maps) on f32 inputs ->
+/// linalg.matmul or linalg.batch_matmul (any maps) on f32 inputs ->
 /// the same product on `type` inputs, accumulating into its f32 C.
 template <typename ProductOp>
 struct NarrowDenseProductInputs : OpRewritePattern<ProductOp> {
@@ -134,9 +134,6 @@ struct NarrowDenseProductInputs : OpRewritePattern<ProductOp> {
 
   LogicalResult matchAndRewrite(ProductOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getIndexingMapsArray() !=
-        ProductOp::getDefaultIndexingMaps(op.getContext()))
-      return rewriter.notifyMatchFailure(op, "expected the default maps");
     if (!op.hasPureTensorSemantics() ||
         llvm::any_of(op->getOperandTypes(), [](Type type) {
           return !getElementTypeOrSelf(type).isF32();
@@ -145,8 +142,11 @@ struct NarrowDenseProductInputs : OpRewritePattern<ProductOp> {
     Location loc = op.getLoc();
     Value lhs = narrowTensor(rewriter, loc, op.getDpsInputs()[0], type);
     Value rhs = narrowTensor(rewriter, loc, op.getDpsInputs()[1], type);
-    rewriter.replaceOpWithNewOp<ProductOp>(
-        op, op->getResultTypes(), ValueRange{lhs, rhs}, op.getDpsInits());
+    // The same maps (transposed operands included); the op's region
+    // extends the inputs to C's type.
+    rewriter.replaceOpWithNewOp<ProductOp>(op, op->getResultTypes(),
+                                           ValueRange{lhs, rhs},
+                                           op.getDpsInits(), op->getAttrs());
     return success();
   }
 

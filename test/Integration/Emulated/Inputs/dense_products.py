@@ -5,8 +5,11 @@ BATCH x M x K and BATCH x K x N operands (or a linalg.matmul without
 result, and those inputs as raw little-endian f32 files for
 tsparse-gpu-emulate.
 
-Usage: dense_products.py [--batch B] M K N PREFIX
-writes PREFIX.mlir, PREFIX.a.f32 and PREFIX.b.f32.
+Usage: dense_products.py [--batch B] [--transpose-a] [--transpose-b]
+                         M K N PREFIX
+writes PREFIX.mlir, PREFIX.a.f32 and PREFIX.b.f32. With --transpose-a
+(--transpose-b) that operand is given K x M (N x K) and the product's
+indexing maps say so.
 """
 
 import argparse
@@ -32,19 +35,32 @@ def constant(shape, data):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--batch", type=int, default=0)
+    parser.add_argument("--transpose-a", action="store_true")
+    parser.add_argument("--transpose-b", action="store_true")
     parser.add_argument("m", type=int)
     parser.add_argument("k", type=int)
     parser.add_argument("n", type=int)
     parser.add_argument("prefix")
     args = parser.parse_args()
     lead = [args.batch] if args.batch else []
-    a_shape = lead + [args.m, args.k]
-    b_shape = lead + [args.k, args.n]
+    a_shape = lead + ([args.k, args.m] if args.transpose_a else [args.m, args.k])
+    b_shape = lead + ([args.n, args.k] if args.transpose_b else [args.k, args.n])
     c_shape = lead + [args.m, args.n]
     a_count = (args.batch or 1) * args.m * args.k
     b_count = (args.batch or 1) * args.k * args.n
     a, b = values(a_count, 1), values(b_count, 2)
     op = "linalg.batch_matmul" if args.batch else "linalg.matmul"
+    if args.transpose_a or args.transpose_b:
+        # Loops (b,) m, n, k.
+        dims = (["d0"] if args.batch else []) + ["dm", "dn", "dk"]
+        lead_dims = dims[:-3]
+        a_idx = lead_dims + (["dk", "dm"] if args.transpose_a else ["dm", "dk"])
+        b_idx = lead_dims + (["dn", "dk"] if args.transpose_b else ["dk", "dn"])
+        c_idx = lead_dims + ["dm", "dn"]
+        amap = lambda idx: "affine_map<(%s) -> (%s)>" % (
+            ", ".join(dims), ", ".join(idx))
+        op += " indexing_maps = [%s, %s, %s]" % (
+            amap(a_idx), amap(b_idx), amap(c_idx))
     a_t, b_t, c_t = map(tensor_type, (a_shape, b_shape, c_shape))
     # The flat constants are reshaped to the operand shapes.
     flat = lambda n: "tensor<%dxf32>" % n

@@ -272,7 +272,7 @@ def TSparseNarrowProducts : Pass<"tsparse-narrow-products", "ModuleOp"> {
   let summary = "Compute f32 products with f16 or bf16 inputs";
   let description = [{
     Rewrites every `tsparse.matmul`, `linalg.matmul` and
-    `linalg.batch_matmul` (default indexing maps) whose inputs are f32 to
+    `linalg.batch_matmul` (any indexing maps) whose inputs are f32 to
     take inputs of the narrower type `to` (`f16` or `bf16`), rounded to
     nearest even, and to accumulate in its f32 C as before: what tensor
     cores need, and what a mixed-precision (autocast) run of the model
