@@ -90,12 +90,16 @@ private:
   /// K-major A, 16-byte aligned chunks of A.
   Value takesVectorCopies();
   void copyBStage(Value stage, Value buffer);
-  void copyKMajorAStage(Value stage, Value buffer);
+  /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
+  /// gather, read from row_ids one stage ahead of their copies.
+  SmallVector<Value> gatherKMajorRows(Value stage);
+  void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   SmallVector<Value> loadRowMajorAStage(Value stage);
   void storeRowMajorAStage(Value buffer, ValueRange loaded);
   /// Issues the copies of stage `stage` into `buffer`; returns the registers
   /// of a row-major A still to be stored.
-  SmallVector<Value> issueStage(Value stage, Value buffer);
+  SmallVector<Value> issueStage(Value stage, Value buffer,
+                                ValueRange kMajorRows);
   SmallVector<Value> multiplyStage(Value buffer, ValueRange accs);
   Value mma(Value aFragment, Value bFragment, Value acc);
   /// The prologue and the main loop over the item's stages; returns the
@@ -192,21 +196,41 @@ void MMASyncKernelBuilder::copyBStage(Value stage, Value buffer) {
   });
 }
 
-/// Copies the gathered rows of a K-major A for stage `stage` into `buffer`:
-/// each kept row is blockRows contiguous elements of A. cp.async with
-/// vector copies, element by element otherwise.
-void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer) {
+/// Chunks of a K-major A per stage: 32 kept rows of blockRows / 8 chunks,
+/// which the threads of a block (blockRows / 64 x 2 warps) share evenly.
+static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
+  int64_t chunks = KernelConfig::kStageRows * config.blockRows / kChunk;
+  assert(chunks % config.getNumThreads() == 0 && "uneven K-major chunks");
+  return chunks / config.getNumThreads();
+}
+
+SmallVector<Value> MMASyncKernelBuilder::gatherKMajorRows(Value stage) {
   Value start = stageStart(stage);
   int64_t rowChunks = blockRows / kChunk;
-  bool vectorized = vectorCopies;
-  forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+  SmallVector<Value> rows;
+  for (int64_t i = 0, e = getKMajorChunksPerThread(config); i < e; ++i) {
+    Value kk = div(add(threadId, i * numThreads), rowChunks);
+    rows.push_back(
+        gatheredK(arith::MinUIOp::create(b, loc, add(start, kk), lastRow)));
+  }
+  return rows;
+}
+
+/// Copies the gathered rows `rows` (gatherKMajorRows) of a K-major A for
+/// stage `stage` into `buffer`: each kept row is blockRows contiguous
+/// elements of A. cp.async with vector copies, element by element otherwise.
+void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
+                                            ValueRange rows) {
+  Value start = stageStart(stage);
+  int64_t rowChunks = blockRows / kChunk;
+  for (auto [i, k] : llvm::enumerate(rows)) {
+    Value q = add(threadId, int64_t(i) * numThreads);
     Value kk = div(q, rowChunks);
     Value chunk = rem(q, rowChunks);
     Value row = add(start, kk);
-    Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
     Value m = add(m0, mul(chunk, kChunk));
     Value column = swizzle(kk, chunk, rowChunks);
-    if (vectorized) {
+    if (vectorCopies) {
       // Elements of the chunk inside A; none past the run.
       Value mInside = ult(m, numRows);
       Value available = arith::MinUIOp::create(
@@ -219,7 +243,7 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer) {
           b, loc, aShared, ValueRange{buffer, kk, column}, a,
           ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
           b.getUnitAttr());
-      return;
+      continue;
     }
     Value zero =
         arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
@@ -236,7 +260,7 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer) {
     vector::StoreOp::create(b, loc, vector, aShared,
                             ValueRange{buffer, kk, column})
         .setAlignment(16);
-  });
+  }
 }
 
 /// Gathers this thread's part of stage `stage` of a row-major A into
@@ -279,10 +303,11 @@ void MMASyncKernelBuilder::storeRowMajorAStage(Value buffer,
   }
 }
 
-SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer) {
+SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer,
+                                                    ValueRange kMajorRows) {
   copyBStage(stage, buffer);
   if (config.aKMajor) {
-    copyKMajorAStage(stage, buffer);
+    copyKMajorAStage(stage, buffer, kMajorRows);
     return {};
   }
   return loadRowMajorAStage(stage);
@@ -449,7 +474,8 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
   // Issues stage `stage` into `buffer` if the stage exists; returns the
   // registers of a row-major A (zero past the run). The branch is uniform
   // and spares the copies and loads of the last iterations.
-  auto issueIfPresent = [&](Value stage, Value buffer) -> SmallVector<Value> {
+  auto issueIfPresent = [&](Value stage, Value buffer,
+                            ValueRange kMajorRows) -> SmallVector<Value> {
     SmallVector<Type> types;
     if (!config.aKMajor)
       types.assign(blockRows / kChunk / (numThreads / 32),
@@ -458,7 +484,7 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
                                   /*withElseRegion=*/!types.empty());
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    SmallVector<Value> loaded = issueStage(stage, buffer);
+    SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
     if (!types.empty()) {
       scf::YieldOp::create(b, loc, loaded);
       b.setInsertionPointToStart(ifOp.elseBlock());
@@ -476,7 +502,10 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
   // and keeps only numGroups.
   Value group;
   for (int64_t s = 0; s + 1 < config.numStages; ++s) {
-    SmallVector<Value> loaded = issueIfPresent(constant(s), constant(s));
+    SmallVector<Value> rows;
+    if (config.aKMajor)
+      rows = gatherKMajorRows(constant(s));
+    SmallVector<Value> loaded = issueIfPresent(constant(s), constant(s), rows);
     if (!loaded.empty())
       storeRowMajorAStage(constant(s), loaded);
     group = commit();
@@ -489,29 +518,44 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
   // computed from the stage (no division).
   init.push_back(constant(0));
   init.push_back(constant(config.numStages - 1));
+  // The row_ids of a K-major A's stage are read an iteration before its
+  // copies are issued, so that the copies do not wait for them: the read
+  // overlaps the mma of the iteration in between.
+  int64_t numPrefetched = 0;
+  if (config.aKMajor) {
+    SmallVector<Value> rows = gatherKMajorRows(constant(config.numStages - 1));
+    numPrefetched = rows.size();
+    init.append(rows);
+  }
+  int64_t numAccs = fragmentsM * fragmentsN;
   auto loop = scf::ForOp::create(
       b, loc, constant(0), numStages, constant(1), init,
       [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-        ValueRange accs = iterArgs.drop_back(2);
-        Value readBuffer = iterArgs[iterArgs.size() - 2];
-        Value writeBuffer = iterArgs.back();
+        ValueRange accs = iterArgs.take_front(numAccs);
+        Value readBuffer = iterArgs[numAccs];
+        Value writeBuffer = iterArgs[numAccs + 1];
+        ValueRange rows = iterArgs.take_back(numPrefetched);
         // Stage `stage` has landed and every warp is done with the buffer
         // the next copies overwrite.
         nvgpu::DeviceAsyncWaitOp::create(
             b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
         gpu::BarrierOp::create(b, loc);
-        SmallVector<Value> loaded =
-            issueIfPresent(add(stage, config.numStages - 1), writeBuffer);
+        Value ahead = add(stage, config.numStages - 1);
+        SmallVector<Value> loaded = issueIfPresent(ahead, writeBuffer, rows);
         commit();
+        SmallVector<Value> nextRows;
+        if (config.aKMajor)
+          nextRows = gatherKMajorRows(add(ahead, 1));
         SmallVector<Value> next = multiplyStage(readBuffer, accs);
         if (!loaded.empty())
           storeRowMajorAStage(writeBuffer, loaded);
         next.push_back(nextBuffer(readBuffer));
         next.push_back(nextBuffer(writeBuffer));
+        next.append(nextRows);
         scf::YieldOp::create(b, loc, next);
       });
   nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-  return SmallVector<Value>(loop.getResults().drop_back(2));
+  return SmallVector<Value>(loop.getResults().take_front(numAccs));
 }
 
 void MMASyncKernelBuilder::build() {
