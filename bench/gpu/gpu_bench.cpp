@@ -107,7 +107,11 @@ struct Variant {
   bool f16Out = false;
 
   int blockRows() const { return mmaSync ? 128 : 64; }
-  int threads() const { return mmaSync ? 256 : 128; }
+  /// As KernelConfig::getNumThreads: mma.sync warps of 64 rows for a
+  /// K-major A, 32 otherwise, two across the tile.
+  int threads() const {
+    return mmaSync ? blockRows() / (aKMajor ? 64 : 32) * 2 * 32 : 128;
+  }
   std::string kernel() const {
     return std::string(mmaSync ? "tsparse_mma_sync_" : "tsparse_wmma_") +
            (bf16 ? "bf16" : "f16") + "_g" + std::to_string(layout.tileN) +
