@@ -234,8 +234,10 @@ Value KernelBuilder::originalColumn(Value col) {
   return layout.isCompacted() ? loadIndex(colIds, col) : col;
 }
 
-void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive) {
-  Value n = originalColumn(add(col0, j));
+void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive,
+                           Value n) {
+  if (!n)
+    n = originalColumn(add(col0, j));
   SmallVector<Value> indices = {m, n};
   if (config.cTransposed)
     std::swap(indices[0], indices[1]);

@@ -82,8 +82,9 @@ protected:
   /// (nothing is read).
   Value loadC(ValueRange indices, Type type);
   /// Adds `value` to C at row `m` and column `j` of the item's tile,
-  /// atomically unless `exclusive`.
-  void addToC(Value m, Value j, Value value, bool exclusive);
+  /// atomically unless `exclusive`. `n`, when given, is the original column
+  /// of `j` (read once per column rather than per element).
+  void addToC(Value m, Value j, Value value, bool exclusive, Value n = nullptr);
   /// Adds the vector<2xf32> `pair` to row-major C at row `m` and columns
   /// `j`, `j` + 1 of the item's tile, which must be original columns, with
   /// one aligned vector access (the item owns its tile).

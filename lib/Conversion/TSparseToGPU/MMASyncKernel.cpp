@@ -420,6 +420,19 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   forEachWayToAddToC([&](bool exclusive) {
     Value group = div(lane, 4);
     Value pairColumn = mul(rem(lane, 4), 2);
+    // A lane's columns are the same for all its rows: a compacted layout
+    // reads their original columns once (clamped into the tile; only those
+    // inside are used).
+    SmallVector<Value> originalColumns;
+    if (layout.isCompacted()) {
+      Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
+      for (int64_t fj = 0; fj < fragmentsN; ++fj)
+        for (int64_t e = 0; e < 2; ++e) {
+          Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
+          originalColumns.push_back(originalColumn(
+              add(col0, arith::MinUIOp::create(b, loc, j, lastColumn))));
+        }
+    }
     for (int64_t fi = 0; fi < fragmentsM; ++fi)
       for (int64_t fj = 0; fj < fragmentsN; ++fj)
         for (int64_t h = 0; h < 2; ++h) {
@@ -437,7 +450,9 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
               b.setInsertionPointToStart(ifOp.thenBlock());
               Value value = vector::ExtractOp::create(b, loc, acc,
                                                       ArrayRef<int64_t>{h, e});
-              addToC(m, j, value, exclusive);
+              addToC(m, j, value, exclusive,
+                     originalColumns.empty() ? Value()
+                                             : originalColumns[fj * 2 + e]);
             }
           };
           if (!pairs || !exclusive) {
