@@ -146,18 +146,21 @@ void KernelBuilder::buildDenseWorkItem(Value mTile, Value tile) {
 }
 
 void KernelBuilder::ifItemHasRows(function_ref<void()> body) {
+  // Without rows, an item still writes its block of C when the kernel
+  // applies an epilogue or C is not filled (starts at zero).
+  bool writesC = config.epilogue || config.cStartsAtZero;
   auto ifOp = scf::IfOp::create(b, loc, ult(firstRow, endRow),
-                                /*withElseRegion=*/config.epilogue);
+                                /*withElseRegion=*/writesC);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   body();
-  if (config.epilogue) {
+  if (writesC) {
     b.setInsertionPointToStart(ifOp.elseBlock());
-    applyEpilogueToC();
+    writeCWithoutProduct();
   }
 }
 
-void KernelBuilder::applyEpilogueToC() {
+void KernelBuilder::writeCWithoutProduct() {
   // The threads stride over the rows x columns of the item's block of C.
   auto loop = scf::ForOp::create(b, loc, threadId, constant(blockRows * tileN),
                                  constant(numThreads));
@@ -169,16 +172,26 @@ void KernelBuilder::applyEpilogueToC() {
   Value inside = arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
   auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  // Both column arrays have an element at 0: read the one that applies.
   Value col = add(col0, j);
-  Value droppedN = loadIndex(
-      droppedIds, arith::SelectOp::create(b, loc, dropped, col, constant(0)));
-  Value keptN = originalColumn(
-      arith::SelectOp::create(b, loc, dropped, constant(0), col));
-  Value n = arith::SelectOp::create(b, loc, dropped, droppedN, keptN);
+  Value n;
+  if (config.epilogue) {
+    // Both column arrays have an element at 0: read the one that applies.
+    Value droppedN = loadIndex(
+        droppedIds, arith::SelectOp::create(b, loc, dropped, col, constant(0)));
+    Value keptN = originalColumn(
+        arith::SelectOp::create(b, loc, dropped, constant(0), col));
+    n = arith::SelectOp::create(b, loc, dropped, droppedN, keptN);
+  } else {
+    n = originalColumn(col);
+  }
   SmallVector<Value> indices = {m, n};
   if (config.cTransposed)
     std::swap(indices[0], indices[1]);
+  if (!config.epilogue) {
+    // Only a C that starts at zero gets here: store that zero.
+    memref::StoreOp::create(b, loc, loadC(indices, config.accType), c, indices);
+    return;
+  }
   Type accType = cast<MatmulOp>(config.epilogue).getAccumulatorType();
   Value old = loadC(indices, accType);
   memref::StoreOp::create(b, loc, applyEpilogue(m, n, old), c, indices);

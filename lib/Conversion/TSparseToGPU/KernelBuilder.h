@@ -56,11 +56,13 @@ protected:
   /// batches and column tile `tile`.
   void buildDenseWorkItem(Value mTile, Value tile);
   /// Emits `body` only for work items with kept rows; a runtime matrix may
-  /// schedule empty tiles, whose arrays must not be read. With an epilogue,
-  /// the other items (empty tiles, dropped columns) apply it to C alone.
+  /// schedule empty tiles, whose arrays must not be read. Items without rows
+  /// still write their block of C (writeCWithoutProduct) when the kernel
+  /// applies an epilogue or C starts at zero.
   void ifItemHasRows(function_ref<void()> body);
-  /// C = epilogue(C) over the item's block of C.
-  void applyEpilogueToC();
+  /// Writes the item's block of C as if its product were zero: C =
+  /// epilogue(C) with an epilogue, zero when C starts at zero.
+  void writeCWithoutProduct();
   /// Returns the epilogue of `sum`, C's element at row `m` and original
   /// column `n` before the store.
   Value applyEpilogue(Value m, Value n, Value sum);
