@@ -68,9 +68,21 @@ grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
 # Static report of the kernels: registers, spills, shared memory and the
 # main loop's instructions per mma, from the PTX and (when nvdisasm is on
 # PATH, e.g. from the nvidia-cuda-nvdisasm wheel) from the SASS.
+# The product kernels of the 75 % layer are reported too (its PTX, which
+# the object embeds, extracted from a format=isa build).
 if [ -x "$ptxas" ]; then
+  python3 scripts/gen_bert_layer.py --dynamic --prune tw2d --sparsity 0.75 -o - |
+    "$opt" --tsparse-sparsify |
+    "$opt" --tsparse-gpu-pipeline="chip=$chip mma=mma-sync compute-type=f16 format=isa" \
+      -o "$out/layer-tw2d-75.mlir"
+  python3 test/Conversion/Inputs/extract_ptx.py "$out/layer-tw2d-75.mlir" \
+    > "$out/layer-tw2d-75.ptx"
+  rm "$out/layer-tw2d-75.mlir"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
     "$out"/kernels-*.ptx > "$out/kernel-report.md"
+  python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
+    --filter '^tsparse_' "$out/layer-tw2d-75.ptx" | tail -n +3 \
+    >> "$out/kernel-report.md"
   cat "$out/kernel-report.md"
 fi
 du -sh "$out"
