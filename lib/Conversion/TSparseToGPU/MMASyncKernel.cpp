@@ -94,6 +94,7 @@ private:
   /// gather, read from row_ids one stage ahead of their copies.
   SmallVector<Value> gatherKMajorRows(Value stage);
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
+  void copyRowMajorAChunksStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage);
   void storeRowMajorAStage(Value buffer, ValueRange loaded);
   /// Issues the copies of stage `stage` into `buffer`; returns the registers
@@ -137,6 +138,14 @@ void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
 
 Value MMASyncKernelBuilder::takesVectorCopies() {
   Value vector = isFullTile();
+  if (config.copiesRowMajorAChunks()) {
+    // Chunks of a row of A start 16-byte aligned if A's rows do (gathered
+    // runs start at multiples of 8).
+    Value aligned = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq,
+        rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
+    return arith::AndIOp::create(b, loc, vector, aligned);
+  }
   if (!config.aKMajor)
     return vector;
   // Chunks of A start 16-byte aligned if A's rows do and the block's first
@@ -263,6 +272,58 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
   }
 }
 
+/// Copies stage `stage` of a row-major A whose gathered rows come in runs of
+/// 8 (copiesRowMajorAChunks) into `buffer`, M-major: chunk c of row m holds
+/// the gathered elements 8 c .. 8 c + 7 of the stage, contiguous in A.
+/// cp.async with vector copies (chunks past the run or past M zero-filled),
+/// element by element otherwise.
+void MMASyncKernelBuilder::copyRowMajorAChunksStage(Value stage, Value buffer) {
+  Value start = stageStart(stage);
+  int64_t rowChunks = kStageRows / kChunk;
+  // The last chunk that starts inside the run: reads stay in A and aligned.
+  Value lastChunkRow = mul(div(lastRow, kChunk), kChunk);
+  forEachThreadChunk(blockRows * rowChunks, [&](Value q) {
+    Value mRow = div(q, rowChunks);
+    Value chunk = rem(q, rowChunks);
+    Value row = add(start, mul(chunk, kChunk));
+    Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastChunkRow));
+    Value m = add(m0, mRow);
+    Value mInside = ult(m, numRows);
+    Value column = swizzle(mRow, chunk, rowChunks);
+    if (vectorCopies) {
+      Value available = arith::MinUIOp::create(
+          b, loc,
+          arith::SubIOp::create(
+              b, loc, arith::MaxUIOp::create(b, loc, endRow, row), row),
+          constant(kChunk));
+      Value sourceElements =
+          arith::SelectOp::create(b, loc, mInside, available, constant(0));
+      Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
+      nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, aShared, ValueRange{buffer, mRow, column}, a,
+          ValueRange{readM, k}, b.getIndexAttr(kChunk), sourceElements,
+          b.getUnitAttr());
+      return;
+    }
+    Value zero =
+        arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+    Value readM = arith::MinUIOp::create(b, loc, m, lastM);
+    SmallVector<Value> elements;
+    for (int64_t e = 0; e < kChunk; ++e) {
+      Value rowE = add(row, e);
+      Value inside = arith::AndIOp::create(b, loc, ult(rowE, endRow), mInside);
+      Value value = loadA(
+          readM, gatheredK(arith::MinUIOp::create(b, loc, rowE, lastRow)));
+      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+    }
+    Value vector = vector::FromElementsOp::create(
+        b, loc, VectorType::get({kChunk}, config.elementType), elements);
+    vector::StoreOp::create(b, loc, vector, aShared,
+                            ValueRange{buffer, mRow, column})
+        .setAlignment(16);
+  });
+}
+
 /// Gathers this thread's part of stage `stage` of a row-major A into
 /// registers: lane kk takes kept row kk of the stage for two chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
@@ -308,6 +369,10 @@ SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer,
   copyBStage(stage, buffer);
   if (config.aKMajor) {
     copyKMajorAStage(stage, buffer, kMajorRows);
+    return {};
+  }
+  if (config.copiesRowMajorAChunks()) {
+    copyRowMajorAChunksStage(stage, buffer);
     return {};
   }
   return loadRowMajorAStage(stage);
@@ -367,6 +432,18 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
     SmallVector<Value> aFragments;
     Value aRow = add(add(mul(div(matrix, 2), 8), matrixRow), ks);
     for (int64_t fi = 0; fi < fragmentsM; ++fi) {
+      if (config.copiesRowMajorAChunks()) {
+        // M-major: row m of matrix q is a staged row, chunk (ks + 8 (q / 2))
+        // / 8, read as is.
+        Value m = add(warpRow,
+                      add(add(mul(rem(matrix, 2), 8), matrixRow), fi * kMmaM));
+        Value chunk = add(div(matrix, 2), ks / kChunk);
+        aFragments.push_back(nvgpu::LdMatrixOp::create(
+            b, loc, aFragmentType, aShared,
+            ValueRange{buffer, m, swizzle(m, chunk, kStageRows / kChunk)},
+            /*transpose=*/false, /*numTiles=*/4));
+        continue;
+      }
       Value m = add(warpRow, add(mul(rem(matrix, 2), 8), fi * kMmaM));
       aFragments.push_back(nvgpu::LdMatrixOp::create(
           b, loc, aFragmentType, aShared,
@@ -492,7 +569,7 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
   auto issueIfPresent = [&](Value stage, Value buffer,
                             ValueRange kMajorRows) -> SmallVector<Value> {
     SmallVector<Type> types;
-    if (!config.aKMajor)
+    if (!config.aKMajor && !config.copiesRowMajorAChunks())
       types.assign(blockRows / kChunk / (numThreads / 32),
                    VectorType::get({kChunk}, config.elementType));
     auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, numStages),
@@ -603,9 +680,13 @@ tsparse::getMMASyncWorkgroupTypes(const KernelConfig &config) {
   auto workgroup =
       gpu::AddressSpaceAttr::get(config.elementType.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace());
-  return {MemRefType::get({config.numStages, kStageRows, config.blockRows},
-                          config.elementType, MemRefLayoutAttrInterface(),
-                          workgroup),
+  // A: K-major stages of kept rows, or M-major rows of a stage's chunks.
+  SmallVector<int64_t> aShape = {config.numStages, kStageRows,
+                                 config.blockRows};
+  if (config.copiesRowMajorAChunks())
+    std::swap(aShape[1], aShape[2]);
+  return {MemRefType::get(aShape, config.elementType,
+                          MemRefLayoutAttrInterface(), workgroup),
           MemRefType::get(
               {config.numStages, kStageRows, config.layout.getTileN()},
               config.elementType, MemRefLayoutAttrInterface(), workgroup)};

@@ -11,7 +11,7 @@
 // CHECK-DAG: %[[A:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<12x128x64xf16> into tensor<1536x64xf16>
 // CHECK-DAG: %[[B:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : tensor<12x64x128xf16> into tensor<98304xf16>
 // CHECK: %[[DUMMY:.*]] = gpu.alloc  (%c1) : memref<?xi32>
-// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3 blocks in (%c12, %c1, %c1) threads in (%c256, %c1, %c1)  args(%{{.*}} : memref<?x?xf16>, %{{.*}} : memref<?xf16>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xf32>, %c128 : index, %c12 : index, %c2147483647 : index, %c128 : index)
+// CHECK: gpu.launch_func  @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3 blocks in (%c12, %c1, %c1) threads in (%c128, %c1, %c1)  args(%{{.*}} : memref<?x?xf16>, %{{.*}} : memref<?xf16>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %[[DUMMY]] : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?xi32>, %{{.*}} : memref<?x?xf32>, %c128 : index, %c12 : index, %c2147483647 : index, %c128 : index)
 // CHECK: %[[RESULT:.*]] = bufferization.to_tensor %{{.*}} : memref<1536x128xf32> to tensor<1536x128xf32>
 // CHECK: %[[EXPANDED:.*]] = tensor.expand_shape %[[RESULT]] {{\[\[}}0, 1], [2]] output_shape [12, 128, 128]
 // CHECK: return %[[EXPANDED]]

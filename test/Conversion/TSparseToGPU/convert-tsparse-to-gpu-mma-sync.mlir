@@ -13,9 +13,9 @@
 // otherwise.
 // CHECK-LABEL: func.func @matmul_tw1d_static_schedule
 // CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: gpu.launch_func
-// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3({{.*}}) workgroup({{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3({{.*}}) workgroup({{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   memref.load %{{.*}} : memref<?x?xf16>
 // CHECK:   vector.store %{{.*}}, %{{.*}}[%c0, %{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
@@ -40,8 +40,8 @@
 // CHECK:   } else {
 // CHECK:     memref.atomic_rmw addf
 // CHECK-S4-LABEL: func.func @matmul_tw1d_static_schedule
-// CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
-// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u16_m64_s4({{.*}}) workgroup({{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
+// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u1_m64_s4({{.*}}) workgroup({{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>) kernel
 // CHECK-S4-COUNT-3: nvgpu.device_async_create_group
 // CHECK-S4: scf.for
 // CHECK-S4:   nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
@@ -52,12 +52,37 @@
 // CHECK-TA: %[[A:.*]] = gpu.alloc (%[[M:.*]], %c64) : memref<?x?xf16>
 // CHECK-TA: %[[AT:.*]] = gpu.alloc (%c64, %[[M]]) : memref<?x?xf16>
 // CHECK-TA: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) args(%[[A]] : memref<?x?xf16>, %[[AT]] : memref<?x?xf16>)
-// CHECK-TA: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_ak_m128_s3 {{.*}} args(%[[AT]] : memref<?x?xf16>
+// CHECK-TA: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_ak_m128_s3 {{.*}} args(%[[AT]] : memref<?x?xf16>
 // CHECK-TA-DAG: gpu.dealloc %[[A]]
 // CHECK-TA-DAG: gpu.dealloc %[[AT]]
 // CHECK-TA: gpu.func @tsparse_transpose_f16(%{{.*}}: memref<?x?xf16>, %{{.*}}: memref<?x?xf16>) workgroup(%{{.*}} : memref<32x33xf16, #gpu.address_space<workgroup>>) kernel
 // CHECK-TA:   gpu.barrier
 func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
+  %w = tsparse.constant {
+    tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
+    row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,
+    values = dense<1.0> : tensor<256xf16>
+  } : !tsparse.matrix<64x192xf16, #tsparse.layout<tile_n = 64>>
+  %r = tsparse.matmul %a, %w, %c : tensor<?x64xf16>, !tsparse.matrix<64x192xf16, #tsparse.layout<tile_n = 64>> -> tensor<?x192xf32>
+  return %r : tensor<?x192xf32>
+}
+
+// -----
+
+// Kept rows in runs of 16 (unit_k = 16): 8 gathered elements of a row of a
+// row-major A are contiguous, so A is copied by cp.async too, 16 bytes
+// along K, into M-major stages (rows of 32 elements) that ldmatrix reads
+// without .trans; 64-row warp tiles, 4 warps.
+// CHECK-LABEL: func.func @matmul_bw_row_major_a
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3({{.*}}) workgroup({{.*}} : memref<3x128x32xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<3x128x32xf16, #gpu.address_space<workgroup>>
+// CHECK:   scf.for
+// CHECK-NOT: memref.load %{{.*}} : memref<?x?xf16>
+// CHECK:     nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = false} : memref<3x128x32xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK:     nvgpu.mma.sync
+// CHECK:     scf.yield
+func.func @matmul_bw_row_major_a(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x192xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 1, 1, 4]> : tensor<4xi32>,
     row_ids = dense<[2, 0, 1, 3]> : tensor<4xi32>,

@@ -58,11 +58,24 @@ struct KernelConfig {
   /// Kept rows of B staged at a time.
   static constexpr int64_t kStageRows = 32;
 
+  /// Whether the mma.sync kernel copies a row-major A in 16-byte chunks
+  /// along K: the kept rows of B come in runs of at least 8 consecutive k
+  /// (every row kept, or unit_k a multiple of 8), so 8 gathered elements of
+  /// a row of A are contiguous. A is then staged M-major and read by
+  /// ldmatrix without .trans, instead of gathered through registers.
+  bool copiesRowMajorAChunks() const {
+    return flavor == MmaFlavor::MMASync && !aKMajor &&
+           (denseB || layout.getUnitK() % 8 == 0);
+  }
+
   /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
   /// columns in two: 64 x 64 warp tiles for 128-column tiles (as CUTLASS)
-  /// when A is K-major, 32 rows for a row-major A, whose gather through
-  /// registers needs the registers the larger tile would take.
-  int64_t getMMASyncWarpRows() const { return aKMajor ? 64 : 32; }
+  /// when A is copied by cp.async, 32 rows for a row-major A gathered
+  /// through registers, which needs the registers the larger tile would
+  /// take.
+  int64_t getMMASyncWarpRows() const {
+    return aKMajor || copiesRowMajorAChunks() ? 64 : 32;
+  }
 
   /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
   /// for mma.sync.
