@@ -350,7 +350,10 @@ static std::string getKernelName(const KernelConfig &config) {
      << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
      << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
-     << (config.denseB ? "_dense" : "") << (config.cStartsAtZero ? "_z" : "");
+     << (config.denseB ? "_dense" : "")
+     << (config.keptRowsInRunsOf8 && config.copiesRowMajorAChunks() ? "_r8"
+                                                                    : "")
+     << (config.cStartsAtZero ? "_z" : "");
   if (!config.accType.isF32())
     os << "_out" << config.accType;
   os << "_m" << config.blockRows;

@@ -270,6 +270,33 @@ static std::string getEpilogueKey(MatmulOp op) {
   return llvm::utohexstr(llvm::xxh3_64bits(text));
 }
 
+/// Returns true if the kept rows of every tile of `constant` come in runs of
+/// 8 consecutive rows of B starting at multiples of 8, as on a dense layout:
+/// the kernel can then copy a row-major A in 16-byte chunks along K.
+static bool hasKeptRowsInRunsOf8(ConstantOp constant) {
+  int64_t unitK = constant.getType().getLayout().getUnitK();
+  if (unitK % 8 == 0)
+    return false; // Already implied by the layout.
+  if (8 % unitK != 0)
+    return false;
+  int64_t unitsPerRun = 8 / unitK;
+  auto tilePtr = llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+  auto rowIds = llvm::to_vector(constant.getRowIds().getValues<int32_t>());
+  for (size_t tile = 0; tile + 1 < tilePtr.size(); ++tile) {
+    int64_t begin = tilePtr[tile], end = tilePtr[tile + 1];
+    if ((end - begin) % unitsPerRun != 0)
+      return false;
+    for (int64_t run = begin; run < end; run += unitsPerRun) {
+      if (int64_t(rowIds[run]) % unitsPerRun != 0)
+        return false;
+      for (int64_t i = 1; i < unitsPerRun; ++i)
+        if (rowIds[run + i] != rowIds[run] + i)
+          return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 /// tsparse.matmul -> device copies + one launch of the fused kernel. A
 /// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
@@ -289,6 +316,8 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     KernelConfig config =
         getKernelConfig(options, matrixType,
                         cast<ShapedType>(op.getC().getType()).getElementType());
+    if (auto constant = op.getB().getDefiningOp<ConstantOp>())
+      config.keptRowsInRunsOf8 = hasKeptRowsInRunsOf8(constant);
 
     SmallVector<linalg::TransposeOp> resultTransposes =
         getTransposingUsers(op.getResult());

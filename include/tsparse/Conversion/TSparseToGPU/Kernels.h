@@ -39,6 +39,10 @@ struct KernelConfig {
   /// row_ids or tile_ptr. A, B and C may stack batches of independent
   /// products; such a kernel takes DenseArg after KernelArg.
   bool denseB = false;
+  /// The kept rows of every tile of B come in runs of 8 consecutive k
+  /// starting at multiples of 8 (a compile-time matrix checked when its
+  /// kernel is chosen, e.g. one on a dense layout).
+  bool keptRowsInRunsOf8 = false;
   /// C holds zeros when the kernel starts and every element of C is written
   /// by exactly one block (whole tiles, every tile visited, dropped columns
   /// too): the kernel stores its results without reading C, and the host
@@ -60,12 +64,13 @@ struct KernelConfig {
 
   /// Whether the mma.sync kernel copies a row-major A in 16-byte chunks
   /// along K: the kept rows of B come in runs of at least 8 consecutive k
-  /// (every row kept, or unit_k a multiple of 8), so 8 gathered elements of
+  /// (every row kept, unit_k a multiple of 8, or keptRowsInRunsOf8), so 8
+  /// gathered elements of
   /// a row of A are contiguous. A is then staged M-major and read by
   /// ldmatrix without .trans, instead of gathered through registers.
   bool copiesRowMajorAChunks() const {
     return flavor == MmaFlavor::MMASync && !aKMajor &&
-           (denseB || layout.getUnitK() % 8 == 0);
+           (denseB || keptRowsInRunsOf8 || layout.getUnitK() % 8 == 0);
   }
 
   /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
