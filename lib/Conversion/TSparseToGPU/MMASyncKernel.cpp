@@ -1,21 +1,26 @@
 //===- MMASyncKernel.cpp - Fused tile-sparse mma.sync kernel --------------===//
 //
 // One thread block per work item (an M tile and a run of kept rows of one
-// column tile), (blockRows / 32) x 2 warps over the block's C tile, each
-// warp holding 2 x (tile_n / 16) accumulators of m16n8. Kept rows stream
-// through a multi-stage pipeline of 32-row stages in workgroup memory:
-// cp.async copies the packed rows of B (and the gathered rows of a K-major
-// A, contiguous in memory) `numStages - 1` stages ahead; a row-major A is
-// gathered through registers instead, its loads issued before the mma of
-// the current stage and stored after it. Both operands are staged K-major,
-// in 16-byte chunks XOR-swizzled by row so that the eight rows an ldmatrix
-// reads fall into distinct banks; ldmatrix.trans then yields the mma
-// fragments. The main loop is emitted once per way of copying (16-byte
-// cp.async, or element by element for a narrow last tile or unaligned
-// rows), chosen once per item, and carries the ring buffers it reads and
-// writes, so that it has neither a branch on the copies nor a division.
-// The accumulators are added to C from registers, plainly when the item is
-// its whole tile and atomically otherwise.
+// column tile), warps two across the block's C tile, each holding
+// (warp rows / 16) x (tile_n / 16) accumulators of m16n8: 64 warp rows when
+// A is copied by cp.async, 32 when it is gathered through registers. Kept
+// rows stream through a multi-stage pipeline of 32-row stages in workgroup
+// memory: cp.async copies the packed rows of B `numStages - 1` stages
+// ahead, and A's part of the stage: a K-major A's gathered rows (contiguous
+// in memory, their row_ids read an iteration earlier), or a row-major A's
+// 16-byte chunks along K when its gathered rows come in runs of 8
+// (KernelConfig::copiesRowMajorAChunks). Any other row-major A is gathered
+// through registers, its loads issued before the mma of the current stage
+// and stored after it. B and a gathered A are staged K-major and read by
+// ldmatrix.trans, a chunked A M-major and read by ldmatrix as is; 16-byte
+// chunks are XOR-swizzled by row so that the eight rows an ldmatrix phase
+// reads fall into distinct banks. The main loop is emitted once per way of
+// copying (16-byte cp.async, or element by element for a narrow last tile
+// or unaligned rows), chosen once per item, and carries the ring buffers it
+// reads and writes, so that it has neither a branch on the copies nor a
+// division. The accumulators are added to C from registers, plainly when
+// the item is its whole tile (without reading a C that starts at zero) and
+// atomically otherwise.
 //
 //===----------------------------------------------------------------------===//
 
