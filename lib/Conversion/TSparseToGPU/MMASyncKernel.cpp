@@ -94,6 +94,9 @@ private:
   /// Whether the item takes the vector copies: a full tile of B and, for a
   /// K-major A, 16-byte aligned chunks of A.
   Value takesVectorCopies();
+  /// Returns the 8 elements `element(e)` gives as (inside, value) as a
+  /// vector, zero where not inside.
+  Value gatherChunk(function_ref<std::pair<Value, Value>(int64_t)> element);
   void copyBStage(Value stage, Value buffer);
   /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
   /// gather, read from row_ids one stage ahead of their copies.
@@ -143,27 +146,34 @@ void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
 
 Value MMASyncKernelBuilder::takesVectorCopies() {
   Value vector = isFullTile();
-  if (config.copiesRowMajorAChunks()) {
-    // Chunks of a row of A start 16-byte aligned if A's rows do (gathered
-    // runs start at multiples of 8).
-    Value aligned = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::eq,
-        rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
-    return arith::AndIOp::create(b, loc, vector, aligned);
-  }
-  if (!config.aKMajor)
+  if (!config.aKMajor && !config.copiesRowMajorAChunks())
     return vector;
-  // Chunks of A start 16-byte aligned if A's rows do and the block's first
-  // row does (a multiple of blockRows, unless batches are stacked).
+  // Chunks of A start 16-byte aligned if A's rows do and the chunk's first
+  // element is at a multiple of 8: the gathered runs of a row-major A start
+  // there, and so does a K-major A's block (a multiple of blockRows, unless
+  // batches are stacked).
   Value aligned = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::eq,
       rem(memref::DimOp::create(b, loc, a, 1), kChunk), constant(0));
-  if (config.denseB)
+  if (config.aKMajor && config.denseB)
     aligned = arith::AndIOp::create(
         b, loc, aligned,
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, rem(m0, kChunk),
                               constant(0)));
   return arith::AndIOp::create(b, loc, vector, aligned);
+}
+
+Value MMASyncKernelBuilder::gatherChunk(
+    function_ref<std::pair<Value, Value>(int64_t)> element) {
+  Value zero =
+      arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
+  SmallVector<Value> elements;
+  for (int64_t e = 0; e < kChunk; ++e) {
+    auto [inside, value] = element(e);
+    elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+  }
+  return vector::FromElementsOp::create(
+      b, loc, VectorType::get({kChunk}, config.elementType), elements);
 }
 
 /// Copies the 32 packed rows of stage `stage` into `buffer`: cp.async of
@@ -259,18 +269,13 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
           b.getUnitAttr());
       continue;
     }
-    Value zero =
-        arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
-    SmallVector<Value> elements;
-    for (int64_t e = 0; e < kChunk; ++e) {
+    Value vector = gatherChunk([&](int64_t e) {
       Value me = add(m, e);
       Value inside =
           arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
-      Value value = loadA(arith::MinUIOp::create(b, loc, me, lastM), k);
-      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
-    }
-    Value vector = vector::FromElementsOp::create(
-        b, loc, VectorType::get({kChunk}, config.elementType), elements);
+      return std::make_pair(
+          inside, loadA(arith::MinUIOp::create(b, loc, me, lastM), k));
+    });
     vector::StoreOp::create(b, loc, vector, aShared,
                             ValueRange{buffer, kk, column})
         .setAlignment(16);
@@ -310,19 +315,14 @@ void MMASyncKernelBuilder::copyRowMajorAChunksStage(Value stage, Value buffer) {
           b.getUnitAttr());
       return;
     }
-    Value zero =
-        arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
     Value readM = arith::MinUIOp::create(b, loc, m, lastM);
-    SmallVector<Value> elements;
-    for (int64_t e = 0; e < kChunk; ++e) {
+    Value vector = gatherChunk([&](int64_t e) {
       Value rowE = add(row, e);
       Value inside = arith::AndIOp::create(b, loc, ult(rowE, endRow), mInside);
-      Value value = loadA(
-          readM, gatheredK(arith::MinUIOp::create(b, loc, rowE, lastRow)));
-      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
-    }
-    Value vector = vector::FromElementsOp::create(
-        b, loc, VectorType::get({kChunk}, config.elementType), elements);
+      return std::make_pair(
+          inside, loadA(readM, gatheredK(arith::MinUIOp::create(b, loc, rowE,
+                                                                lastRow))));
+    });
     vector::StoreOp::create(b, loc, vector, aShared,
                             ValueRange{buffer, mRow, column})
         .setAlignment(16);
@@ -337,21 +337,16 @@ SmallVector<Value> MMASyncKernelBuilder::loadRowMajorAStage(Value stage) {
   Value row = add(stageStart(stage), kk);
   Value rowInside = ult(row, endRow);
   Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
-  Value zero =
-      arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
   int64_t numWarps = numThreads / 32;
   SmallVector<Value> loaded;
   for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
-    SmallVector<Value> elements;
-    for (int64_t e = 0; e < kChunk; ++e) {
+    loaded.push_back(gatherChunk([&](int64_t e) {
       Value m = add(m0, add(mul(chunk, kChunk), e));
       Value inside = arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
-      Value value = loadA(arith::MinUIOp::create(b, loc, m, lastM), k);
-      elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
-    }
-    loaded.push_back(vector::FromElementsOp::create(
-        b, loc, VectorType::get({kChunk}, config.elementType), elements));
+      return std::make_pair(inside,
+                            loadA(arith::MinUIOp::create(b, loc, m, lastM), k));
+    }));
   }
   return loaded;
 }
