@@ -96,6 +96,10 @@ LogicalResult tsparse::verifyGPUPipelineOptions(
                      "sm_90a, sm_100, sm_120, ...) but got '" +
                      options.chip + "'");
   MmaFlavor flavor = options.mma;
+  // wgmma is an architecture-specific feature of sm_90a alone.
+  if (flavor == MmaFlavor::WGMMA && options.chip != "sm_90a")
+    return emitError("expected chip=sm_90a for mma=wgmma but got '" +
+                     options.chip + "'");
   if (chip->version < getMinimumSMVersion(flavor))
     return emitError("expected chip to be sm_" +
                      Twine(getMinimumSMVersion(flavor)) +

@@ -36,7 +36,11 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     staged through workgroup memory; `mma-sync` uses `nvgpu.mma.sync`
     m16n8k16 (`nvvm.mma.sync` for bf16) fed by `nvgpu.ldmatrix` from a
     `stages`-deep ring of XOR-swizzled workgroup buffers filled by
-    `nvgpu.device_async_copy`.
+    `nvgpu.device_async_copy`; `wgmma` (sm_90a) uses
+    `nvvm.wgmma.mma_async` m64nNk16 on shared-memory descriptors of the same
+    ring, laid out in the swizzled canonical layouts, one warpgroup per 64
+    rows, and reads a row-major A with scattered kept rows transposed on
+    the device.
 
     An A that is a `linalg.transpose` of a K x M tensor is read K-major (the
     transpose folds), and a result whose every use transposes it is written
@@ -46,7 +50,7 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     A on the device (a 32 x 32-tiled kernel) before the product.
 
     Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
-    with f16 inputs (or bf16 with `mma-sync`) and an f32, f16 or bf16 C
+    with f16 inputs (or bf16 with `mma-sync` or `wgmma`) and an f32, f16 or bf16 C
     (accumulated in f32, rounded once per update),
     `tile_n` a multiple of 32 and at most 128, no residual. A matrix in
     another layout is first repacked: a compile-time one into the kernel
@@ -77,12 +81,16 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
              clEnumValN(::mlir::tsparse::MmaFlavor::WMMA, "wmma",
                         "gpu.subgroup_mma fragments"),
              clEnumValN(::mlir::tsparse::MmaFlavor::MMASync, "mma-sync",
-                        "mma.sync with ldmatrix and cp.async"))}]>,
+                        "mma.sync with ldmatrix and cp.async"),
+             clEnumValN(::mlir::tsparse::MmaFlavor::WGMMA, "wgmma",
+                        "wgmma.mma_async from swizzled shared memory "
+                        "(sm_90a)"))}]>,
     Option<"mTile", "m-tile", "int64_t", /*default=*/"0",
-           "Rows of A per thread block (wmma: 64; mma-sync: 64 or 128); 0 "
-           "picks the flavour's default (64 and 128)">,
+           "Rows of A per thread block (wmma: 64; mma-sync, wgmma: 64 or "
+           "128); 0 picks the flavour's default (64, 128, 128)">,
     Option<"stages", "stages", "int64_t", /*default=*/"3",
-           "Shared-memory stages of the mma-sync cp.async pipeline (>= 2)">,
+           "Shared-memory stages of the cp.async pipeline (mma-sync: >= 2, "
+           "wgmma: >= 3)">,
     Option<"splitRows", "split-rows", "int64_t", /*default=*/"512",
            "Kept rows per work item of a compile-time matrix (split-K), a "
            "multiple of 32">,

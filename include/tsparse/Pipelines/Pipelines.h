@@ -94,7 +94,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::values(
           clEnumValN(MmaFlavor::WMMA, "wmma", "gpu.subgroup_mma fragments"),
           clEnumValN(MmaFlavor::MMASync, "mma-sync",
-                     "mma.sync with ldmatrix and cp.async"))};
+                     "mma.sync with ldmatrix and cp.async"),
+          clEnumValN(MmaFlavor::WGMMA, "wgmma",
+                     "wgmma.mma_async from swizzled shared memory (sm_90a)"))};
   PassOptions::Option<int64_t> mTile{
       *this, "m-tile",
       llvm::cl::desc("Rows of A per thread block; 0 picks the flavour's "
@@ -102,7 +104,9 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> stages{
       *this, "stages",
-      llvm::cl::desc("Shared-memory stages of the mma-sync pipeline"),
+      llvm::cl::desc(
+          "Shared-memory stages of the mma-sync (>= 2) or wgmma (>= 3) "
+          "pipeline"),
       llvm::cl::init(3)};
   PassOptions::Option<ComputeType> computeType{
       *this, "compute-type",

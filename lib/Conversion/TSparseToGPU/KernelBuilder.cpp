@@ -64,13 +64,25 @@ SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
       MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
                       MemRefLayoutAttrInterface(), workgroup));
   SmallVector<Value> buffers;
-  int64_t offset = 0;
+  Value offset = constant(0);
+  if (config.flavor == MmaFlavor::WGMMA) {
+    // Stages start at multiples of kWGMMASharedAlignment in the shared
+    // window, where the swizzle the descriptors name repeats.
+    sharedAddress =
+        memref::ExtractAlignedPointerAsIndexOp::create(b, loc, base);
+    Value misalignment = rem(sharedAddress, kWGMMASharedAlignment);
+    offset = rem(arith::SubIOp::create(b, loc, constant(kWGMMASharedAlignment),
+                                       misalignment),
+                 kWGMMASharedAlignment);
+    sharedAddress = add(sharedAddress, offset);
+  }
   for (Type type : types) {
     auto memrefType = cast<MemRefType>(type);
-    buffers.push_back(memref::ViewOp::create(b, loc, memrefType, base,
-                                             constant(offset), ValueRange{}));
-    offset += memrefType.getNumElements() *
-              memrefType.getElementType().getIntOrFloatBitWidth() / 8;
+    buffers.push_back(
+        memref::ViewOp::create(b, loc, memrefType, base, offset, ValueRange{}));
+    offset = add(offset,
+                 memrefType.getNumElements() *
+                     memrefType.getElementType().getIntOrFloatBitWidth() / 8);
   }
   return buffers;
 }
@@ -345,9 +357,10 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
 static std::string getKernelName(const KernelConfig &config) {
   std::string name;
   llvm::raw_string_ostream os(name);
-  os << (config.flavor == MmaFlavor::WMMA ? "tsparse_wmma_"
-                                          : "tsparse_mma_sync_")
-     << config.elementType << "_g" << config.layout.getTileN() << "_u"
+  os << "tsparse_";
+  for (char ch : stringifyMmaFlavor(config.flavor))
+    os << (ch == '-' ? '_' : ch);
+  os << "_" << config.elementType << "_g" << config.layout.getTileN() << "_u"
      << config.layout.getUnitK() << (config.layout.isCompacted() ? "_c" : "")
      << (config.aKMajor ? "_ak" : "") << (config.cTransposed ? "_ct" : "")
      << (config.denseB ? "_dense" : "")
@@ -357,7 +370,7 @@ static std::string getKernelName(const KernelConfig &config) {
   if (!config.accType.isF32())
     os << "_out" << config.accType;
   os << "_m" << config.blockRows;
-  if (config.flavor == MmaFlavor::MMASync)
+  if (config.flavor != MmaFlavor::WMMA)
     os << "_s" << config.numStages;
   if (config.epilogue)
     os << "_e" << config.epilogueKey;
@@ -408,11 +421,9 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
                              : dynamic2D(type.getElementType()));
     }
   }
-  bool wmma = config.flavor == MmaFlavor::WMMA;
   SmallVector<Type> workgroupTypes;
   if (!config.usesDynamicSharedMemory())
-    workgroupTypes =
-        wmma ? getWMMAWorkgroupTypes(config) : getMMASyncWorkgroupTypes(config);
+    workgroupTypes = getWorkgroupTypes(config);
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(module.getBody());
@@ -422,9 +433,14 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
   b.setInsertionPointToStart(&func.getBody().front());
-  if (wmma)
+  switch (config.flavor) {
+  case MmaFlavor::WMMA:
     buildWMMAKernel(b, loc, func, config);
-  else
+    break;
+  case MmaFlavor::MMASync:
+  case MmaFlavor::WGMMA:
     buildMMASyncKernel(b, loc, func, config);
+    break;
+  }
   return func;
 }

@@ -45,8 +45,10 @@ protected:
   }
   Value loadIndex(Value memref, Value index);
   /// The kernel's workgroup buffers, of `types`: its workgroup attributions,
-  /// or views of dynamic shared memory when the config needs more than a
-  /// kernel may declare statically.
+  /// or views of dynamic shared memory, one after another, when the config
+  /// needs more than a kernel may declare statically or is a wgmma kernel
+  /// (whose views start kWGMMASharedAlignment-aligned in the shared window,
+  /// at sharedAddress).
   SmallVector<Value> getWorkgroupBuffers(gpu::GPUFuncOp func,
                                          ArrayRef<Type> types);
 
@@ -116,7 +118,12 @@ protected:
       valuesOffset;
   // Elements between consecutive rows of the item's block of B.
   Value bRowStride;
+  // With wgmma: the shared-window address of the first workgroup buffer.
+  Value sharedAddress;
 };
+
+/// Types of the workgroup buffers of the kernel for `config`.
+SmallVector<Type> getWorkgroupTypes(const KernelConfig &config);
 
 /// Types of the workgroup buffers of the WMMA kernel for `config`.
 SmallVector<Type> getWMMAWorkgroupTypes(const KernelConfig &config);
@@ -129,6 +136,9 @@ SmallVector<Type> getMMASyncWorkgroupTypes(const KernelConfig &config);
 /// Emits the body of the mma.sync kernel `func`.
 void buildMMASyncKernel(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
                         const KernelConfig &config);
+
+/// Types of the workgroup buffers of the wgmma kernel for `config`.
+SmallVector<Type> getWGMMAWorkgroupTypes(const KernelConfig &config);
 
 } // namespace tsparse
 } // namespace mlir

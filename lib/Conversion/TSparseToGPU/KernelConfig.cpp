@@ -13,11 +13,23 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
+SmallVector<Type> tsparse::getWorkgroupTypes(const KernelConfig &config) {
+  switch (config.flavor) {
+  case MmaFlavor::WMMA:
+    return getWMMAWorkgroupTypes(config);
+  case MmaFlavor::MMASync:
+    return getMMASyncWorkgroupTypes(config);
+  case MmaFlavor::WGMMA:
+    return getWGMMAWorkgroupTypes(config);
+  }
+  llvm_unreachable("unknown flavour");
+}
+
 int64_t KernelConfig::getSharedMemoryBytes() const {
-  int64_t bytes = 0;
-  for (Type type : flavor == MmaFlavor::WMMA
-                       ? getWMMAWorkgroupTypes(*this)
-                       : getMMASyncWorkgroupTypes(*this)) {
+  // The wgmma kernel aligns its buffers to the 1024-byte repeat of the
+  // 128-byte swizzle itself, from wherever dynamic shared memory starts.
+  int64_t bytes = flavor == MmaFlavor::WGMMA ? kWGMMASharedAlignment : 0;
+  for (Type type : getWorkgroupTypes(*this)) {
     auto buffer = cast<MemRefType>(type);
     bytes += buffer.getNumElements() *
              buffer.getElementType().getIntOrFloatBitWidth() / 8;
@@ -36,9 +48,12 @@ static constexpr int64_t kMaxStaticSharedMemoryBytes = 48 * 1024;
 /// the mma.sync kernel targets (sm_86 and sm_89 allow 99 KB, sm_80 163 KB,
 /// sm_90 227 KB).
 static constexpr int64_t kMaxSharedMemoryBytes = 96 * 1024;
+/// The same for the wgmma kernel, which runs on sm_90a only.
+static constexpr int64_t kMaxHopperSharedMemoryBytes = 227 * 1024;
 
 bool KernelConfig::usesDynamicSharedMemory() const {
-  return getSharedMemoryBytes() > kMaxStaticSharedMemoryBytes;
+  return flavor == MmaFlavor::WGMMA ||
+         getSharedMemoryBytes() > kMaxStaticSharedMemoryBytes;
 }
 
 KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
@@ -73,7 +88,10 @@ tsparse::verifyKernelConfig(function_ref<InFlightDiagnostic()> emitError,
                           "be a multiple of 32 up to 128 and no residual, or "
                           "constant values to repack, but got "
                        << layout;
-  int64_t limit = wmma ? kMaxStaticSharedMemoryBytes : kMaxSharedMemoryBytes;
+  int64_t limit = wmma ? kMaxStaticSharedMemoryBytes
+                  : config.flavor == MmaFlavor::WGMMA
+                      ? kMaxHopperSharedMemoryBytes
+                      : kMaxSharedMemoryBytes;
   if (int64_t bytes = config.getSharedMemoryBytes(); bytes > limit)
     return emitError() << "cannot be lowered to the GPU: its kernel would "
                           "need "
@@ -96,8 +114,13 @@ tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
                        << (wmma ? "64" : "64 or 128")
                        << " for mma=" << stringifyMmaFlavor(mma) << " but got "
                        << mTile;
-  if (!wmma && stages < 2)
-    return emitError() << "expected at least 2 stages but got " << stages;
+  // The wgmma pipeline keeps one group of wgmma in flight while it refills
+  // a third buffer.
+  int64_t minStages = mma == MmaFlavor::WGMMA ? 3 : 2;
+  if (!wmma && stages < minStages)
+    return emitError() << "expected at least " << minStages
+                       << " stages for mma=" << stringifyMmaFlavor(mma)
+                       << " but got " << stages;
   options.numStages = stages;
   if (splitRows <= 0 || splitRows % KernelConfig::kStageRows != 0)
     return emitError() << "expected split-rows to be a positive multiple of "

@@ -24,7 +24,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelBuilder.h"
+#include "PipelineKernelBuilder.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -38,98 +38,43 @@
 using namespace mlir;
 using namespace mlir::tsparse;
 
-/// mma.sync shape m16n8k16.
-static constexpr int64_t kMmaM = 16;
-static constexpr int64_t kMmaN = 8;
-static constexpr int64_t kMmaK = 16;
-/// Kept rows per stage.
-static constexpr int64_t kStageRows = KernelConfig::kStageRows;
-/// Elements per 16-byte chunk, the unit of cp.async and of an ldmatrix row.
-static constexpr int64_t kChunk = 8;
+PipelineKernelBuilder::PipelineKernelBuilder(OpBuilder &b, Location loc,
+                                             gpu::GPUFuncOp func,
+                                             const KernelConfig &config)
+    : KernelBuilder(b, loc, func, config),
+      wgmma(config.flavor == MmaFlavor::WGMMA),
+      fragmentsM(wgmma ? 1 : config.getMMASyncWarpRows() / kMmaM),
+      fragmentsN(layout.getTileN() / (wgmma ? 1 : 2) / kMmaN) {
+  SmallVector<Type> types = getWorkgroupTypes(config);
+  SmallVector<Value> buffers = getWorkgroupBuffers(func, types);
+  aShared = buffers[0];
+  bShared = buffers[1];
+  auto aType = cast<MemRefType>(types[0]);
+  bSharedOffset = aType.getNumElements() *
+                  aType.getElementType().getIntOrFloatBitWidth() / 8;
+}
 
-namespace {
-/// Emits the mma.sync kernel body.
-class MMASyncKernelBuilder : public KernelBuilder {
-public:
-  MMASyncKernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
-                       const KernelConfig &config)
-      : KernelBuilder(b, loc, func, config),
-        fragmentsM(config.getMMASyncWarpRows() / kMmaM),
-        fragmentsN(layout.getTileN() / 2 / kMmaN) {
-    SmallVector<Value> buffers =
-        getWorkgroupBuffers(func, getMMASyncWorkgroupTypes(config));
-    aShared = buffers[0];
-    bShared = buffers[1];
-  }
+Value PipelineKernelBuilder::nextBuffer(Value buffer) {
+  Value next = add(buffer, 1);
+  return arith::SelectOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, next,
+                            constant(config.numStages)),
+      constant(0), next);
+}
 
-  void build();
+SmallVector<Value> PipelineKernelBuilder::stagedChunk(Value buffer, Value kk,
+                                                      Value chunk,
+                                                      int64_t rowElements) {
+  if (!wgmma)
+    return {buffer, kk, swizzle(kk, chunk, rowElements / kChunk)};
+  int64_t rowChunks = kSwizzleRowElements / kChunk;
+  return {buffer, div(chunk, rowChunks), kk,
+          swizzle(kk, rem(chunk, rowChunks), rowChunks)};
+}
 
-private:
-  /// Column of the first element of chunk `chunk` of staged row `kk` in a
-  /// buffer of `rowChunks` chunks per row. XOR-ing the chunk with the row
-  /// spreads the eight rows one ldmatrix reads at the same logical chunk
-  /// over all banks: rows of 128 bytes or multiples use kk % 8, rows of 64
-  /// or 192 bytes (two rows per bank cycle) (kk / 2) % 4.
-  Value swizzle(Value kk, Value chunk, int64_t rowChunks) {
-    Value key = rowChunks % 8 == 0 ? rem(kk, 8) : rem(div(kk, 2), 4);
-    return mul(arith::XOrIOp::create(b, loc, chunk, key), kChunk);
-  }
-  /// First kept row of stage `stage`.
-  Value stageStart(Value stage) {
-    return add(firstRow, mul(stage, kStageRows));
-  }
-  /// The ring buffer after `buffer`.
-  Value nextBuffer(Value buffer) {
-    Value next = add(buffer, 1);
-    return arith::SelectOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, next,
-                              constant(config.numStages)),
-        constant(0), next);
-  }
-
-  /// Runs `body(q)` for this thread's indices q < `total`, numThreads apart.
-  void forEachThreadChunk(int64_t total, function_ref<void(Value)> body);
-
-  /// Whether the item takes the vector copies: a full tile of B and, for a
-  /// K-major A, 16-byte aligned chunks of A.
-  Value takesVectorCopies();
-  /// Returns the 8 elements `element(e)` gives as (inside, value) as a
-  /// vector, zero where not inside.
-  Value gatherChunk(function_ref<std::pair<Value, Value>(int64_t)> element);
-  void copyBStage(Value stage, Value buffer);
-  /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
-  /// gather, read from row_ids one stage ahead of their copies.
-  SmallVector<Value> gatherKMajorRows(Value stage);
-  void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
-  void copyRowMajorAChunksStage(Value stage, Value buffer);
-  SmallVector<Value> loadRowMajorAStage(Value stage);
-  void storeRowMajorAStage(Value buffer, ValueRange loaded);
-  /// Issues the copies of stage `stage` into `buffer`; returns the registers
-  /// of a row-major A still to be stored.
-  SmallVector<Value> issueStage(Value stage, Value buffer,
-                                ValueRange kMajorRows);
-  SmallVector<Value> multiplyStage(Value buffer, ValueRange accs);
-  Value mma(Value aFragment, Value bFragment, Value acc);
-  /// The prologue and the main loop over the item's stages; returns the
-  /// accumulators.
-  SmallVector<Value> emitPipeline();
-  void addAccumulatorsToC(ValueRange accs);
-
-  /// Accumulators of a warp: fragmentsM x fragmentsN of m16n8.
-  int64_t fragmentsM, fragmentsN;
-  /// Whether the pipeline being emitted uses the vector copies (see
-  /// takesVectorCopies); the main loop is emitted once per way, so that it
-  /// has no branch.
-  bool vectorCopies = true;
-  Value aShared, bShared;
-  Value lastRow, lastM;
-  Value warpRow, warpCol, lane;
-};
-} // namespace
-
-void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
-                                              function_ref<void(Value)> body) {
+void PipelineKernelBuilder::forEachThreadChunk(int64_t total,
+                                               function_ref<void(Value)> body) {
   for (int64_t first = 0; first < total; first += numThreads) {
     Value q = add(threadId, first);
     if (first + numThreads <= total) {
@@ -144,7 +89,7 @@ void MMASyncKernelBuilder::forEachThreadChunk(int64_t total,
   }
 }
 
-Value MMASyncKernelBuilder::takesVectorCopies() {
+Value PipelineKernelBuilder::takesVectorCopies() {
   Value vector = isFullTile();
   if (!config.aKMajor && !config.copiesRowMajorAChunks())
     return vector;
@@ -163,7 +108,7 @@ Value MMASyncKernelBuilder::takesVectorCopies() {
   return arith::AndIOp::create(b, loc, vector, aligned);
 }
 
-Value MMASyncKernelBuilder::gatherChunk(
+Value PipelineKernelBuilder::gatherChunk(
     function_ref<std::pair<Value, Value>(int64_t)> element) {
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
@@ -180,7 +125,7 @@ Value MMASyncKernelBuilder::gatherChunk(
 /// 16-byte chunks with vector copies (rows past the run are zero-filled),
 /// one element at a time otherwise (a narrower last tile, whose rows are
 /// `width` long, or unaligned rows of B in place).
-void MMASyncKernelBuilder::copyBStage(Value stage, Value buffer) {
+void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   Value start = stageStart(stage);
   int64_t rowChunks = tileN / kChunk;
   if (vectorCopies) {
@@ -193,8 +138,7 @@ void MMASyncKernelBuilder::copyBStage(Value stage, Value buffer) {
       Value sourceElements = arith::SelectOp::create(
           b, loc, ult(row, endRow), constant(kChunk), constant(0));
       nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, bShared,
-          ValueRange{buffer, kk, swizzle(kk, chunk, rowChunks)}, values,
+          b, loc, bShared, stagedChunk(buffer, kk, chunk, tileN), values,
           ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
           b.getUnitAttr());
     });
@@ -213,10 +157,11 @@ void MMASyncKernelBuilder::copyBStage(Value stage, Value buffer) {
                           arith::MinUIOp::create(b, loc, j, lastColumn),
                           /*fullTile=*/false);
     Value value = memref::LoadOp::create(b, loc, values, source);
-    Value column = add(swizzle(kk, div(j, kChunk), rowChunks), rem(j, kChunk));
+    SmallVector<Value> indices = stagedChunk(buffer, kk, div(j, kChunk), tileN);
+    indices.back() = add(indices.back(), rem(j, kChunk));
     memref::StoreOp::create(
         b, loc, arith::SelectOp::create(b, loc, inside, value, zero), bShared,
-        ValueRange{buffer, kk, column});
+        indices);
   });
 }
 
@@ -228,7 +173,7 @@ static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
   return chunks / config.getNumThreads();
 }
 
-SmallVector<Value> MMASyncKernelBuilder::gatherKMajorRows(Value stage) {
+SmallVector<Value> PipelineKernelBuilder::gatherKMajorRows(Value stage) {
   Value start = stageStart(stage);
   int64_t rowChunks = blockRows / kChunk;
   SmallVector<Value> rows;
@@ -243,17 +188,18 @@ SmallVector<Value> MMASyncKernelBuilder::gatherKMajorRows(Value stage) {
 /// Copies the gathered rows `rows` (gatherKMajorRows) of a K-major A for
 /// stage `stage` into `buffer`: each kept row is blockRows contiguous
 /// elements of A. cp.async with vector copies, element by element otherwise.
-void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
-                                            ValueRange rows) {
+void PipelineKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
+                                             ValueRange rows) {
   Value start = stageStart(stage);
   int64_t rowChunks = blockRows / kChunk;
-  for (auto [i, k] : llvm::enumerate(rows)) {
+  for (auto [i, gathered] : llvm::enumerate(rows)) {
+    Value k = gathered;
     Value q = add(threadId, int64_t(i) * numThreads);
     Value kk = div(q, rowChunks);
     Value chunk = rem(q, rowChunks);
     Value row = add(start, kk);
     Value m = add(m0, mul(chunk, kChunk));
-    Value column = swizzle(kk, chunk, rowChunks);
+    SmallVector<Value> staged = stagedChunk(buffer, kk, chunk, blockRows);
     if (vectorCopies) {
       // Elements of the chunk inside A; none past the run.
       Value mInside = ult(m, numRows);
@@ -264,9 +210,8 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
           available, constant(0));
       Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
       nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, aShared, ValueRange{buffer, kk, column}, a,
-          ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
-          b.getUnitAttr());
+          b, loc, aShared, staged, a, ValueRange{k, readM},
+          b.getIndexAttr(kChunk), sourceElements, b.getUnitAttr());
       continue;
     }
     Value vector = gatherChunk([&](int64_t e) {
@@ -276,9 +221,7 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
       return std::make_pair(
           inside, loadA(arith::MinUIOp::create(b, loc, me, lastM), k));
     });
-    vector::StoreOp::create(b, loc, vector, aShared,
-                            ValueRange{buffer, kk, column})
-        .setAlignment(16);
+    vector::StoreOp::create(b, loc, vector, aShared, staged).setAlignment(16);
   }
 }
 
@@ -287,7 +230,8 @@ void MMASyncKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
 /// the gathered elements 8 c .. 8 c + 7 of the stage, contiguous in A.
 /// cp.async with vector copies (chunks past the run or past M zero-filled),
 /// element by element otherwise.
-void MMASyncKernelBuilder::copyRowMajorAChunksStage(Value stage, Value buffer) {
+void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
+                                                     Value buffer) {
   Value start = stageStart(stage);
   int64_t rowChunks = kStageRows / kChunk;
   // The last chunk that starts inside the run: reads stay in A and aligned.
@@ -332,7 +276,7 @@ void MMASyncKernelBuilder::copyRowMajorAChunksStage(Value stage, Value buffer) {
 /// Gathers this thread's part of stage `stage` of a row-major A into
 /// registers: lane kk takes kept row kk of the stage for two chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
-SmallVector<Value> MMASyncKernelBuilder::loadRowMajorAStage(Value stage) {
+SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   Value kk = rem(threadId, kStageRows);
   Value row = add(stageStart(stage), kk);
   Value rowInside = ult(row, endRow);
@@ -351,8 +295,8 @@ SmallVector<Value> MMASyncKernelBuilder::loadRowMajorAStage(Value stage) {
   return loaded;
 }
 
-void MMASyncKernelBuilder::storeRowMajorAStage(Value buffer,
-                                               ValueRange loaded) {
+void PipelineKernelBuilder::storeRowMajorAStage(Value buffer,
+                                                ValueRange loaded) {
   Value kk = rem(threadId, kStageRows);
   int64_t numWarps = numThreads / 32;
   for (auto [t, vector] : llvm::enumerate(loaded)) {
@@ -364,8 +308,8 @@ void MMASyncKernelBuilder::storeRowMajorAStage(Value buffer,
   }
 }
 
-SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer,
-                                                    ValueRange kMajorRows) {
+SmallVector<Value> PipelineKernelBuilder::issueStage(Value stage, Value buffer,
+                                                     ValueRange kMajorRows) {
   copyBStage(stage, buffer);
   if (config.aKMajor) {
     copyKMajorAStage(stage, buffer, kMajorRows);
@@ -380,7 +324,7 @@ SmallVector<Value> MMASyncKernelBuilder::issueStage(Value stage, Value buffer,
 
 /// One m16n8k16 product; bf16 goes through NVVM directly, as nvgpu.mma.sync
 /// does not lower it.
-Value MMASyncKernelBuilder::mma(Value aFragment, Value bFragment, Value acc) {
+Value PipelineKernelBuilder::mma(Value aFragment, Value bFragment, Value acc) {
   if (config.elementType.isF16())
     return nvgpu::MmaSyncOp::create(b, loc, aFragment, bFragment, acc,
                                     ArrayRef<int64_t>{kMmaM, kMmaN, kMmaK});
@@ -421,8 +365,8 @@ Value MMASyncKernelBuilder::mma(Value aFragment, Value bFragment, Value acc) {
 /// operands come out as the row-major A and column-major B fragments of
 /// m16n8k16 (A: matrices (m, k) = (0, 0), (8, 0), (0, 8), (8, 8); B: two
 /// n8 fragments, each of k 0..7 and 8..15).
-SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
-                                                       ValueRange accs) {
+SmallVector<Value> PipelineKernelBuilder::multiplyStage(Value buffer,
+                                                        ValueRange accs) {
   Value matrix = div(lane, 8);
   Value matrixRow = rem(lane, 8);
   auto aFragmentType = VectorType::get({4, 2}, config.elementType);
@@ -483,7 +427,7 @@ SmallVector<Value> MMASyncKernelBuilder::multiplyStage(Value buffer,
 /// Adds the accumulators to C. Element (h, e) of accumulator (fi, fj) is at
 /// row 16 fi + lane / 4 + 8 h and column 8 fj + 2 (lane % 4) + e of the
 /// warp's tile.
-void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
+void PipelineKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   // A lane holds two adjacent columns of a row. In a row-major C of original
   // columns whose rows keep them aligned (N even), an item that owns its
   // tile updates both with one vector access, so that a warp's update is
@@ -554,38 +498,41 @@ void MMASyncKernelBuilder::addAccumulatorsToC(ValueRange accs) {
   });
 }
 
-SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
-  Value numStages = arith::CeilDivUIOp::create(
+Value PipelineKernelBuilder::countStages() {
+  return arith::CeilDivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
       constant(kStageRows));
+}
+
+SmallVector<Value>
+PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
+                                      ValueRange kMajorRows) {
+  SmallVector<Type> types;
+  if (!config.aKMajor && !config.copiesRowMajorAChunks())
+    types.assign(blockRows / kChunk / (numThreads / 32),
+                 VectorType::get({kChunk}, config.elementType));
+  auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, itemStages),
+                                /*withElseRegion=*/!types.empty());
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
+  if (!types.empty()) {
+    scf::YieldOp::create(b, loc, loaded);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    SmallVector<Value> zeros;
+    for (Type type : types)
+      zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
+    scf::YieldOp::create(b, loc, zeros);
+  }
+  return SmallVector<Value>(ifOp.getResults());
+}
+
+SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
+  Value numStages = itemStages = countStages();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   auto commit = [&] {
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
                                                    ValueRange{});
-  };
-  // Issues stage `stage` into `buffer` if the stage exists; returns the
-  // registers of a row-major A (zero past the run). The branch is uniform
-  // and spares the copies and loads of the last iterations.
-  auto issueIfPresent = [&](Value stage, Value buffer,
-                            ValueRange kMajorRows) -> SmallVector<Value> {
-    SmallVector<Type> types;
-    if (!config.aKMajor && !config.copiesRowMajorAChunks())
-      types.assign(blockRows / kChunk / (numThreads / 32),
-                   VectorType::get({kChunk}, config.elementType));
-    auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, numStages),
-                                  /*withElseRegion=*/!types.empty());
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
-    if (!types.empty()) {
-      scf::YieldOp::create(b, loc, loaded);
-      b.setInsertionPointToStart(ifOp.elseBlock());
-      SmallVector<Value> zeros;
-      for (Type type : types)
-        zeros.push_back(arith::ConstantOp::create(b, loc, b.getZeroAttr(type)));
-      scf::YieldOp::create(b, loc, zeros);
-    }
-    return SmallVector<Value>(ifOp.getResults());
   };
 
   // Prologue: the first numStages - 1 stages in flight. cp.async.wait_group
@@ -650,27 +597,44 @@ SmallVector<Value> MMASyncKernelBuilder::emitPipeline() {
   return SmallVector<Value>(loop.getResults().take_front(numAccs));
 }
 
-void MMASyncKernelBuilder::build() {
+void PipelineKernelBuilder::build() {
   buildWorkItem();
   ifItemHasRows([&] {
     lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
     lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
     lane = rem(threadId, 32);
     Value warp = div(threadId, 32);
-    warpRow = mul(div(warp, 2), config.getMMASyncWarpRows());
-    warpCol = mul(rem(warp, 2), tileN / 2);
+    if (wgmma) {
+      // Warp w of a warpgroup holds rows 16 w .. 16 w + 15 of its m64.
+      warpRow = mul(warp, kMmaM);
+      warpCol = constant(0);
+    } else {
+      warpRow = mul(div(warp, 2), config.getMMASyncWarpRows());
+      warpCol = mul(rem(warp, 2), tileN / 2);
+    }
     // One pipeline per way of copying, chosen once per item.
-    SmallVector<Type> accTypes(fragmentsM * fragmentsN,
-                               VectorType::get({2, 2}, b.getF32Type()));
+    SmallVector<Type> accTypes;
+    if (wgmma)
+      accTypes.push_back(LLVM::LLVMStructType::getLiteral(
+          b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type())));
+    else
+      accTypes.assign(fragmentsM * fragmentsN,
+                      VectorType::get({2, 2}, b.getF32Type()));
     auto ways = scf::IfOp::create(b, loc, accTypes, takesVectorCopies(),
                                   /*withElseRegion=*/true);
     for (bool vector : {true, false}) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(vector ? ways.thenBlock() : ways.elseBlock());
       vectorCopies = vector;
-      scf::YieldOp::create(b, loc, emitPipeline());
+      if (wgmma)
+        scf::YieldOp::create(b, loc, emitWarpgroupPipeline());
+      else
+        scf::YieldOp::create(b, loc, emitPipeline());
     }
-    addAccumulatorsToC(ways.getResults());
+    if (wgmma)
+      addAccumulatorsToC(splitAccumulator(ways.getResult(0)));
+    else
+      addAccumulatorsToC(ways.getResults());
   });
   gpu::ReturnOp::create(b, loc);
 }
@@ -695,5 +659,5 @@ tsparse::getMMASyncWorkgroupTypes(const KernelConfig &config) {
 void tsparse::buildMMASyncKernel(OpBuilder &b, Location loc,
                                  gpu::GPUFuncOp func,
                                  const KernelConfig &config) {
-  MMASyncKernelBuilder(b, loc, func, config).build();
+  PipelineKernelBuilder(b, loc, func, config).build();
 }

@@ -408,7 +408,11 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       temporaries.push_back(operand(which));
     }
     Value deviceC = operand(KernelArg::C);
-    if (options.transposeA && !config.aKMajor) {
+    // The wgmma kernel copies A into shared memory whole-chunk: a row-major
+    // A whose gathered rows are scattered is transposed first.
+    bool wgmmaNeedsKMajorA =
+        config.flavor == MmaFlavor::WGMMA && !config.hasWGMMACopyableA();
+    if ((options.transposeA || wgmmaNeedsKMajorA) && !config.aKMajor) {
       operand(KernelArg::A) =
           transposeOnDevice(rewriter, loc, module, operand(KernelArg::A));
       temporaries.push_back(operand(KernelArg::A));

@@ -3,13 +3,17 @@
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="m-tile=128" 2>&1 | FileCheck %s --check-prefix=CHECK-WMMA-M
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=32" 2>&1 | FileCheck %s --check-prefix=CHECK-MMA-SYNC-M
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=1" 2>&1 | FileCheck %s --check-prefix=CHECK-STAGES
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma stages=2" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-STAGES
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma m-tile=256" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-M
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-blocks=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT-BLOCKS
 
-// CHECK-MMA: expected one of 'wmma', 'mma-sync' but got 'tensor-cores'
+// CHECK-MMA: expected one of 'wmma', 'mma-sync', 'wgmma' but got 'tensor-cores'
 // CHECK-WMMA-M: expected m-tile to be 64 for mma=wmma but got 128
 // CHECK-MMA-SYNC-M: expected m-tile to be 64 or 128 for mma=mma-sync but got 32
-// CHECK-STAGES: expected at least 2 stages but got 1
+// CHECK-STAGES: expected at least 2 stages for mma=mma-sync but got 1
+// CHECK-WGMMA-STAGES: expected at least 3 stages for mma=wgmma but got 2
+// CHECK-WGMMA-M: expected m-tile to be 64 or 128 for mma=wgmma but got 256
 // CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
 // CHECK-SPLIT-BLOCKS: expected split-blocks to be non-negative but got -1
 

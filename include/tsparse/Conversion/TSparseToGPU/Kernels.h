@@ -48,9 +48,10 @@ struct KernelConfig {
   /// too): the kernel stores its results without reading C, and the host
   /// need not fill it.
   bool cStartsAtZero = false;
-  /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync.
+  /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync and
+  /// wgmma.
   int64_t blockRows = 64;
-  /// Shared-memory stages of the mma.sync pipeline.
+  /// Shared-memory stages of the mma.sync and wgmma pipelines.
   int64_t numStages = 3;
   /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
   /// stores whole tiles (null: none), and a key of that epilogue for the
@@ -68,10 +69,16 @@ struct KernelConfig {
   /// gathered elements of
   /// a row of A are contiguous. A is then staged M-major and read by
   /// ldmatrix without .trans, instead of gathered through registers.
+  /// The wgmma kernel also copies such an A this way (staged K-major).
   bool copiesRowMajorAChunks() const {
-    return flavor == MmaFlavor::MMASync && !aKMajor &&
+    return flavor != MmaFlavor::WMMA && !aKMajor &&
            (denseB || keptRowsInRunsOf8 || layout.getUnitK() % 8 == 0);
   }
+
+  /// Whether A reaches the kernel in a layout the wgmma kernel copies:
+  /// K-major, or row-major with gathered rows in runs of 8. The conversion
+  /// transposes any other A on the device first.
+  bool hasWGMMACopyableA() const { return aKMajor || copiesRowMajorAChunks(); }
 
   /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
   /// columns in two: 64 x 64 warp tiles for 128-column tiles (as CUTLASS)
@@ -82,20 +89,35 @@ struct KernelConfig {
     return aKMajor || copiesRowMajorAChunks() ? 64 : 32;
   }
 
+  /// Rows of C per warpgroup of the wgmma kernel (m64 by the whole tile).
+  static constexpr int64_t kWarpgroupRows = 64;
+
   /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
-  /// for mma.sync.
+  /// for mma.sync, one warpgroup of 128 per 64 rows for wgmma.
   int64_t getNumThreads() const {
-    return flavor == MmaFlavor::WMMA
-               ? 128
-               : blockRows / getMMASyncWarpRows() * 2 * 32;
+    switch (flavor) {
+    case MmaFlavor::WMMA:
+      return 128;
+    case MmaFlavor::MMASync:
+      return blockRows / getMMASyncWarpRows() * 2 * 32;
+    case MmaFlavor::WGMMA:
+      return blockRows / kWarpgroupRows * 128;
+    }
+    llvm_unreachable("unknown flavour");
   }
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
   /// Whether the kernel takes its workgroup memory as dynamic shared memory
-  /// (more than the 48 KB a kernel may declare statically): the launch then
-  /// passes getSharedMemoryBytes(), and the runtime opts the kernel in.
+  /// (more than the 48 KB a kernel may declare statically, or a wgmma
+  /// kernel, which aligns its stages to the swizzle pattern itself): the
+  /// launch then passes getSharedMemoryBytes(), and the runtime opts the
+  /// kernel in.
   bool usesDynamicSharedMemory() const;
 };
+
+/// Alignment of the wgmma kernel's shared-memory stages: the repeat of the
+/// 128-byte swizzle its descriptors name.
+constexpr int64_t kWGMMASharedAlignment = 1024;
 
 /// The arguments of the fused kernel, in order.
 enum class KernelArg : unsigned {

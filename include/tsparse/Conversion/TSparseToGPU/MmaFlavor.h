@@ -11,6 +11,7 @@
 #include "tsparse/Support/EnumOptionParser.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir {
@@ -22,11 +23,22 @@ enum class MmaFlavor {
   WMMA,
   /// nvgpu.mma.sync m16n8k16 fed by ldmatrix from a cp.async pipeline.
   MMASync,
+  /// Hopper wgmma.mma_async m64nNk16 reading both operands from swizzled
+  /// shared memory filled by a cp.async pipeline (sm_90a only).
+  WGMMA,
 };
 
-/// The option spelling of `flavor`: "wmma" or "mma-sync".
+/// The option spelling of `flavor`: "wmma", "mma-sync" or "wgmma".
 inline llvm::StringRef stringifyMmaFlavor(MmaFlavor flavor) {
-  return flavor == MmaFlavor::WMMA ? "wmma" : "mma-sync";
+  switch (flavor) {
+  case MmaFlavor::WMMA:
+    return "wmma";
+  case MmaFlavor::MMASync:
+    return "mma-sync";
+  case MmaFlavor::WGMMA:
+    return "wgmma";
+  }
+  llvm_unreachable("unknown flavour");
 }
 
 /// Prints the option spelling of `flavor` (pass options print their values).
@@ -35,9 +47,18 @@ inline llvm::raw_ostream &operator<<(llvm::raw_ostream &os, MmaFlavor flavor) {
 }
 
 /// The lowest compute capability (`sm_<N>`) whose tensor cores run `flavor`:
-/// WMMA needs Volta, cp.async and ldmatrix need Ampere.
+/// WMMA needs Volta, cp.async and ldmatrix need Ampere, wgmma Hopper's
+/// architecture-specific features (sm_90a).
 inline unsigned getMinimumSMVersion(MmaFlavor flavor) {
-  return flavor == MmaFlavor::WMMA ? 70 : 80;
+  switch (flavor) {
+  case MmaFlavor::WMMA:
+    return 70;
+  case MmaFlavor::MMASync:
+    return 80;
+  case MmaFlavor::WGMMA:
+    return 90;
+  }
+  llvm_unreachable("unknown flavour");
 }
 
 } // namespace tsparse

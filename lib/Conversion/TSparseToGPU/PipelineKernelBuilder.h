@@ -1,0 +1,138 @@
+//===- PipelineKernelBuilder.h - cp.async-pipelined kernels -----*- C++ -*-===//
+//
+// The builder of the two kernels whose operands stream through a ring of
+// shared-memory stages filled by cp.async: the mma.sync kernel
+// (MMASyncKernel.cpp) and the Hopper wgmma kernel (WGMMAKernel.cpp). They
+// share the work items, the copies into the stages (laid out for ldmatrix,
+// or in the canonical swizzled layouts a wgmma descriptor names) and the
+// epilogue, which takes the accumulators as m16n8 fragments.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TSPARSE_LIB_CONVERSION_TSPARSETOGPU_PIPELINEKERNELBUILDER_H
+#define TSPARSE_LIB_CONVERSION_TSPARSETOGPU_PIPELINEKERNELBUILDER_H
+
+#include "KernelBuilder.h"
+
+namespace mlir {
+namespace tsparse {
+
+/// mma.sync shape m16n8k16; the wgmma accumulators are handed to the
+/// epilogue as m16n8 fragments too.
+constexpr int64_t kMmaM = 16;
+constexpr int64_t kMmaN = 8;
+constexpr int64_t kMmaK = 16;
+/// Kept rows per stage.
+constexpr int64_t kStageRows = KernelConfig::kStageRows;
+/// Elements per 16-byte chunk, the unit of cp.async and of an ldmatrix row.
+constexpr int64_t kChunk = 8;
+/// Elements of a 128-byte row of the wgmma kernel's MN-major stages: the
+/// width of the 128-byte swizzle.
+constexpr int64_t kSwizzleRowElements = 64;
+
+/// Emits the body of the mma.sync or wgmma kernel.
+class PipelineKernelBuilder : public KernelBuilder {
+public:
+  PipelineKernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
+                        const KernelConfig &config);
+
+  void build();
+
+private:
+  /// Column of the first element of chunk `chunk` of staged row `kk` in a
+  /// buffer of `rowChunks` chunks per row. XOR-ing the chunk with the row
+  /// spreads the eight rows one ldmatrix reads at the same logical chunk
+  /// over all banks: rows of 128 bytes or multiples use kk % 8, rows of 64
+  /// or 192 bytes (two rows per bank cycle) (kk / 2) % 4. On rows of 128 or
+  /// 64 bytes starting at multiples of 1024 or 512 bytes, these are the
+  /// 128- and 64-byte swizzles of the wgmma shared-memory layouts.
+  Value swizzle(Value kk, Value chunk, int64_t rowChunks) {
+    Value key = rowChunks % 8 == 0 ? rem(kk, 8) : rem(div(kk, 2), 4);
+    return mul(arith::XOrIOp::create(b, loc, chunk, key), kChunk);
+  }
+  /// First kept row of stage `stage`.
+  Value stageStart(Value stage) {
+    return add(firstRow, mul(stage, kStageRows));
+  }
+  /// The ring buffer after `buffer`.
+  Value nextBuffer(Value buffer);
+
+  /// Indices of the first element of chunk `chunk` (8 elements) of staged
+  /// row `kk` of an operand staged MN-major, `rowElements` per kept row: B
+  /// (tile_n columns) or a K-major A (blockRows rows of A).
+  SmallVector<Value> stagedChunk(Value buffer, Value kk, Value chunk,
+                                 int64_t rowElements);
+
+  /// Runs `body(q)` for this thread's indices q < `total`, numThreads apart.
+  void forEachThreadChunk(int64_t total, function_ref<void(Value)> body);
+
+  /// Whether the item takes the vector copies: a full tile of B and, for a
+  /// K-major A, 16-byte aligned chunks of A.
+  Value takesVectorCopies();
+  /// Returns the 8 elements `element(e)` gives as (inside, value) as a
+  /// vector, zero where not inside.
+  Value gatherChunk(function_ref<std::pair<Value, Value>(int64_t)> element);
+  void copyBStage(Value stage, Value buffer);
+  /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
+  /// gather, read from row_ids one stage ahead of their copies.
+  SmallVector<Value> gatherKMajorRows(Value stage);
+  void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
+  void copyRowMajorAChunksStage(Value stage, Value buffer);
+  SmallVector<Value> loadRowMajorAStage(Value stage);
+  void storeRowMajorAStage(Value buffer, ValueRange loaded);
+  /// Issues the copies of stage `stage` into `buffer`; returns the registers
+  /// of a row-major A still to be stored.
+  SmallVector<Value> issueStage(Value stage, Value buffer,
+                                ValueRange kMajorRows);
+  /// Issues stage `stage` into `buffer` if the item has it (a uniform
+  /// branch that spares the copies and loads of the last iterations);
+  /// returns the registers of a row-major A (zero past the run).
+  SmallVector<Value> issueIfPresent(Value stage, Value buffer,
+                                    ValueRange kMajorRows);
+  /// The number of stages of the item.
+  Value countStages();
+  /// countStages() of the pipeline being emitted.
+  Value itemStages;
+
+  // mma.sync (MMASyncKernel.cpp).
+  SmallVector<Value> multiplyStage(Value buffer, ValueRange accs);
+  Value mma(Value aFragment, Value bFragment, Value acc);
+  /// The prologue and the main loop over the item's stages; returns the
+  /// accumulators.
+  SmallVector<Value> emitPipeline();
+
+  // wgmma (WGMMAKernel.cpp).
+  /// The wgmma counterpart of emitPipeline: returns the warpgroup's
+  /// accumulator, an LLVM struct of tile_n / 2 f32.
+  Value emitWarpgroupPipeline();
+  /// The shared-memory descriptor of the operand staged at byte offset
+  /// `offset` of the workgroup memory (see getWGMMAWorkgroupTypes).
+  Value descriptor(Value offset, int64_t leadingBytes, int64_t strideBytes,
+                   int64_t swizzleBytes);
+  /// Issues the wgmma of the two k16 steps of stage buffer `buffer`.
+  Value multiplyStageWarpgroup(Value buffer, Value acc);
+  /// The warpgroup accumulator as m16n8 fragments (fragmentsN of them, the
+  /// warp's 16 rows).
+  SmallVector<Value> splitAccumulator(Value acc);
+
+  void addAccumulatorsToC(ValueRange accs);
+
+  bool wgmma;
+  /// Accumulators of a warp for the epilogue: fragmentsM x fragmentsN of
+  /// m16n8.
+  int64_t fragmentsM, fragmentsN;
+  /// Whether the pipeline being emitted uses the vector copies (see
+  /// takesVectorCopies); the main loop is emitted once per way, so that it
+  /// has no branch.
+  bool vectorCopies = true;
+  Value aShared, bShared;
+  /// Byte offsets of aShared and bShared in the workgroup memory (wgmma).
+  int64_t aSharedOffset = 0, bSharedOffset = 0;
+  Value lastRow, lastM;
+  Value warpRow, warpCol, lane;
+};
+
+} // namespace tsparse
+} // namespace mlir
+
+#endif // TSPARSE_LIB_CONVERSION_TSPARSETOGPU_PIPELINEKERNELBUILDER_H

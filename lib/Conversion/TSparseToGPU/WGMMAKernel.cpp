@@ -1,0 +1,221 @@
+//===- WGMMAKernel.cpp - Fused tile-sparse Hopper wgmma kernel ------------===//
+//
+// The wgmma flavour of the pipelined kernel (sm_90a): one warpgroup of 128
+// threads per 64 rows of the block's C tile, each issuing
+// wgmma.mma_async m64n<tile_n>k16 on operands read straight from shared
+// memory through matrix descriptors, with its accumulator (tile_n / 2 f32
+// per thread) in registers. The stages are filled by cp.async as in the
+// mma.sync kernel, but laid out in the canonical layouts the descriptors
+// name, 128-byte swizzled and aligned to the swizzle's 1024-byte repeat:
+// B's packed rows MN-major in blocks of 32 kept rows by 64 columns, a
+// K-major A's gathered rows MN-major in blocks of 64 rows of A, a row-major
+// A's chunks K-major (64-byte rows, 64-byte swizzle). Per stage, every
+// thread waits for its copies, makes them visible to the asynchronous
+// proxy that wgmma reads through (fence.proxy.async), and the block meets
+// at a barrier; then the copies of a stage numStages - 2 ahead are issued
+// into the buffer whose wgmma the previous iteration retired, and the
+// stage's two wgmma are issued as one group, leaving it in flight while
+// the next stage is prepared (wgmma.wait_group 1).
+//
+//===----------------------------------------------------------------------===//
+
+#include "PipelineKernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tsparse;
+
+/// Descriptor fields of sm_90 (PTX ISA, "Matrix Descriptor Format"): the
+/// start address, leading and stride byte offsets, each in 16-byte units
+/// over 14 bits, and the swizzle mode in bits 62-63.
+static constexpr int64_t kDescriptorAddressMask = 0x3FFF;
+static constexpr int64_t kLeadingOffsetBit = 16;
+static constexpr int64_t kStrideOffsetBit = 32;
+static constexpr int64_t kSwizzleModeBit = 62;
+
+/// The descriptor's code for a swizzle of `bytes` (0: none).
+static int64_t getSwizzleMode(int64_t bytes) {
+  switch (bytes) {
+  case 128:
+    return 1;
+  case 64:
+    return 2;
+  case 32:
+    return 3;
+  default:
+    return 0;
+  }
+}
+
+/// Bytes of a 64 x 32 block of f16 or bf16 staged elements (a warpgroup's
+/// rows of A, or 64 columns of B, by the stage's kept rows).
+static constexpr int64_t kBlockBytes = kSwizzleRowElements * kStageRows * 2;
+/// Bytes between groups of 8 rows of an MN-major stage (rows of 128
+/// bytes) and of a K-major one (rows of kStageRows elements, 64 bytes).
+static constexpr int64_t kMNMajorGroupBytes = 8 * 128;
+static constexpr int64_t kKMajorGroupBytes = 8 * kStageRows * 2;
+
+Value PipelineKernelBuilder::descriptor(Value offset, int64_t leadingBytes,
+                                        int64_t strideBytes,
+                                        int64_t swizzleBytes) {
+  Type i64 = b.getI64Type();
+  Value address =
+      arith::IndexCastUIOp::create(b, loc, i64, add(sharedAddress, offset));
+  auto i64Constant = [&](int64_t value) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(value));
+  };
+  Value start = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, address, i64Constant(4)),
+      i64Constant(kDescriptorAddressMask));
+  int64_t fields = (leadingBytes / 16) << kLeadingOffsetBit |
+                   (strideBytes / 16) << kStrideOffsetBit |
+                   getSwizzleMode(swizzleBytes) << kSwizzleModeBit;
+  return arith::OrIOp::create(b, loc, start, i64Constant(fields));
+}
+
+Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
+  auto aType = cast<MemRefType>(aShared.getType());
+  auto bType = cast<MemRefType>(bShared.getType());
+  int64_t aStageBytes = aType.getNumElements() / config.numStages * 2;
+  int64_t bStageBytes = bType.getNumElements() / config.numStages * 2;
+  Value warpgroup = div(threadId, 128);
+  // The warpgroup's 64 rows of A, one MN-major block or 64 K-major rows,
+  // take kBlockBytes either way.
+  Value aStage = add(add(mul(buffer, aStageBytes), aSharedOffset),
+                     mul(warpgroup, kBlockBytes));
+  Value bStage = add(mul(buffer, bStageBytes), bSharedOffset);
+  NVVM::WGMMATypes type = config.elementType.isF16() ? NVVM::WGMMATypes::f16
+                                                     : NVVM::WGMMATypes::bf16;
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
+  for (int64_t ks = 0; ks < kStageRows; ks += kMmaK) {
+    // A K-major A advances along its rows, MN-major operands by k rows.
+    Value aDescriptor =
+        config.aKMajor ? descriptor(add(aStage, ks * 128), kBlockBytes,
+                                    kMNMajorGroupBytes, 128)
+                       : descriptor(add(aStage, ks * 2), /*leadingBytes=*/16,
+                                    kKMajorGroupBytes, 64);
+    Value bDescriptor =
+        descriptor(add(bStage, ks * 128), kBlockBytes, kMNMajorGroupBytes, 128);
+    acc = NVVM::WgmmaMmaAsyncOp::create(
+        b, loc, acc.getType(), acc, aDescriptor, bDescriptor,
+        NVVM::MMAShapeAttr::get(b.getContext(), KernelConfig::kWarpgroupRows,
+                                tileN, kMmaK),
+        type, type, NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+        NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+        // Layouts as matrices: a K-major A (in shared memory, M-major) is
+        // column-major, B's K x N stage row-major.
+        config.aKMajor ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+        NVVM::MMALayout::row, NVVM::MMAIntOverflowAttr());
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+  return acc;
+}
+
+Value PipelineKernelBuilder::emitWarpgroupPipeline() {
+  assert(config.hasWGMMACopyableA() && "the conversion transposes such an A");
+  itemStages = countStages();
+  int64_t ahead = config.numStages - 2;
+  auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+  auto commit = [&] {
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
+                                                   ValueRange{});
+  };
+  // Prologue: the first numStages - 2 stages in flight (see emitPipeline on
+  // the group token).
+  Value group;
+  for (int64_t s = 0; s < ahead; ++s) {
+    SmallVector<Value> rows;
+    if (config.aKMajor)
+      rows = gatherKMajorRows(constant(s));
+    issueIfPresent(constant(s), constant(s), rows);
+    group = commit();
+  }
+
+  SmallVector<Value> init = {
+      LLVM::ZeroOp::create(
+          b, loc,
+          LLVM::LLVMStructType::getLiteral(
+              b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type()))),
+      constant(0), constant(ahead)};
+  int64_t numPrefetched = 0;
+  if (config.aKMajor) {
+    SmallVector<Value> rows = gatherKMajorRows(constant(ahead));
+    numPrefetched = rows.size();
+    init.append(rows);
+  }
+  auto loop = scf::ForOp::create(
+      b, loc, constant(0), itemStages, constant(1), init,
+      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+        Value acc = iterArgs[0];
+        Value readBuffer = iterArgs[1];
+        Value writeBuffer = iterArgs[2];
+        ValueRange rows = iterArgs.take_back(numPrefetched);
+        // Stage `stage` has landed, is visible to wgmma, and every
+        // warpgroup has retired the wgmma that read the buffer the next
+        // copies overwrite.
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                         b.getI32IntegerAttr(ahead - 1));
+        NVVM::FenceProxyOp::create(
+            b, loc, NVVM::ProxyKind::async_shared,
+            NVVM::SharedSpaceAttr::get(b.getContext(),
+                                       NVVM::SharedSpace::shared_cta));
+        gpu::BarrierOp::create(b, loc);
+        Value next = add(stage, ahead);
+        issueIfPresent(next, writeBuffer, rows);
+        commit();
+        SmallVector<Value> results = {multiplyStageWarpgroup(readBuffer, acc)};
+        // The previous stage's group is done: its buffer may be refilled
+        // after the next barrier.
+        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+        results.push_back(nextBuffer(readBuffer));
+        results.push_back(nextBuffer(writeBuffer));
+        if (config.aKMajor)
+          llvm::append_range(results, gatherKMajorRows(add(next, 1)));
+        scf::YieldOp::create(b, loc, results);
+      });
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+  return loop.getResult(0);
+}
+
+/// Register 4 i + 2 h + e of the accumulator is row 16 (warp % 4) + lane /
+/// 4 + 8 h and column 8 i + 2 (lane % 4) + e of the warpgroup's m64 (PTX
+/// ISA, wgmma .m64nNk16 D fragments): element (h, e) of m16n8 fragment i.
+SmallVector<Value> PipelineKernelBuilder::splitAccumulator(Value acc) {
+  auto fragmentType = VectorType::get({2, 2}, b.getF32Type());
+  SmallVector<Value> fragments;
+  for (int64_t i = 0; i < fragmentsN; ++i) {
+    SmallVector<Value> elements;
+    for (int64_t r = 0; r < 4; ++r)
+      elements.push_back(LLVM::ExtractValueOp::create(b, loc, acc, 4 * i + r));
+    fragments.push_back(
+        vector::FromElementsOp::create(b, loc, fragmentType, elements));
+  }
+  return fragments;
+}
+
+SmallVector<Type> tsparse::getWGMMAWorkgroupTypes(const KernelConfig &config) {
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(config.elementType.getContext(),
+                                 gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto staged = [&](ArrayRef<int64_t> shape) {
+    return MemRefType::get(shape, config.elementType,
+                           MemRefLayoutAttrInterface(), workgroup);
+  };
+  int64_t aBlocks = config.blockRows / kSwizzleRowElements;
+  int64_t bBlocks =
+      llvm::divideCeil(config.layout.getTileN(), kSwizzleRowElements);
+  Type aType =
+      config.aKMajor
+          ? staged({config.numStages, aBlocks, kStageRows, kSwizzleRowElements})
+          : staged({config.numStages, config.blockRows, kStageRows});
+  return {aType,
+          staged({config.numStages, bBlocks, kStageRows, kSwizzleRowElements})};
+}
