@@ -34,6 +34,12 @@ using namespace mlir;
 using namespace mlir::tsparse;
 
 static constexpr int64_t kWarpLanes = 32;
+/// Threads of a warpgroup (wgmma).
+static constexpr int64_t kWarpgroupThreads = 128;
+/// The shared-window address dynamic shared memory starts at: 16-byte
+/// aligned, as CUDA promises, but not at the 1024-byte repeat of the
+/// 128-byte swizzle, so that kernels relying on more alignment fail.
+static constexpr int64_t kDynamicSharedAddress = 0x410;
 /// Elements of a WMMA fragment (16 x 16); every lane holds all of them.
 static constexpr int64_t kFragmentElements = 256;
 
@@ -154,6 +160,9 @@ struct ValueHash {
 struct Lanes {
   int64_t width = 1;
   std::vector<Scalar> data;
+  /// For a wgmma result: the wgmma group (of every warpgroup that issued
+  /// it) it belongs to; it may be read once that group is retired.
+  int64_t wgmmaGroup = -1;
   Scalar *lane(int64_t thread) { return data.data() + thread * width; }
 };
 
@@ -238,6 +247,10 @@ private:
                      int64_t thread, Scalar &value);
   LogicalResult write(Operation *op, Buffer &buffer, int64_t index,
                       int64_t thread, Scalar value, bool atomic = false);
+  /// Fails if a wgmma in flight reads workgroup element `index` of `buffer`,
+  /// which `thread` is about to write.
+  LogicalResult checkNoAsyncReader(Operation *op, Buffer &buffer, int64_t index,
+                                   int64_t thread);
   /// Loads into (or stores from) `lanes` its width of consecutive elements
   /// at `indices` of `memref`, for every active thread.
   LogicalResult transfer(Operation *op, Value memref, ValueRange indices,
@@ -260,6 +273,24 @@ private:
   LogicalResult landCopies(Operation *op, int64_t thread, int64_t keep);
 
   LogicalResult runLdMatrix(nvgpu::LdMatrixOp op, const Mask &mask);
+
+  /// Checks that the threads of `mask` are whole warpgroups and returns
+  /// those warpgroups.
+  FailureOr<SmallVector<int64_t>> getActiveWarpgroups(Operation *op,
+                                                      const Mask &mask);
+  /// The workgroup buffer and element at shared-window address `address`.
+  FailureOr<std::pair<Buffer *, int64_t>> resolveSharedAddress(Operation *op,
+                                                               int64_t address);
+  /// Element (mn, k) of a wgmma operand whose descriptor is `descriptor`,
+  /// K-major (k contiguous) or MN-major, read by warpgroup `warpgroup`.
+  FailureOr<double> readWgmmaOperand(Operation *op, uint64_t descriptor,
+                                     bool kMajor, int64_t mn, int64_t k,
+                                     int64_t elementBytes, int64_t warpgroup);
+  LogicalResult runWgmma(NVVM::WgmmaMmaAsyncOp op, const Mask &mask);
+  /// Fails if `lanes` is a wgmma result whose group `mask`'s warpgroups have
+  /// not retired.
+  LogicalResult checkRetired(Operation *op, const Lanes &lanes,
+                             const Mask &mask);
 
   /// Host ops: a new buffer of `type` (dynamic sizes from `sizes`) for
   /// `result`, copies between buffers, kernel launches.
@@ -295,6 +326,16 @@ private:
   /// block: each view is a workgroup buffer of its own, so views must not
   /// overlap.
   SmallVector<std::pair<int64_t, int64_t>> dynamicSharedViews;
+  SmallVector<Buffer *> dynamicSharedViewBuffers;
+  /// The dynamic shared memory's own buffer (its address is
+  /// kDynamicSharedAddress).
+  Buffer *dynamicShared = nullptr;
+  /// Per thread: op count of its last fence.proxy.async.
+  std::vector<int64_t> proxyFenceClock;
+  /// Per warpgroup: wgmma groups committed and retired so far, and whether
+  /// a wgmma.fence came since the last commit.
+  std::vector<int64_t> wgmmaCommitted, wgmmaRetired;
+  std::vector<char> wgmmaFenced;
   SmallVectorImpl<KernelLaunch> *launches = nullptr;
   MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
@@ -371,6 +412,13 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   buffers.clear();
   workgroupBuffers.clear();
   dynamicSharedViews.clear();
+  dynamicSharedViewBuffers.clear();
+  dynamicShared = nullptr;
+  proxyFenceClock.assign(numThreads, -1);
+  int64_t numWarpgroups = numThreads / kWarpgroupThreads;
+  wgmmaCommitted.assign(numWarpgroups, 0);
+  wgmmaRetired.assign(numWarpgroups, 0);
+  wgmmaFenced.assign(numWarpgroups, 0);
   epoch = 0;
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
@@ -411,6 +459,10 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
     if (!openCopies[t].empty() || !copyGroups[t].empty())
       return function.emitError() << "thread " << t << " of block " << blockId
                                   << " ends with cp.async copies in flight";
+  for (auto [warpgroup, committed] : llvm::enumerate(wgmmaCommitted))
+    if (wgmmaRetired[warpgroup] < committed)
+      return function.emitError() << "warpgroup " << warpgroup << " of block "
+                                  << blockId << " ends with wgmma in flight";
   return success();
 }
 
@@ -440,6 +492,23 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
   return success();
 }
 
+LogicalResult BlockEmulator::checkNoAsyncReader(Operation *op, Buffer &view,
+                                                int64_t index, int64_t thread) {
+  Buffer &buffer = view.getStorage();
+  if (!buffer.workgroup)
+    return success();
+  const Shadow &shadow = buffer.shadow[index];
+  if (shadow.asyncReader >= 0 &&
+      shadow.asyncReadGroup > wgmmaRetired[shadow.asyncReader])
+    return op->emitError() << "thread " << thread << " of block " << blockId
+                           << " writes workgroup element " << index
+                           << " that a wgmma of warpgroup "
+                           << shadow.asyncReader
+                           << " in flight reads (no wgmma.wait_group "
+                              "retired it)";
+  return success();
+}
+
 LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
                                    int64_t thread, Scalar value, bool atomic) {
   Buffer &buffer = view.getStorage();
@@ -458,8 +527,11 @@ LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
                              << " writes workgroup element " << index
                              << " that other threads read since the last "
                                 "barrier";
+    if (failed(checkNoAsyncReader(op, buffer, index, thread)))
+      return failure();
     shadow.writeEpoch = epoch;
     shadow.writer = thread;
+    shadow.writeClock = clock;
   } else if (atomic) {
     if (shadow.ownerBlock >= 0)
       return op->emitError() << "block " << blockId << " adds atomically to "
@@ -673,6 +745,7 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
         if (inner[t])
           std::copy(source.lane(t), source.lane(t) + lanes.width,
                     lanes.lane(t));
+      lanes.wgmmaGroup = std::max(lanes.wgmmaGroup, source.wgmmaGroup);
     }
     for (auto [iterArg, lanes, buffer] :
          llvm::zip_equal(op.getRegionIterArgs(), updated, updatedBuffers)) {
@@ -717,6 +790,7 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
         if (branchMask[t])
           std::copy(source.lane(t), source.lane(t) + target.width,
                     target.lane(t));
+      target.wgmmaGroup = std::max(target.wgmmaGroup, source.wgmmaGroup);
     }
   }
   return success();
@@ -919,14 +993,21 @@ LogicalResult BlockEmulator::runArith(Operation *op, const Mask &mask) {
     values[result] = std::move(out);
     return success();
   }
-  if (auto cast = dyn_cast<arith::IndexCastOp>(op)) {
-    unsigned from = getIntWidth(getElementType(cast.getIn().getType()));
+  if (isa<arith::IndexCastOp, arith::IndexCastUIOp>(op)) {
+    // Sign- or zero-extended from the source width.
+    bool zeroExtend = isa<arith::IndexCastUIOp>(op);
+    Value source = op->getOperand(0);
+    unsigned from = getIntWidth(getElementType(source.getType()));
     unsigned to = getIntWidth(elementType);
-    Lanes &in = get(cast.getIn());
+    Lanes &in = get(source);
     for (int64_t t = 0; t < numThreads; ++t)
-      for (int64_t e = 0; e < out.width; ++e)
+      for (int64_t e = 0; e < out.width; ++e) {
+        int64_t value = in.lane(t)[e].i;
         out.lane(t)[e].i =
-            normalize(uint64_t(normalize(in.lane(t)[e].i, from)), to);
+            normalize(zeroExtend ? toUnsigned(value, from)
+                                 : uint64_t(normalize(value, from)),
+                      to);
+      }
     values[result] = std::move(out);
     return success();
   }
@@ -1182,6 +1263,200 @@ void BlockEmulator::runMmaM16N8K16(const Mask &mask,
   }
 }
 
+FailureOr<SmallVector<int64_t>>
+BlockEmulator::getActiveWarpgroups(Operation *op, const Mask &mask) {
+  if (numThreads % kWarpgroupThreads != 0)
+    return op->emitError() << "warpgroup op in a block of " << numThreads
+                           << " threads, not whole warpgroups";
+  SmallVector<int64_t> warpgroups;
+  for (int64_t warpgroup = 0; warpgroup < numThreads / kWarpgroupThreads;
+       ++warpgroup) {
+    int64_t active = 0;
+    for (int64_t t = 0; t < kWarpgroupThreads; ++t)
+      active += mask[warpgroup * kWarpgroupThreads + t];
+    if (active != 0 && active != kWarpgroupThreads)
+      return op->emitError()
+             << "warpgroup op with " << active
+             << " of 128 threads of warpgroup " << warpgroup << " active";
+    if (active)
+      warpgroups.push_back(warpgroup);
+  }
+  return warpgroups;
+}
+
+LogicalResult BlockEmulator::checkRetired(Operation *op, const Lanes &lanes,
+                                          const Mask &mask) {
+  if (lanes.wgmmaGroup < 0)
+    return success();
+  for (int64_t t = 0; t < numThreads; t += kWarpgroupThreads)
+    if (mask[t] && lanes.wgmmaGroup > wgmmaRetired[t / kWarpgroupThreads])
+      return op->emitError()
+             << "reads the accumulators of a wgmma of warpgroup "
+             << t / kWarpgroupThreads << " that no wgmma.wait_group retired";
+  return success();
+}
+
+FailureOr<std::pair<Buffer *, int64_t>>
+BlockEmulator::resolveSharedAddress(Operation *op, int64_t address) {
+  int64_t offset = address - kDynamicSharedAddress;
+  for (auto [range, buffer] :
+       llvm::zip_equal(dynamicSharedViews, dynamicSharedViewBuffers)) {
+    if (offset < range.first || offset >= range.second)
+      continue;
+    int64_t elementBytes = buffer->elementType.getIntOrFloatBitWidth() / 8;
+    if ((offset - range.first) % elementBytes != 0)
+      break;
+    return std::make_pair(buffer, (offset - range.first) / elementBytes);
+  }
+  return op->emitError() << "addresses shared memory at " << address
+                         << ", not an element of a view of dynamic shared "
+                            "memory";
+}
+
+/// Byte offset of element (mn, k) from the start address of a wgmma operand
+/// in the canonical layouts of the PTX ISA ("Shared Memory Matrix Layout"),
+/// before the swizzle: 8 x 16-byte core matrices without swizzle, else rows
+/// of `swizzleBytes` (a K-major operand's rows along k, an MN-major one's
+/// along mn) in groups of 8. `leading` and `stride` are the descriptor's
+/// byte offsets: K-major, the stride separates groups of 8 rows along mn
+/// and (without swizzle) the leading offset core matrices along k;
+/// MN-major, the leading offset separates the swizzle-wide blocks along mn
+/// and the stride groups of 8 rows along k (without swizzle, the other way
+/// around).
+static int64_t getCanonicalOffset(bool kMajor, int64_t mn, int64_t k,
+                                  int64_t elementBytes, int64_t swizzleBytes,
+                                  int64_t leading, int64_t stride) {
+  int64_t chunkElements = 16 / elementBytes;
+  if (kMajor) {
+    if (swizzleBytes == 0)
+      return (mn % 8) * 16 + (mn / 8) * stride +
+             (k % chunkElements) * elementBytes + (k / chunkElements) * leading;
+    return (mn % 8) * swizzleBytes + (mn / 8) * stride + k * elementBytes;
+  }
+  if (swizzleBytes == 0)
+    return (mn % chunkElements) * elementBytes + (mn / chunkElements) * stride +
+           (k % 8) * 16 + (k / 8) * leading;
+  int64_t rowElements = swizzleBytes / elementBytes;
+  return (mn % rowElements) * elementBytes + (mn / rowElements) * leading +
+         (k % 8) * swizzleBytes + (k / 8) * stride;
+}
+
+FailureOr<double>
+BlockEmulator::readWgmmaOperand(Operation *op, uint64_t descriptor, bool kMajor,
+                                int64_t mn, int64_t k, int64_t elementBytes,
+                                int64_t warpgroup) {
+  int64_t start = (descriptor & 0x3FFF) << 4;
+  int64_t leading = ((descriptor >> 16) & 0x3FFF) << 4;
+  int64_t stride = ((descriptor >> 32) & 0x3FFF) << 4;
+  int64_t baseOffset = (descriptor >> 49) & 0x7;
+  int64_t mode = descriptor >> 62;
+  if (baseOffset != 0)
+    return op->emitError("expected a matrix descriptor with base offset 0");
+  static constexpr int64_t swizzles[] = {0, 128, 64, 32};
+  int64_t swizzleBytes = swizzles[mode];
+  int64_t address = start + getCanonicalOffset(kMajor, mn, k, elementBytes,
+                                               swizzleBytes, leading, stride);
+  // The swizzle XORs the 16-byte chunk (address bits 4..) with the row in
+  // the swizzle's repeat (bits 7..), over log2(swizzleBytes / 16) bits.
+  if (swizzleBytes) {
+    int64_t bits = swizzleBytes == 128 ? 3 : swizzleBytes == 64 ? 2 : 1;
+    address ^= ((address >> 7) & ((1 << bits) - 1)) << 4;
+  }
+  FailureOr<std::pair<Buffer *, int64_t>> element =
+      resolveSharedAddress(op, address);
+  if (failed(element))
+    return failure();
+  auto [buffer, index] = *element;
+  if (buffer->elementType.getIntOrFloatBitWidth() / 8 != elementBytes)
+    return op->emitError("reads a view of another element type");
+  Shadow &shadow = buffer->shadow[index];
+  if (shadow.writer >= 0 && shadow.writeClock > proxyFenceClock[shadow.writer])
+    return op->emitError()
+           << "reads workgroup element " << index << " that thread "
+           << shadow.writer
+           << " wrote without a fence.proxy.async after the write";
+  Scalar value;
+  if (failed(read(op, *buffer, index, warpgroup * kWarpgroupThreads, value)))
+    return failure();
+  shadow.asyncReader = warpgroup;
+  shadow.asyncReadGroup = wgmmaCommitted[warpgroup] + 1;
+  return value.f;
+}
+
+LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,
+                                      const Mask &mask) {
+  FailureOr<SmallVector<int64_t>> warpgroups = getActiveWarpgroups(op, mask);
+  if (failed(warpgroups))
+    return failure();
+  NVVM::MMAShapeAttr shape = op.getShape();
+  bool half = op.getTypeA() == NVVM::WGMMATypes::f16 ||
+              op.getTypeA() == NVVM::WGMMATypes::bf16;
+  if (shape.getM() != 64 || shape.getK() != 16 || !half ||
+      op.getTypeB() != op.getTypeA() ||
+      op.getTypeD() != NVVM::WGMMATypes::f32 ||
+      op.getScaleA() != NVVM::WGMMAScaleIn::one ||
+      op.getScaleB() != NVVM::WGMMAScaleIn::one)
+    return op.emitError("expected an f16 or bf16 m64nNk16 wgmma into f32");
+  int64_t n = shape.getN();
+  Lanes &c = get(op.getInouts());
+  if (c.width != n / 2)
+    return op.emitError("expected N / 2 accumulators per thread");
+  // Matrices as the layouts name them: a row-major A and a column-major B
+  // are K-major.
+  bool aKMajor = op.getLayoutA() == NVVM::MMALayout::row;
+  bool bKMajor = op.getLayoutB() == NVVM::MMALayout::col;
+  bool accumulate = op.getScaleD() == NVVM::WGMMAScaleOut::one;
+  Lanes result = c;
+  for (int64_t warpgroup : *warpgroups) {
+    if (!wgmmaFenced[warpgroup])
+      return op.emitError() << "warpgroup " << warpgroup
+                            << " issues a wgmma without a wgmma.fence since "
+                               "its last commit";
+    int64_t first = warpgroup * kWarpgroupThreads;
+    uint64_t aDescriptor = get(op.getDescriptorA()).lane(first)->i;
+    uint64_t bDescriptor = get(op.getDescriptorB()).lane(first)->i;
+    for (int64_t t = first; t < first + kWarpgroupThreads; ++t)
+      if (uint64_t(get(op.getDescriptorA()).lane(t)->i) != aDescriptor ||
+          uint64_t(get(op.getDescriptorB()).lane(t)->i) != bDescriptor)
+        return op.emitError() << "threads of warpgroup " << warpgroup
+                              << " give different descriptors";
+    std::vector<double> a(64 * 16), b(16 * n);
+    for (int64_t k = 0; k < 16; ++k) {
+      for (int64_t m = 0; m < 64; ++m) {
+        FailureOr<double> value =
+            readWgmmaOperand(op, aDescriptor, aKMajor, m, k, 2, warpgroup);
+        if (failed(value))
+          return failure();
+        a[m * 16 + k] = *value;
+      }
+      for (int64_t j = 0; j < n; ++j) {
+        FailureOr<double> value =
+            readWgmmaOperand(op, bDescriptor, bKMajor, j, k, 2, warpgroup);
+        if (failed(value))
+          return failure();
+        b[k * n + j] = *value;
+      }
+    }
+    // Register 4 i + 2 h + e of thread t is row 16 (t / 32) + (t % 32) / 4
+    // + 8 h, column 8 i + 2 (t % 4) + e.
+    for (int64_t t = 0; t < kWarpgroupThreads; ++t) {
+      Scalar *d = result.lane(first + t);
+      for (int64_t r = 0; r < n / 2; ++r) {
+        int64_t i = r / 4, h = (r / 2) % 2, e = r % 2;
+        int64_t m = 16 * (t / 32) + (t % 32) / 4 + 8 * h;
+        int64_t j = 8 * i + 2 * (t % 4) + e;
+        double sum = accumulate ? d[r].f : 0.0;
+        for (int64_t k = 0; k < 16; ++k)
+          sum += a[m * 16 + k] * b[k * n + j];
+        d[r].f = float(sum);
+      }
+    }
+  }
+  result.wgmmaGroup = wgmmaCommitted[warpgroups->front()] + 1;
+  values[op.getResult()] = std::move(result);
+  return success();
+}
+
 LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
   ++clock;
   if (isa_and_nonnull<arith::ArithDialect, math::MathDialect>(op->getDialect()))
@@ -1358,10 +1633,13 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
               failed(checkAligned(op, src, *from, bytes)))
             return failure();
           // The source is read now; the destination is written when the
-          // copy's group is waited for.
+          // copy's group is waited for, but may land any time from now on,
+          // so no wgmma in flight may read it.
           for (int64_t e = 0; e < dstElements; ++e) {
             Scalar value;
             if (e < srcElements && failed(read(op, src, *from + e, t, value)))
+              return failure();
+            if (failed(checkNoAsyncReader(op, dst, *to + e, t)))
               return failure();
             openCopies[t].push_back({&dst, *to + e, value, clock});
           }
@@ -1405,7 +1683,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             std::make_unique<Buffer>(IntegerType::get(op->getContext(), 8),
                                      ArrayRef<int64_t>{dynamicSharedBytes}));
         workgroupBuffers.back()->workgroup = true;
-        buffers[dynamic.getResult()] = workgroupBuffers.back().get();
+        dynamicShared = workgroupBuffers.back().get();
+        buffers[dynamic.getResult()] = dynamicShared;
         return success();
       })
       .Case([&](memref::ViewOp view) -> LogicalResult {
@@ -1440,7 +1719,64 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         for (Scalar &s : workgroupBuffers.back()->data)
           s.f = std::numeric_limits<double>::quiet_NaN();
         workgroupBuffers.back()->workgroup = true;
+        dynamicSharedViewBuffers.push_back(workgroupBuffers.back().get());
         buffers[view.getResult()] = workgroupBuffers.back().get();
+        return success();
+      })
+      .Case(
+          [&](memref::ExtractAlignedPointerAsIndexOp extract) -> LogicalResult {
+            // Only the shared-window address of dynamic shared memory, which
+            // the wgmma kernel aligns its views from.
+            if (&getBuffer(extract.getSource()) != dynamicShared)
+              return extract.emitError(
+                  "expected the address of dynamic shared memory");
+            Lanes &lanes = define(extract.getResult());
+            for (int64_t t = 0; t < numThreads; ++t)
+              lanes.lane(t)->i = kDynamicSharedAddress;
+            return success();
+          })
+      .Case([&](LLVM::ZeroOp zero) {
+        define(zero.getResult());
+        return success();
+      })
+      .Case([&](NVVM::FenceProxyOp fence) -> LogicalResult {
+        if (fence.getKind() != NVVM::ProxyKind::async_shared)
+          return fence.emitError("expected a fence.proxy.async.shared");
+        for (int64_t t = 0; t < numThreads; ++t)
+          if (mask[t])
+            proxyFenceClock[t] = clock;
+        return success();
+      })
+      .Case([&](NVVM::WgmmaFenceAlignedOp) -> LogicalResult {
+        FailureOr<SmallVector<int64_t>> warpgroups =
+            getActiveWarpgroups(op, mask);
+        if (failed(warpgroups))
+          return failure();
+        for (int64_t warpgroup : *warpgroups)
+          wgmmaFenced[warpgroup] = 1;
+        return success();
+      })
+      .Case([&](NVVM::WgmmaMmaAsyncOp wgmma) { return runWgmma(wgmma, mask); })
+      .Case([&](NVVM::WgmmaGroupSyncAlignedOp) -> LogicalResult {
+        FailureOr<SmallVector<int64_t>> warpgroups =
+            getActiveWarpgroups(op, mask);
+        if (failed(warpgroups))
+          return failure();
+        for (int64_t warpgroup : *warpgroups) {
+          ++wgmmaCommitted[warpgroup];
+          wgmmaFenced[warpgroup] = 0;
+        }
+        return success();
+      })
+      .Case([&](NVVM::WgmmaWaitGroupSyncOp wait) -> LogicalResult {
+        FailureOr<SmallVector<int64_t>> warpgroups =
+            getActiveWarpgroups(op, mask);
+        if (failed(warpgroups))
+          return failure();
+        for (int64_t warpgroup : *warpgroups)
+          wgmmaRetired[warpgroup] =
+              std::max(wgmmaRetired[warpgroup],
+                       wgmmaCommitted[warpgroup] - int64_t(wait.getGroup()));
         return success();
       })
       .Case([&](gpu::AllocOp alloc) -> LogicalResult {
@@ -1547,6 +1883,8 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
       .Case([&](LLVM::ExtractValueOp extract) -> LogicalResult {
         if (extract.getPosition().size() != 1)
           return extract.emitError("expected one position");
+        if (failed(checkRetired(op, get(extract.getContainer()), mask)))
+          return failure();
         Lanes &source = get(extract.getContainer());
         Lanes &lanes = define(extract.getResult());
         for (int64_t t = 0; t < numThreads; ++t)

@@ -3,10 +3,16 @@
 // Runs a program at the level convert-tsparse-to-gpu and bufferization leave
 // it on the CPU: host functions on memrefs (allocations, copies to and from
 // the device, `gpu.launch_func`) and the `gpu.func` kernels they launch
-// (arith, scf, memref, vector, gpu, nvgpu and the NVVM mma). In a kernel, the
-// threads of a block execute in lock step, one op at a time, under an
-// activity mask for divergent `scf.if`s. Warp-collective operations (WMMA
-// fragments, ldmatrix, mma.sync) follow the PTX fragment layouts. Out of
+// (arith, scf, memref, vector, gpu, nvgpu, the NVVM mma and wgmma). In a
+// kernel, the threads of a block execute in lock step, one op at a time,
+// under an activity mask for divergent `scf.if`s. Warp-collective operations
+// (WMMA fragments, ldmatrix, mma.sync) follow the PTX fragment layouts;
+// warpgroup ones (wgmma.mma_async) decode their shared-memory matrix
+// descriptors by the canonical layouts of the PTX ISA, and their
+// asynchrony is checked: accumulators are read only after a wgmma.wait_group
+// retires them, shared memory a wgmma in flight reads is not overwritten,
+// and what a wgmma reads was made visible to the async proxy
+// (fence.proxy.async) after it was written. Out of
 // bounds accesses, misaligned cp.async / ldmatrix addresses, partially
 // active collectives and divergent barriers are errors, and so are races:
 // two threads of a block touching a workgroup element between barriers
@@ -44,6 +50,12 @@ struct Shadow {
   int64_t readClock = -1;
   /// Global memory: the block that wrote it plainly, -2 once atomically.
   int64_t ownerBlock = -1;
+  /// Op count at the last write (workgroup memory), which the writer's
+  /// fence.proxy.async must follow before a wgmma reads the element.
+  int64_t writeClock = -1;
+  /// Warpgroup and wgmma group of the last wgmma that read it (workgroup
+  /// memory): nothing may write it until that group is retired.
+  int64_t asyncReader = -1, asyncReadGroup = -1;
 };
 
 /// A dense row-major buffer behind a memref.

@@ -56,7 +56,9 @@ static cl::opt<MmaFlavor>
         cl::values(clEnumValN(MmaFlavor::WMMA, "wmma",
                               "gpu.subgroup_mma fragments"),
                    clEnumValN(MmaFlavor::MMASync, "mma-sync",
-                              "mma.sync with ldmatrix and cp.async")),
+                              "mma.sync with ldmatrix and cp.async"),
+                   clEnumValN(MmaFlavor::WGMMA, "wgmma",
+                              "wgmma.mma_async from swizzled shared memory")),
         cl::cat(emulatorCategory));
 static cl::opt<std::string> elementTypeName("element-type",
                                             cl::desc("f16 or bf16"),
@@ -428,6 +430,9 @@ static LogicalResult runGPUPipeline(MLIRContext &context, ModuleOp module,
   options.splitBlocks = splitBlocks;
   options.transposeA = transposeA;
   options.computeType = inputType;
+  // The kernels are emulated whatever the chip; wgmma exists on sm_90a only.
+  if (mma == MmaFlavor::WGMMA)
+    options.chip = "sm_90a";
   if (failed(verifyGPUPipelineOptions(options, [](const Twine &message) {
         llvm::errs() << "error: " << message << "\n";
         return failure();
