@@ -4,9 +4,10 @@
 # the end-to-end host code into build/gpu-check/ beforehand. Builds the CUDA
 # runtime library and the drivers, then
 #   1. runs the end-to-end programs (runtime packing, mgpu* runtime, kernel),
-#   2. checks every kernel variant (WMMA and mma.sync, f16 and bf16, K-major
-#      A, transposed C) against cuBLAS and benchmarks the TW-2D kernels
-#      against cuBLAS dense,
+#   2. checks every kernel variant (WMMA, mma.sync and wgmma, f16 and bf16,
+#      K-major A, transposed C) against cuBLAS and benchmarks the TW-2D
+#      kernels against cuBLAS dense (wgmma only on a GPU that runs sm_90a
+#      code: its results are skipped elsewhere),
 #   3. benchmarks PyTorch's BSR F.linear on the same weights,
 #   4. runs whole BERT-base layers (unpruned, 75 % and 90 % TW-2D; seq 128
 #      and 512, batch 1 and 8) against PyTorch f16 on the same GPU and
@@ -48,10 +49,11 @@ fi
 echo "== 2. kernels against cuBLAS; benchmark (at ${SECONDS} s)"
 # One run per flavour: a fault in one keeps the other's results.
 mkdir -p "$work/weights"
-for flavour in wmma mma-sync; do
+for flavour in wmma mma-sync wgmma; do
   ptx="$prep/kernels-$flavour.ptx"
-  [ "$flavour" = mma-sync ] &&
-    ptx="$ptx $prep/kernels-bf16.ptx $prep/kernels-transpose.ptx"
+  # The transposition kernel feeds the K-major kernels of both pipelines.
+  [ "$flavour" != wmma ] && ptx="$ptx $prep/kernels-transpose.ptx"
+  [ "$flavour" = mma-sync ] && ptx="$ptx $prep/kernels-bf16.ptx"
   # shellcheck disable=SC2086
   "$work/gpu_bench" "$work/weights" "$out/tsparse-$flavour.json" $ptx |
     tee "$out/tsparse-$flavour.md" || status=1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything MLIR does for the GPU check, on this machine: the kernels of
-# both flavours as PTX for sm_90, the end-to-end host code and whole
+# the three flavours as PTX (sm_90; wgmma for sm_90a), the end-to-end host
+# code and whole
 # BERT-base layers as object files, under build/gpu-check/ (small enough to
 # carry to the GPU machine).
 #
@@ -19,12 +20,13 @@ opt="$build_dir/bin/tsparse-opt"
 
 ptxas=$(command -v ptxas || echo /usr/local/cuda/bin/ptxas)
 # Kernels: PTX, loaded directly by gpu_bench.
-compile_kernels() { # <input> <name> <pipeline options>
-  "$opt" "$1" --tsparse-gpu-pipeline="chip=$chip $3" -o "$out/$2.mlir"
+compile_kernels() { # <input> <name> <pipeline options> [chip]
+  local kernel_chip=${4:-$chip}
+  "$opt" "$1" --tsparse-gpu-pipeline="chip=$kernel_chip $3" -o "$out/$2.mlir"
   python3 test/Conversion/Inputs/extract_ptx.py "$out/$2.mlir" > "$out/$2.ptx"
   rm "$out/$2.mlir"
   if [ -x "$ptxas" ]; then
-    "$ptxas" -arch="$chip" "$out/$2.ptx" -o /dev/null
+    "$ptxas" -arch="$kernel_chip" "$out/$2.ptx" -o /dev/null
   fi
 }
 compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
@@ -32,6 +34,8 @@ compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
 compile_kernels bench/gpu/kernels-transpose.mlir kernels-transpose \
   "mma=mma-sync transpose-a=1"
+# wgmma exists on sm_90a only (Hopper), whatever the chip above.
+compile_kernels bench/gpu/kernels.mlir kernels-wgmma "mma=wgmma stages=4" sm_90a
 
 # End-to-end host code: objects linked with e2e_check and the runtime. The
 # mma-sync build of e2e.mlir gets its own function names.
@@ -79,7 +83,10 @@ if [ -x "$ptxas" ]; then
     > "$out/layer-tw2d-75.ptx"
   rm "$out/layer-tw2d-75.mlir"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
-    "$out"/kernels-*.ptx > "$out/kernel-report.md"
+    "$out"/kernels-{wmma,mma-sync,bf16,transpose}.ptx > "$out/kernel-report.md"
+  python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch sm_90a \
+    --filter '^tsparse_wgmma' "$out/kernels-wgmma.ptx" | tail -n +3 \
+    >> "$out/kernel-report.md"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
     --filter '^tsparse_' "$out/layer-tw2d-75.ptx" | tail -n +3 \
     >> "$out/kernel-report.md"

@@ -1,8 +1,8 @@
 //===- gpu_bench.cpp - tsparse GPU kernels against cuBLAS -----------------===//
 //
 // Loads the PTX that --tsparse-gpu-pipeline generated for the fused
-// tile-sparse kernels (WMMA and mma.sync flavours, f16 and bf16, row-major
-// and K-major A, row-major and transposed C) and, on one GPU:
+// tile-sparse kernels (WMMA, mma.sync and wgmma flavours, f16 and bf16,
+// row-major and K-major A, row-major and transposed C) and, on one GPU:
 //   1. checks every kernel on a sweep of shapes, sparsities and patterns
 //      against cuBLAS on the same pruned weights (any mismatch fails);
 //   2. times the TW-2D kernels against cuBLAS dense (cublasGemmEx, f16 in,
@@ -93,11 +93,14 @@ struct Layout {
   bool compacted() const { return pattern == Pattern::TW2D; }
 };
 
+/// The tensor-core flavours of the kernels.
+enum class Flavour { WMMA, MMASync, WGMMA };
+
 /// A kernel --tsparse-gpu-pipeline generated: a layout and what the kernel
 /// was specialized for.
 struct Variant {
   Layout layout;
-  bool mmaSync = false;
+  Flavour flavour = Flavour::WMMA;
   bool bf16 = false;
   /// A is K x M.
   bool aKMajor = false;
@@ -106,19 +109,43 @@ struct Variant {
   /// C is f16 (f32 otherwise).
   bool f16Out = false;
 
-  int blockRows() const { return mmaSync ? 128 : 64; }
-  /// As KernelConfig::getNumThreads: mma.sync warps of 64 rows for a
-  /// K-major A, 32 otherwise, two across the tile.
+  int blockRows() const { return flavour == Flavour::WMMA ? 64 : 128; }
+  /// As KernelConfig::getMMASyncWarpRows: warps of 64 rows when A is copied
+  /// by cp.async (K-major, or row-major with kept rows in runs of 8).
+  bool copiesA() const { return aKMajor || layout.unitK % 8 == 0; }
+  /// Pipeline stages of the kernels prepare-gpu-check.sh compiles.
+  int stages() const { return flavour == Flavour::WGMMA ? 4 : 3; }
+  /// As KernelConfig::getNumThreads.
   int threads() const {
-    return mmaSync ? blockRows() / (aKMajor ? 64 : 32) * 2 * 32 : 128;
+    switch (flavour) {
+    case Flavour::WMMA:
+      return 128;
+    case Flavour::MMASync:
+      return blockRows() / (copiesA() ? 64 : 32) * 2 * 32;
+    case Flavour::WGMMA:
+      return blockRows() / 64 * 128;
+    }
+    return 0;
+  }
+  /// Dynamic shared memory of the launch, as KernelConfig's
+  /// getSharedMemoryBytes (the three-stage mma.sync kernels and WMMA take
+  /// static shared memory): wgmma stages of A and B plus 1024 bytes of
+  /// alignment.
+  int sharedBytes() const {
+    if (flavour != Flavour::WGMMA)
+      return 0;
+    int bBlocks = (layout.tileN + 63) / 64;
+    return 1024 + stages() * (blockRows() * 32 + bBlocks * 32 * 64) * 2;
   }
   std::string kernel() const {
-    return std::string(mmaSync ? "tsparse_mma_sync_" : "tsparse_wmma_") +
-           (bf16 ? "bf16" : "f16") + "_g" + std::to_string(layout.tileN) +
-           "_u" + std::to_string(layout.unitK) +
+    const char *prefix[] = {"tsparse_wmma_", "tsparse_mma_sync_",
+                            "tsparse_wgmma_"};
+    return std::string(prefix[int(flavour)]) + (bf16 ? "bf16" : "f16") + "_g" +
+           std::to_string(layout.tileN) + "_u" + std::to_string(layout.unitK) +
            (layout.compacted() ? "_c" : "") + (aKMajor ? "_ak" : "") +
            (cTransposed ? "_ct" : "") + (f16Out ? "_outf16" : "") + "_m" +
-           std::to_string(blockRows()) + (mmaSync ? "_s3" : "");
+           std::to_string(blockRows()) +
+           (flavour == Flavour::WMMA ? "" : "_s" + std::to_string(stages()));
   }
 };
 /// Kept rows per work item (split-K) and the number of blocks below which
@@ -296,8 +323,12 @@ struct DeviceMatrix {
     args.index(packed.numTiled);
     args.index(numMTiles);
     args.index(split ? kSplitRows : std::numeric_limits<int32_t>::max());
-    CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, variant.threads(), 1, 1, 0,
-                            nullptr, args.finish(), nullptr));
+    if (int bytes = variant.sharedBytes())
+      CHECK_CU(cuFuncSetAttribute(
+          kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes));
+    CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, variant.threads(), 1, 1,
+                            variant.sharedBytes(), nullptr, args.finish(),
+                            nullptr));
   }
 };
 
@@ -579,20 +610,25 @@ int main(int argc, char **argv) {
   const std::vector<double> kShortSweep = {0.0, 0.75, 0.95};
   const Layout kTW2D{Pattern::TW2D, 128, 1};
   const Layout kBW{Pattern::BW, 128, 32};
-  for (bool mmaSync : {false, true}) {
+  // The wgmma kernels of a row-major A with scattered kept rows read it
+  // transposed (the compiler transposes it first): they have K-major A only.
+  for (Flavour flavour : {Flavour::WMMA, Flavour::MMASync, Flavour::WGMMA}) {
+    bool wgmma = flavour == Flavour::WGMMA;
     for (Layout layout :
          {kTW2D, Layout{Pattern::TW1D, 128, 1}, Layout{Pattern::TW1D, 64, 1},
           Layout{Pattern::TW2D, 64, 1}, kBW}) {
-      addCases({layout, mmaSync}, kFullSweep);
-      addCases({layout, mmaSync, false, /*aKMajor=*/true}, kShortSweep);
+      if (!wgmma || layout.unitK % 8 == 0)
+        addCases({layout, flavour}, kFullSweep);
+      addCases({layout, flavour, false, /*aKMajor=*/true},
+               wgmma ? kFullSweep : kShortSweep);
     }
-    addCases({kTW2D, mmaSync, false, true, /*cTransposed=*/true}, kShortSweep);
-    addCases({kTW2D, mmaSync, false, false, false, /*f16Out=*/true},
+    addCases({kTW2D, flavour, false, true, /*cTransposed=*/true}, kShortSweep);
+    addCases({kTW2D, flavour, false, wgmma, false, /*f16Out=*/true},
              kShortSweep);
   }
-  addCases({kTW2D, true, /*bf16=*/true}, kShortSweep);
-  addCases({kTW2D, true, true, /*aKMajor=*/true}, kShortSweep);
-  addCases({kBW, true, true}, kShortSweep);
+  addCases({kTW2D, Flavour::MMASync, /*bf16=*/true}, kShortSweep);
+  addCases({kTW2D, Flavour::MMASync, true, /*aKMajor=*/true}, kShortSweep);
+  addCases({kBW, Flavour::MMASync, true}, kShortSweep);
   int failures = 0;
   double worst = 0.0;
   // Only the variants of the loaded PTX.
@@ -626,15 +662,17 @@ int main(int argc, char **argv) {
               failures, cases.size(), worst);
 
   // 2. Benchmark: TW-2D, tiles of 128, f16, against cuBLAS dense: WMMA and
-  // mma.sync on a row-major A, mma.sync on a K-major A, and the device
-  // transposition of a row-major A followed by the K-major kernel.
+  // mma.sync on a row-major A, mma.sync and wgmma on a K-major A, and the
+  // device transposition of a row-major A followed by the K-major kernel
+  // (what the compiler emits for wgmma, and for mma.sync with transpose-a).
   std::printf(
       "| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
       "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-      "best speedup | ideal |\n|---|---|---|---|---|---|---|---|---|---|---|"
-      "\n");
-  const Variant wmma{kTW2D}, mmaSync{kTW2D, true},
-      mmaSyncKMajor{kTW2D, true, false, true};
+      "wgmma K-major A ms | transpose + wgmma ms | best speedup | ideal |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  const Variant wmma{kTW2D}, mmaSync{kTW2D, Flavour::MMASync},
+      mmaSyncKMajor{kTW2D, Flavour::MMASync, false, true},
+      wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true};
   for (std::pair<int, int> shape :
        {std::pair{1024, 4096}, std::pair{4096, 1024}, std::pair{4096, 4096}}) {
     int k = shape.first, n = shape.second;
@@ -663,26 +701,31 @@ int main(int argc, char **argv) {
           return timeMs(
               [&] { matrix.launch(kernel, variant, da.device, c, m); });
         };
-        // A is constant, so the K-major run reads the same values.
-        double times[] = {timeVariant(wmma), timeVariant(mmaSync),
-                          timeVariant(mmaSyncKMajor), -1.0};
-        // transpose-a=1: the device transposition of a row-major A, then
-        // the K-major kernel.
+        // The device transposition of a row-major A, then the K-major
+        // `variant`; -1 if either kernel is not loaded.
         CUfunction transposeKernel = functionNamed("tsparse_transpose_f16");
-        CUfunction kMajorKernel = kernelFor(mmaSyncKMajor);
-        if (transposeKernel && kMajorKernel) {
+        auto timeTransposed = [&](const Variant &variant) {
+          CUfunction kMajorKernel = kernelFor(variant);
+          if (!transposeKernel || !kMajorKernel)
+            return -1.0;
           uint16_t *transposed = upload(std::vector<uint16_t>(size_t(m) * k));
-          times[3] = timeMs([&] {
+          double ms = timeMs([&] {
             KernelArgs args;
             args.memref(da.device, {m, k});
             args.memref(transposed, {k, m});
             int blocks = ((m + 31) / 32) * ((k + 31) / 32);
             CHECK_CU(cuLaunchKernel(transposeKernel, blocks, 1, 1, 256, 1, 1, 0,
                                     nullptr, args.finish(), nullptr));
-            matrix.launch(kMajorKernel, mmaSyncKMajor, transposed, c, m);
+            matrix.launch(kMajorKernel, variant, transposed, c, m);
           });
           cudaFree(transposed);
-        }
+          return ms;
+        };
+        // A is constant, so the K-major runs read the same values.
+        double times[] = {
+            timeVariant(wmma),          timeVariant(mmaSync),
+            timeVariant(mmaSyncKMajor), timeTransposed(mmaSyncKMajor),
+            timeVariant(wgmmaKMajor),   timeTransposed(wgmmaKMajor)};
         double denseMs = timeMs(
             [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
         // cuSPARSE, checked against cuBLAS's result (left in c).
@@ -704,10 +747,13 @@ int main(int argc, char **argv) {
         cudaFree(c);
         double best = 1e30;
         std::string cells, fields;
-        const char *names[] = {"tsparse_wmma_ms", "tsparse_mma_sync_ms",
+        const char *names[] = {"tsparse_wmma_ms",
+                               "tsparse_mma_sync_ms",
                                "tsparse_mma_sync_kmajor_ms",
-                               "tsparse_mma_sync_transpose_a_ms"};
-        for (int i = 0; i < 4; ++i) {
+                               "tsparse_mma_sync_transpose_a_ms",
+                               "tsparse_wgmma_kmajor_ms",
+                               "tsparse_wgmma_transpose_a_ms"};
+        for (int i = 0; i < 6; ++i) {
           char cell[64];
           if (times[i] < 0) {
             cells += " n/a |";
