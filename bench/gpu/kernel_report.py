@@ -144,6 +144,19 @@ def main_loop(blocks, is_mma):
     return None if best is None else best[1:]
 
 
+def warp_work(instruction):
+    """Tensor-core work one warp does for a PTX mma instruction, in m16n8k16
+    products: a wgmma is issued by the four warps of its warpgroup, each of
+    which computes a quarter of its rows."""
+    match = re.search(r"\.m(\d+)n(\d+)k(\d+)", instruction)
+    if not match:
+        return 1.0
+    m, n, k = (int(g) for g in match.groups())
+    if "wgmma" in instruction:
+        m //= 4
+    return m * n * k / (16 * 8 * 16)
+
+
 def ptxas_info(ptxas, arch, path):
     """Returns {kernel: (registers, spill bytes, shared bytes)} and the
     cubin ptxas wrote."""
@@ -201,9 +214,10 @@ def main():
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     print("| kernel | registers | spill bytes | shared bytes | PTX main loop: "
-          "mma / other / other per mma | SASS main loop: mma / other / other "
-          "per mma | spill instructions in the SASS main loop |")
-    print("|---|---|---|---|---|---|---|")
+          "mma / other / other per mma | PTX other per m16n8k16 of a warp's "
+          "work | SASS main loop: mma / other / other per mma | spill "
+          "instructions in the SASS main loop |")
+    print("|---|---|---|---|---|---|---|---|")
     for path in args.files:
         info, cubin = ptxas_info(args.ptxas, args.arch, path)
         sass = sass_loops(args.nvdisasm, cubin) if args.nvdisasm else {}
@@ -228,6 +242,13 @@ def main():
                     return "-"
                 return "%d / %d / %.2f" % (loop[0], loop[1], loop[1] / loop[0])
 
+            # Other instructions per unit of tensor-core work, which compares
+            # mma.sync (m16n8k16), WMMA (m16n16k16) and wgmma (m64nNk16).
+            work_cell = "-"
+            if loop:
+                work = sum(warp_work(i) for i in loop[2] if PTX_MMA.search(i))
+                work_cell = "%.2f" % (loop[1] / work)
+
             sass_cell, spill_cell = "(no nvdisasm)", "-"
             if args.nvdisasm:
                 sass_loop = sass.get(name)
@@ -235,9 +256,9 @@ def main():
                 if sass_loop:
                     spill_cell = str(sum(1 for i in sass_loop[2]
                                          if re.search(r"\b(STL|LDL)\b", i)))
-            print("| %s | %s | %s | %s | %s | %s | %s |" % (
-                name, registers, spills, shared, cell(loop), sass_cell,
-                spill_cell))
+            print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                name, registers, spills, shared, cell(loop), work_cell,
+                sass_cell, spill_cell))
 
 
 if __name__ == "__main__":
