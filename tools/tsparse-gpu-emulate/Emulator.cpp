@@ -247,6 +247,11 @@ private:
                      int64_t thread, Scalar &value);
   LogicalResult write(Operation *op, Buffer &buffer, int64_t index,
                       int64_t thread, Scalar value, bool atomic = false);
+  /// Records an access of `thread` to element `index` of a view of
+  /// workgroup bytes, failing if another view accessed any of its bytes in
+  /// the same barrier interval.
+  LogicalResult touchBytes(Operation *op, const Buffer &buffer, int64_t index,
+                           int64_t thread);
   /// Fails if a wgmma in flight reads workgroup element `index` of `buffer`,
   /// which `thread` is about to write.
   LogicalResult checkNoAsyncReader(Operation *op, Buffer &buffer, int64_t index,
@@ -323,8 +328,7 @@ private:
   /// Bytes of dynamic shared memory of the launch.
   int64_t dynamicSharedBytes = 0;
   /// The byte ranges of dynamic shared memory that views have taken in this
-  /// block: each view is a workgroup buffer of its own, so views must not
-  /// overlap.
+  /// block, and the views (each a workgroup buffer of its own).
   SmallVector<std::pair<int64_t, int64_t>> dynamicSharedViews;
   SmallVector<Buffer *> dynamicSharedViewBuffers;
   /// The dynamic shared memory's own buffer (its address is
@@ -474,6 +478,8 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
                                     : "a kernel reads host memory");
   Shadow &shadow = buffer.shadow[index];
   if (buffer.workgroup) {
+    if (failed(touchBytes(op, buffer, index, thread)))
+      return failure();
     if (shadow.writeEpoch == epoch && shadow.writer != thread)
       return op->emitError()
              << "thread " << thread << " of block " << blockId
@@ -489,6 +495,27 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
                            << " that another block writes";
   }
   value = buffer.data[index];
+  return success();
+}
+
+LogicalResult BlockEmulator::touchBytes(Operation *op, const Buffer &buffer,
+                                        int64_t index, int64_t thread) {
+  Buffer *source = buffer.byteSource;
+  if (!source)
+    return success();
+  int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+  int64_t first = buffer.byteOffset + index * elementBytes;
+  for (int64_t byte = first; byte < first + elementBytes; ++byte) {
+    auto &[useEpoch, view] = source->byteUses[byte];
+    if (useEpoch == epoch && view != &buffer)
+      return op->emitError()
+             << "thread " << thread << " of block " << blockId
+             << " accesses byte " << byte
+             << " of workgroup memory through one view while another view "
+                "accessed it since the last barrier";
+    useEpoch = epoch;
+    view = &buffer;
+  }
   return success();
 }
 
@@ -517,6 +544,8 @@ LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
                                     : "a kernel writes host memory");
   Shadow &shadow = buffer.shadow[index];
   if (buffer.workgroup) {
+    if (failed(touchBytes(op, buffer, index, thread)))
+      return failure();
     if (shadow.writeEpoch == epoch && shadow.writer != thread)
       return op->emitError()
              << "threads " << shadow.writer << " and " << thread << " of block "
@@ -1299,9 +1328,15 @@ LogicalResult BlockEmulator::checkRetired(Operation *op, const Lanes &lanes,
 FailureOr<std::pair<Buffer *, int64_t>>
 BlockEmulator::resolveSharedAddress(Operation *op, int64_t address) {
   int64_t offset = address - kDynamicSharedAddress;
+  // Of overlapping views, the one that last accessed the byte.
+  const Buffer *last = nullptr;
+  if (dynamicShared && offset >= 0 &&
+      offset < int64_t(dynamicShared->byteUses.size()))
+    last = dynamicShared->byteUses[offset].second;
   for (auto [range, buffer] :
        llvm::zip_equal(dynamicSharedViews, dynamicSharedViewBuffers)) {
-    if (offset < range.first || offset >= range.second)
+    if (offset < range.first || offset >= range.second ||
+        (last && buffer != last))
       continue;
     int64_t elementBytes = buffer->elementType.getIntOrFloatBitWidth() / 8;
     if ((offset - range.first) % elementBytes != 0)
@@ -1688,8 +1723,10 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         return success();
       })
       .Case([&](memref::ViewOp view) -> LogicalResult {
-        if (!view.getSource().getDefiningOp<gpu::DynamicSharedMemoryOp>())
-          return view.emitError("expected a view of dynamic shared memory");
+        Buffer &source = getBuffer(view.getSource());
+        if (!source.workgroup || source.shape.size() != 1 ||
+            !source.elementType.isInteger(8))
+          return view.emitError("expected a view of workgroup bytes");
         MemRefType type = view.getType();
         if (!type.hasStaticShape())
           return view.emitError("expected a view of static shape");
@@ -1701,26 +1738,26 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
                                   "thread");
         int64_t bytes = type.getNumElements() *
                         type.getElementType().getIntOrFloatBitWidth() / 8;
-        if (first < 0 || first % 16 != 0 || first + bytes > dynamicSharedBytes)
+        if (first < 0 || first % 16 != 0 || first + bytes > source.shape[0])
           return view.emitError()
                  << "views bytes [" << first << ", " << first + bytes << ") of "
-                 << dynamicSharedBytes
-                 << " bytes of dynamic shared memory, or is not 16-byte "
-                    "aligned";
-        for (auto [begin, end] : dynamicSharedViews)
-          if (first < end && begin < first + bytes)
-            return view.emitError()
-                   << "views bytes [" << first << ", " << first + bytes
-                   << ") of dynamic shared memory, overlapping [" << begin
-                   << ", " << end << ")";
-        dynamicSharedViews.push_back({first, first + bytes});
+                 << source.shape[0]
+                 << " bytes of workgroup memory, or is not 16-byte aligned";
+        if (source.byteUses.empty())
+          source.byteUses.assign(source.shape[0], {-1, nullptr});
         workgroupBuffers.push_back(
             std::make_unique<Buffer>(type.getElementType(), type.getShape()));
-        for (Scalar &s : workgroupBuffers.back()->data)
+        Buffer *result = workgroupBuffers.back().get();
+        for (Scalar &s : result->data)
           s.f = std::numeric_limits<double>::quiet_NaN();
-        workgroupBuffers.back()->workgroup = true;
-        dynamicSharedViewBuffers.push_back(workgroupBuffers.back().get());
-        buffers[view.getResult()] = workgroupBuffers.back().get();
+        result->workgroup = true;
+        result->byteSource = &source;
+        result->byteOffset = first;
+        if (&source == dynamicShared) {
+          dynamicSharedViews.push_back({first, first + bytes});
+          dynamicSharedViewBuffers.push_back(result);
+        }
+        buffers[view.getResult()] = result;
         return success();
       })
       .Case(

@@ -74,6 +74,15 @@ struct Buffer {
   /// order (memref.expand_shape, memref.collapse_shape): that buffer, which
   /// holds the elements; null for a buffer that holds its own.
   Buffer *storage = nullptr;
+  /// For a typed view (memref.view) of the bytes of a workgroup i8 buffer:
+  /// that buffer and the view's first byte. Views may overlap; each holds
+  /// its own elements (what another view wrote does not show through), and
+  /// two views touching a byte between barriers is an error.
+  Buffer *byteSource = nullptr;
+  int64_t byteOffset = 0;
+  /// For an i8 buffer with views: per byte, the barrier interval and view
+  /// of its last access.
+  std::vector<std::pair<int64_t, const Buffer *>> byteUses;
 
   Buffer() = default;
   Buffer(Type elementType, ArrayRef<int64_t> shape);

@@ -53,16 +53,22 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
 
 SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
                                                       ArrayRef<Type> types) {
-  if (!config.usesDynamicSharedMemory())
+  bool dynamic = config.usesDynamicSharedMemory();
+  if (config.flavor == MmaFlavor::WMMA && !dynamic)
     return SmallVector<Value>(func.getWorkgroupAttributions());
-  // Views of the dynamic shared memory, one after another (each a multiple
+  // Views of the workgroup bytes (dynamic shared memory, or the one i8
+  // attribution of a pipelined kernel), one after another (each a multiple
   // of 16 bytes).
   auto workgroup = gpu::AddressSpaceAttr::get(
       b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-  Value base = gpu::DynamicSharedMemoryOp::create(
-      b, loc,
-      MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                      MemRefLayoutAttrInterface(), workgroup));
+  Value base;
+  if (dynamic)
+    base = gpu::DynamicSharedMemoryOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                        MemRefLayoutAttrInterface(), workgroup));
+  else
+    base = func.getWorkgroupAttributions().front();
   SmallVector<Value> buffers;
   Value offset = constant(0);
   if (config.flavor == MmaFlavor::WGMMA) {
@@ -76,6 +82,8 @@ SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
                  kWGMMASharedAlignment);
     sharedAddress = add(sharedAddress, offset);
   }
+  workgroupBytes = base;
+  workgroupStart = offset;
   for (Type type : types) {
     auto memrefType = cast<MemRefType>(type);
     buffers.push_back(
@@ -286,36 +294,13 @@ void KernelBuilder::addToC(Value m, Value j, Value value, bool exclusive,
   memref::StoreOp::create(b, loc, sum, c, indices);
 }
 
-void KernelBuilder::addPairToC(Value m, Value j, Value pair) {
-  Type accType = config.accType;
-  auto accPairType = VectorType::get({2}, accType);
-  int64_t alignment = 2 * accType.getIntOrFloatBitWidth() / 8;
-  SmallVector<Value> indices = {m, add(col0, j)};
-  bool narrow = accPairType != pair.getType();
-  Value sum = pair;
-  if (!config.cStartsAtZero) {
-    auto load = vector::LoadOp::create(b, loc, accPairType, c, indices);
-    load.setAlignment(alignment);
-    Value old = load.getResult();
-    if (narrow)
-      old = arith::ExtFOp::create(b, loc, pair.getType(), old);
-    sum = arith::AddFOp::create(b, loc, old, pair);
-  }
-  if (config.epilogue) {
-    // Element by element: the epilogue is scalar code.
-    Value result =
-        arith::ConstantOp::create(b, loc, b.getZeroAttr(accPairType));
-    for (int64_t lane = 0; lane < 2; ++lane) {
-      Value element = vector::ExtractOp::create(b, loc, sum, lane);
-      Value n = add(indices[1], lane);
-      result = vector::InsertOp::create(b, loc, applyEpilogue(m, n, element),
-                                        result, lane);
-    }
-    sum = result;
-  } else if (narrow) {
-    sum = arith::TruncFOp::create(b, loc, accPairType, sum);
-  }
-  vector::StoreOp::create(b, loc, sum, c, indices).setAlignment(alignment);
+void KernelBuilder::addToCIfInside(Value m, Value j, Value value,
+                                   bool exclusive, Value n) {
+  Value inside = arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
+  auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  addToC(m, j, value, exclusive, n);
 }
 
 Value KernelBuilder::loadC(ValueRange indices, Type type) {
@@ -421,9 +406,19 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
                              : dynamic2D(type.getElementType()));
     }
   }
+  // The pipelined kernels view one i8 buffer (their stages and the
+  // epilogue's staging of C overlap).
   SmallVector<Type> workgroupTypes;
   if (!config.usesDynamicSharedMemory())
-    workgroupTypes = getWorkgroupTypes(config);
+    workgroupTypes =
+        config.flavor == MmaFlavor::WMMA
+            ? getWorkgroupTypes(config)
+            : SmallVector<Type>{MemRefType::get(
+                  {config.getSharedMemoryBytes()}, b.getI8Type(),
+                  MemRefLayoutAttrInterface(),
+                  gpu::AddressSpaceAttr::get(
+                      b.getContext(),
+                      gpu::GPUDialect::getWorkgroupAddressSpace()))};
 
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToEnd(module.getBody());

@@ -44,11 +44,12 @@ protected:
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lhs, rhs);
   }
   Value loadIndex(Value memref, Value index);
-  /// The kernel's workgroup buffers, of `types`: its workgroup attributions,
-  /// or views of dynamic shared memory, one after another, when the config
-  /// needs more than a kernel may declare statically or is a wgmma kernel
-  /// (whose views start kWGMMASharedAlignment-aligned in the shared window,
-  /// at sharedAddress).
+  /// The kernel's workgroup buffers, of `types`: the WMMA kernel's
+  /// workgroup attributions, or views, one after another, of the workgroup
+  /// bytes: dynamic shared memory when the config needs more than a kernel
+  /// may declare statically or is a wgmma kernel (whose views start
+  /// kWGMMASharedAlignment-aligned in the shared window, at sharedAddress),
+  /// else the pipelined kernel's one i8 attribution.
   SmallVector<Value> getWorkgroupBuffers(gpu::GPUFuncOp func,
                                          ArrayRef<Type> types);
 
@@ -89,10 +90,9 @@ protected:
   /// atomically unless `exclusive`. `n`, when given, is the original column
   /// of `j` (read once per column rather than per element).
   void addToC(Value m, Value j, Value value, bool exclusive, Value n = nullptr);
-  /// Adds the vector<2xf32> `pair` to row-major C at row `m` and columns
-  /// `j`, `j` + 1 of the item's tile, which must be original columns, with
-  /// one aligned vector access (the item owns its tile).
-  void addPairToC(Value m, Value j, Value pair);
+  /// addToC when row `m` and column `j` are inside C and the tile.
+  void addToCIfInside(Value m, Value j, Value value, bool exclusive,
+                      Value n = nullptr);
   /// Emits `body(exclusive)` for the two ways of adding to C: plain
   /// read-modify-write when the item is its whole tile (no other block
   /// writes its C tile), atomic otherwise.
@@ -120,6 +120,9 @@ protected:
   Value bRowStride;
   // With wgmma: the shared-window address of the first workgroup buffer.
   Value sharedAddress;
+  // The workgroup bytes the buffers of getWorkgroupBuffers view, and the
+  // offset of the first (null for separate attributions).
+  Value workgroupBytes, workgroupStart;
 };
 
 /// Types of the workgroup buffers of the kernel for `config`.

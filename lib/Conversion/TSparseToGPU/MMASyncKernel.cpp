@@ -18,9 +18,9 @@
 // copying (16-byte cp.async, or element by element for a narrow last tile
 // or unaligned rows), chosen once per item, and carries the ring buffers it
 // reads and writes, so that it has neither a branch on the copies nor a
-// division. The accumulators are added to C from registers, plainly when
-// the item is its whole tile (without reading a C that starts at zero) and
-// atomically otherwise.
+// division. When the item is its whole tile, the accumulators go to C
+// through shared memory (StagedEpilogue.cpp); otherwise they are added to C
+// atomically from registers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -428,74 +428,44 @@ SmallVector<Value> PipelineKernelBuilder::multiplyStage(Value buffer,
 /// row 16 fi + lane / 4 + 8 h and column 8 fj + 2 (lane % 4) + e of the
 /// warp's tile.
 void PipelineKernelBuilder::addAccumulatorsToC(ValueRange accs) {
-  // A lane holds two adjacent columns of a row. In a row-major C of original
-  // columns whose rows keep them aligned (N even), an item that owns its
-  // tile updates both with one vector access, so that a warp's update is
-  // whole 32-byte sectors; anything else goes element by element.
-  bool pairs = !config.cTransposed && !layout.isCompacted();
-  Value evenN;
-  if (pairs)
-    evenN = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                  rem(memref::DimOp::create(b, loc, c, 1), 2),
-                                  constant(0));
   forEachWayToAddToC([&](bool exclusive) {
-    Value group = div(lane, 4);
-    Value pairColumn = mul(rem(lane, 4), 2);
-    // A lane's columns are the same for all its rows: a compacted layout
-    // reads their original columns once (clamped into the tile; only those
-    // inside are used).
-    SmallVector<Value> originalColumns;
-    if (layout.isCompacted()) {
-      Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
-      for (int64_t fj = 0; fj < fragmentsN; ++fj)
-        for (int64_t e = 0; e < 2; ++e) {
-          Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
-          originalColumns.push_back(originalColumn(
-              add(col0, arith::MinUIOp::create(b, loc, j, lastColumn))));
-        }
-    }
-    for (int64_t fi = 0; fi < fragmentsM; ++fi)
-      for (int64_t fj = 0; fj < fragmentsN; ++fj)
-        for (int64_t h = 0; h < 2; ++h) {
-          Value acc = accs[fi * fragmentsN + fj];
-          Value m = add(m0, add(warpRow, add(group, fi * kMmaM + h * 8)));
-          Value j0 = add(warpCol, add(pairColumn, fj * kMmaN));
-          auto addElements = [&] {
-            for (int64_t e = 0; e < 2; ++e) {
-              Value j = add(j0, e);
-              Value inside =
-                  arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
-              auto ifOp =
-                  scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPointToStart(ifOp.thenBlock());
-              Value value = vector::ExtractOp::create(b, loc, acc,
-                                                      ArrayRef<int64_t>{h, e});
-              addToC(m, j, value, exclusive,
-                     originalColumns.empty() ? Value()
-                                             : originalColumns[fj * 2 + e]);
-            }
-          };
-          if (!pairs || !exclusive) {
-            addElements();
-            continue;
-          }
-          Value pairInside = arith::AndIOp::create(
-              b, loc,
-              arith::AndIOp::create(b, loc, ult(m, numRows),
-                                    ult(add(j0, 1), width)),
-              evenN);
-          auto ifOp =
-              scf::IfOp::create(b, loc, pairInside, /*withElseRegion=*/true);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(ifOp.thenBlock());
-          addPairToC(
-              m, j0,
-              vector::ExtractOp::create(b, loc, acc, ArrayRef<int64_t>{h}));
-          b.setInsertionPointToStart(ifOp.elseBlock());
-          addElements();
-        }
+    if (exclusive)
+      storeTileThroughSharedMemory(accs);
+    else
+      addFragmentsAtomically(accs);
   });
+}
+
+/// Element (h, e) of accumulator (fi, fj) is at row 16 fi + lane / 4 + 8 h
+/// and column 8 fj + 2 (lane % 4) + e of the warp's tile.
+void PipelineKernelBuilder::addFragmentsAtomically(ValueRange accs) {
+  Value group = div(lane, 4);
+  Value pairColumn = mul(rem(lane, 4), 2);
+  // A lane's columns are the same for all its rows: a compacted layout
+  // reads their original columns once (clamped into the tile; only those
+  // inside are used).
+  SmallVector<Value> originalColumns;
+  if (layout.isCompacted()) {
+    Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
+    for (int64_t fj = 0; fj < fragmentsN; ++fj)
+      for (int64_t e = 0; e < 2; ++e) {
+        Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
+        originalColumns.push_back(originalColumn(
+            add(col0, arith::MinUIOp::create(b, loc, j, lastColumn))));
+      }
+  }
+  for (int64_t fi = 0; fi < fragmentsM; ++fi)
+    for (int64_t fj = 0; fj < fragmentsN; ++fj)
+      for (int64_t h = 0; h < 2; ++h)
+        for (int64_t e = 0; e < 2; ++e) {
+          Value m = add(m0, add(warpRow, add(group, fi * kMmaM + h * 8)));
+          Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
+          Value value = vector::ExtractOp::create(
+              b, loc, accs[fi * fragmentsN + fj], ArrayRef<int64_t>{h, e});
+          addToCIfInside(m, j, value, /*exclusive=*/false,
+                         originalColumns.empty() ? Value()
+                                                 : originalColumns[fj * 2 + e]);
+        }
 }
 
 Value PipelineKernelBuilder::countStages() {

@@ -115,7 +115,25 @@ private:
   /// warp's 16 rows).
   SmallVector<Value> splitAccumulator(Value acc);
 
+  /// Adds the accumulators (m16n8 fragments) to C: through shared memory
+  /// when the item owns its tile (StagedEpilogue.cpp), atomically otherwise.
   void addAccumulatorsToC(ValueRange accs);
+  void addFragmentsAtomically(ValueRange accs);
+  void storeTileThroughSharedMemory(ValueRange accs);
+  /// Writes the fragments of pass `pass` (rows [pass, pass + 1) x
+  /// `rowsPerPass` of the block) into `staged`.
+  void stageFragments(Value staged, int64_t pass, int64_t rowsPerPass,
+                      ValueRange accs);
+  /// Stores the staged rows of pass `pass` into C, 16 bytes at a time when
+  /// C's rows keep them aligned; `threadColumn`, when given, is the
+  /// original column of every element this thread stores (a compacted
+  /// layout).
+  void storeStagedRows(Value staged, int64_t pass, int64_t rowsPerPass,
+                       Value threadColumn);
+  /// Stores the f32 `vector` into C from row `m`, original column `n` on,
+  /// along M (consecutive rows) or N, adding C's value unless C starts at
+  /// zero and applying the epilogue: one aligned vector access of C.
+  void addVectorToC(Value m, Value n, Value vector, bool alongM);
 
   bool wgmma;
   /// Accumulators of a warp for the epilogue: fragmentsM x fragmentsN of
@@ -131,6 +149,11 @@ private:
   Value lastRow, lastM;
   Value warpRow, warpCol, lane;
 };
+
+/// Rows of C the pipelined kernel for `config` stages through shared memory
+/// at a time: the most (a power-of-two fraction of the block's rows, at
+/// least 16) that fit where its stages were.
+int64_t getStagedRowsPerPass(const KernelConfig &config);
 
 } // namespace tsparse
 } // namespace mlir

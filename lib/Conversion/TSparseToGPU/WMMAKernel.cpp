@@ -114,14 +114,8 @@ void WMMAKernelBuilder::accumulateIntoC() {
     forEachThreadElement(blockRows * tileN, [&](Value idx) {
       Value i = config.cTransposed ? rem(idx, blockRows) : div(idx, tileN);
       Value j = config.cTransposed ? div(idx, blockRows) : rem(idx, tileN);
-      Value m = add(m0, i);
-      Value inside =
-          arith::AndIOp::create(b, loc, ult(m, numRows), ult(j, width));
-      auto ifOp = scf::IfOp::create(b, loc, inside, /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
       Value value = memref::LoadOp::create(b, loc, cShared, ValueRange{i, j});
-      addToC(m, j, value, exclusive);
+      addToCIfInside(add(m0, i), j, value, exclusive);
     });
   });
 }

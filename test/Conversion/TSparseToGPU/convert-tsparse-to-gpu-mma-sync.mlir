@@ -9,13 +9,17 @@
 // pending), synchronizes, issues the stage two ahead, then runs two k-steps
 // of ldmatrix.trans + m16n8k16 mma.sync (2 x 4 accumulators per warp for
 // tile_n = 64), and stores the gathered A of the stage ahead after the
-// mma. C is updated plainly when the item is its whole tile, atomically
-// otherwise.
+// mma. The stages are views of one buffer of bytes. When the item is its
+// whole tile, the accumulators go through a view of the same bytes (rows
+// of C padded by 8 floats) and the block updates C 16 bytes at a time;
+// otherwise they are added atomically.
 // CHECK-LABEL: func.func @matmul_tw1d_static_schedule
 // CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
 // CHECK-NOT: gpu.launch_func
-// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3({{.*}}) workgroup({{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3({{.*}}) workgroup(%[[WG:.*]] : memref<36864xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK:   memref.view %[[WG]][%c0{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x128xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.view %[[WG]][%c24576{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   memref.load %{{.*}} : memref<?x?xf16>
 // CHECK:   vector.store %{{.*}}, %{{.*}}[%c0, %{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
@@ -35,13 +39,19 @@
 // CHECK:     scf.yield
 // CHECK:   nvgpu.device_async_wait %[[GROUP1]] {numGroups = 0 : i32}
 // CHECK:   scf.if
-// CHECK:     memref.load %{{.*}} : memref<?x?xf32>
-// CHECK:     memref.store %{{.*}} : memref<?x?xf32>
+// CHECK:     %[[STAGED:.*]] = memref.view %[[WG]][%c0{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<128x72xf32, #gpu.address_space<workgroup>>
+// CHECK:     gpu.barrier
+// CHECK-COUNT-16: vector.store %{{.*}}, %[[STAGED]][%{{.*}}, %{{.*}}] {alignment = 8 : i64} : memref<128x72xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK:     gpu.barrier
+// CHECK:     vector.load %[[STAGED]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<128x72xf32, #gpu.address_space<workgroup>>, vector<4xf32>
+// CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
+// CHECK:     vector.store %{{.*}} {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
 // CHECK:   } else {
 // CHECK:     memref.atomic_rmw addf
 // CHECK-S4-LABEL: func.func @matmul_tw1d_static_schedule
 // CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
-// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u1_m64_s4({{.*}}) workgroup({{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<4x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u1_m64_s4({{.*}}) workgroup({{.*}} : memref<32768xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK-S4-COUNT-2: memref.view {{.*}} to memref<4x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK-S4-COUNT-3: nvgpu.device_async_create_group
 // CHECK-S4: scf.for
 // CHECK-S4:   nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
@@ -75,7 +85,9 @@ func.func @matmul_tw1d_static_schedule(%a: tensor<?x64xf16>, %c: tensor<?x192xf3
 // without .trans; 64-row warp tiles, 4 warps.
 // CHECK-LABEL: func.func @matmul_bw_row_major_a
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
-// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3({{.*}}) workgroup({{.*}} : memref<3x128x32xf16, #gpu.address_space<workgroup>>, {{.*}} : memref<3x32x64xf16, #gpu.address_space<workgroup>>) kernel
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3({{.*}}) workgroup(%{{.*}} : memref<36864xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK:   memref.view {{.*}} to memref<3x128x32xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.view {{.*}} to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<3x128x32xf16, #gpu.address_space<workgroup>>
 // CHECK:   scf.for
 // CHECK-NOT: memref.load %{{.*}} : memref<?x?xf16>
