@@ -8,7 +8,8 @@
 #      K-major A, transposed C) against cuBLAS and benchmarks the TW-2D
 #      kernels against cuBLAS dense (wgmma only on a GPU that runs sm_90a
 #      code: its results are skipped elsewhere),
-#   3. benchmarks PyTorch's BSR F.linear on the same weights,
+#   3. benchmarks PyTorch's BSR F.linear on the same weights, and its 2:4
+#      semi-structured F.linear (cuSPARSELt where PyTorch has it) at 50 %,
 #   4. runs whole BERT-base layers (unpruned, 75 % and 90 % TW-2D; seq 128
 #      and 512, batch 1 and 8) against PyTorch f16 on the same GPU and
 #      checks their outputs,
@@ -59,8 +60,8 @@ for flavour in wmma mma-sync wgmma; do
     tee "$out/tsparse-$flavour.md" || status=1
 done
 
-echo "== 3. PyTorch BSR on the same weights (at ${SECONDS} s)"
-timeout 240 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
+echo "== 3. PyTorch BSR (and 2:4 at 50 %) on the same weights (at ${SECONDS} s)"
+timeout 300 python3 bench/gpu/torch_bsr.py "$work/weights" "$out/torch.json" |
   tee "$out/torch.md" || echo "PyTorch BSR run failed (reported, not fatal)"
 
 echo "== 4. whole BERT-base layers against PyTorch (at ${SECONDS} s)"
