@@ -91,6 +91,11 @@ static cl::opt<bool>
                cl::cat(emulatorCategory));
 static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"),
                                  cl::cat(emulatorCategory));
+static cl::opt<bool> featureMajor(
+    "feature-major",
+    cl::desc("With --program: keep the activations between consecutive "
+             "products feature-major (as feature-major=1 does)"),
+    cl::cat(emulatorCategory));
 static cl::opt<int64_t> mTile("m-tile", cl::init(0), cl::cat(emulatorCategory));
 static cl::opt<int64_t> stages("stages", cl::init(3),
                                cl::cat(emulatorCategory));
@@ -429,6 +434,7 @@ static LogicalResult runGPUPipeline(MLIRContext &context, ModuleOp module,
   options.splitRows = splitRows;
   options.splitBlocks = splitBlocks;
   options.transposeA = transposeA;
+  options.featureMajor = featureMajor;
   options.computeType = inputType;
   // The kernels are emulated whatever the chip; wgmma exists on sm_90a only.
   if (mma == MmaFlavor::WGMMA)
