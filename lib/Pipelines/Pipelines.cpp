@@ -251,6 +251,8 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // The tensor maps of TMA-loading kernels (mgpuTensorMapEncodeTiledMemref).
+  pm.addNestedPass<func::FuncOp>(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createGpuToLLVMConversionPass());
   addConvertToLLVM(pm);

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -100,7 +101,7 @@ static bool mayWrite(OpOperand &use) {
     return use.get() == copy.getDst();
   if (auto copy = dyn_cast<memref::CopyOp>(user))
     return use.get() == copy.getTarget();
-  return !isa<memref::DimOp>(user);
+  return !isa<memref::DimOp, nvgpu::TmaCreateDescriptorOp>(user);
 }
 
 /// Returns true if a copy can move `buffer` as a whole: identity layout.
@@ -110,11 +111,12 @@ static bool isContiguous(Value buffer) {
 }
 
 /// Returns true if `use` of a buffer works on a device buffer: kernels,
-/// copies, size queries and frees; the return when `returnable`.
+/// copies, size queries, TMA tensor maps (of its address and shape) and
+/// frees; the return when `returnable`.
 static bool isDeviceUse(OpOperand &use, bool returnable) {
   Operation *user = use.getOwner();
   if (isa<gpu::LaunchFuncOp, gpu::MemcpyOp, gpu::DeallocOp, memref::DimOp,
-          memref::DeallocOp>(user))
+          memref::DeallocOp, nvgpu::TmaCreateDescriptorOp>(user))
     return true;
   if (auto copy = dyn_cast<memref::CopyOp>(user))
     return isContiguous(copy.getSource()) && isContiguous(copy.getTarget());

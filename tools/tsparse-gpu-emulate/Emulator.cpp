@@ -364,6 +364,33 @@ private:
   /// Per thread: copies not committed yet, and committed groups in order.
   std::vector<std::vector<PendingCopy>> openCopies;
   std::vector<std::vector<std::vector<PendingCopy>>> copyGroups;
+  /// Host: the tensor maps created (a tensor map value is an index here).
+  /// Kernel: the tensor maps of its arguments.
+  std::vector<std::unique_ptr<TensorMap>> tensorMaps;
+  std::vector<const TensorMap *> kernelTensorMaps;
+  /// An element a TMA load writes when it lands.
+  struct PendingTma {
+    Buffer *buffer;
+    int64_t index;
+    Scalar value;
+  };
+  /// An mbarrier: arrivals per phase and still pending, bytes of
+  /// transactions still expected, phases completed, loads in flight.
+  struct MBarrier {
+    bool initialized = false;
+    int64_t count = 0, pending = 0, tx = 0, completed = 0;
+    std::vector<PendingTma> inFlight;
+    int64_t inFlightBytes = 0;
+  };
+  /// The mbarrier groups of the block (an mbarrier group value is an index).
+  std::vector<std::vector<MBarrier>> mbarrierGroups;
+  FailureOr<MBarrier *> getMBarrier(Operation *op, Value group, Value id,
+                                    int64_t thread);
+  /// Completes the barrier's phase if its arrivals and bytes are all in.
+  void completePhaseIfDone(MBarrier &barrier);
+  LogicalResult runTmaLoad(nvgpu::TmaAsyncLoadOp op, const Mask &mask);
+  LogicalResult runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
+                                const Mask &mask);
 };
 } // namespace
 
@@ -426,6 +453,8 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   epoch = 0;
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
+  mbarrierGroups.clear();
+  kernelTensorMaps.clear();
   Block &entry = function.getFunctionBody().front();
   // A kernel's entry block also holds the workgroup attributions.
   ValueRange kernelArguments =
@@ -436,6 +465,13 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   for (auto [arg, value] : llvm::zip_equal(kernelArguments, arguments)) {
     if (isa<MemRefType>(arg.getType())) {
       buffers[arg] = value.buffer;
+      continue;
+    }
+    if (value.tensorMap) {
+      Lanes &lanes = define(arg);
+      for (int64_t t = 0; t < numThreads; ++t)
+        lanes.lane(t)->i = kernelTensorMaps.size();
+      kernelTensorMaps.push_back(value.tensorMap);
       continue;
     }
     Lanes &lanes = define(arg);
@@ -463,6 +499,12 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
     if (!openCopies[t].empty() || !copyGroups[t].empty())
       return function.emitError() << "thread " << t << " of block " << blockId
                                   << " ends with cp.async copies in flight";
+  for (const std::vector<MBarrier> &group : mbarrierGroups)
+    for (const MBarrier &barrier : group)
+      if (!barrier.inFlight.empty())
+        return function.emitError()
+               << "block " << blockId
+               << " ends with TMA loads in flight (no mbarrier wait)";
   for (auto [warpgroup, committed] : llvm::enumerate(wgmmaCommitted))
     if (wgmmaRetired[warpgroup] < committed)
       return function.emitError() << "warpgroup " << warpgroup << " of block "
@@ -480,6 +522,11 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
   if (buffer.workgroup) {
     if (failed(touchBytes(op, buffer, index, thread)))
       return failure();
+    if (shadow.tmaInFlight)
+      return op->emitError() << "thread " << thread << " of block " << blockId
+                             << " reads workgroup element " << index
+                             << " that a TMA load in flight writes (no wait "
+                                "on its mbarrier)";
     if (shadow.writeEpoch == epoch && shadow.writer != thread)
       return op->emitError()
              << "thread " << thread << " of block " << blockId
@@ -558,6 +605,10 @@ LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
                                 "barrier";
     if (failed(checkNoAsyncReader(op, buffer, index, thread)))
       return failure();
+    if (shadow.tmaInFlight)
+      return op->emitError() << "thread " << thread << " of block " << blockId
+                             << " writes workgroup element " << index
+                             << " that a TMA load in flight writes";
     shadow.writeEpoch = epoch;
     shadow.writer = thread;
     shadow.writeClock = clock;
@@ -1418,6 +1469,139 @@ BlockEmulator::readWgmmaOperand(Operation *op, uint64_t descriptor, bool kMajor,
   return value.f;
 }
 
+FailureOr<BlockEmulator::MBarrier *>
+BlockEmulator::getMBarrier(Operation *op, Value group, Value id,
+                           int64_t thread) {
+  std::vector<MBarrier> &barriers = mbarrierGroups[get(group).lane(thread)->i];
+  int64_t index = get(id).lane(thread)->i;
+  if (index < 0 || index >= int64_t(barriers.size()))
+    return op->emitError() << "mbarrier " << index << " of a group of "
+                           << barriers.size();
+  if (!isa<nvgpu::MBarrierInitOp>(op) && !barriers[index].initialized)
+    return op->emitError() << "uses mbarrier " << index
+                           << " before initializing it";
+  return &barriers[index];
+}
+
+void BlockEmulator::completePhaseIfDone(MBarrier &barrier) {
+  if (barrier.pending != 0 || barrier.tx != 0)
+    return;
+  ++barrier.completed;
+  barrier.pending = barrier.count;
+}
+
+LogicalResult BlockEmulator::runTmaLoad(nvgpu::TmaAsyncLoadOp op,
+                                        const Mask &mask) {
+  if (op.getMulticastMask() || op.getPredicate())
+    return op.emitError("expected a TMA load without multicast or predicate");
+  Buffer &destination = getBuffer(op.getDst());
+  if (destination.byteSource != dynamicShared || !dynamicShared)
+    return op.emitError("expected a destination viewing dynamic shared "
+                        "memory");
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    const TensorMap &map =
+        *kernelTensorMaps[get(op.getTensorMapDescriptor()).lane(t)->i];
+    FailureOr<MBarrier *> barrier =
+        getMBarrier(op, op.getBarriers(), op.getMbarId(), t);
+    if (failed(barrier))
+      return failure();
+    int64_t rank = map.shape.size();
+    if (int64_t(op.getCoordinates().size()) != rank)
+      return op.emitError("expected a coordinate per dimension");
+    int64_t elementBytes = map.tensor->elementType.getIntOrFloatBitWidth() / 8;
+    int64_t boxElements = 1;
+    for (int64_t size : map.box)
+      boxElements *= size;
+    if (boxElements != destination.getNumElements() ||
+        destination.elementType != map.tensor->elementType)
+      return op.emitError("expected a destination of the box's elements");
+    int64_t start = kDynamicSharedAddress + destination.byteOffset;
+    // The swizzle permutes 16-byte chunks inside 1024-byte repeats.
+    if (start % (map.swizzleBytes ? 1024 : 128) != 0)
+      return op.emitError() << "TMA destination at shared address " << start
+                            << " is not aligned to its swizzle";
+    // Coordinates come innermost first.
+    SmallVector<int64_t> origin(rank);
+    for (int64_t d = 0; d < rank; ++d)
+      origin[rank - 1 - d] = get(op.getCoordinates()[d]).lane(t)->i;
+    for (int64_t e = 0; e < boxElements; ++e) {
+      int64_t linear = 0, rest = e;
+      bool inside = true;
+      SmallVector<int64_t> position(rank);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        position[d] = origin[d] + rest % map.box[d];
+        rest /= map.box[d];
+        inside &= position[d] >= 0 && position[d] < map.shape[d];
+      }
+      for (int64_t d = 0; d < rank; ++d)
+        linear = linear * map.shape[d] + position[d];
+      Scalar value;
+      if (inside && failed(read(op, *map.tensor, linear, t, value)))
+        return failure();
+      int64_t address = start + e * elementBytes;
+      if (map.swizzleBytes)
+        address ^= ((address >> 7) & 7) << 4;
+      int64_t index = (address - start) / elementBytes;
+      if (failed(checkNoAsyncReader(op, destination, index, t)))
+        return failure();
+      ++destination.shadow[index].tmaInFlight;
+      (*barrier)->inFlight.push_back({&destination, index, value});
+    }
+    (*barrier)->inFlightBytes += boxElements * elementBytes;
+  }
+  return success();
+}
+
+LogicalResult BlockEmulator::runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
+                                             const Mask &mask) {
+  for (int64_t t = 0; t < numThreads; ++t) {
+    if (!mask[t])
+      continue;
+    FailureOr<MBarrier *> found =
+        getMBarrier(op, op.getBarriers(), op.getMbarId(), t);
+    if (failed(found))
+      return failure();
+    MBarrier &barrier = **found;
+    // The loads land now, the latest they may.
+    for (PendingTma &pending : barrier.inFlight) {
+      Buffer &buffer = *pending.buffer;
+      Shadow &shadow = buffer.shadow[pending.index];
+      --shadow.tmaInFlight;
+      // Written by the async proxy, ordered by the wait, not by a thread.
+      shadow.writer = -1;
+      shadow.writeEpoch = -1;
+      shadow.writeClock = clock;
+      buffer.data[pending.index] = pending.value;
+      // This view now holds the bytes.
+      int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+      for (int64_t byte = buffer.byteOffset + pending.index * elementBytes,
+                   end = byte + elementBytes;
+           byte < end; ++byte)
+        buffer.byteSource->byteUses[byte] = {epoch, &buffer};
+    }
+    barrier.inFlight.clear();
+    barrier.tx -= barrier.inFlightBytes;
+    barrier.inFlightBytes = 0;
+    if (barrier.tx < 0)
+      return op.emitError()
+             << "TMA loads on an mbarrier complete " << -barrier.tx
+             << " bytes more than arrive.expect_tx announced";
+    completePhaseIfDone(barrier);
+    // The phase of parity p has completed once the barrier is in a phase
+    // of the other parity.
+    int64_t parity = get(op.getPhaseParity()).lane(t)->i & 1;
+    if (barrier.completed % 2 == parity)
+      return op.emitError()
+             << "thread " << t << " of block " << blockId
+             << " waits on an mbarrier phase that nothing completes ("
+             << barrier.pending << " arrivals and " << barrier.tx
+             << " bytes missing)";
+  }
+  return success();
+}
+
 LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,
                                       const Mask &mask) {
   FailureOr<SmallVector<int64_t>> warpgroups = getActiveWarpgroups(op, mask);
@@ -1730,10 +1914,13 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         MemRefType type = view.getType();
         if (!type.hasStaticShape())
           return view.emitError("expected a view of static shape");
+        // One view for the active threads (all of them, or the one that
+        // issues a TMA load).
         Lanes &shift = get(view.getByteShift());
-        int64_t first = shift.lane(0)->i;
+        int64_t firstActive = llvm::find(mask, 1) - mask.begin();
+        int64_t first = shift.lane(firstActive)->i;
         for (int64_t t = 0; t < numThreads; ++t)
-          if (shift.lane(t)->i != first)
+          if (mask[t] && shift.lane(t)->i != first)
             return view.emitError("expected the same byte shift in every "
                                   "thread");
         int64_t bytes = type.getNumElements() *
@@ -1759,6 +1946,126 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         }
         buffers[view.getResult()] = result;
         return success();
+      })
+      .Case([&](memref::ReinterpretCastOp reinterpret) -> LogicalResult {
+        // A row-major view of a prefix of a contiguous buffer (the packed
+        // values as rows of a tile).
+        MemRefType type = reinterpret.getType();
+        SmallVector<int64_t> shape;
+        for (OpFoldResult size : reinterpret.getMixedSizes())
+          shape.push_back(isa<Attribute>(size)
+                              ? getConstantIntValue(size).value_or(0)
+                              : get(cast<Value>(size)).lane(0)->i);
+        SmallVector<int64_t> strides;
+        for (OpFoldResult stride : reinterpret.getMixedStrides())
+          strides.push_back(isa<Attribute>(stride)
+                                ? getConstantIntValue(stride).value_or(0)
+                                : get(cast<Value>(stride)).lane(0)->i);
+        int64_t expected = 1;
+        for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+          if (strides[d] != expected)
+            return reinterpret.emitError("expected a row-major view");
+          expected *= shape[d];
+        }
+        std::optional<int64_t> offset =
+            getConstantIntValue(reinterpret.getMixedOffsets().front());
+        Buffer &base = getBuffer(reinterpret.getSource());
+        if (offset != 0 || expected > base.getNumElements())
+          return reinterpret.emitError(
+              "expected a view of a prefix of the buffer");
+        auto view = std::make_unique<Buffer>();
+        view->elementType = base.elementType;
+        view->shape = shape;
+        view->storage = &base.getStorage();
+        buffers[reinterpret.getResult()] = view.get();
+        hostBuffers.push_back(std::move(view));
+        return success();
+      })
+      .Case([&](nvgpu::TmaCreateDescriptorOp create) -> LogicalResult {
+        auto map = std::make_unique<TensorMap>();
+        map->tensor = &getBuffer(create.getTensor());
+        map->shape = map->tensor->shape;
+        for (Value size : create.getBoxDimensions())
+          map->box.push_back(get(size).lane(0)->i);
+        nvgpu::TensorMapDescriptorType type = create.getTensorMap().getType();
+        if (type.getSwizzle() == nvgpu::TensorMapSwizzleKind::SWIZZLE_128B)
+          map->swizzleBytes = 128;
+        else if (type.getSwizzle() != nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE)
+          return create.emitError("expected no swizzle or the 128-byte one");
+        if (type.getOob() != nvgpu::TensorMapOOBKind::OOB_ZERO ||
+            map->box.size() != map->shape.size())
+          return create.emitError("expected a box of the tensor's rank, "
+                                  "zero-filled out of bounds");
+        // The driver's conditions: 16-byte strides, boxes of at most 256.
+        int64_t elementBytes =
+            map->tensor->elementType.getIntOrFloatBitWidth() / 8;
+        int64_t stride = elementBytes;
+        for (int64_t d = map->shape.size() - 1; d >= 0; --d) {
+          if (map->box[d] < 1 || map->box[d] > 256 || map->shape[d] < 1)
+            return create.emitError("expected boxes of 1 to 256 of a "
+                                    "non-empty tensor");
+          if (d + 1 < int64_t(map->shape.size()) && stride % 16 != 0)
+            return create.emitError("expected 16-byte multiples of strides");
+          stride *= map->shape[d];
+        }
+        Lanes &lanes = define(create.getTensorMap());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i = tensorMaps.size();
+        tensorMaps.push_back(std::move(map));
+        return success();
+      })
+      .Case([&](UnrealizedConversionCastOp cast) -> LogicalResult {
+        // The tensor map passed to a kernel as a pointer and back.
+        if (cast.getNumOperands() != 1 || cast.getNumResults() != 1)
+          return cast.emitError("expected a one-to-one cast");
+        carry(cast.getOperand(0), cast.getResult(0));
+        return success();
+      })
+      .Case([&](nvgpu::MBarrierCreateOp create) {
+        auto type = create.getBarriers().getType();
+        Lanes &lanes = define(create.getBarriers());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i = mbarrierGroups.size();
+        mbarrierGroups.emplace_back(type.getNumBarriers());
+        return success();
+      })
+      .Case([&](nvgpu::MBarrierInitOp init) -> LogicalResult {
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t] ||
+              (init.getPredicate() && !get(init.getPredicate()).lane(t)->i))
+            continue;
+          FailureOr<MBarrier *> barrier =
+              getMBarrier(op, init.getBarriers(), init.getMbarId(), t);
+          if (failed(barrier))
+            return failure();
+          int64_t count = get(init.getCount()).lane(t)->i;
+          **barrier = MBarrier();
+          (*barrier)->initialized = true;
+          (*barrier)->count = (*barrier)->pending = count;
+        }
+        return success();
+      })
+      .Case([&](nvgpu::MBarrierArriveExpectTxOp arrive) -> LogicalResult {
+        for (int64_t t = 0; t < numThreads; ++t) {
+          if (!mask[t] ||
+              (arrive.getPredicate() && !get(arrive.getPredicate()).lane(t)->i))
+            continue;
+          FailureOr<MBarrier *> barrier =
+              getMBarrier(op, arrive.getBarriers(), arrive.getMbarId(), t);
+          if (failed(barrier))
+            return failure();
+          if ((*barrier)->pending == 0)
+            return arrive.emitError("arrives on an mbarrier whose phase has "
+                                    "all its arrivals");
+          (*barrier)->tx += get(arrive.getTxcount()).lane(t)->i;
+          --(*barrier)->pending;
+          completePhaseIfDone(**barrier);
+        }
+        return success();
+      })
+      .Case([&](nvgpu::TmaAsyncLoadOp load) { return runTmaLoad(load, mask); })
+      .Case([&](nvgpu::MBarrierTryWaitParityOp wait) {
+        return runMBarrierWait(wait, mask);
       })
       .Case(
           [&](memref::ExtractAlignedPointerAsIndexOp extract) -> LogicalResult {
@@ -2085,6 +2392,14 @@ LogicalResult BlockEmulator::runLaunch(gpu::LaunchFuncOp op) {
     arguments.push_back(isBuffer ? KernelArgument{&getBuffer(operand), 0, 0.0}
                                  : KernelArgument{nullptr, scalar(operand),
                                                   get(operand).lane(0)->f});
+    // A pointer argument is a tensor map the host created.
+    if (isa<LLVM::LLVMPointerType>(operand.getType())) {
+      int64_t index = scalar(operand);
+      if (index < 0 || index >= int64_t(tensorMaps.size()))
+        return op.emitError("expected a tensor map for a pointer argument");
+      arguments.back().tensorMap = tensorMaps[index].get();
+      arguments.back().value = 0;
+    }
     launch.values.push_back(arguments.back().value);
   }
   if (failed(emulateKernel(kernel, arguments, launch.numBlocks,

@@ -12,7 +12,11 @@
 // asynchrony is checked: accumulators are read only after a wgmma.wait_group
 // retires them, shared memory a wgmma in flight reads is not overwritten,
 // and what a wgmma reads was made visible to the async proxy
-// (fence.proxy.async) after it was written. Out of
+// (fence.proxy.async) after it was written. TMA loads (tensor maps created
+// on the host, 128-byte swizzle, zero fill out of bounds) complete on
+// mbarriers: they land when a thread waits on the barrier's phase, which
+// must then be complete (its arrivals and expected bytes all in), and
+// their destination may not be touched before. Out of
 // bounds accesses, misaligned cp.async / ldmatrix addresses, partially
 // active collectives and divergent barriers are errors, and so are races:
 // two threads of a block touching a workgroup element between barriers
@@ -56,6 +60,9 @@ struct Shadow {
   /// Warpgroup and wgmma group of the last wgmma that read it (workgroup
   /// memory): nothing may write it until that group is retired.
   int64_t asyncReader = -1, asyncReadGroup = -1;
+  /// TMA loads in flight to it (workgroup memory), which land when a thread
+  /// waits on their mbarrier: until then nothing may access it.
+  int64_t tmaInFlight = 0;
 };
 
 /// A dense row-major buffer behind a memref.
@@ -95,11 +102,21 @@ struct Buffer {
   void forgetAccesses();
 };
 
-/// A kernel argument: a buffer for memrefs, an integer or a float otherwise.
+/// A TMA tensor map (nvgpu.tma.create.descriptor): the tensor, its shape
+/// (outermost first) and the box a load copies, 128-byte swizzled or not.
+struct TensorMap {
+  Buffer *tensor = nullptr;
+  SmallVector<int64_t> shape, box;
+  int64_t swizzleBytes = 0;
+};
+
+/// A kernel argument: a buffer for memrefs, a tensor map for the pointer a
+/// TMA-loading kernel takes, an integer or a float otherwise.
 struct KernelArgument {
   Buffer *buffer = nullptr;
   int64_t value = 0;
   double floatValue = 0.0;
+  const TensorMap *tensorMap = nullptr;
 };
 
 /// Rounds `value` to the float type `type` (f32, f16 or bf16, to nearest

@@ -28,6 +28,7 @@
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -351,8 +352,13 @@ static OwningOpRef<ModuleOp> buildProgram(MLIRContext &context,
 static gpu::GPUFuncOp getProductKernel(ModuleOp module) {
   gpu::GPUFuncOp product;
   module->walk([&](gpu::GPUFuncOp kernel) {
+    // KernelArg, then B's tensor map for a kernel that loads B by TMA.
+    unsigned numInputs = kernel.getFunctionType().getNumInputs();
     if (!product && kernel.isKernel() &&
-        kernel.getFunctionType().getNumInputs() == kNumKernelArgs)
+        (numInputs == kNumKernelArgs ||
+         (numInputs == kNumKernelArgs + 1 &&
+          isa<LLVM::LLVMPointerType>(
+              kernel.getFunctionType().getInputs().back()))))
       product = kernel;
   });
   return product;

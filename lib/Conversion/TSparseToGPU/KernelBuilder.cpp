@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -39,14 +40,15 @@ KernelBuilder::KernelBuilder(OpBuilder &b, Location loc, gpu::GPUFuncOp func,
   if (config.denseB)
     batchRows =
         func.getArgument(kNumKernelArgs + unsigned(DenseArg::BatchRows));
+  unsigned numArguments = func.getNumArguments();
+  if (config.loadsBByTMA())
+    bTensorMapPointer = func.getArgument(--numArguments);
   if (config.epilogue) {
     droppedIds =
         func.getArgument(kNumKernelArgs + unsigned(EpilogueArg::DroppedIds));
     numTiles =
         func.getArgument(kNumKernelArgs + unsigned(EpilogueArg::NumTiles));
-    for (unsigned i = kNumKernelArgs + kNumEpilogueArgs,
-                  e = func.getNumArguments();
-         i < e; ++i)
+    for (unsigned i = kNumKernelArgs + kNumEpilogueArgs; i < numArguments; ++i)
       epilogueOperands.push_back(func.getArgument(i));
   }
 }
@@ -149,7 +151,8 @@ void KernelBuilder::buildDenseWorkItem(Value mTile, Value tile) {
   // The M tiles of batch 0, then those of batch 1, ...
   Value tilesPerBatch =
       arith::CeilDivUIOp::create(b, loc, batchRows, constant(blockRows));
-  Value batch = arith::DivUIOp::create(b, loc, mTile, tilesPerBatch);
+  Value batch = denseBatch =
+      arith::DivUIOp::create(b, loc, mTile, tilesPerBatch);
   Value batchStart = mul(batch, batchRows);
   m0 = add(batchStart, mul(arith::RemUIOp::create(b, loc, mTile, tilesPerBatch),
                            blockRows));
@@ -408,6 +411,8 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   }
   // The pipelined kernels view one i8 buffer (their stages and the
   // epilogue's staging of C overlap).
+  if (config.loadsBByTMA())
+    argTypes.push_back(LLVM::LLVMPointerType::get(b.getContext()));
   SmallVector<Type> workgroupTypes;
   if (!config.usesDynamicSharedMemory())
     workgroupTypes =

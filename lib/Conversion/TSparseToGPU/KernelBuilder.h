@@ -118,8 +118,11 @@ protected:
       valuesOffset;
   // Elements between consecutive rows of the item's block of B.
   Value bRowStride;
-  // With wgmma: the shared-window address of the first workgroup buffer.
-  Value sharedAddress;
+  // With wgmma: the shared-window address of the first workgroup buffer,
+  // and B's tensor map (an !llvm.ptr) when the kernel loads B by TMA.
+  Value sharedAddress, bTensorMapPointer;
+  // With a dense B: the item's batch.
+  Value denseBatch;
   // The workgroup bytes the buffers of getWorkgroupBuffers view, and the
   // offset of the first (null for separate attributions).
   Value workgroupBytes, workgroupStart;

@@ -37,6 +37,24 @@ int64_t KernelConfig::getSharedMemoryBytes() const {
   return bytes;
 }
 
+nvgpu::TensorMapDescriptorType
+tsparse::getBTensorMapType(const KernelConfig &config) {
+  MLIRContext *context = config.elementType.getContext();
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      context, gpu::GPUDialect::getWorkgroupAddressSpace());
+  SmallVector<int64_t> box = {KernelConfig::kStageRows, 64};
+  if (config.denseB)
+    box.insert(box.begin(), 1);
+  return nvgpu::TensorMapDescriptorType::get(
+      context,
+      MemRefType::get(box, config.elementType, MemRefLayoutAttrInterface(),
+                      workgroup),
+      nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+      nvgpu::TensorMapL2PromoKind::L2PROMO_NONE,
+      nvgpu::TensorMapOOBKind::OOB_ZERO,
+      nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+}
+
 bool tsparse::isKernelLayout(LayoutAttr layout) {
   return layout.getTileN() % kKernelTileNMultiple == 0 &&
          layout.getTileN() <= kMaxKernelTileN && !layout.hasResidual();

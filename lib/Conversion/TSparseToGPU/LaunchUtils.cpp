@@ -14,8 +14,10 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -90,13 +92,87 @@ void tsparse::launchUnlessEmpty(OpBuilder &b, Location loc,
       dynamicSharedMemory, operands);
 }
 
+/// The tensor map of B (getBTensorMapType) for the kernel `operands`, as
+/// the `!llvm.ptr` the kernel takes. The packed values are viewed as rows
+/// of tile_n (a narrower last tile is copied by cp.async and left out); a
+/// dense B as batches x K x N, or, when N % 8 != 0 (rows not 16-byte
+/// aligned, so its tiles are copied by cp.async), as one valid dummy box.
+static Value createBTensorMap(OpBuilder &b, Location loc,
+                              const KernelConfig &config, ValueRange operands) {
+  auto operand = [&](KernelArg which) {
+    return operands[static_cast<unsigned>(which)];
+  };
+  auto constant = [&](int64_t value) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  };
+  Value values = operand(KernelArg::Values);
+  Value length = memref::DimOp::create(b, loc, values, 0);
+  auto valuesType = cast<MemRefType>(values.getType());
+  SmallVector<OpFoldResult> sizes, strides;
+  if (!config.denseB) {
+    int64_t tileN = config.layout.getTileN();
+    Value rows = arith::MaxUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, length, constant(tileN)),
+        constant(1));
+    sizes = {rows, b.getIndexAttr(tileN)};
+    strides = {b.getIndexAttr(tileN), b.getIndexAttr(1)};
+  } else {
+    Value a = operand(KernelArg::A);
+    Value k = memref::DimOp::create(b, loc, a, config.aKMajor ? 0 : 1);
+    Value n = operand(KernelArg::NumTiledColumns);
+    Value usable = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                              arith::RemUIOp::create(b, loc, n, constant(8)),
+                              constant(0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                              arith::MulIOp::create(b, loc, k, n),
+                              constant(0)));
+    auto pick = [&](Value value, int64_t dummy) -> Value {
+      return arith::SelectOp::create(b, loc, usable, value, constant(dummy));
+    };
+    Value mapN = pick(n, 64), mapK = pick(k, 1);
+    Value rowElements = arith::MulIOp::create(b, loc, mapK, mapN);
+    Value batches =
+        pick(arith::MaxUIOp::create(
+                 b, loc,
+                 arith::DivUIOp::create(
+                     b, loc, length,
+                     arith::MaxUIOp::create(b, loc, rowElements, constant(1))),
+                 constant(1)),
+             1);
+    sizes = {batches, mapK, mapN};
+    strides = {rowElements, mapN, b.getIndexAttr(1)};
+  }
+  SmallVector<int64_t> staticShape(sizes.size(), ShapedType::kDynamic);
+  if (!config.denseB)
+    staticShape[1] = config.layout.getTileN();
+  Value view = memref::ReinterpretCastOp::create(
+      b, loc, MemRefType::get(staticShape, valuesType.getElementType()), values,
+      b.getIndexAttr(0), sizes, strides);
+  Value unranked = memref::CastOp::create(
+      b, loc, UnrankedMemRefType::get(valuesType.getElementType(), 0), view);
+  nvgpu::TensorMapDescriptorType mapType = getBTensorMapType(config);
+  SmallVector<Value> box;
+  for (int64_t size : mapType.getTensor().getShape())
+    box.push_back(constant(size));
+  Value map =
+      nvgpu::TmaCreateDescriptorOp::create(b, loc, mapType, unranked, box);
+  return UnrealizedConversionCastOp::create(
+             b, loc, LLVM::LLVMPointerType::get(b.getContext()), map)
+      .getResult(0);
+}
+
 void tsparse::launchProductKernel(OpBuilder &b, Location loc,
                                   gpu::GPUModuleOp module,
                                   const KernelConfig &config, Value numBlocks,
                                   ValueRange operands) {
+  SmallVector<Value> arguments(operands);
+  if (config.loadsBByTMA())
+    arguments.push_back(createBTensorMap(b, loc, config, operands));
   launchUnlessEmpty(
       b, loc, getOrCreateKernel(b, module, config), numBlocks,
-      config.getNumThreads(), operands,
+      config.getNumThreads(), arguments,
       config.usesDynamicSharedMemory() ? config.getSharedMemoryBytes() : 0);
 }
 

@@ -126,6 +126,10 @@ Value PipelineKernelBuilder::gatherChunk(
 /// one element at a time otherwise (a narrower last tile, whose rows are
 /// `width` long, or unaligned rows of B in place).
 void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
+  if (vectorCopies && bBarriers) {
+    loadBStageByTMA(stage, buffer);
+    return;
+  }
   Value start = stageStart(stage);
   int64_t rowChunks = tileN / kChunk;
   if (vectorCopies) {

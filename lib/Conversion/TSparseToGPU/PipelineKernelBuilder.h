@@ -114,6 +114,15 @@ private:
   /// The warpgroup accumulator as m16n8 fragments (fragmentsN of them, the
   /// warp's 16 rows).
   SmallVector<Value> splitAccumulator(Value acc);
+  /// Creates and initializes the mbarriers on which B's stages complete
+  /// (one per buffer, one arrival: the thread that issues the loads).
+  void createBBarriers();
+  /// Thread 0 loads stage `stage` of B into `buffer` by TMA, in boxes of
+  /// 64 columns, announcing their bytes on the buffer's mbarrier.
+  void loadBStageByTMA(Value stage, Value buffer);
+  void issueBLoads(Value stage, Value buffer);
+  /// Emits `body` for thread 0 only.
+  void onFirstThread(function_ref<void()> body);
 
   /// Adds the accumulators (m16n8 fragments) to C: through shared memory
   /// when the item owns its tile (StagedEpilogue.cpp), atomically otherwise.
@@ -144,6 +153,9 @@ private:
   /// has no branch.
   bool vectorCopies = true;
   Value aShared, bShared;
+  /// With B loaded by TMA (the wgmma pipeline's vector way): the mbarrier
+  /// group of B's buffers and the tensor map.
+  Value bBarriers, bTensorMap;
   /// Byte offsets of aShared and bShared in the workgroup memory (wgmma).
   int64_t aSharedOffset = 0, bSharedOffset = 0;
   Value lastRow, lastM;

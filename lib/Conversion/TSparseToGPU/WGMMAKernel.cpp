@@ -25,6 +25,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -61,6 +62,8 @@ static constexpr int64_t kBlockBytes = kSwizzleRowElements * kStageRows * 2;
 /// bytes) and of a K-major one (rows of kStageRows elements, 64 bytes).
 static constexpr int64_t kMNMajorGroupBytes = 8 * 128;
 static constexpr int64_t kKMajorGroupBytes = 8 * kStageRows * 2;
+/// The suspend-time hint of an mbarrier wait (its PTX loop retries).
+static constexpr int64_t kMBarrierWaitTicks = 10000000;
 
 Value PipelineKernelBuilder::descriptor(Value offset, int64_t leadingBytes,
                                         int64_t strideBytes,
@@ -118,9 +121,79 @@ Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
   return acc;
 }
 
+void PipelineKernelBuilder::createBBarriers() {
+  auto workgroup = gpu::AddressSpaceAttr::get(
+      b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+  auto groupType = nvgpu::MBarrierGroupType::get(b.getContext(), workgroup,
+                                                 config.numStages);
+  bBarriers = nvgpu::MBarrierCreateOp::create(b, loc, groupType);
+  bTensorMap = UnrealizedConversionCastOp::create(
+                   b, loc, getBTensorMapType(config), bTensorMapPointer)
+                   .getResult(0);
+  onFirstThread([&] {
+    for (int64_t s = 0; s < config.numStages; ++s)
+      nvgpu::MBarrierInitOp::create(b, loc, bBarriers, constant(1), constant(s),
+                                    /*predicate=*/Value());
+  });
+  // The initialized barriers are visible to the block.
+  gpu::BarrierOp::create(b, loc);
+}
+
+void PipelineKernelBuilder::onFirstThread(function_ref<void()> body) {
+  auto ifOp =
+      scf::IfOp::create(b, loc,
+                        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                              threadId, constant(0)),
+                        /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
+void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
+  onFirstThread([&] { issueBLoads(stage, buffer); });
+}
+
+void PipelineKernelBuilder::issueBLoads(Value stage, Value buffer) {
+  int64_t elementBytes = config.elementType.getIntOrFloatBitWidth() / 8;
+  nvgpu::MBarrierArriveExpectTxOp::create(
+      b, loc, bBarriers, constant(kStageRows * tileN * elementBytes), buffer,
+      /*predicate=*/Value());
+  // A box of 32 kept rows by 64 columns (of one batch of a dense B).
+  MemRefType viewType = getBTensorMapType(config).getTensor();
+  // B's packed rows are tile_n-element rows of the values (from row p0 *
+  // unit_k on for the item's tile); a dense B's are the rows of its batch.
+  Value row = stageStart(stage);
+  if (!config.denseB)
+    row = add(mul(p0, layout.getUnitK()), row);
+  int64_t blocks = tileN / kSwizzleRowElements;
+  for (int64_t block = 0; block < blocks; ++block) {
+    Value offset =
+        add(add(workgroupStart, bSharedOffset),
+            add(mul(buffer, blocks * kBlockBytes), block * kBlockBytes));
+    Value destination = memref::ViewOp::create(b, loc, viewType, workgroupBytes,
+                                               offset, ValueRange{});
+    // Coordinates innermost first.
+    SmallVector<Value> coordinates = {constant(block * kSwizzleRowElements),
+                                      row};
+    if (config.denseB) {
+      coordinates[0] = add(col0, coordinates[0]);
+      coordinates.push_back(denseBatch);
+    }
+    nvgpu::TmaAsyncLoadOp::create(b, loc, destination, bBarriers, bTensorMap,
+                                  coordinates, buffer,
+                                  /*multicastMask=*/Value(),
+                                  /*predicate=*/Value());
+  }
+}
+
 Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   assert(config.hasWGMMACopyableA() && "the conversion transposes such an A");
   itemStages = countStages();
+  if (vectorCopies && config.loadsBByTMA())
+    createBBarriers();
+  else
+    bBarriers = bTensorMap = Value();
   int64_t ahead = config.numStages - 2;
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   auto commit = [&] {
@@ -144,6 +217,10 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
           LLVM::LLVMStructType::getLiteral(
               b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type()))),
       constant(0), constant(ahead)};
+  // The parity of the phase of the read buffer's mbarrier: it flips each
+  // time the ring of buffers wraps.
+  if (bBarriers)
+    init.push_back(constant(0));
   int64_t numPrefetched = 0;
   if (config.aKMajor) {
     SmallVector<Value> rows = gatherKMajorRows(constant(ahead));
@@ -156,6 +233,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
         Value acc = iterArgs[0];
         Value readBuffer = iterArgs[1];
         Value writeBuffer = iterArgs[2];
+        Value phase = bBarriers ? iterArgs[3] : Value();
         ValueRange rows = iterArgs.take_back(numPrefetched);
         // Stage `stage` has landed, is visible to wgmma, and every
         // warpgroup has retired the wgmma that read the buffer the next
@@ -166,6 +244,12 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
             b, loc, NVVM::ProxyKind::async_shared,
             NVVM::SharedSpaceAttr::get(b.getContext(),
                                        NVVM::SharedSpace::shared_cta));
+        if (bBarriers)
+          nvgpu::MBarrierTryWaitParityOp::create(
+              b, loc, bBarriers,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
+                                    constant(0)),
+              constant(kMBarrierWaitTicks), readBuffer);
         gpu::BarrierOp::create(b, loc);
         Value next = add(stage, ahead);
         issueIfPresent(next, writeBuffer, rows);
@@ -174,8 +258,15 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
         // The previous stage's group is done: its buffer may be refilled
         // after the next barrier.
         NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-        results.push_back(nextBuffer(readBuffer));
+        Value nextRead = nextBuffer(readBuffer);
+        results.push_back(nextRead);
         results.push_back(nextBuffer(writeBuffer));
+        if (bBarriers)
+          results.push_back(arith::SelectOp::create(
+              b, loc,
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
+                                    constant(0)),
+              arith::SubIOp::create(b, loc, constant(1), phase), phase));
         if (config.aKMajor)
           llvm::append_range(results, gatherKMajorRows(add(next, 1)));
         scf::YieldOp::create(b, loc, results);

@@ -139,6 +139,20 @@ mgpuMemHostUnregisterMemRef(int64_t rank, void *descriptor,
                             int64_t elementSizeBytes);
 
 //===----------------------------------------------------------------------===//
+// TMA tensor maps
+//===----------------------------------------------------------------------===//
+
+/// `nvgpu.tma.create.descriptor`: a tiled tensor map of the memref whose
+/// ranked descriptor (rank `rank`) is `descriptor`, with the driver's enums
+/// for its element type, interleave, swizzle, L2 promotion and
+/// out-of-bounds fill and `boxDims` (outermost first), copied to device
+/// memory; returns its device address. A map of the same contents is
+/// returned again.
+TSPARSE_CUDA_RUNTIME_EXPORT void *mgpuTensorMapEncodeTiledMemref(
+    int64_t rank, void *descriptor, int64_t dataType, int64_t interleave,
+    int64_t swizzle, int64_t l2Promotion, int64_t oobFill, int64_t *boxDims);
+
+//===----------------------------------------------------------------------===//
 // Resident constants
 //===----------------------------------------------------------------------===//
 

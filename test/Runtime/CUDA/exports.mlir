@@ -1,5 +1,5 @@
 // REQUIRES: cuda-runtime
-// RUN: tsparse-opt %s --gpu-to-llvm --convert-to-llvm --reconcile-unrealized-casts \
+// RUN: tsparse-opt %s --convert-nvgpu-to-nvvm --gpu-to-llvm --convert-to-llvm --reconcile-unrealized-casts \
 // RUN:   | mlir-translate --mlir-to-llvmir -o %t.ll
 // RUN: FileCheck %s < %t.ll
 // RUN: llvm-nm -D --defined-only %tsparse_cuda_runtime > %t.syms
@@ -34,10 +34,11 @@
 // CHECK-DAG: declare void @mgpuMemset16(ptr, i16, i64, ptr)
 // CHECK-DAG: declare void @mgpuMemHostRegisterMemRef(i64, ptr, i64)
 // CHECK-DAG: declare void @mgpuMemHostUnregisterMemRef(i64, ptr, i64)
+// CHECK-DAG: declare ptr @mgpuTensorMapEncodeTiledMemref(i64, ptr, i64, i64, i64, i64, i64, ptr)
 // CHECK-DAG: declare { i64, ptr } @tsparseResident_f32(i64, ptr)
 // CHECK-DAG: declare { i64, ptr } @tsparseResident_i32(i64, ptr)
 
-// EXPORTS-COUNT-24: defined: {{mgpu|tsparseResident_}}
+// EXPORTS-COUNT-25: defined: {{mgpu|tsparseResident_}}
 // EXPORTS-NOT: missing
 
 module attributes {gpu.container_module} {
@@ -93,6 +94,14 @@ module attributes {gpu.container_module} {
     gpu.wait [%s1]
 
     gpu.host_unregister %unranked : memref<*xf32>
+
+    // The tensor map of a TMA-loading kernel.
+    %c32 = arith.constant 32 : index
+    %c64 = arith.constant 64 : index
+    %tiles = memref.alloc() : memref<64x64xf16>
+    %tilesUnranked = memref.cast %tiles : memref<64x64xf16> to memref<*xf16>
+    %map = nvgpu.tma.create.descriptor %tilesUnranked box[%c32, %c64]
+        : memref<*xf16> -> !nvgpu.tensormap.descriptor<tensor = memref<32x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 
     %w = memref.get_global @weights : memref<4xf32>
     %wu = memref.cast %w : memref<4xf32> to memref<*xf32>

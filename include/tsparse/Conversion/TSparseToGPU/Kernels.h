@@ -15,6 +15,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 
 #include <limits>
 #include <string>
@@ -92,6 +93,14 @@ struct KernelConfig {
   /// Rows of C per warpgroup of the wgmma kernel (m64 by the whole tile).
   static constexpr int64_t kWarpgroupRows = 64;
 
+  /// Whether the kernel loads B's full tiles by TMA (the wgmma kernel, for
+  /// tiles of whole 128-byte rows of 64 elements): it then takes a tensor
+  /// map of B (getBTensorMapType(), passed as an `!llvm.ptr`) as its last
+  /// argument, and completes each stage of B on an mbarrier.
+  bool loadsBByTMA() const {
+    return flavor == MmaFlavor::WGMMA && layout.getTileN() % 64 == 0;
+  }
+
   /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
   /// for mma.sync, one warpgroup of 128 per 64 rows for wgmma.
   int64_t getNumThreads() const {
@@ -162,6 +171,12 @@ enum class DenseArg : unsigned {
   BatchRows,
 };
 constexpr unsigned kNumDenseArgs = unsigned(DenseArg::BatchRows) + 1;
+
+/// The tensor map a kernel that loadsBByTMA() reads B through: boxes of 32
+/// kept rows by 64 columns, 128-byte swizzled, out-of-bounds elements zero.
+/// Over the packed values viewed as rows of tile_n, or over a dense B as
+/// batches x K x N (boxes of one batch).
+nvgpu::TensorMapDescriptorType getBTensorMapType(const KernelConfig &config);
 
 /// Returns the kernel for `config` in `module`, creating it if needed. It
 /// takes the KernelArg arguments and runs on a 1-D grid of (M tiles x work
