@@ -113,6 +113,10 @@ struct Variant {
   /// As KernelConfig::getMMASyncWarpRows: warps of 64 rows when A is copied
   /// by cp.async (K-major, or row-major with kept rows in runs of 8).
   bool copiesA() const { return aKMajor || layout.unitK % 8 == 0; }
+  /// As KernelConfig::loadsBByTMA: the kernel takes B's tensor map last.
+  bool loadsBByTMA() const {
+    return flavour == Flavour::WGMMA && layout.tileN % 64 == 0;
+  }
   /// Pipeline stages of the kernels prepare-gpu-check.sh compiles.
   int stages() const { return flavour == Flavour::WGMMA ? 4 : 3; }
   /// As KernelConfig::getNumThreads.
@@ -260,6 +264,7 @@ struct KernelArgs {
       storage.push_back(uint64_t(s));
   }
   void index(int64_t value) { storage.push_back(uint64_t(value)); }
+  void pointer(const void *value) { storage.push_back(uint64_t(value)); }
   void **finish() {
     for (uint64_t &slot : storage)
       pointers.push_back(&slot);
@@ -274,6 +279,29 @@ struct DeviceMatrix {
   uint16_t *values;
   int32_t *rowIds, *tilePtr, *colIds, *wholeTiles, *wholeRows, *splitTiles,
       *splitRows;
+  /// The tensor map of the values that TMA-loading (wgmma) kernels take, as
+  /// the compiler's host code creates it: rows of tile_n, boxes of 32 x 64,
+  /// 128-byte swizzle, zero fill; in device memory.
+  void *tensorMap = nullptr;
+
+  void *getTensorMap(bool bf16, int tileN) {
+    if (tensorMap)
+      return tensorMap;
+    CUtensorMap map;
+    cuuint64_t dims[2] = {cuuint64_t(tileN),
+                          std::max<cuuint64_t>(packed.values.size() / tileN, 1)};
+    cuuint64_t strides[1] = {cuuint64_t(tileN) * 2};
+    cuuint32_t box[2] = {64, 32}, elementStrides[2] = {1, 1};
+    CHECK_CU(cuTensorMapEncodeTiled(
+        &map,
+        bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+        2, values, dims, strides, box, elementStrides,
+        CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+        CU_TENSOR_MAP_L2_PROMOTION_NONE, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
+    CHECK_CUDA(cudaMalloc(&tensorMap, sizeof(map)));
+    CHECK_CUDA(cudaMemcpy(tensorMap, &map, sizeof(map), cudaMemcpyHostToDevice));
+    return tensorMap;
+  }
 
   DeviceMatrix(const std::vector<float> &w, int k, int n, const Layout &layout,
                bool bf16)
@@ -288,6 +316,8 @@ struct DeviceMatrix {
     splitRows = upload(packed.splitRows);
   }
   ~DeviceMatrix() {
+    if (tensorMap)
+      cudaFree(tensorMap);
     cudaFree(values);
     cudaFree(rowIds);
     cudaFree(tilePtr);
@@ -300,7 +330,7 @@ struct DeviceMatrix {
 
   /// C (f32 or f16, M x N or N x M) += A (M x K or K x M) * this.
   void launch(CUfunction kernel, const Variant &variant, const uint16_t *a,
-              void *c, int m) const {
+              void *c, int m) {
     int numMTiles = (m + variant.blockRows() - 1) / variant.blockRows();
     // Split long tiles only when whole tiles leave the GPU short of blocks.
     bool split = numMTiles * int64_t(packed.wholeTiles.size()) < kSplitBlocks;
@@ -323,6 +353,8 @@ struct DeviceMatrix {
     args.index(packed.numTiled);
     args.index(numMTiles);
     args.index(split ? kSplitRows : std::numeric_limits<int32_t>::max());
+    if (variant.loadsBByTMA())
+      args.pointer(getTensorMap(variant.bf16, variant.layout.tileN));
     if (int bytes = variant.sharedBytes())
       CHECK_CU(cuFuncSetAttribute(
           kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes));
