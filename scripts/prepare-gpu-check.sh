@@ -52,20 +52,24 @@ compile_e2e e2e-ffn "mma=mma-sync feature-major=1" < bench/gpu/e2e-ffn.mlir
 
 # Whole BERT-base layers (dynamic batch and sequence length), unpruned and
 # 75 % / 90 % TW-2D, the same list as bench/gpu/layer_gpu.py: f16 products
-# on mma.sync, everything else in device kernels, weights resident.
-compile_layer() { # <name> <gen_bert_layer.py options>
-  local name=$1
-  shift
+# on mma.sync (and the 75 % layer on wgmma for sm_90a), everything else in
+# device kernels, weights resident.
+compile_layer() { # <name> <kernel options> <gen_bert_layer.py options>
+  local name=$1 kernels=$2
+  shift 2
   python3 scripts/gen_bert_layer.py --dynamic "$@" -o - |
     "$opt" --tsparse-sparsify |
-    "$opt" --tsparse-gpu-pipeline="chip=$chip mma=mma-sync compute-type=f16" |
+    "$opt" --tsparse-gpu-pipeline="compute-type=f16 $kernels" |
     "$llvm/bin/mlir-translate" --mlir-to-llvmir |
     "$llvm/bin/llc" -O2 -relocation-model=pic -filetype=obj \
       -o "$out/layer-$name.o"
 }
-compile_layer dense --prune none
-compile_layer tw2d-75 --prune tw2d --sparsity 0.75
-compile_layer tw2d-90 --prune tw2d --sparsity 0.90
+sync="chip=$chip mma=mma-sync"
+compile_layer dense "$sync" --prune none
+compile_layer tw2d-75 "$sync" --prune tw2d --sparsity 0.75
+compile_layer tw2d-90 "$sync" --prune tw2d --sparsity 0.90
+compile_layer tw2d-75-wgmma "chip=sm_90a mma=wgmma stages=4" \
+  --prune tw2d --sparsity 0.75
 
 grep -ho '\.entry [a-z0-9_]*' "$out"/*.ptx
 

@@ -36,6 +36,8 @@ LAYERS = {
     "dense": ["--prune", "none"],
     "tw2d-75": ["--prune", "tw2d", "--sparsity", "0.75"],
     "tw2d-90": ["--prune", "tw2d", "--sparsity", "0.90"],
+    # The 75 % layer's products on wgmma (sm_90a: Hopper only).
+    "tw2d-75-wgmma": ["--prune", "tw2d", "--sparsity", "0.75"],
 }
 SHAPES = [(128, 1), (128, 8), (512, 1), (512, 8)]
 
