@@ -4,17 +4,21 @@
 // threads per 64 rows of the block's C tile, each issuing
 // wgmma.mma_async m64n<tile_n>k16 on operands read straight from shared
 // memory through matrix descriptors, with its accumulator (tile_n / 2 f32
-// per thread) in registers. The stages are filled by cp.async as in the
-// mma.sync kernel, but laid out in the canonical layouts the descriptors
-// name, 128-byte swizzled and aligned to the swizzle's 1024-byte repeat:
-// B's packed rows MN-major in blocks of 32 kept rows by 64 columns, a
-// K-major A's gathered rows MN-major in blocks of 64 rows of A, a row-major
-// A's chunks K-major (64-byte rows, 64-byte swizzle). Per stage, every
-// thread waits for its copies, makes them visible to the asynchronous
-// proxy that wgmma reads through (fence.proxy.async), and the block meets
-// at a barrier; then the copies of a stage numStages - 2 ahead are issued
-// into the buffer whose wgmma the previous iteration retired, and the
-// stage's two wgmma are issued as one group, leaving it in flight while
+// per thread) in registers. The stages are laid out in the canonical
+// layouts the descriptors name, 128-byte swizzled and aligned to the
+// swizzle's 1024-byte repeat: B's packed rows MN-major in blocks of 32 kept
+// rows by 64 columns, a K-major A's gathered rows MN-major in blocks of 64
+// rows of A, a row-major A's chunks K-major (64-byte rows, 64-byte
+// swizzle). A is copied by cp.async as in the mma.sync kernel; B's full
+// tiles of 64 or 128 columns by TMA (a tensor map the host creates, whose
+// 128-byte swizzle is the descriptor's), thread 0 announcing each stage's
+// bytes on the buffer's mbarrier (B of a narrower last tile, or next to an
+// unaligned A, is copied by cp.async). Per stage, every thread waits for
+// its copies, makes them visible to the asynchronous proxy that wgmma reads
+// through (fence.proxy.async), waits on the stage's mbarrier, and the block
+// meets at a barrier; then the copies of a stage numStages - 2 ahead are
+// issued into the buffer whose wgmma the previous iteration retired, and
+// the stage's two wgmma are issued as one group, leaving it in flight while
 // the next stage is prepared (wgmma.wait_group 1).
 //
 //===----------------------------------------------------------------------===//
