@@ -98,7 +98,7 @@ static cl::opt<bool> featureMajor(
              "products feature-major (as feature-major=1 does)"),
     cl::cat(emulatorCategory));
 static cl::opt<int64_t> mTile("m-tile", cl::init(0), cl::cat(emulatorCategory));
-static cl::opt<int64_t> stages("stages", cl::init(3),
+static cl::opt<int64_t> stages("stages", cl::init(0),
                                cl::cat(emulatorCategory));
 static cl::opt<int64_t> splitRows("split-rows", cl::init(512),
                                   cl::cat(emulatorCategory));

@@ -88,9 +88,9 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     Option<"mTile", "m-tile", "int64_t", /*default=*/"0",
            "Rows of A per thread block (wmma: 64; mma-sync, wgmma: 64 or "
            "128); 0 picks the flavour's default (64, 128, 128)">,
-    Option<"stages", "stages", "int64_t", /*default=*/"3",
+    Option<"stages", "stages", "int64_t", /*default=*/"0",
            "Shared-memory stages of the cp.async pipeline (mma-sync: >= 2, "
-           "wgmma: >= 3)">,
+           "wgmma: >= 3); 0 picks the flavour's default (3, 4)">,
     Option<"splitRows", "split-rows", "int64_t", /*default=*/"512",
            "Kept rows per work item of a compile-time matrix (split-K), a "
            "multiple of 32">,

@@ -106,8 +106,8 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "stages",
       llvm::cl::desc(
           "Shared-memory stages of the mma-sync (>= 2) or wgmma (>= 3) "
-          "pipeline"),
-      llvm::cl::init(3)};
+          "pipeline; 0 picks the flavour's default (3, 4)"),
+      llvm::cl::init(0)};
   PassOptions::Option<ComputeType> computeType{
       *this, "compute-type",
       llvm::cl::desc("Round the inputs of f32 products first "

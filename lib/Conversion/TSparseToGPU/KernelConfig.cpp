@@ -133,13 +133,14 @@ tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
                        << " for mma=" << stringifyMmaFlavor(mma) << " but got "
                        << mTile;
   // The wgmma pipeline keeps one group of wgmma in flight while it refills
-  // a third buffer.
-  int64_t minStages = mma == MmaFlavor::WGMMA ? 3 : 2;
-  if (!wmma && stages < minStages)
+  // a third buffer; by default it copies two stages ahead, as mma.sync does.
+  bool wgmma = mma == MmaFlavor::WGMMA;
+  int64_t minStages = wgmma ? 3 : 2;
+  options.numStages = stages ? stages : (wgmma ? 4 : 3);
+  if (!wmma && options.numStages < minStages)
     return emitError() << "expected at least " << minStages
                        << " stages for mma=" << stringifyMmaFlavor(mma)
                        << " but got " << stages;
-  options.numStages = stages;
   if (splitRows <= 0 || splitRows % KernelConfig::kStageRows != 0)
     return emitError() << "expected split-rows to be a positive multiple of "
                        << KernelConfig::kStageRows << " but got " << splitRows;
