@@ -7,9 +7,9 @@
 // of a row-major C, four rows of a column of a transposed one, so that a
 // warp writes whole rows of C (or of its transpose) instead of scattering
 // single elements. C is staged in passes of rowsPerPass rows when the
-// whole tile does not fit. A compacted layout's original columns are read
-// once per column, not once per element. Items that share their tile (split
-// K) add their fragments atomically instead.
+// whole tile does not fit. A compacted layout scatters its columns element
+// by element, each thread reading its column's original column once. Items
+// that share their tile (split K) add their fragments atomically instead.
 //
 //===----------------------------------------------------------------------===//
 

@@ -216,9 +216,11 @@ static void pruneTileWise2D(ArrayRef<ScoredMatrix> matrices,
   SmallVector<SmallVector<int64_t>> tileSizes(matrices.size());
   for (auto [m, matrix] : llvm::enumerate(matrices)) {
     // Columns are pruned whole: row 0 tells which survive.
+    const BitVector &kept = keep[m];
+    bool noRows = matrix.numRows == 0;
     SmallVector<int64_t> tileOf =
         computeColumnTiles(matrix.numColumns, options.tileN, [&](int64_t col) {
-          return matrix.numRows == 0 || keep[m].test(col);
+          return noRows || kept.test(col);
         });
     int64_t rank = llvm::count_if(tileOf, [](int64_t t) { return t >= 0; });
     columnPruned[m] = (matrix.numColumns - rank) * matrix.numRows;
