@@ -133,13 +133,13 @@ struct Variant {
   }
   /// Dynamic shared memory of the launch, as KernelConfig's
   /// getSharedMemoryBytes (the three-stage mma.sync kernels and WMMA take
-  /// static shared memory): wgmma stages of A and B plus 1024 bytes of
-  /// alignment.
+  /// static shared memory): wgmma stages of 64 kept rows of A and B plus
+  /// 1024 bytes of alignment.
   int sharedBytes() const {
     if (flavour != Flavour::WGMMA)
       return 0;
     int bBlocks = (layout.tileN + 63) / 64;
-    return 1024 + stages() * (blockRows() * 32 + bBlocks * 32 * 64) * 2;
+    return 1024 + stages() * (blockRows() * 64 + bBlocks * 64 * 64) * 2;
   }
   std::string kernel() const {
     const char *prefix[] = {"tsparse_wmma_", "tsparse_mma_sync_",
@@ -280,8 +280,8 @@ struct DeviceMatrix {
   int32_t *rowIds, *tilePtr, *colIds, *wholeTiles, *wholeRows, *splitTiles,
       *splitRows;
   /// The tensor map of the values that TMA-loading (wgmma) kernels take, as
-  /// the compiler's host code creates it: rows of tile_n, boxes of 32 x 64,
-  /// 128-byte swizzle, zero fill; in device memory.
+  /// the compiler's host code creates it: rows of tile_n, boxes of 64 kept
+  /// rows x 64 columns, 128-byte swizzle, zero fill; in device memory.
   void *tensorMap = nullptr;
 
   void *getTensorMap(bool bf16, int tileN) {
@@ -291,7 +291,7 @@ struct DeviceMatrix {
     cuuint64_t dims[2] = {cuuint64_t(tileN),
                           std::max<cuuint64_t>(packed.values.size() / tileN, 1)};
     cuuint64_t strides[1] = {cuuint64_t(tileN) * 2};
-    cuuint32_t box[2] = {64, 32}, elementStrides[2] = {1, 1};
+    cuuint32_t box[2] = {64, 64}, elementStrides[2] = {1, 1};
     CHECK_CU(cuTensorMapEncodeTiled(
         &map,
         bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,

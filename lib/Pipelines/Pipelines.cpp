@@ -251,8 +251,10 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // The tensor maps of TMA-loading kernels (mgpuTensorMapEncodeTiledMemref).
-  pm.addNestedPass<func::FuncOp>(createConvertNVGPUToNVVMPass());
+  // The tensor maps of TMA-loading kernels: calls to
+  // mgpuTensorMapEncodeTiledMemref, declared once in the module (the kernels'
+  // nvgpu ops are converted already).
+  pm.addPass(createConvertNVGPUToNVVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createGpuToLLVMConversionPass());
   addConvertToLLVM(pm);

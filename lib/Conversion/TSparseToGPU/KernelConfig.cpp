@@ -42,7 +42,7 @@ tsparse::getBTensorMapType(const KernelConfig &config) {
   MLIRContext *context = config.elementType.getContext();
   auto workgroup = gpu::AddressSpaceAttr::get(
       context, gpu::GPUDialect::getWorkgroupAddressSpace());
-  SmallVector<int64_t> box = {KernelConfig::kStageRows, 64};
+  SmallVector<int64_t> box = {config.getStageRows(), 64};
   if (config.denseB)
     box.insert(box.begin(), 1);
   return nvgpu::TensorMapDescriptorType::get(

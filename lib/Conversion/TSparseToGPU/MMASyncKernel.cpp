@@ -43,6 +43,7 @@ PipelineKernelBuilder::PipelineKernelBuilder(OpBuilder &b, Location loc,
                                              const KernelConfig &config)
     : KernelBuilder(b, loc, func, config),
       wgmma(config.flavor == MmaFlavor::WGMMA),
+      stageRows(config.getStageRows()),
       fragmentsM(wgmma ? 1 : config.getMMASyncWarpRows() / kMmaM),
       fragmentsN(layout.getTileN() / (wgmma ? 1 : 2) / kMmaN) {
   SmallVector<Type> types = getWorkgroupTypes(config);
@@ -133,7 +134,7 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   Value start = stageStart(stage);
   int64_t rowChunks = tileN / kChunk;
   if (vectorCopies) {
-    forEachThreadChunk(kStageRows * rowChunks, [&](Value q) {
+    forEachThreadChunk(stageRows * rowChunks, [&](Value q) {
       Value kk = div(q, rowChunks);
       Value chunk = rem(q, rowChunks);
       Value row = add(start, kk);
@@ -151,7 +152,7 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
   Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
-  forEachThreadChunk(kStageRows * tileN, [&](Value q) {
+  forEachThreadChunk(stageRows * tileN, [&](Value q) {
     Value kk = div(q, tileN);
     Value j = rem(q, tileN);
     Value row = add(start, kk);
@@ -169,10 +170,10 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   });
 }
 
-/// Chunks of a K-major A per stage: 32 kept rows of blockRows / 8 chunks,
+/// Chunks of a K-major A per stage: its kept rows of blockRows / 8 chunks,
 /// which the threads of a block (blockRows / 64 x 2 warps) share evenly.
 static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
-  int64_t chunks = KernelConfig::kStageRows * config.blockRows / kChunk;
+  int64_t chunks = config.getStageRows() * config.blockRows / kChunk;
   assert(chunks % config.getNumThreads() == 0 && "uneven K-major chunks");
   return chunks / config.getNumThreads();
 }
@@ -237,7 +238,7 @@ void PipelineKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
 void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
                                                      Value buffer) {
   Value start = stageStart(stage);
-  int64_t rowChunks = kStageRows / kChunk;
+  int64_t rowChunks = stageRows / kChunk;
   // The last chunk that starts inside the run: reads stay in A and aligned.
   Value lastChunkRow = mul(div(lastRow, kChunk), kChunk);
   forEachThreadChunk(blockRows * rowChunks, [&](Value q) {
@@ -281,7 +282,7 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 /// registers: lane kk takes kept row kk of the stage for two chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
 SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
-  Value kk = rem(threadId, kStageRows);
+  Value kk = rem(threadId, stageRows);
   Value row = add(stageStart(stage), kk);
   Value rowInside = ult(row, endRow);
   Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
@@ -301,7 +302,7 @@ SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
 
 void PipelineKernelBuilder::storeRowMajorAStage(Value buffer,
                                                 ValueRange loaded) {
-  Value kk = rem(threadId, kStageRows);
+  Value kk = rem(threadId, stageRows);
   int64_t numWarps = numThreads / 32;
   for (auto [t, vector] : llvm::enumerate(loaded)) {
     Value chunk = add(div(threadId, 32), t * numWarps);
@@ -376,7 +377,7 @@ SmallVector<Value> PipelineKernelBuilder::multiplyStage(Value buffer,
   auto aFragmentType = VectorType::get({4, 2}, config.elementType);
   auto bFragmentType = VectorType::get({2, 2}, config.elementType);
   SmallVector<Value> next(accs.begin(), accs.end());
-  for (int64_t ks = 0; ks < kStageRows; ks += kMmaK) {
+  for (int64_t ks = 0; ks < stageRows; ks += kMmaK) {
     SmallVector<Value> aFragments;
     Value aRow = add(add(mul(div(matrix, 2), 8), matrixRow), ks);
     for (int64_t fi = 0; fi < fragmentsM; ++fi) {
@@ -388,7 +389,7 @@ SmallVector<Value> PipelineKernelBuilder::multiplyStage(Value buffer,
         Value chunk = add(div(matrix, 2), ks / kChunk);
         aFragments.push_back(nvgpu::LdMatrixOp::create(
             b, loc, aFragmentType, aShared,
-            ValueRange{buffer, m, swizzle(m, chunk, kStageRows / kChunk)},
+            ValueRange{buffer, m, swizzle(m, chunk, stageRows / kChunk)},
             /*transpose=*/false, /*numTiles=*/4));
         continue;
       }
@@ -475,7 +476,7 @@ void PipelineKernelBuilder::addFragmentsAtomically(ValueRange accs) {
 Value PipelineKernelBuilder::countStages() {
   return arith::CeilDivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
-      constant(kStageRows));
+      constant(stageRows));
 }
 
 SmallVector<Value>
@@ -619,15 +620,16 @@ tsparse::getMMASyncWorkgroupTypes(const KernelConfig &config) {
       gpu::AddressSpaceAttr::get(config.elementType.getContext(),
                                  gpu::GPUDialect::getWorkgroupAddressSpace());
   // A: K-major stages of kept rows, or M-major rows of a stage's chunks.
-  SmallVector<int64_t> aShape = {config.numStages, kStageRows,
+  SmallVector<int64_t> aShape = {config.numStages, KernelConfig::kStageRows,
                                  config.blockRows};
   if (config.copiesRowMajorAChunks())
     std::swap(aShape[1], aShape[2]);
   return {MemRefType::get(aShape, config.elementType,
                           MemRefLayoutAttrInterface(), workgroup),
-          MemRefType::get(
-              {config.numStages, kStageRows, config.layout.getTileN()},
-              config.elementType, MemRefLayoutAttrInterface(), workgroup)};
+          MemRefType::get({config.numStages, KernelConfig::kStageRows,
+                           config.layout.getTileN()},
+                          config.elementType, MemRefLayoutAttrInterface(),
+                          workgroup)};
 }
 
 void tsparse::buildMMASyncKernel(OpBuilder &b, Location loc,

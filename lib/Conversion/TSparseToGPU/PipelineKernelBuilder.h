@@ -22,8 +22,6 @@ namespace tsparse {
 constexpr int64_t kMmaM = 16;
 constexpr int64_t kMmaN = 8;
 constexpr int64_t kMmaK = 16;
-/// Kept rows per stage.
-constexpr int64_t kStageRows = KernelConfig::kStageRows;
 /// Elements per 16-byte chunk, the unit of cp.async and of an ldmatrix row.
 constexpr int64_t kChunk = 8;
 /// Elements of a 128-byte row of the wgmma kernel's MN-major stages: the
@@ -43,17 +41,15 @@ private:
   /// buffer of `rowChunks` chunks per row. XOR-ing the chunk with the row
   /// spreads the eight rows one ldmatrix reads at the same logical chunk
   /// over all banks: rows of 128 bytes or multiples use kk % 8, rows of 64
-  /// or 192 bytes (two rows per bank cycle) (kk / 2) % 4. On rows of 128 or
-  /// 64 bytes starting at multiples of 1024 or 512 bytes, these are the
-  /// 128- and 64-byte swizzles of the wgmma shared-memory layouts.
+  /// or 192 bytes (two rows per bank cycle) (kk / 2) % 4. On rows of 128
+  /// bytes starting at a multiple of 1024 bytes, this is the 128-byte
+  /// swizzle of the wgmma shared-memory layouts.
   Value swizzle(Value kk, Value chunk, int64_t rowChunks) {
     Value key = rowChunks % 8 == 0 ? rem(kk, 8) : rem(div(kk, 2), 4);
     return mul(arith::XOrIOp::create(b, loc, chunk, key), kChunk);
   }
   /// First kept row of stage `stage`.
-  Value stageStart(Value stage) {
-    return add(firstRow, mul(stage, kStageRows));
-  }
+  Value stageStart(Value stage) { return add(firstRow, mul(stage, stageRows)); }
   /// The ring buffer after `buffer`.
   Value nextBuffer(Value buffer);
 
@@ -145,6 +141,8 @@ private:
   void addVectorToC(Value m, Value n, Value vector, bool alongM);
 
   bool wgmma;
+  /// Kept rows per stage (KernelConfig::getStageRows).
+  int64_t stageRows;
   /// Accumulators of a warp for the epilogue: fragmentsM x fragmentsN of
   /// m16n8.
   int64_t fragmentsM, fragmentsN;

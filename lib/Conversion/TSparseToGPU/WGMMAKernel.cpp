@@ -6,20 +6,20 @@
 // memory through matrix descriptors, with its accumulator (tile_n / 2 f32
 // per thread) in registers. The stages are laid out in the canonical
 // layouts the descriptors name, 128-byte swizzled and aligned to the
-// swizzle's 1024-byte repeat: B's packed rows MN-major in blocks of 32 kept
-// rows by 64 columns, a K-major A's gathered rows MN-major in blocks of 64
-// rows of A, a row-major A's chunks K-major (64-byte rows, 64-byte
-// swizzle). A is copied by cp.async as in the mma.sync kernel; B's full
-// tiles of 64 or 128 columns by TMA (a tensor map the host creates, whose
-// 128-byte swizzle is the descriptor's), thread 0 announcing each stage's
-// bytes on the buffer's mbarrier (B of a narrower last tile, or next to an
-// unaligned A, is copied by cp.async). Per stage, every thread waits for
-// its copies, makes them visible to the asynchronous proxy that wgmma reads
-// through (fence.proxy.async), waits on the stage's mbarrier, and the block
-// meets at a barrier; then the copies of a stage numStages - 2 ahead are
-// issued into the buffer whose wgmma the previous iteration retired, and
-// the stage's two wgmma are issued as one group, leaving it in flight while
-// the next stage is prepared (wgmma.wait_group 1).
+// swizzle's 1024-byte repeat, in stages of 64 kept rows: B's packed rows
+// MN-major in blocks of 64 columns, a K-major A's gathered rows MN-major in
+// blocks of 64 rows of A, a row-major A's chunks K-major (128-byte rows). A is
+// copied by cp.async as in the mma.sync kernel; B's full tiles of 64 or 128
+// columns by TMA (a tensor map the host creates, whose 128-byte swizzle is the
+// descriptor's), thread 0 announcing each stage's bytes on the buffer's
+// mbarrier (B of a narrower last tile, or next to an unaligned A, is copied by
+// cp.async). Per stage, every thread waits for its copies, makes them visible
+// to the asynchronous proxy that wgmma reads through (fence.proxy.async), waits
+// on the stage's mbarrier, and the block meets at a barrier; then the copies of
+// a stage numStages - 2 ahead are issued into the buffer whose wgmma the
+// previous iteration retired, and the stage's two wgmma are issued as one
+// group, leaving it in flight while the next stage is prepared
+// (wgmma.wait_group 1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,13 +59,13 @@ static int64_t getSwizzleMode(int64_t bytes) {
   }
 }
 
-/// Bytes of a 64 x 32 block of f16 or bf16 staged elements (a warpgroup's
+static constexpr int64_t kWGMMAStageRows = KernelConfig::kWGMMAStageRows;
+/// Bytes of a 64 x 64 block of f16 or bf16 staged elements (a warpgroup's
 /// rows of A, or 64 columns of B, by the stage's kept rows).
-static constexpr int64_t kBlockBytes = kSwizzleRowElements * kStageRows * 2;
-/// Bytes between groups of 8 rows of an MN-major stage (rows of 128
-/// bytes) and of a K-major one (rows of kStageRows elements, 64 bytes).
-static constexpr int64_t kMNMajorGroupBytes = 8 * 128;
-static constexpr int64_t kKMajorGroupBytes = 8 * kStageRows * 2;
+static constexpr int64_t kBlockBytes =
+    kSwizzleRowElements * kWGMMAStageRows * 2;
+/// Bytes between groups of 8 rows of 128 bytes, in both stage layouts.
+static constexpr int64_t kGroupBytes = 8 * 128;
 /// The suspend-time hint of an mbarrier wait (its PTX loop retries).
 static constexpr int64_t kMBarrierWaitTicks = 10000000;
 
@@ -101,15 +101,15 @@ Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
   NVVM::WGMMATypes type = config.elementType.isF16() ? NVVM::WGMMATypes::f16
                                                      : NVVM::WGMMATypes::bf16;
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
-  for (int64_t ks = 0; ks < kStageRows; ks += kMmaK) {
+  for (int64_t ks = 0; ks < stageRows; ks += kMmaK) {
     // A K-major A advances along its rows, MN-major operands by k rows.
     Value aDescriptor =
-        config.aKMajor ? descriptor(add(aStage, ks * 128), kBlockBytes,
-                                    kMNMajorGroupBytes, 128)
-                       : descriptor(add(aStage, ks * 2), /*leadingBytes=*/16,
-                                    kKMajorGroupBytes, 64);
+        config.aKMajor
+            ? descriptor(add(aStage, ks * 128), kBlockBytes, kGroupBytes, 128)
+            : descriptor(add(aStage, ks * 2), /*leadingBytes=*/16, kGroupBytes,
+                         128);
     Value bDescriptor =
-        descriptor(add(bStage, ks * 128), kBlockBytes, kMNMajorGroupBytes, 128);
+        descriptor(add(bStage, ks * 128), kBlockBytes, kGroupBytes, 128);
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, acc.getType(), acc, aDescriptor, bDescriptor,
         NVVM::MMAShapeAttr::get(b.getContext(), KernelConfig::kWarpgroupRows,
@@ -161,9 +161,9 @@ void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
 void PipelineKernelBuilder::issueBLoads(Value stage, Value buffer) {
   int64_t elementBytes = config.elementType.getIntOrFloatBitWidth() / 8;
   nvgpu::MBarrierArriveExpectTxOp::create(
-      b, loc, bBarriers, constant(kStageRows * tileN * elementBytes), buffer,
+      b, loc, bBarriers, constant(stageRows * tileN * elementBytes), buffer,
       /*predicate=*/Value());
-  // A box of 32 kept rows by 64 columns (of one batch of a dense B).
+  // A box of 64 kept rows by 64 columns (of one batch of a dense B).
   MemRefType viewType = getBTensorMapType(config).getTensor();
   // B's packed rows are tile_n-element rows of the values (from row p0 *
   // unit_k on for the item's tile); a dense B's are the rows of its batch.
@@ -309,8 +309,9 @@ SmallVector<Type> tsparse::getWGMMAWorkgroupTypes(const KernelConfig &config) {
       llvm::divideCeil(config.layout.getTileN(), kSwizzleRowElements);
   Type aType =
       config.aKMajor
-          ? staged({config.numStages, aBlocks, kStageRows, kSwizzleRowElements})
-          : staged({config.numStages, config.blockRows, kStageRows});
-  return {aType,
-          staged({config.numStages, bBlocks, kStageRows, kSwizzleRowElements})};
+          ? staged({config.numStages, aBlocks, kWGMMAStageRows,
+                    kSwizzleRowElements})
+          : staged({config.numStages, config.blockRows, kWGMMAStageRows});
+  return {aType, staged({config.numStages, bBlocks, kWGMMAStageRows,
+                         kSwizzleRowElements})};
 }

@@ -1,21 +1,22 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma stages=4" --canonicalize --split-input-file | FileCheck %s
 
 // The wgmma flavour: two warpgroups over a 128-row M tile, always on
-// dynamic shared memory (four stages of 8 KB of A and 4 KB of B, plus 1024
-// bytes to align them to the 128-byte swizzle's repeat). A row-major A
+// dynamic shared memory (four stages of 64 kept rows: 16 KB of A and 8 KB
+// of B, plus 1024 bytes to align them to the 128-byte swizzle's repeat). A
+// row-major A
 // whose kept rows are scattered (unit_k = 1) is transposed on the device
 // first and read K-major. B's full tiles are loaded by TMA: the host views
 // the packed values as rows of tile_n and passes their tensor map (boxes of
-// 32 x 64, 128-byte swizzle) as the last argument, an !llvm.ptr. Stages of
-// A (two blocks of 64 rows of A by 32 kept rows) and B (one block of 64
+// 64 x 64, 128-byte swizzle) as the last argument, an !llvm.ptr. Stages of
+// A (two blocks of 64 rows of A by 64 kept rows) and B (one block of 64
 // columns) are views from the aligned address; one mbarrier per buffer,
 // initialized by thread 0, completes a stage of B: thread 0 announces its
 // bytes and issues the load. Each iteration waits for its stage of A (one
 // younger cp.async group pending with four stages), fences the copies to
 // the async proxy, waits on the stage's mbarrier (phase parity carried
 // through the loop), synchronizes, issues the stage two ahead, then issues
-// the stage's two k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte
-// swizzle, stride 1024 bytes, leading 4096) as one group and waits until
+// the stage's four k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte
+// swizzle, stride 1024 bytes, leading 8192) as one group and waits until
 // one group is left in flight. The accumulator is retired before the
 // epilogue. Items with a narrower last tile or unaligned A copy B by
 // cp.async instead (the kernel's second way).
@@ -23,27 +24,27 @@
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 // CHECK: %[[ROWS:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [4, 64], strides: [64, 1] : memref<?xf16> to memref<4x64xf16, strided<[64, 1]>>
 // CHECK: %[[UNRANKED:.*]] = memref.cast %[[ROWS]] : memref<4x64xf16, strided<[64, 1]>> to memref<*xf16>
-// CHECK: %[[MAP:.*]] = nvgpu.tma.create.descriptor %[[UNRANKED]] box[%c32, %c64] : memref<*xf16> -> <tensor = memref<32x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
+// CHECK: %[[MAP:.*]] = nvgpu.tma.create.descriptor %[[UNRANKED]] box[%c64, %c64] : memref<*xf16> -> <tensor = memref<64x64xf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b, l2promo = none, oob = zero, interleave = none>
 // CHECK: %[[POINTER:.*]] = builtin.unrealized_conversion_cast %[[MAP]] : {{.*}} to !llvm.ptr
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wgmma_f16_g64_u1_ak_m128_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) dynamic_shared_memory_size %c50176_i32 args({{.*}}, %[[POINTER]] : !llvm.ptr)
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wgmma_f16_g64_u1_ak_m128_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) dynamic_shared_memory_size %c99328_i32 args({{.*}}, %[[POINTER]] : !llvm.ptr)
 // CHECK: gpu.func @tsparse_wgmma_f16_g64_u1_ak_m128_s4({{[^)]*}}, %[[MAPARG:.*]]: !llvm.ptr) kernel
 // CHECK:   %[[SMEM:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
 // CHECK:   %[[ADDRESS:.*]] = memref.extract_aligned_pointer_as_index %[[SMEM]]
 // CHECK:   %[[MISALIGNED:.*]] = arith.remui %[[ADDRESS]], %c1024
 // CHECK:   %[[PAD0:.*]] = arith.subi %c1024, %[[MISALIGNED]]
 // CHECK:   %[[PAD:.*]] = arith.remui %[[PAD0]], %c1024
-// CHECK:   memref.view %[[SMEM]][%[[PAD]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x2x32x64xf16, #gpu.address_space<workgroup>>
-// CHECK:   memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x1x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.view %[[SMEM]][%[[PAD]]][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<4x1x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   %[[BARRIERS:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 4>
 // CHECK:   %[[TMAP:.*]] = builtin.unrealized_conversion_cast %[[MAPARG]] : !llvm.ptr to
 // CHECK-COUNT-4: nvgpu.mbarrier.init %[[BARRIERS]][%{{.*}}], %c1
 // CHECK:   gpu.barrier
-// CHECK:   nvgpu.mbarrier.arrive.expect_tx %[[BARRIERS]][%c0], %c4096
-// CHECK:   nvgpu.tma.async.load %[[TMAP]][%c0, %{{.*}}], %[[BARRIERS]][%c0] to %{{.*}} : {{.*}} -> memref<32x64xf16, #gpu.address_space<workgroup>>
-// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x2x32x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   nvgpu.mbarrier.arrive.expect_tx %[[BARRIERS]][%c0], %c8192
+// CHECK:   nvgpu.tma.async.load %[[TMAP]][%c0, %{{.*}}], %[[BARRIERS]][%c0] to %{{.*}} : {{.*}} -> memref<64x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_create_group
 // CHECK:   %[[GROUP:.*]] = nvgpu.device_async_create_group
-// CHECK:   scf.for {{.*}} -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index, index)
+// CHECK:   scf.for {{.*}} -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index{{.*}})
 // CHECK:     nvgpu.device_async_wait %[[GROUP]] {numGroups = 1 : i32}
 // CHECK:     nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
 // CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%{{.*}}], %{{.*}}, %c10000000
@@ -52,8 +53,8 @@
 // CHECK:     nvgpu.device_async_copy
 // CHECK:     nvgpu.device_async_create_group
 // CHECK:     nvvm.wgmma.fence.aligned
-// CHECK:     arith.ori %{{.*}}, %c4611686293322072064_i64 : i64
-// CHECK-COUNT-2: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <row>]
+// CHECK:     arith.ori %{{.*}}, %c4611686293338849280_i64 : i64
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <row>]
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK:     scf.yield
@@ -77,21 +78,21 @@ func.func @matmul_tw1d(%a: tensor<?x64xf16>, %c: tensor<?x192xf32>) -> tensor<?x
 // -----
 
 // Kept rows in runs of 16: a row-major A is copied in 16-byte chunks along
-// K into K-major stages of 64-byte rows (the 64-byte swizzle), read in
+// K into K-major stages of 128-byte rows (the 128-byte swizzle), read in
 // place: no transposition. Its descriptors advance 32 bytes per k16 (stride
-// 512 bytes between groups of 8 rows); A is `row`. 128-column tiles of B
-// load as two boxes of 64 columns (8 KB a stage).
+// 1024 bytes between groups of 8 rows); A is `row`. 128-column tiles of B
+// load as two boxes of 64 columns (16 KB a stage).
 // CHECK-LABEL: func.func @matmul_bw_row_major_a
 // CHECK-NOT: tsparse_transpose
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wgmma_f16_g128_u16_m128_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) dynamic_shared_memory_size %c66560_i32
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_wgmma_f16_g128_u16_m128_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1) dynamic_shared_memory_size %c132096_i32
 // CHECK: gpu.func @tsparse_wgmma_f16_g128_u16_m128_s4
-// CHECK:   memref.view %{{.*}} to memref<4x128x32xf16, #gpu.address_space<workgroup>>
-// CHECK:   memref.view %{{.*}} to memref<4x2x32x64xf16, #gpu.address_space<workgroup>>
-// CHECK:   nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%c0], %c8192
+// CHECK:   memref.view %{{.*}} to memref<4x128x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   memref.view %{{.*}} to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
+// CHECK:   nvgpu.mbarrier.arrive.expect_tx %{{.*}}[%c0], %c16384
 // CHECK-COUNT-2: nvgpu.tma.async.load
-// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x128x32xf16, #gpu.address_space<workgroup>>
+// CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x128x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   scf.for
-// CHECK:     arith.ori %{{.*}}, %c-9223371899415756800_i64 : i64
+// CHECK:     arith.ori %{{.*}}, %c4611686293305360384_i64 : i64
 // CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <row>], B[<f16>, <one>, <row>]
 func.func @matmul_bw_row_major_a(%a: tensor<?x64xf16>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %w = tsparse.constant {

@@ -61,8 +61,16 @@ struct KernelConfig {
   Operation *epilogue = nullptr;
   std::string epilogueKey;
 
-  /// Kept rows of B staged at a time.
+  /// Kept rows of B staged at a time (by the WMMA and mma.sync kernels; the
+  /// work lists split tiles in multiples of it).
   static constexpr int64_t kStageRows = 32;
+  /// Kept rows per stage of the wgmma kernel: 128-byte rows of a K-major
+  /// A, four k16 steps per stage.
+  static constexpr int64_t kWGMMAStageRows = 64;
+  /// Kept rows per stage of the kernel.
+  int64_t getStageRows() const {
+    return flavor == MmaFlavor::WGMMA ? kWGMMAStageRows : kStageRows;
+  }
 
   /// Whether the mma.sync kernel copies a row-major A in 16-byte chunks
   /// along K: the kept rows of B come in runs of at least 8 consecutive k
@@ -172,7 +180,7 @@ enum class DenseArg : unsigned {
 };
 constexpr unsigned kNumDenseArgs = unsigned(DenseArg::BatchRows) + 1;
 
-/// The tensor map a kernel that loadsBByTMA() reads B through: boxes of 32
+/// The tensor map a kernel that loadsBByTMA() reads B through: boxes of 64
 /// kept rows by 64 columns, 128-byte swizzled, out-of-bounds elements zero.
 /// Over the packed values viewed as rows of tile_n, or over a dense B as
 /// batches x K x N (boxes of one batch).
