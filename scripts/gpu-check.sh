@@ -44,7 +44,11 @@ g++ -O2 -std=c++17 bench/gpu/e2e_check.cpp "$prep"/e2e-*.o \
 
 echo "== 1. end to end: runtime packing, mgpu* runtime, fused kernel (at ${SECONDS} s)"
 if [ -x "$work/e2e_check" ]; then
-  "$work/e2e_check" | tee "$out/e2e.txt" || status=1
+  # The wgmma build needs a Hopper GPU (compute capability 9.0).
+  hopper=
+  [ "$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1)" = 9.0 ] &&
+    hopper=--hopper
+  "$work/e2e_check" $hopper | tee "$out/e2e.txt" || status=1
 fi
 
 echo "== 2. kernels against cuBLAS; benchmark (at ${SECONDS} s)"

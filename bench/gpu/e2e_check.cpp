@@ -2,12 +2,13 @@
 //
 // Calls host code that --tsparse-gpu-pipeline compiled ahead of time (runtime
 // packing, device copies through libtsparse_cuda_runtime, one fused kernel
-// launch), in both tensor-core flavours, and compares C = C0 + A * W with a
-// reference computed here: TW-2D and BW in f16, TW-2D with feature-major
+// launch), in the three tensor-core flavours (wgmma, whose host code also
+// creates TMA tensor maps, with --hopper), and compares C = C0 + A * W with
+// a reference computed here: TW-2D and BW in f16, TW-2D with feature-major
 // (transposed) activations, TW-2D in bf16, and a two-layer feed-forward
 // block compiled with feature-major=1.
 //
-// Usage: e2e_check   (exit status 0 when every case matches)
+// Usage: e2e_check [--hopper]   (exit status 0 when every case matches)
 //
 //===----------------------------------------------------------------------===//
 
@@ -114,6 +115,9 @@ DECLARE_ENTRY(e2e_mma_sync_tw2d)
 DECLARE_ENTRY(e2e_mma_sync_bw)
 DECLARE_ENTRY(e2e_mma_sync_tw2d_feature_major)
 DECLARE_ENTRY(e2e_bf16_tw2d)
+DECLARE_ENTRY(e2e_wgmma_tw2d)
+DECLARE_ENTRY(e2e_wgmma_bw)
+DECLARE_ENTRY(e2e_wgmma_tw2d_feature_major)
 extern "C" void _mlir_ciface_e2e_ffn(MemRef2D<float> *, MemRef2D<uint16_t> *,
                                      MemRef2D<uint16_t> *, MemRef1D<float> *,
                                      MemRef2D<uint16_t> *);
@@ -183,9 +187,11 @@ static int checkFeedForward() {
   return failures;
 }
 
-int main() {
+int main(int argc, char **argv) {
   // Keep what was printed if a runtime error aborts the process.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  // The wgmma build runs only on sm_90 (its binary is for sm_90a).
+  bool hopper = argc > 1 && std::strcmp(argv[1], "--hopper") == 0;
   const int k = 512, n = 1000;
   struct Case {
     const char *name;
@@ -194,6 +200,8 @@ int main() {
     /// A is passed K x M, C is passed and returned N x M.
     bool featureMajor = false;
     bool bf16 = false;
+    /// Needs Hopper (the wgmma build).
+    bool wgmma = false;
   };
   int failures = 0;
   for (Case c :
@@ -205,7 +213,16 @@ int main() {
         Case{"mma.sync tw2d fm", _mlir_ciface_e2e_mma_sync_tw2d_feature_major,
              false, true},
         Case{"mma.sync tw2d bf16", _mlir_ciface_e2e_bf16_tw2d, false, false,
-             true}}) {
+             true},
+        Case{"wgmma tw2d", _mlir_ciface_e2e_wgmma_tw2d, false, false, false,
+             true},
+        Case{"wgmma bw", _mlir_ciface_e2e_wgmma_bw, true, false, false, true},
+        Case{"wgmma tw2d fm", _mlir_ciface_e2e_wgmma_tw2d_feature_major, false,
+             true, false, true}}) {
+    if (c.wgmma && !hopper) {
+      std::printf("e2e %s: skipped (needs sm_90; run with --hopper)\n", c.name);
+      continue;
+    }
     for (double sparsity : {0.0, 0.75, 0.95}) {
       for (int m : {1, 100, 300}) {
         std::mt19937 rng(m * 977 + int(sparsity * 100));

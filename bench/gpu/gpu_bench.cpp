@@ -288,18 +288,21 @@ struct DeviceMatrix {
     if (tensorMap)
       return tensorMap;
     CUtensorMap map;
-    cuuint64_t dims[2] = {cuuint64_t(tileN),
-                          std::max<cuuint64_t>(packed.values.size() / tileN, 1)};
+    cuuint64_t dims[2] = {
+        cuuint64_t(tileN),
+        std::max<cuuint64_t>(packed.values.size() / tileN, 1)};
     cuuint64_t strides[1] = {cuuint64_t(tileN) * 2};
     cuuint32_t box[2] = {64, 64}, elementStrides[2] = {1, 1};
     CHECK_CU(cuTensorMapEncodeTiled(
         &map,
-        bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
+        bf16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+             : CU_TENSOR_MAP_DATA_TYPE_FLOAT16,
         2, values, dims, strides, box, elementStrides,
         CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
         CU_TENSOR_MAP_L2_PROMOTION_NONE, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE));
     CHECK_CUDA(cudaMalloc(&tensorMap, sizeof(map)));
-    CHECK_CUDA(cudaMemcpy(tensorMap, &map, sizeof(map), cudaMemcpyHostToDevice));
+    CHECK_CUDA(
+        cudaMemcpy(tensorMap, &map, sizeof(map), cudaMemcpyHostToDevice));
     return tensorMap;
   }
 
