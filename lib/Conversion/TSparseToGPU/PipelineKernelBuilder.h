@@ -105,7 +105,7 @@ private:
   /// `offset` of the workgroup memory (see getWGMMAWorkgroupTypes).
   Value descriptor(Value offset, int64_t leadingBytes, int64_t strideBytes,
                    int64_t swizzleBytes);
-  /// Issues the wgmma of the two k16 steps of stage buffer `buffer`.
+  /// Issues the wgmma of the k16 steps of stage buffer `buffer`.
   Value multiplyStageWarpgroup(Value buffer, Value acc);
   /// The warpgroup accumulator as m16n8 fragments (fragmentsN of them, the
   /// warp's 16 rows).

@@ -17,7 +17,7 @@
 // to the asynchronous proxy that wgmma reads through (fence.proxy.async), waits
 // on the stage's mbarrier, and the block meets at a barrier; then the copies of
 // a stage numStages - 2 ahead are issued into the buffer whose wgmma the
-// previous iteration retired, and the stage's two wgmma are issued as one
+// previous iteration retired, and the stage's four wgmma are issued as one
 // group, leaving it in flight while the next stage is prepared
 // (wgmma.wait_group 1).
 //
