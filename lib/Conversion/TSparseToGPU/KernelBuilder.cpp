@@ -90,9 +90,7 @@ SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
     auto memrefType = cast<MemRefType>(type);
     buffers.push_back(
         memref::ViewOp::create(b, loc, memrefType, base, offset, ValueRange{}));
-    offset = add(offset,
-                 memrefType.getNumElements() *
-                     memrefType.getElementType().getIntOrFloatBitWidth() / 8);
+    offset = add(offset, getMemRefBytes(memrefType));
   }
   return buffers;
 }

@@ -131,6 +131,14 @@ protected:
 /// Types of the workgroup buffers of the kernel for `config`.
 SmallVector<Type> getWorkgroupTypes(const KernelConfig &config);
 
+/// Bytes of a buffer of `type`.
+inline int64_t getMemRefBytes(MemRefType type) {
+  return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+}
+
+/// Bytes of the workgroup buffers of the kernel for `config`.
+int64_t getWorkgroupBuffersBytes(const KernelConfig &config);
+
 /// Types of the workgroup buffers of the WMMA kernel for `config`.
 SmallVector<Type> getWMMAWorkgroupTypes(const KernelConfig &config);
 /// Emits the body of the WMMA kernel `func`.

@@ -25,16 +25,18 @@ SmallVector<Type> tsparse::getWorkgroupTypes(const KernelConfig &config) {
   llvm_unreachable("unknown flavour");
 }
 
+int64_t tsparse::getWorkgroupBuffersBytes(const KernelConfig &config) {
+  int64_t bytes = 0;
+  for (Type type : getWorkgroupTypes(config))
+    bytes += getMemRefBytes(cast<MemRefType>(type));
+  return bytes;
+}
+
 int64_t KernelConfig::getSharedMemoryBytes() const {
   // The wgmma kernel aligns its buffers to the 1024-byte repeat of the
   // 128-byte swizzle itself, from wherever dynamic shared memory starts.
-  int64_t bytes = flavor == MmaFlavor::WGMMA ? kWGMMASharedAlignment : 0;
-  for (Type type : getWorkgroupTypes(*this)) {
-    auto buffer = cast<MemRefType>(type);
-    bytes += buffer.getNumElements() *
-             buffer.getElementType().getIntOrFloatBitWidth() / 8;
-  }
-  return bytes;
+  return (flavor == MmaFlavor::WGMMA ? kWGMMASharedAlignment : 0) +
+         getWorkgroupBuffersBytes(*this);
 }
 
 nvgpu::TensorMapDescriptorType

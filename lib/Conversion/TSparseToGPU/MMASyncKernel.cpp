@@ -50,9 +50,7 @@ PipelineKernelBuilder::PipelineKernelBuilder(OpBuilder &b, Location loc,
   SmallVector<Value> buffers = getWorkgroupBuffers(func, types);
   aShared = buffers[0];
   bShared = buffers[1];
-  auto aType = cast<MemRefType>(types[0]);
-  bSharedOffset = aType.getNumElements() *
-                  aType.getElementType().getIntOrFloatBitWidth() / 8;
+  bSharedOffset = getMemRefBytes(cast<MemRefType>(types[0]));
 }
 
 Value PipelineKernelBuilder::nextBuffer(Value buffer) {

@@ -154,8 +154,8 @@ private:
   /// With B loaded by TMA (the wgmma pipeline's vector way): the mbarrier
   /// group of B's buffers and the tensor map.
   Value bBarriers, bTensorMap;
-  /// Byte offsets of aShared and bShared in the workgroup memory (wgmma).
-  int64_t aSharedOffset = 0, bSharedOffset = 0;
+  /// Byte offset of bShared in the workgroup memory, after aShared.
+  int64_t bSharedOffset = 0;
   Value lastRow, lastM;
   Value warpRow, warpCol, lane;
 };

@@ -44,12 +44,7 @@ static int64_t getStagedBytes(const KernelConfig &config, int64_t rows) {
 }
 
 int64_t tsparse::getStagedRowsPerPass(const KernelConfig &config) {
-  int64_t stagesBytes = 0;
-  for (Type type : getWorkgroupTypes(config)) {
-    auto buffer = cast<MemRefType>(type);
-    stagesBytes += buffer.getNumElements() *
-                   buffer.getElementType().getIntOrFloatBitWidth() / 8;
-  }
+  int64_t stagesBytes = getWorkgroupBuffersBytes(config);
   // The most rows that fit where the stages were, a divisor of the block's
   // rows and a whole number of fragments.
   int64_t rows = config.blockRows;

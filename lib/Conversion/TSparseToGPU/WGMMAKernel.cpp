@@ -88,15 +88,14 @@ Value PipelineKernelBuilder::descriptor(Value offset, int64_t leadingBytes,
 }
 
 Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
-  auto aType = cast<MemRefType>(aShared.getType());
-  auto bType = cast<MemRefType>(bShared.getType());
-  int64_t aStageBytes = aType.getNumElements() / config.numStages * 2;
-  int64_t bStageBytes = bType.getNumElements() / config.numStages * 2;
+  int64_t aStageBytes =
+      getMemRefBytes(cast<MemRefType>(aShared.getType())) / config.numStages;
+  int64_t bStageBytes =
+      getMemRefBytes(cast<MemRefType>(bShared.getType())) / config.numStages;
   Value warpgroup = div(threadId, 128);
-  // The warpgroup's 64 rows of A, one MN-major block or 64 K-major rows,
-  // take kBlockBytes either way.
-  Value aStage = add(add(mul(buffer, aStageBytes), aSharedOffset),
-                     mul(warpgroup, kBlockBytes));
+  // The warpgroup's 64 rows of A (aShared comes first), one MN-major block
+  // or 64 K-major rows, take kBlockBytes either way.
+  Value aStage = add(mul(buffer, aStageBytes), mul(warpgroup, kBlockBytes));
   Value bStage = add(mul(buffer, bStageBytes), bSharedOffset);
   NVVM::WGMMATypes type = config.elementType.isF16() ? NVVM::WGMMATypes::f16
                                                      : NVVM::WGMMATypes::bf16;
