@@ -99,16 +99,28 @@ Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
   Value bStage = add(mul(buffer, bStageBytes), bSharedOffset);
   NVVM::WGMMATypes type = config.elementType.isF16() ? NVVM::WGMMATypes::f16
                                                      : NVVM::WGMMATypes::bf16;
+  // The stage's descriptors, then advanced by k16: a K-major A along its
+  // rows (32 bytes), MN-major operands by 16 rows of 128 bytes. The start
+  // address field is in 16-byte units, and the shared window (below 256 KB)
+  // keeps it from carrying into the next field.
+  Value aDescriptor =
+      config.aKMajor
+          ? descriptor(aStage, kBlockBytes, kGroupBytes, 128)
+          : descriptor(aStage, /*leadingBytes=*/16, kGroupBytes, 128);
+  Value bDescriptor = descriptor(bStage, kBlockBytes, kGroupBytes, 128);
+  int64_t aStepBytes = config.aKMajor ? kMmaK * 128 : kMmaK * 2;
+  int64_t bStepBytes = kMmaK * 128;
+  auto advance = [&](Value descriptor, int64_t bytes) -> Value {
+    return arith::AddIOp::create(
+        b, loc, descriptor,
+        arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(bytes / 16)));
+  };
   NVVM::WgmmaFenceAlignedOp::create(b, loc);
   for (int64_t ks = 0; ks < stageRows; ks += kMmaK) {
-    // A K-major A advances along its rows, MN-major operands by k rows.
-    Value aDescriptor =
-        config.aKMajor
-            ? descriptor(add(aStage, ks * 128), kBlockBytes, kGroupBytes, 128)
-            : descriptor(add(aStage, ks * 2), /*leadingBytes=*/16, kGroupBytes,
-                         128);
-    Value bDescriptor =
-        descriptor(add(bStage, ks * 128), kBlockBytes, kGroupBytes, 128);
+    if (ks) {
+      aDescriptor = advance(aDescriptor, aStepBytes);
+      bDescriptor = advance(bDescriptor, bStepBytes);
+    }
     acc = NVVM::WgmmaMmaAsyncOp::create(
         b, loc, acc.getType(), acc, aDescriptor, bDescriptor,
         NVVM::MMAShapeAttr::get(b.getContext(), KernelConfig::kWarpgroupRows,

@@ -14,7 +14,9 @@
 // bytes and issues the load. Each iteration waits for its stage of A (one
 // younger cp.async group pending with four stages), fences the copies to
 // the async proxy, waits on the stage's mbarrier (phase parity carried
-// through the loop), synchronizes, issues the stage two ahead, then issues
+// through the loop), synchronizes, issues the stage two ahead, then builds
+// the stage's descriptors once (advancing them 16 rows, 128 in 16-byte
+// units, per k16) and issues
 // the stage's four k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte
 // swizzle, stride 1024 bytes, leading 8192) as one group and waits until
 // one group is left in flight. The accumulator is retired before the
@@ -52,9 +54,15 @@
 // CHECK:     nvgpu.tma.async.load
 // CHECK:     nvgpu.device_async_copy
 // CHECK:     nvgpu.device_async_create_group
-// CHECK:     nvvm.wgmma.fence.aligned
 // CHECK:     arith.ori %{{.*}}, %c4611686293338849280_i64 : i64
-// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <row>]
+// CHECK:     nvvm.wgmma.fence.aligned
+// CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<f16>, <one>, <col>], B[<f16>, <one>, <row>]
+// CHECK-COUNT-2: arith.addi %{{.*}}, %c128_i64 : i64
+// CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
+// CHECK-COUNT-2: arith.addi %{{.*}}, %c256_i64 : i64
+// CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
+// CHECK-COUNT-2: arith.addi %{{.*}}, %c384_i64 : i64
+// CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK:     scf.yield
