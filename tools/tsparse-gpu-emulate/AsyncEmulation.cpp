@@ -54,20 +54,24 @@ LogicalResult BlockEmulator::checkRetired(Operation *op, const Lanes &lanes,
 FailureOr<std::pair<Buffer *, int64_t>>
 BlockEmulator::resolveSharedAddress(Operation *op, int64_t address) {
   int64_t offset = address - kDynamicSharedAddress;
-  // Of overlapping views, the one that last accessed the byte.
-  const Buffer *last = nullptr;
+  // Of overlapping views, the one that last accessed the byte; a byte no
+  // view accessed yet, from any view holding it.
+  Buffer *view = nullptr;
   if (dynamicShared && offset >= 0 &&
       offset < int64_t(dynamicShared->byteUses.size()))
-    last = dynamicShared->byteUses[offset].second;
+    view = dynamicShared->byteUses[offset].second;
   for (auto [range, buffer] :
        llvm::zip_equal(dynamicSharedViews, dynamicSharedViewBuffers)) {
-    if (offset < range.first || offset >= range.second ||
-        (last && buffer != last))
-      continue;
-    int64_t elementBytes = buffer->elementType.getIntOrFloatBitWidth() / 8;
-    if ((offset - range.first) % elementBytes != 0)
+    if (view)
       break;
-    return std::make_pair(buffer, (offset - range.first) / elementBytes);
+    if (offset >= range.first && offset < range.second)
+      view = buffer;
+  }
+  if (view) {
+    int64_t elementBytes = view->elementType.getIntOrFloatBitWidth() / 8;
+    int64_t relative = offset - view->byteOffset;
+    if (relative % elementBytes == 0)
+      return std::make_pair(view, relative / elementBytes);
   }
   return op->emitError() << "addresses shared memory at " << address
                          << ", not an element of a view of dynamic shared "
@@ -173,108 +177,141 @@ LogicalResult BlockEmulator::runTmaLoad(nvgpu::TmaAsyncLoadOp op,
   if (destination.byteSource != dynamicShared || !dynamicShared)
     return op.emitError("expected a destination viewing dynamic shared "
                         "memory");
+  return forEachBarrierThread(
+      op, mask, /*predicate=*/Value(), op.getBarriers(), op.getMbarId(),
+      [&](int64_t t, MBarrier &barrier) -> LogicalResult {
+        const TensorMap &map =
+            *kernelTensorMaps[get(op.getTensorMapDescriptor()).lane(t)->i];
+        int64_t rank = map.shape.size();
+        if (int64_t(op.getCoordinates().size()) != rank)
+          return op.emitError("expected a coordinate per dimension");
+        int64_t elementBytes =
+            map.tensor->elementType.getIntOrFloatBitWidth() / 8;
+        int64_t boxElements = 1;
+        for (int64_t size : map.box)
+          boxElements *= size;
+        if (boxElements != destination.getNumElements() ||
+            destination.elementType != map.tensor->elementType)
+          return op.emitError("expected a destination of the box's elements");
+        int64_t start = kDynamicSharedAddress + destination.byteOffset;
+        // The swizzle permutes 16-byte chunks inside 1024-byte repeats.
+        if (start % (map.swizzleBytes ? 1024 : 128) != 0)
+          return op.emitError() << "TMA destination at shared address " << start
+                                << " is not aligned to its swizzle";
+        // Coordinates come innermost first.
+        SmallVector<int64_t> origin(rank);
+        for (int64_t d = 0; d < rank; ++d)
+          origin[rank - 1 - d] = get(op.getCoordinates()[d]).lane(t)->i;
+        for (int64_t e = 0; e < boxElements; ++e) {
+          int64_t linear = 0, rest = e;
+          bool inside = true;
+          SmallVector<int64_t> position(rank);
+          for (int64_t d = rank - 1; d >= 0; --d) {
+            position[d] = origin[d] + rest % map.box[d];
+            rest /= map.box[d];
+            inside &= position[d] >= 0 && position[d] < map.shape[d];
+          }
+          for (int64_t d = 0; d < rank; ++d)
+            linear = linear * map.shape[d] + position[d];
+          Scalar value;
+          if (inside && failed(read(op, *map.tensor, linear, t, value)))
+            return failure();
+          int64_t address = start + e * elementBytes;
+          if (map.swizzleBytes)
+            address ^= ((address >> 7) & 7) << 4;
+          int64_t index = (address - start) / elementBytes;
+          if (failed(checkNoAsyncReader(op, destination, index, t)))
+            return failure();
+          ++destination.shadow[index].tmaInFlight;
+          barrier.inFlight.push_back({&destination, index, value});
+        }
+        barrier.inFlightBytes += boxElements * elementBytes;
+        return success();
+      });
+}
+
+LogicalResult BlockEmulator::forEachBarrierThread(
+    Operation *op, const Mask &mask, Value predicate, Value group, Value id,
+    function_ref<LogicalResult(int64_t, MBarrier &)> fn) {
   for (int64_t t = 0; t < numThreads; ++t) {
-    if (!mask[t])
+    if (!mask[t] || (predicate && !get(predicate).lane(t)->i))
       continue;
-    const TensorMap &map =
-        *kernelTensorMaps[get(op.getTensorMapDescriptor()).lane(t)->i];
-    FailureOr<MBarrier *> barrier =
-        getMBarrier(op, op.getBarriers(), op.getMbarId(), t);
-    if (failed(barrier))
+    FailureOr<MBarrier *> barrier = getMBarrier(op, group, id, t);
+    if (failed(barrier) || failed(fn(t, **barrier)))
       return failure();
-    int64_t rank = map.shape.size();
-    if (int64_t(op.getCoordinates().size()) != rank)
-      return op.emitError("expected a coordinate per dimension");
-    int64_t elementBytes = map.tensor->elementType.getIntOrFloatBitWidth() / 8;
-    int64_t boxElements = 1;
-    for (int64_t size : map.box)
-      boxElements *= size;
-    if (boxElements != destination.getNumElements() ||
-        destination.elementType != map.tensor->elementType)
-      return op.emitError("expected a destination of the box's elements");
-    int64_t start = kDynamicSharedAddress + destination.byteOffset;
-    // The swizzle permutes 16-byte chunks inside 1024-byte repeats.
-    if (start % (map.swizzleBytes ? 1024 : 128) != 0)
-      return op.emitError() << "TMA destination at shared address " << start
-                            << " is not aligned to its swizzle";
-    // Coordinates come innermost first.
-    SmallVector<int64_t> origin(rank);
-    for (int64_t d = 0; d < rank; ++d)
-      origin[rank - 1 - d] = get(op.getCoordinates()[d]).lane(t)->i;
-    for (int64_t e = 0; e < boxElements; ++e) {
-      int64_t linear = 0, rest = e;
-      bool inside = true;
-      SmallVector<int64_t> position(rank);
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        position[d] = origin[d] + rest % map.box[d];
-        rest /= map.box[d];
-        inside &= position[d] >= 0 && position[d] < map.shape[d];
-      }
-      for (int64_t d = 0; d < rank; ++d)
-        linear = linear * map.shape[d] + position[d];
-      Scalar value;
-      if (inside && failed(read(op, *map.tensor, linear, t, value)))
-        return failure();
-      int64_t address = start + e * elementBytes;
-      if (map.swizzleBytes)
-        address ^= ((address >> 7) & 7) << 4;
-      int64_t index = (address - start) / elementBytes;
-      if (failed(checkNoAsyncReader(op, destination, index, t)))
-        return failure();
-      ++destination.shadow[index].tmaInFlight;
-      (*barrier)->inFlight.push_back({&destination, index, value});
-    }
-    (*barrier)->inFlightBytes += boxElements * elementBytes;
   }
   return success();
 }
 
+LogicalResult BlockEmulator::runMBarrierInit(nvgpu::MBarrierInitOp op,
+                                             const Mask &mask) {
+  return forEachBarrierThread(
+      op, mask, op.getPredicate(), op.getBarriers(), op.getMbarId(),
+      [&](int64_t t, MBarrier &barrier) {
+        barrier = MBarrier();
+        barrier.initialized = true;
+        barrier.count = barrier.pending = get(op.getCount()).lane(t)->i;
+        return success();
+      });
+}
+
+LogicalResult
+BlockEmulator::runMBarrierArriveExpectTx(nvgpu::MBarrierArriveExpectTxOp op,
+                                         const Mask &mask) {
+  return forEachBarrierThread(
+      op, mask, op.getPredicate(), op.getBarriers(), op.getMbarId(),
+      [&](int64_t t, MBarrier &barrier) -> LogicalResult {
+        if (barrier.pending == 0)
+          return op.emitError("arrives on an mbarrier whose phase has all its "
+                              "arrivals");
+        barrier.tx += get(op.getTxcount()).lane(t)->i;
+        --barrier.pending;
+        completePhaseIfDone(barrier);
+        return success();
+      });
+}
+
 LogicalResult BlockEmulator::runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                                              const Mask &mask) {
-  for (int64_t t = 0; t < numThreads; ++t) {
-    if (!mask[t])
-      continue;
-    FailureOr<MBarrier *> found =
-        getMBarrier(op, op.getBarriers(), op.getMbarId(), t);
-    if (failed(found))
-      return failure();
-    MBarrier &barrier = **found;
-    // The loads land now, the latest they may.
-    for (PendingTma &pending : barrier.inFlight) {
-      Buffer &buffer = *pending.buffer;
-      Shadow &shadow = buffer.shadow[pending.index];
-      --shadow.tmaInFlight;
-      // Written by the async proxy, ordered by the wait, not by a thread.
-      shadow.writer = -1;
-      shadow.writeEpoch = -1;
-      shadow.writeClock = clock;
-      buffer.data[pending.index] = pending.value;
-      // This view now holds the bytes.
-      int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
-      for (int64_t byte = buffer.byteOffset + pending.index * elementBytes,
-                   end = byte + elementBytes;
-           byte < end; ++byte)
-        buffer.byteSource->byteUses[byte] = {epoch, &buffer};
-    }
-    barrier.inFlight.clear();
-    barrier.tx -= barrier.inFlightBytes;
-    barrier.inFlightBytes = 0;
-    if (barrier.tx < 0)
-      return op.emitError()
-             << "TMA loads on an mbarrier complete " << -barrier.tx
-             << " bytes more than arrive.expect_tx announced";
-    completePhaseIfDone(barrier);
-    // The phase of parity p has completed once the barrier is in a phase
-    // of the other parity.
-    int64_t parity = get(op.getPhaseParity()).lane(t)->i & 1;
-    if (barrier.completed % 2 == parity)
-      return op.emitError()
-             << "thread " << t << " of block " << blockId
-             << " waits on an mbarrier phase that nothing completes ("
-             << barrier.pending << " arrivals and " << barrier.tx
-             << " bytes missing)";
-  }
-  return success();
+  return forEachBarrierThread(
+      op, mask, /*predicate=*/Value(), op.getBarriers(), op.getMbarId(),
+      [&](int64_t t, MBarrier &barrier) -> LogicalResult {
+        // The loads land now, the latest they may.
+        for (PendingTma &pending : barrier.inFlight) {
+          Buffer &buffer = *pending.buffer;
+          Shadow &shadow = buffer.shadow[pending.index];
+          --shadow.tmaInFlight;
+          // Written by the async proxy, ordered by the wait, not by a thread.
+          shadow.writer = -1;
+          shadow.writeEpoch = -1;
+          shadow.writeClock = clock;
+          buffer.data[pending.index] = pending.value;
+          // This view now holds the bytes.
+          int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+          for (int64_t byte = buffer.byteOffset + pending.index * elementBytes,
+                       end = byte + elementBytes;
+               byte < end; ++byte)
+            buffer.byteSource->byteUses[byte] = {epoch, &buffer};
+        }
+        barrier.inFlight.clear();
+        barrier.tx -= barrier.inFlightBytes;
+        barrier.inFlightBytes = 0;
+        if (barrier.tx < 0)
+          return op.emitError()
+                 << "TMA loads on an mbarrier complete " << -barrier.tx
+                 << " bytes more than arrive.expect_tx announced";
+        completePhaseIfDone(barrier);
+        // The phase of parity p has completed once the barrier is in a phase
+        // of the other parity.
+        int64_t parity = get(op.getPhaseParity()).lane(t)->i & 1;
+        if (barrier.completed % 2 == parity)
+          return op.emitError()
+                 << "thread " << t << " of block " << blockId
+                 << " waits on an mbarrier phase that nothing completes ("
+                 << barrier.pending << " arrivals and " << barrier.tx
+                 << " bytes missing)";
+        return success();
+      });
 }
 
 LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,

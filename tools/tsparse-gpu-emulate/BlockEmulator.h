@@ -137,7 +137,7 @@ private:
   /// Records an access of `thread` to element `index` of a view of
   /// workgroup bytes, failing if another view accessed any of its bytes in
   /// the same barrier interval.
-  LogicalResult touchBytes(Operation *op, const Buffer &buffer, int64_t index,
+  LogicalResult touchBytes(Operation *op, Buffer &buffer, int64_t index,
                            int64_t thread);
   /// Fails if a wgmma in flight reads workgroup element `index` of `buffer`,
   /// which `thread` is about to write.
@@ -276,6 +276,15 @@ private:
   /// Completes the barrier's phase if its arrivals and bytes are all in.
   void completePhaseIfDone(MBarrier &barrier);
   LogicalResult runTmaLoad(nvgpu::TmaAsyncLoadOp op, const Mask &mask);
+  /// Runs `fn` on the mbarrier `id` of `group` for each thread of `mask`
+  /// (and of `predicate`, when given).
+  LogicalResult
+  forEachBarrierThread(Operation *op, const Mask &mask, Value predicate,
+                       Value group, Value id,
+                       function_ref<LogicalResult(int64_t, MBarrier &)> fn);
+  LogicalResult runMBarrierInit(nvgpu::MBarrierInitOp op, const Mask &mask);
+  LogicalResult runMBarrierArriveExpectTx(nvgpu::MBarrierArriveExpectTxOp op,
+                                          const Mask &mask);
   LogicalResult runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                                 const Mask &mask);
 };

@@ -292,7 +292,7 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
   return success();
 }
 
-LogicalResult BlockEmulator::touchBytes(Operation *op, const Buffer &buffer,
+LogicalResult BlockEmulator::touchBytes(Operation *op, Buffer &buffer,
                                         int64_t index, int64_t thread) {
   Buffer *source = buffer.byteSource;
   if (!source)
@@ -1443,39 +1443,11 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         mbarrierGroups.emplace_back(type.getNumBarriers());
         return success();
       })
-      .Case([&](nvgpu::MBarrierInitOp init) -> LogicalResult {
-        for (int64_t t = 0; t < numThreads; ++t) {
-          if (!mask[t] ||
-              (init.getPredicate() && !get(init.getPredicate()).lane(t)->i))
-            continue;
-          FailureOr<MBarrier *> barrier =
-              getMBarrier(op, init.getBarriers(), init.getMbarId(), t);
-          if (failed(barrier))
-            return failure();
-          int64_t count = get(init.getCount()).lane(t)->i;
-          **barrier = MBarrier();
-          (*barrier)->initialized = true;
-          (*barrier)->count = (*barrier)->pending = count;
-        }
-        return success();
+      .Case([&](nvgpu::MBarrierInitOp init) {
+        return runMBarrierInit(init, mask);
       })
-      .Case([&](nvgpu::MBarrierArriveExpectTxOp arrive) -> LogicalResult {
-        for (int64_t t = 0; t < numThreads; ++t) {
-          if (!mask[t] ||
-              (arrive.getPredicate() && !get(arrive.getPredicate()).lane(t)->i))
-            continue;
-          FailureOr<MBarrier *> barrier =
-              getMBarrier(op, arrive.getBarriers(), arrive.getMbarId(), t);
-          if (failed(barrier))
-            return failure();
-          if ((*barrier)->pending == 0)
-            return arrive.emitError("arrives on an mbarrier whose phase has "
-                                    "all its arrivals");
-          (*barrier)->tx += get(arrive.getTxcount()).lane(t)->i;
-          --(*barrier)->pending;
-          completePhaseIfDone(**barrier);
-        }
-        return success();
+      .Case([&](nvgpu::MBarrierArriveExpectTxOp arrive) {
+        return runMBarrierArriveExpectTx(arrive, mask);
       })
       .Case([&](nvgpu::TmaAsyncLoadOp load) { return runTmaLoad(load, mask); })
       .Case([&](nvgpu::MBarrierTryWaitParityOp wait) {

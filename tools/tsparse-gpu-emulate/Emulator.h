@@ -89,7 +89,7 @@ struct Buffer {
   int64_t byteOffset = 0;
   /// For an i8 buffer with views: per byte, the barrier interval and view
   /// of its last access.
-  std::vector<std::pair<int64_t, const Buffer *>> byteUses;
+  std::vector<std::pair<int64_t, Buffer *>> byteUses;
 
   Buffer() = default;
   Buffer(Type elementType, ArrayRef<int64_t> shape);
