@@ -5,6 +5,7 @@
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync stages=1" 2>&1 | FileCheck %s --check-prefix=CHECK-STAGES
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma stages=2" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-STAGES
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma m-tile=256" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-M
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma stages=8" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-SMEM
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-blocks=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT-BLOCKS
 
@@ -14,6 +15,9 @@
 // CHECK-STAGES: expected at least 2 stages for mma=mma-sync but got 1
 // CHECK-WGMMA-STAGES: expected at least 3 stages for mma=wgmma but got 2
 // CHECK-WGMMA-M: expected m-tile to be 64 or 128 for mma=wgmma but got 256
+// Eight wgmma stages of 64 kept rows of a 128 x 128 block need 256 KB and
+// the alignment kilobyte, more than the 227 KB an sm_90 block may take.
+// CHECK-WGMMA-SMEM: cannot be lowered to the GPU: its kernel would need 263168 bytes of workgroup memory, more than 232448 (use fewer stages or a smaller m-tile)
 // CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
 // CHECK-SPLIT-BLOCKS: expected split-blocks to be non-negative but got -1
 
