@@ -13,7 +13,6 @@
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
-#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
@@ -34,6 +33,7 @@
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -216,9 +216,21 @@ void tsparse::buildGPUKernelsAndHostPipeline(
   pm.addPass(createCanonicalizerPass());
 }
 
+/// Makes the NVPTX backend use 32-bit shared-memory pointers, as the shared
+/// window is: shared addresses then take one register and 32-bit
+/// arithmetic. A process-wide backend option, read when the target machine
+/// that serializes the kernels is created.
+static void useShortSharedMemoryPointers() {
+  auto &registered = llvm::cl::getRegisteredOptions();
+  auto it = registered.find("nvptx-short-ptr");
+  if (it != registered.end())
+    static_cast<llvm::cl::opt<bool> *>(it->second)->setValue(true);
+}
+
 void tsparse::buildGPUPipeline(OpPassManager &pm,
                                const GPUPipelineOptions &options) {
   buildGPUKernelsAndHostPipeline(pm, options);
+  useShortSharedMemoryPointers();
 
   // Kernels: scf-to-cf first, the loops carry !gpu.mma_matrix values.
   GpuNVVMAttachTargetOptions targetOptions;
@@ -228,20 +240,21 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   pm.addPass(createGpuNVVMAttachTarget(targetOptions));
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
-  kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass());
   // Math left after the approximations (fma, sqrt, floor, ...) as LLVM
   // intrinsics, which NVPTX selects, rather than libdevice calls: the
   // binary links no libdevice.
   kernels.addPass(createTSparseMathToLLVMIntrinsics());
-  ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
-  nvvmOptions.useBarePtrCallConv = false;
-  kernels.addPass(createConvertGpuOpsToNVVMOps(nvvmOptions));
+  // 32-bit index arithmetic, the kernels' parameters unchanged.
+  kernels.addPass(createTSparseConvertKernelsToNVVM());
   kernels.addPass(createReconcileUnrealizedCastsPass());
 
   // Host: gpu-to-llvm lowers only asynchronous copies and allocations.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  // The kernels index with 32 bits: the host checks each launch's operands
+  // (after the async region pass, which would end the stream at a check).
+  pm.addNestedPass<func::FuncOp>(createTSparseCheckKernelIndices());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Runtime packing, which stays on the host, copies kept row segments as
   // masked vector transfers.

@@ -121,4 +121,55 @@ def TSparseMathToLLVMIntrinsics : Pass<"tsparse-math-to-llvm-intrinsics"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def TSparseConvertKernelsToNVVM
+    : Pass<"tsparse-convert-kernels-to-nvvm", "gpu::GPUModuleOp"> {
+  let summary = "Lower GPU kernels to NVVM with 32-bit index arithmetic";
+  let description = [{
+    Lowers a `gpu.module` to the LLVM and NVVM dialects in one conversion:
+    the patterns of `convert-gpu-to-nvvm`, of `convert-nvgpu-to-nvvm` and
+    of every dialect with a `ConvertToLLVMPatternInterface`, sharing one
+    type converter whose `index` is `index-bitwidth` wide. Upstream runs
+    the nvgpu patterns in a pass of their own that always uses 64-bit
+    indices, so a 32-bit lowering of the rest could not meet them.
+
+    Offsets, sizes and strides are then 32-bit registers, as in hand-written
+    kernels (`int` indices), where 64-bit address arithmetic costs two
+    registers and two instructions per value. The kernels' interface does
+    not change: the parameters that carry `index` values (memref offsets,
+    sizes and strides, `index` arguments) stay 64-bit and are truncated on
+    entry, so host code and launches are those of `convert-gpu-to-nvvm`.
+    Every such value must fit the narrower type; the GPU pipeline checks
+    that on the host before each launch (`tsparse-check-kernel-indices`).
+  }];
+  let options = [
+    Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"32",
+           "Bit width of `index` inside the kernels (32 or 64)">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::NVVM::NVVMDialect",
+  ];
+}
+
+def TSparseCheckKernelIndices
+    : Pass<"tsparse-check-kernel-indices", "func::FuncOp"> {
+  let summary = "Check on the host that kernel operands fit 32-bit indices";
+  let description = [{
+    Kernels lowered by `tsparse-convert-kernels-to-nvvm` compute offsets in
+    `index-bitwidth` (32) bits. Before each `gpu.launch_func`, this pass
+    asserts (`cf.assert`) that every memref operand's last element lies
+    below 2^31 elements from its base (offset plus the strides times the
+    sizes less one) and that every `index` operand is representable in 32
+    signed bits, so that an oversized input stops the program with a
+    message instead of running with wrapped offsets. Operands whose bounds
+    are static are checked at compile time: an error when they cannot fit,
+    no runtime code when they do.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::cf::ControlFlowDialect",
+    "::mlir::memref::MemRefDialect",
+  ];
+}
+
 #endif // TSPARSE_TRANSFORMS_PASSES_TD
