@@ -14,6 +14,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::tsparse;
@@ -93,6 +94,19 @@ SmallVector<Value> KernelBuilder::getWorkgroupBuffers(gpu::GPUFuncOp func,
     offset = add(offset, getMemRefBytes(memrefType));
   }
   return buffers;
+}
+
+std::pair<Value, int64_t> KernelBuilder::splitMultiple(Value value,
+                                                       int64_t divisor) {
+  auto sum = value.getDefiningOp<arith::AddIOp>();
+  APInt c;
+  if (!sum ||
+      !bitEnumContainsAll(sum.getOverflowFlags(),
+                          arith::IntegerOverflowFlags::nsw) ||
+      !matchPattern(sum.getRhs(), m_ConstantInt(&c)) || c.isNegative() ||
+      c.getSExtValue() % divisor != 0)
+    return {Value(), 0};
+  return {sum.getLhs(), c.getSExtValue()};
 }
 
 Value KernelBuilder::loadIndex(Value memref, Value index) {

@@ -34,12 +34,23 @@ protected:
   using ArithIndexingBuilder::mul;
   Value add(Value lhs, int64_t rhs) { return add(lhs, constant(rhs)); }
   Value mul(Value lhs, int64_t rhs) { return mul(lhs, constant(rhs)); }
+  /// lhs / rhs and lhs % rhs on non-negative values. A sum x + c with c a
+  /// multiple of rhs divides as x / rhs + c / rhs, with remainder x % rhs:
+  /// a thread's chunks and rows then differ by constants, which the backend
+  /// cannot derive (it does not know that the sum does not wrap).
   Value div(Value lhs, int64_t rhs) {
+    if (auto [x, c] = splitMultiple(lhs, rhs); x)
+      return add(div(x, rhs), c / rhs);
     return arith::DivUIOp::create(b, loc, lhs, constant(rhs));
   }
   Value rem(Value lhs, int64_t rhs) {
+    if (Value x = splitMultiple(lhs, rhs).first)
+      return rem(x, rhs);
     return arith::RemUIOp::create(b, loc, lhs, constant(rhs));
   }
+  /// (x, c) if `value` is the no-wrap sum x + c of the builder with c a
+  /// non-negative multiple of `divisor`, else (null, 0).
+  static std::pair<Value, int64_t> splitMultiple(Value value, int64_t divisor);
   Value ult(Value lhs, Value rhs) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, lhs, rhs);
   }

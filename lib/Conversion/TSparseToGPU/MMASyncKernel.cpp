@@ -136,10 +136,13 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
       Value kk = div(q, rowChunks);
       Value chunk = rem(q, rowChunks);
       Value row = add(start, kk);
-      Value readRow = arith::MinUIOp::create(b, loc, row, lastRow);
+      Value readRow =
+          fullStage ? row : arith::MinUIOp::create(b, loc, row, lastRow);
       Value source = bIndex(readRow, mul(chunk, kChunk), /*fullTile=*/true);
-      Value sourceElements = arith::SelectOp::create(
-          b, loc, ult(row, endRow), constant(kChunk), constant(0));
+      Value sourceElements =
+          fullStage ? Value()
+                    : arith::SelectOp::create(b, loc, ult(row, endRow),
+                                              constant(kChunk), constant(0));
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, bShared, stagedChunk(buffer, kk, chunk, tileN), values,
           ValueRange{source}, b.getIndexAttr(kChunk), sourceElements,
@@ -208,9 +211,11 @@ void PipelineKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
       Value mInside = ult(m, numRows);
       Value available = arith::MinUIOp::create(
           b, loc, arith::SubIOp::create(b, loc, numRows, m), constant(kChunk));
-      Value sourceElements = arith::SelectOp::create(
-          b, loc, arith::AndIOp::create(b, loc, ult(row, endRow), mInside),
-          available, constant(0));
+      Value inside =
+          fullStage ? mInside
+                    : arith::AndIOp::create(b, loc, ult(row, endRow), mInside);
+      Value sourceElements =
+          arith::SelectOp::create(b, loc, inside, available, constant(0));
       Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
       nvgpu::DeviceAsyncCopyOp::create(
           b, loc, aShared, staged, a, ValueRange{k, readM},
@@ -500,6 +505,25 @@ PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
   return SmallVector<Value>(ifOp.getResults());
 }
 
+SmallVector<Value>
+PipelineKernelBuilder::issueFullStage(Value stage, Value buffer,
+                                      ValueRange kMajorRows) {
+  fullStage = true;
+  SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
+  fullStage = false;
+  return loaded;
+}
+
+Value PipelineKernelBuilder::countSteadyStages() {
+  // Stages s with s + ahead < the full stages of the item.
+  Value full = div(arith::SubIOp::create(b, loc, endRow, firstRow), stageRows);
+  Value ahead = constant(getStagesAhead());
+  return arith::SelectOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, full, ahead),
+      arith::SubIOp::create(b, loc, full, ahead), constant(0));
+}
+
 SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   Value numStages = itemStages = countStages();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
@@ -540,32 +564,49 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
     init.append(rows);
   }
   int64_t numAccs = fragmentsM * fragmentsN;
-  auto loop = scf::ForOp::create(
-      b, loc, constant(0), numStages, constant(1), init,
-      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-        ValueRange accs = iterArgs.take_front(numAccs);
-        Value readBuffer = iterArgs[numAccs];
-        Value writeBuffer = iterArgs[numAccs + 1];
-        ValueRange rows = iterArgs.take_back(numPrefetched);
-        // Stage `stage` has landed and every warp is done with the buffer
-        // the next copies overwrite.
-        nvgpu::DeviceAsyncWaitOp::create(
-            b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
-        gpu::BarrierOp::create(b, loc);
-        Value ahead = add(stage, config.numStages - 1);
-        SmallVector<Value> loaded = issueIfPresent(ahead, writeBuffer, rows);
-        commit();
-        SmallVector<Value> nextRows;
-        if (config.aKMajor)
-          nextRows = gatherKMajorRows(add(ahead, 1));
-        SmallVector<Value> next = multiplyStage(readBuffer, accs);
-        if (!loaded.empty())
-          storeRowMajorAStage(writeBuffer, loaded);
-        next.push_back(nextBuffer(readBuffer));
-        next.push_back(nextBuffer(writeBuffer));
-        next.append(nextRows);
-        scf::YieldOp::create(b, loc, next);
-      });
+  // Iteration `stage` issues stage `stage + numStages - 1`. While that one
+  // is full (the steady state, all but the last iterations when the
+  // copies are vector ones), it is issued without a branch and its copies
+  // neither clamp rows nor zero-fill; a second loop runs the rest.
+  auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
+    return scf::ForOp::create(
+        b, loc, lower, upper, constant(1), init,
+        [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+          ValueRange accs = iterArgs.take_front(numAccs);
+          Value readBuffer = iterArgs[numAccs];
+          Value writeBuffer = iterArgs[numAccs + 1];
+          ValueRange rows = iterArgs.take_back(numPrefetched);
+          // Stage `stage` has landed and every warp is done with the buffer
+          // the next copies overwrite.
+          nvgpu::DeviceAsyncWaitOp::create(
+              b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
+          gpu::BarrierOp::create(b, loc);
+          Value ahead = add(stage, getStagesAhead());
+          SmallVector<Value> loaded =
+              steady ? issueFullStage(ahead, writeBuffer, rows)
+                     : issueIfPresent(ahead, writeBuffer, rows);
+          commit();
+          SmallVector<Value> nextRows;
+          if (config.aKMajor)
+            nextRows = gatherKMajorRows(add(ahead, 1));
+          SmallVector<Value> next = multiplyStage(readBuffer, accs);
+          if (!loaded.empty())
+            storeRowMajorAStage(writeBuffer, loaded);
+          next.push_back(nextBuffer(readBuffer));
+          next.push_back(nextBuffer(writeBuffer));
+          next.append(nextRows);
+          scf::YieldOp::create(b, loc, next);
+        });
+  };
+  ValueRange results = init;
+  Value start = constant(0);
+  scf::ForOp loop;
+  if (vectorCopies) {
+    start = countSteadyStages();
+    loop = emitLoop(constant(0), start, init, /*steady=*/true);
+    results = loop.getResults();
+  }
+  loop = emitLoop(start, numStages, results, /*steady=*/false);
   nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
   return SmallVector<Value>(loop.getResults().take_front(numAccs));
 }

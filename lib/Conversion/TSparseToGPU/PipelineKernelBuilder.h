@@ -87,8 +87,19 @@ private:
                                     ValueRange kMajorRows);
   /// The number of stages of the item.
   Value countStages();
+  /// Issues stage `stage`, which has all its rows, unconditionally.
+  SmallVector<Value> issueFullStage(Value stage, Value buffer,
+                                    ValueRange kMajorRows);
+  /// Stages the mma.sync pipeline copies ahead of the one it multiplies.
+  int64_t getStagesAhead() const { return config.numStages - 1; }
+  /// The iterations of the mma.sync main loop whose copies are of full
+  /// stages.
+  Value countSteadyStages();
   /// countStages() of the pipeline being emitted.
   Value itemStages;
+  /// Whether the stage being issued is a full one: its copies need neither
+  /// clamped rows nor zero-filling.
+  bool fullStage = false;
 
   // mma.sync (MMASyncKernel.cpp).
   SmallVector<Value> multiplyStage(Value buffer, ValueRange accs);
