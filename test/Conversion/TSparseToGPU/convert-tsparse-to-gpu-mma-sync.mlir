@@ -1,6 +1,7 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=64 stages=4" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-S4
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=1" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s --check-prefix=STEADY
 
 // The mma-sync flavour: one launch of 8 warps over a 128-row M tile. The
 // prologue puts stages 0 and 1 in flight (cp.async of the packed rows of B,
@@ -13,6 +14,22 @@
 // whole tile, the accumulators go through a view of the same bytes (rows
 // of C padded by 8 floats) and the block updates C 16 bytes at a time;
 // otherwise they are added atomically.
+// With vector copies the main loop runs in two parts: the steady part,
+// whose iterations issue stages that have all their rows (the item's full
+// stages less the ones in flight), copies B's rows without a branch and
+// without a zero-filled size; the rest checks that the stage exists and
+// zero-fills rows past the item.
+// STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3
+// STEADY: %[[PART:.*]]:10 = scf.for %{{.*}} = %c0 to %[[STEADY:.*]] step %c1
+// STEADY-NOT: scf.if
+// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// STEADY: nvgpu.mma.sync
+// STEADY: scf.yield
+// STEADY: scf.for %{{.*}} = %[[STEADY]] to %{{.*}} step %c1 iter_args(%{{.*}} = %[[PART]]#0,
+// STEADY: scf.if
+// STEADY: %[[SIZE:.*]] = arith.select %{{.*}}, %c8, %c0 : index
+// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8, %[[SIZE]] {bypassL1}
+
 // CHECK-LABEL: func.func @matmul_tw1d_static_schedule
 // CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
