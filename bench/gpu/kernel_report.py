@@ -105,7 +105,8 @@ def basic_blocks(statements, is_instruction, label_of, branch_target,
 
 def main_loop(blocks, is_mma):
     """Returns (tensor-core instructions, other instructions, instructions)
-    of the natural loop with the most tensor-core instructions (the smallest on ties), or
+    of the innermost natural loop with tensor-core instructions that has the
+    most of them (the smallest on ties), or
     None. Instructions are counted statically over the loop's blocks: on a
     loop without branches other than its back edge, what one iteration
     issues."""
@@ -125,7 +126,7 @@ def main_loop(blocks, is_mma):
             new = (set.intersection(*preds) if preds else set()) | {b}
             if new != dominators[b]:
                 dominators[b], changed = new, True
-    best = None
+    loops = []
     for latch, (_, successors) in enumerate(blocks):
         for header in successors:
             if header not in dominators[latch]:
@@ -136,11 +137,21 @@ def main_loop(blocks, is_mma):
                     if p not in loop:
                         loop.add(p)
                         stack.append(p)
-            body = [i for b in loop for i in blocks[b][0]]
-            mmas = sum(1 for i in body if is_mma(i))
-            key = (mmas, -len(body))
-            if mmas and (best is None or key > best[0]):
-                best = (key, mmas, len(body) - mmas, body)
+            loops.append(loop)
+    best = None
+    for loop in loops:
+        body = [i for b in loop for i in blocks[b][0]]
+        mmas = sum(1 for i in body if is_mma(i))
+        # Innermost loops with tensor-core work only: an enclosing loop
+        # (around a main loop split in two, say) counts its inner loops'
+        # instructions once per trip of its own.
+        if not mmas or any(other < loop and any(
+                is_mma(i) for b in other for i in blocks[b][0])
+                           for other in loops):
+            continue
+        key = (mmas, -len(body))
+        if best is None or key > best[0]:
+            best = (key, mmas, len(body) - mmas, body)
     return None if best is None else best[1:]
 
 

@@ -1,7 +1,8 @@
 """Assembles the PTX of every `gpu.binary` in an MLIR file with ptxas.
 
 Usage: ptxas_all.py <ptxas> <arch> <file.mlir>
-Prints the number of binaries assembled; fails on the first ptxas error.
+Prints the number of binaries assembled; fails on the first ptxas error or
+"Potential Performance Loss" report.
 """
 
 import os
@@ -31,6 +32,10 @@ def main():
                 capture_output=True, text=True)
             if result.returncode != 0:
                 sys.exit(f"error: ptxas rejects @{name}:\n{result.stderr}")
+            # E.g. wgmma serialized because of the accumulators' registers.
+            if "Performance Loss" in result.stdout + result.stderr:
+                sys.exit(f"error: ptxas warns on @{name}:\n"
+                         f"{result.stdout}{result.stderr}")
     print(f"{len(objects)} binaries assembled")
 
 
