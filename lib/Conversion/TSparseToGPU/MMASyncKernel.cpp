@@ -287,15 +287,17 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   Value kk = rem(threadId, stageRows);
   Value row = add(stageStart(stage), kk);
-  Value rowInside = ult(row, endRow);
-  Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
+  Value k =
+      gatheredK(fullStage ? row : arith::MinUIOp::create(b, loc, row, lastRow));
   int64_t numWarps = numThreads / 32;
   SmallVector<Value> loaded;
   for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
     loaded.push_back(gatherChunk([&](int64_t e) {
       Value m = add(m0, add(mul(chunk, kChunk), e));
-      Value inside = arith::AndIOp::create(b, loc, rowInside, ult(m, numRows));
+      Value inside = ult(m, numRows);
+      if (!fullStage)
+        inside = arith::AndIOp::create(b, loc, ult(row, endRow), inside);
       return std::make_pair(inside,
                             loadA(arith::MinUIOp::create(b, loc, m, lastM), k));
     }));
