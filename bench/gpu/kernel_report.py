@@ -169,12 +169,16 @@ def warp_work(instruction):
 
 
 def ptxas_info(ptxas, arch, path):
-    """Returns {kernel: (registers, spill bytes, shared bytes)} and the
-    cubin ptxas wrote."""
+    """Returns {kernel: (registers, spill bytes, shared bytes)}, the cubin
+    ptxas wrote and ptxas's "Potential Performance Loss" reports (wgmma
+    serialized, say)."""
     cubin = tempfile.NamedTemporaryFile(suffix=".cubin", delete=False).name
     result = subprocess.run([ptxas, "-arch=" + arch, "-v", path, "-o", cubin],
                             capture_output=True, text=True, check=True)
     info, current = {}, None
+    losses = [line.split(":", 1)[1].strip()
+              for line in (result.stdout + result.stderr).splitlines()
+              if "Performance Loss" in line]
     for line in result.stderr.splitlines():
         match = re.search(r"Compiling entry function '(\w+)'", line)
         if match:
@@ -188,7 +192,7 @@ def ptxas_info(ptxas, arch, path):
         if match and current:
             info[current][0] = int(match.group(1))
             info[current][2] = int(match.group(2))
-    return info, cubin
+    return info, cubin, losses
 
 
 def is_sass_instruction(line):
@@ -229,8 +233,10 @@ def main():
           "work | SASS main loop: mma / other / other per mma | spill "
           "instructions in the SASS main loop |")
     print("|---|---|---|---|---|---|---|---|")
+    losses = []
     for path in args.files:
-        info, cubin = ptxas_info(args.ptxas, args.arch, path)
+        info, cubin, path_losses = ptxas_info(args.ptxas, args.arch, path)
+        losses += path_losses
         sass = sass_loops(args.nvdisasm, cubin) if args.nvdisasm else {}
         os.unlink(cubin)
         for name, body in split_entries(open(path).read()):
@@ -270,6 +276,10 @@ def main():
             print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 name, registers, spills, shared, cell(loop), work_cell,
                 sass_cell, spill_cell))
+    # A kernel ptxas reports, e.g. with its wgmma serialized, is not what
+    # its counts suggest.
+    for loss in losses:
+        print("\nptxas: " + loss)
 
 
 if __name__ == "__main__":
