@@ -77,9 +77,10 @@ static void configureKernelTypeConverter(LLVMTypeConverter &converter) {
 }
 
 /// Returns the LLVM parameter types convert-gpu-to-nvvm gives each kernel
-/// with 64-bit indices, by kernel name.
+/// with 64-bit indices, by kernel name; fails on kernels whose parameters
+/// cannot be narrowed to `indexBitwidth`.
 static FailureOr<llvm::StringMap<SmallVector<Type>>>
-getWideKernelParameters(gpu::GPUModuleOp module) {
+getWideKernelParameters(gpu::GPUModuleOp module, unsigned indexBitwidth) {
   LLVMTypeConverter wide(module.getContext(),
                          getKernelLoweringOptions(module, 64));
   configureKernelTypeConverter(wide);
@@ -88,6 +89,12 @@ getWideKernelParameters(gpu::GPUModuleOp module) {
     if (!func.isKernel())
       continue;
     FunctionType type = func.getFunctionType();
+    // An unranked memref passes a pointer to a descriptor the host wrote
+    // with 64-bit fields, which narrow indices would misread.
+    if (indexBitwidth < 64 &&
+        llvm::any_of(type.getInputs(), llvm::IsaPred<UnrankedMemRefType>))
+      return func.emitOpError("takes an unranked memref, whose descriptor has "
+                              "64-bit fields; lower it with index-bitwidth=64");
     TypeConverter::SignatureConversion conversion(type.getNumInputs());
     auto llvmType =
         dyn_cast_or_null<LLVM::LLVMFunctionType>(wide.convertFunctionSignature(
@@ -144,7 +151,7 @@ struct TSparseConvertKernelsToNVVM
       return signalPassFailure();
     }
     FailureOr<llvm::StringMap<SmallVector<Type>>> wideParameters =
-        getWideKernelParameters(module);
+        getWideKernelParameters(module, indexBitwidth);
     if (failed(wideParameters))
       return signalPassFailure();
 

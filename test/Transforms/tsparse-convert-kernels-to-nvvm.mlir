@@ -1,4 +1,4 @@
-// RUN: tsparse-opt %s --split-input-file \
+// RUN: tsparse-opt %s --split-input-file --verify-diagnostics \
 // RUN:   --pass-pipeline="builtin.module(gpu.module(tsparse-convert-kernels-to-nvvm),reconcile-unrealized-casts)" \
 // RUN:   | FileCheck %s
 // RUN: tsparse-opt %s --split-input-file \
@@ -62,5 +62,16 @@ gpu.module @helpers {
     %c1 = arith.constant 1 : index
     %r = arith.addi %i, %c1 : index
     gpu.return %r : index
+  }
+}
+
+// -----
+
+// An unranked memref's descriptor is written by the host with 64-bit
+// fields: narrow indices would misread it.
+gpu.module @unranked {
+  // expected-error @+1 {{'gpu.func' op takes an unranked memref, whose descriptor has 64-bit fields; lower it with index-bitwidth=64}}
+  gpu.func @unranked(%a: memref<*xf32>) kernel {
+    gpu.return
   }
 }
