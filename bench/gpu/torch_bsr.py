@@ -39,6 +39,21 @@ def time_ms(fn):
         reps *= 4
 
 
+def load_weight(weights_dir, k, n, sparsity):
+    """The K x N f16 weight gpu_bench wrote, as PyTorch's N x K on the GPU."""
+    path = "%s/w_%d_%d_s%02d.f16" % (weights_dir, k, n, sparsity)
+    w = torch.from_file(path, size=k * n, dtype=torch.float16)
+    return w.view(k, n).t().contiguous().cuda()
+
+
+def max_rel_error(x, weight, sparse):
+    """Largest error of F.linear on `sparse` against the dense `weight`,
+    relative to the largest dense result."""
+    ref = F.linear(x, weight).float()
+    got = F.linear(x, sparse).float()
+    return ((got - ref).abs().max() / ref.abs().max().clamp_min(1e-30)).item()
+
+
 def main():
     weights_dir, out_path = sys.argv[1:3]
     print("torch %s on %s" % (torch.__version__, torch.cuda.get_device_name()))
@@ -48,9 +63,7 @@ def main():
     with open(out_path, "w") as out:
         for k, n in SHAPES:
             for s in SPARSITIES:
-                path = "%s/w_%d_%d_s%02d.f16" % (weights_dir, k, n, s)
-                w = torch.from_file(path, size=k * n, dtype=torch.float16)
-                weight = w.view(k, n).t().contiguous().cuda()  # [N x K]
+                weight = load_weight(weights_dir, k, n, s)
                 bsr = weight.to_sparse_bsr(BLOCK)
                 for m in BATCHES:
                     x = torch.randn(m, k, dtype=torch.float16, device="cuda")
@@ -58,10 +71,7 @@ def main():
                     record = {"kind": "torch", "k": k, "n": n, "m": m,
                               "sparsity": s / 100.0, "torch_dense_ms": dense_ms}
                     try:
-                        ref = F.linear(x, weight).float()
-                        got = F.linear(x, bsr).float()
-                        error = ((got - ref).abs().max() /
-                                 ref.abs().max().clamp_min(1e-30)).item()
+                        error = max_rel_error(x, weight, bsr)
                         record["torch_bsr_ms"] = time_ms(lambda: F.linear(x, bsr))
                         record["torch_bsr_rel_error"] = error
                         print("| %d x %d | %d | %.2f | %.4f | %.4f | %.2fx | %.2g |"
@@ -102,9 +112,7 @@ def semi_structured(weights_dir, out):
           "| max rel error |")
     print("|---|---|---|---|---|---|")
     for k, n in SHAPES:
-        path = "%s/w_%d_%d_s50.f16" % (weights_dir, k, n)
-        w = torch.from_file(path, size=k * n, dtype=torch.float16)
-        weight = prune_2to4(w.view(k, n).t().contiguous().cuda())
+        weight = prune_2to4(load_weight(weights_dir, k, n, 50))
         for m in BATCHES:
             x = torch.randn(m, k, dtype=torch.float16, device="cuda")
             dense_ms = time_ms(lambda: F.linear(x, weight))
@@ -113,10 +121,7 @@ def semi_structured(weights_dir, out):
                       "torch_dense_ms": dense_ms}
             try:
                 sparse = to_sparse_semi_structured(weight)
-                ref = F.linear(x, weight).float()
-                got = F.linear(x, sparse).float()
-                error = ((got - ref).abs().max() /
-                         ref.abs().max().clamp_min(1e-30)).item()
+                error = max_rel_error(x, weight, sparse)
                 record["torch_2to4_ms"] = time_ms(lambda: F.linear(x, sparse))
                 record["torch_2to4_rel_error"] = error
                 print("| %d x %d | %d | %.4f | %.4f | %.2fx | %.2g |"
