@@ -127,7 +127,6 @@ private:
   /// Thread 0 loads stage `stage` of B into `buffer` by TMA, in boxes of
   /// 64 columns, announcing their bytes on the buffer's mbarrier.
   void loadBStageByTMA(Value stage, Value buffer);
-  void issueBLoads(Value stage, Value buffer);
   /// Emits `body` for thread 0 only.
   void onFirstThread(function_ref<void()> body);
 

@@ -166,40 +166,38 @@ void PipelineKernelBuilder::onFirstThread(function_ref<void()> body) {
 }
 
 void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
-  onFirstThread([&] { issueBLoads(stage, buffer); });
-}
-
-void PipelineKernelBuilder::issueBLoads(Value stage, Value buffer) {
-  int64_t elementBytes = config.elementType.getIntOrFloatBitWidth() / 8;
-  nvgpu::MBarrierArriveExpectTxOp::create(
-      b, loc, bBarriers, constant(stageRows * tileN * elementBytes), buffer,
-      /*predicate=*/Value());
-  // A box of 64 kept rows by 64 columns (of one batch of a dense B).
-  MemRefType viewType = getBTensorMapType(config).getTensor();
-  // B's packed rows are tile_n-element rows of the values (from row p0 *
-  // unit_k on for the item's tile); a dense B's are the rows of its batch.
-  Value row = stageStart(stage);
-  if (!config.denseB)
-    row = add(mul(p0, layout.getUnitK()), row);
-  int64_t blocks = tileN / kSwizzleRowElements;
-  for (int64_t block = 0; block < blocks; ++block) {
-    Value offset =
-        add(add(workgroupStart, bSharedOffset),
-            add(mul(buffer, blocks * kBlockBytes), block * kBlockBytes));
-    Value destination = memref::ViewOp::create(b, loc, viewType, workgroupBytes,
-                                               offset, ValueRange{});
-    // Coordinates innermost first.
-    SmallVector<Value> coordinates = {constant(block * kSwizzleRowElements),
-                                      row};
-    if (config.denseB) {
-      coordinates[0] = add(col0, coordinates[0]);
-      coordinates.push_back(denseBatch);
+  onFirstThread([&] {
+    int64_t elementBytes = config.elementType.getIntOrFloatBitWidth() / 8;
+    nvgpu::MBarrierArriveExpectTxOp::create(
+        b, loc, bBarriers, constant(stageRows * tileN * elementBytes), buffer,
+        /*predicate=*/Value());
+    // A box of 64 kept rows by 64 columns (of one batch of a dense B).
+    MemRefType viewType = getBTensorMapType(config).getTensor();
+    // B's packed rows are tile_n-element rows of the values (from row p0 *
+    // unit_k on for the item's tile); a dense B's are the rows of its batch.
+    Value row = stageStart(stage);
+    if (!config.denseB)
+      row = add(mul(p0, layout.getUnitK()), row);
+    int64_t blocks = tileN / kSwizzleRowElements;
+    for (int64_t block = 0; block < blocks; ++block) {
+      Value offset =
+          add(add(workgroupStart, bSharedOffset),
+              add(mul(buffer, blocks * kBlockBytes), block * kBlockBytes));
+      Value destination = memref::ViewOp::create(
+          b, loc, viewType, workgroupBytes, offset, ValueRange{});
+      // Coordinates innermost first.
+      SmallVector<Value> coordinates = {constant(block * kSwizzleRowElements),
+                                        row};
+      if (config.denseB) {
+        coordinates[0] = add(col0, coordinates[0]);
+        coordinates.push_back(denseBatch);
+      }
+      nvgpu::TmaAsyncLoadOp::create(b, loc, destination, bBarriers, bTensorMap,
+                                    coordinates, buffer,
+                                    /*multicastMask=*/Value(),
+                                    /*predicate=*/Value());
     }
-    nvgpu::TmaAsyncLoadOp::create(b, loc, destination, bBarriers, bTensorMap,
-                                  coordinates, buffer,
-                                  /*multicastMask=*/Value(),
-                                  /*predicate=*/Value());
-  }
+  });
 }
 
 Value PipelineKernelBuilder::emitWarpgroupPipeline() {
