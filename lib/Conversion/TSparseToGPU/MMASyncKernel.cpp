@@ -539,7 +539,7 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   // names the prologue's last group token; the lowering ignores the token
   // and keeps only numGroups.
   Value group;
-  for (int64_t s = 0; s + 1 < config.numStages; ++s) {
+  for (int64_t s = 0; s < getStagesAhead(); ++s) {
     SmallVector<Value> rows;
     if (config.aKMajor)
       rows = gatherKMajorRows(constant(s));
@@ -555,13 +555,13 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   // The buffers read and written are carried through the loop, not
   // computed from the stage (no division).
   init.push_back(constant(0));
-  init.push_back(constant(config.numStages - 1));
+  init.push_back(constant(getStagesAhead()));
   // The row_ids of a K-major A's stage are read an iteration before its
   // copies are issued, so that the copies do not wait for them: the read
   // overlaps the mma of the iteration in between.
   int64_t numPrefetched = 0;
   if (config.aKMajor) {
-    SmallVector<Value> rows = gatherKMajorRows(constant(config.numStages - 1));
+    SmallVector<Value> rows = gatherKMajorRows(constant(getStagesAhead()));
     numPrefetched = rows.size();
     init.append(rows);
   }
