@@ -75,3 +75,9 @@ gpu.module @unranked {
     gpu.return
   }
 }
+
+// An index width other than 32 or 64 is rejected.
+// RUN: not tsparse-opt %s --split-input-file \
+// RUN:   --pass-pipeline="builtin.module(gpu.module(tsparse-convert-kernels-to-nvvm{index-bitwidth=16}))" \
+// RUN:   2>&1 | FileCheck %s --check-prefix=WIDTH
+// WIDTH: error: index-bitwidth must be 32 or 64
