@@ -213,12 +213,6 @@ struct KernelOptions {
   int64_t blockRows = 0;
   /// Shared-memory stages of the mma.sync pipeline.
   int64_t numStages = 3;
-  /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
-  /// stores whole tiles (null: none), and a key of that epilogue for the
-  /// kernel's name. Such a kernel takes EpilogueArg after KernelArg, then
-  /// the epilogue operands.
-  Operation *epilogue = nullptr;
-  std::string epilogueKey;
   /// Kept rows per work item of a compile-time matrix (split-K).
   int64_t splitRows = 512;
   /// Split long tiles only when the product has fewer (M tile, tile) blocks
