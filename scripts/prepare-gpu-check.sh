@@ -33,7 +33,7 @@ compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
 compile_kernels bench/gpu/kernels-transpose.mlir kernels-transpose \
-  "mma=mma-sync transpose-a=1"
+  "mma=mma-sync transpose-a=always"
 # wgmma exists on sm_90a only (Hopper), whatever the chip above.
 compile_kernels bench/gpu/kernels.mlir kernels-wgmma "mma=wgmma stages=4" sm_90a
 

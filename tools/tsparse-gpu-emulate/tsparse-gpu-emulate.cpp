@@ -85,11 +85,17 @@ static cl::opt<double> sparsity("sparsity",
                                 cl::init(0.5), cl::cat(emulatorCategory));
 static cl::opt<bool> aKMajor("a-k-major", cl::desc("A is given K x M"),
                              cl::cat(emulatorCategory));
-static cl::opt<bool>
-    transposeA("transpose-a",
-               cl::desc("Give A row-major and transpose it with the device "
-                        "transposition kernel first (as transpose-a=1 does)"),
-               cl::cat(emulatorCategory));
+static cl::opt<TransposeA> transposeA(
+    "transpose-a",
+    cl::desc("When a row-major A goes through the device transposition "
+             "kernel first (as the pipeline's transpose-a)"),
+    cl::init(TransposeA::Auto),
+    cl::values(clEnumValN(TransposeA::Auto, "auto",
+                          "when that moves fewer bytes than gathering A"),
+               clEnumValN(TransposeA::Always, "always", "for every A"),
+               clEnumValN(TransposeA::Never, "never",
+                          "only where the kernel cannot gather A")),
+    cl::cat(emulatorCategory));
 static cl::opt<bool> cTransposed("c-transposed", cl::desc("C is N x M"),
                                  cl::cat(emulatorCategory));
 static cl::opt<bool> featureMajor(
@@ -224,8 +230,9 @@ static LogicalResult checkProblemOptions(Type elementType, Type accType) {
                  << formatOptionValue(sparsity) << "\n";
     return failure();
   }
-  if (aKMajor && transposeA) {
-    llvm::errs() << "error: --transpose-a gives A row-major; it excludes "
+  if (aKMajor && transposeA != TransposeA::Auto) {
+    llvm::errs() << "error: --transpose-a=" << transposeA
+                 << " chooses how a row-major A is read; it excludes "
                     "--a-k-major\n";
     return failure();
   }

@@ -46,8 +46,12 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     transpose folds), and a result whose every use transposes it is written
     transposed (N x M). `feature-major` first keeps the activations between
     consecutive products in that layout (see
-    `tsparse-propagate-feature-major`); `transpose-a` transposes any other
-    A on the device (a 32 x 32-tiled kernel) before the product.
+    `tsparse-propagate-feature-major`); `transpose-a` chooses when any
+    other A is transposed on the device (a 32 x 32-tiled kernel) before the
+    product: `auto` (the default) does it for a compile-time matrix with
+    scattered kept rows when the transposition and the K-major reads of A
+    move fewer bytes than gathering the row-major A, whose 32-byte sectors
+    every column tile reads almost whole (see docs/design.md).
 
     Input: `tsparse.matmul` on tensors (or buffers, re-expressed on tensors)
     with f16 inputs (or bf16 with `mma-sync` or `wgmma`) and an f32, f16 or bf16 C
@@ -101,9 +105,18 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
     Option<"featureMajor", "feature-major", "bool", /*default=*/"false",
            "Keep the activations between consecutive products feature-major "
            "(N x M), read as K-major A">,
-    Option<"transposeA", "transpose-a", "bool", /*default=*/"false",
-           "Transpose a row-major A on the device first and read it K-major "
-           "(contiguous gathers, cp.async with mma-sync)">
+    Option<"transposeA", "transpose-a", "::mlir::tsparse::TransposeA",
+           /*default=*/"::mlir::tsparse::TransposeA::Auto",
+           "When to transpose a row-major A on the device first and read it "
+           "K-major (contiguous gathers, cp.async with mma-sync)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::tsparse::TransposeA::Auto, "auto",
+                        "when that moves fewer bytes than gathering A "
+                        "(scattered kept rows of a compile-time matrix)"),
+             clEnumValN(::mlir::tsparse::TransposeA::Always, "always",
+                        "for every row-major A"),
+             clEnumValN(::mlir::tsparse::TransposeA::Never, "never",
+                        "only where the kernel cannot gather A (wgmma)"))}]>
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

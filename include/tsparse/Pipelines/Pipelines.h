@@ -8,6 +8,7 @@
 #define TSPARSE_PIPELINES_PIPELINES_H
 
 #include "tsparse/Conversion/TSparseToGPU/MmaFlavor.h"
+#include "tsparse/Conversion/TSparseToGPU/TransposeA.h"
 #include "tsparse/Support/EnumOptionParser.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -121,10 +122,16 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       *this, "feature-major",
       llvm::cl::desc("Keep activations between products feature-major"),
       llvm::cl::init(false)};
-  PassOptions::Option<bool> transposeA{
+  PassOptions::Option<TransposeA> transposeA{
       *this, "transpose-a",
-      llvm::cl::desc("Transpose a row-major A on the device first"),
-      llvm::cl::init(false)};
+      llvm::cl::desc("When to transpose a row-major A on the device first"),
+      llvm::cl::init(TransposeA::Auto),
+      llvm::cl::values(
+          clEnumValN(TransposeA::Auto, "auto",
+                     "when that moves fewer bytes than gathering A"),
+          clEnumValN(TransposeA::Always, "always", "for every row-major A"),
+          clEnumValN(TransposeA::Never, "never",
+                     "only where the kernel cannot gather A (wgmma)"))};
   PassOptions::Option<int64_t> splitBlocks{
       *this, "split-blocks",
       llvm::cl::desc("Split long tiles only below this many blocks; -1 "

@@ -207,7 +207,7 @@ struct DenseProductToGPULaunch : OpInterfaceRewritePattern<linalg::LinalgOp> {
     operand(KernelArg::ColIds) = operand(KernelArg::RowIds);
     Value deviceC = operand(KernelArg::C);
     // Stacked batches stay stacked along the contiguous dimension.
-    if (options.transposeA) {
+    if (options.transposeA == TransposeA::Always) {
       operand(KernelArg::A) =
           transposeOnDevice(rewriter, loc, module, operand(KernelArg::A));
       temporaries.push_back(operand(KernelArg::A));

@@ -297,6 +297,45 @@ static bool hasKeptRowsInRunsOf8(ConstantOp constant) {
   return true;
 }
 
+/// Bytes of a DRAM round trip weighed against bytes read from L2: the
+/// transposition reads and writes all of A once, while the products' reads
+/// of A mostly hit L2 (A is shared by every column tile).
+static constexpr int64_t kDRAMByteWeight = 2;
+/// Elements of a 16-bit A in a 32-byte sector, the unit of L2 reads.
+static constexpr int64_t kSectorElements = 16;
+
+/// Whether transposing A on the device and reading its kept rows K-major
+/// moves fewer bytes than gathering them from the row-major A, per row of
+/// A (so for any M). A warp's gather reads whole 32-byte sectors of a row
+/// of A: each column tile reads every sector that holds one of its kept
+/// rows (at 25 % of rows kept at random, 99 % of them). K-major, a tile
+/// reads exactly its kept rows, after the transposition moved A twice.
+static bool transposingAMovesFewerBytes(ConstantOp constant) {
+  MatrixType type = constant.getType();
+  int64_t numRows = type.getNumRows();
+  int64_t unitK = type.getLayout().getUnitK();
+  auto tilePtr = llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
+  auto rowIds = llvm::to_vector(constant.getRowIds().getValues<int32_t>());
+  int64_t numSectors = llvm::divideCeil(numRows, kSectorElements);
+  // The last tile that read each sector.
+  SmallVector<int64_t> readBy(numSectors, -1);
+  int64_t gatheredElements = 0, keptElements = 0;
+  for (int64_t tile = 0; tile + 1 < static_cast<int64_t>(tilePtr.size());
+       ++tile) {
+    for (int64_t unit = tilePtr[tile]; unit < tilePtr[tile + 1]; ++unit) {
+      for (int64_t k = rowIds[unit] * unitK, e = k + unitK; k < e; ++k) {
+        int64_t sector = k / kSectorElements;
+        if (readBy[sector] != tile)
+          gatheredElements +=
+              std::min(kSectorElements, numRows - sector * kSectorElements);
+        readBy[sector] = tile;
+      }
+      keptElements += unitK;
+    }
+  }
+  return 2 * kDRAMByteWeight * numRows + keptElements < gatheredElements;
+}
+
 namespace {
 /// tsparse.matmul -> device copies + one launch of the fused kernel. A
 /// transposed A (a linalg.transpose of a K x M matrix) is read K-major, and
@@ -316,7 +355,8 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     KernelConfig config =
         getKernelConfig(options, matrixType,
                         cast<ShapedType>(op.getC().getType()).getElementType());
-    if (auto constant = op.getB().getDefiningOp<ConstantOp>())
+    auto constant = op.getB().getDefiningOp<ConstantOp>();
+    if (constant)
       config.keptRowsInRunsOf8 = hasKeptRowsInRunsOf8(constant);
 
     SmallVector<linalg::TransposeOp> resultTransposes =
@@ -364,7 +404,6 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     SmallVector<int32_t> droppedColumns;
     int64_t numTiles = 0;
     if (config.epilogue) {
-      auto constant = op.getB().getDefiningOp<ConstantOp>();
       SmallVector<int32_t> tilePtr =
           llvm::to_vector(constant.getTilePtr().getValues<int32_t>());
       numTiles = static_cast<int64_t>(tilePtr.size()) - 1;
@@ -408,11 +447,7 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
       temporaries.push_back(operand(which));
     }
     Value deviceC = operand(KernelArg::C);
-    // The wgmma kernel copies A into shared memory whole-chunk: a row-major
-    // A whose gathered rows are scattered is transposed first.
-    bool wgmmaNeedsKMajorA =
-        config.flavor == MmaFlavor::WGMMA && !config.hasWGMMACopyableA();
-    if ((options.transposeA || wgmmaNeedsKMajorA) && !config.aKMajor) {
+    if (transposesA(config, constant)) {
       operand(KernelArg::A) =
           transposeOnDevice(rewriter, loc, module, operand(KernelArg::A));
       temporaries.push_back(operand(KernelArg::A));
@@ -458,6 +493,24 @@ struct MatmulToGPULaunch : OpRewritePattern<MatmulOp> {
     }
     rewriter.eraseOp(op);
     return success();
+  }
+
+  /// Whether the product reads its A through a device transposition. The
+  /// wgmma kernel copies A into shared memory whole-chunk, so a row-major A
+  /// whose gathered rows are scattered is always transposed for it.
+  bool transposesA(const KernelConfig &config, ConstantOp constant) const {
+    if (config.aKMajor || config.copiesRowMajorAChunks())
+      return options.transposeA == TransposeA::Always && !config.aKMajor;
+    switch (options.transposeA) {
+    case TransposeA::Always:
+      return true;
+    case TransposeA::Never:
+      return config.flavor == MmaFlavor::WGMMA;
+    case TransposeA::Auto:
+      return config.flavor == MmaFlavor::WGMMA ||
+             (constant && transposingAMovesFewerBytes(constant));
+    }
+    llvm_unreachable("unknown transposition mode");
   }
 
   gpu::GPUModuleOp module;

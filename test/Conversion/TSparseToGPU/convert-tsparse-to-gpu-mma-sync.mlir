@@ -1,6 +1,6 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=64 stages=4" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-S4
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=1" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=always" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s --check-prefix=STEADY
 
 // The mma-sync flavour: one launch of 8 warps over a 128-row M tile. The
@@ -72,7 +72,7 @@
 // CHECK-S4-COUNT-3: nvgpu.device_async_create_group
 // CHECK-S4: scf.for
 // CHECK-S4:   nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
-// With transpose-a=1 a row-major A is transposed on the device (32 x 32
+// With transpose-a=always a row-major A is transposed on the device (32 x 32
 // tiles through workgroup memory, 256 threads) into a K x M buffer that the
 // K-major kernel reads; both device buffers are freed.
 // CHECK-TA-LABEL: func.func @matmul_tw1d_static_schedule

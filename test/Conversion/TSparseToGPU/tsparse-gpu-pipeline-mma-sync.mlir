@@ -10,7 +10,7 @@
 // RUN: tsparse-opt %s --tsparse-gpu-pipeline="mma=mma-sync chip=sm_80 m-tile=64 stages=4" -o %t.sm80.mlir
 // RUN: %python %S/../Inputs/extract_ptx.py %t.sm80.mlir > %t.sm80.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-PTX --input-file %t.sm80.ptx
-// RUN: tsparse-opt %s --tsparse-gpu-pipeline="mma=mma-sync chip=sm_90 transpose-a=1" -o %t.ta.mlir
+// RUN: tsparse-opt %s --tsparse-gpu-pipeline="mma=mma-sync chip=sm_90 transpose-a=always" -o %t.ta.mlir
 // RUN: %python %S/../Inputs/extract_ptx.py %t.ta.mlir > %t.ta.ptx
 // RUN: FileCheck %s --check-prefix=CHECK-TA --input-file %t.ta.ptx
 

@@ -11,6 +11,7 @@
 #define TSPARSE_CONVERSION_TSPARSETOGPU_KERNELS_H
 
 #include "tsparse/Conversion/TSparseToGPU/MmaFlavor.h"
+#include "tsparse/Conversion/TSparseToGPU/TransposeA.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseAttrs.h"
 #include "tsparse/Dialect/TSparse/IR/TSparseTypes.h"
 
@@ -218,8 +219,8 @@ struct KernelOptions {
   /// Split long tiles only when the product has fewer (M tile, tile) blocks
   /// than this; 0 never splits.
   int64_t splitBlocks = 264;
-  /// Transpose a row-major A on the device and read it K-major.
-  bool transposeA = false;
+  /// When a row-major A is transposed on the device and read K-major.
+  TransposeA transposeA = TransposeA::Auto;
 };
 
 /// Checks the values of the pass options `mma`, `m-tile`, `stages`,
