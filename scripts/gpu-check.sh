@@ -10,9 +10,9 @@
 #      code: its results are skipped elsewhere),
 #   3. benchmarks PyTorch's BSR F.linear on the same weights, and its 2:4
 #      semi-structured F.linear (cuSPARSELt where PyTorch has it) at 50 %,
-#   4. runs whole BERT-base layers (unpruned, 75 % and 90 % TW-2D; seq 128
-#      and 512, batch 1 and 8) against PyTorch f16 on the same GPU and
-#      checks their outputs,
+#   4. runs whole BERT-base layers (unpruned, 75 % and 90 % TW-2D, the 75 %
+#      one also with transpose-a=never; seq 128 and 512, batch 1 and 8)
+#      against PyTorch f16 on the same GPU and checks their outputs,
 # and writes the results under $OUT (default: ./gpu-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -72,6 +72,8 @@ compile_layer() { # <name> <kernel options> <gen_bert_layer.py options>
 sync="chip=$chip mma=mma-sync"
 compile_layer dense "$sync" --prune none
 compile_layer tw2d-75 "$sync" --prune tw2d --sparsity 0.75
+compile_layer tw2d-75-gather "$sync transpose-a=never" --prune tw2d \
+  --sparsity 0.75
 compile_layer tw2d-90 "$sync" --prune tw2d --sparsity 0.90
 compile_layer tw2d-75-wgmma "chip=sm_90a mma=wgmma stages=4" \
   --prune tw2d --sparsity 0.75

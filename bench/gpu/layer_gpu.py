@@ -35,6 +35,9 @@ from layer_bench import MemRef3, load_layer, torch_module  # noqa: E402
 LAYERS = {
     "dense": ["--prune", "none"],
     "tw2d-75": ["--prune", "tw2d", "--sparsity", "0.75"],
+    # The same with every row-major A gathered (transpose-a=never), against
+    # which the transposition transpose-a=auto chooses is timed.
+    "tw2d-75-gather": ["--prune", "tw2d", "--sparsity", "0.75"],
     "tw2d-90": ["--prune", "tw2d", "--sparsity", "0.90"],
     # The 75 % layer's products on wgmma (sm_90a: Hopper only).
     "tw2d-75-wgmma": ["--prune", "tw2d", "--sparsity", "0.75"],
