@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
@@ -257,6 +258,8 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   kernels.addPass(createTSparseMathToLLVMIntrinsics());
   if (narrowIndices) {
     kernels.addPass(createTSparseConvertKernelsToNVVM());
+    kernels.addNestedPass<LLVM::LLVMFuncOp>(
+        createTSparseSplitLoopInvariantOffsets());
   } else {
     ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
     nvvmOptions.useBarePtrCallConv = false;

@@ -151,6 +151,24 @@ def TSparseConvertKernelsToNVVM
   ];
 }
 
+def TSparseSplitLoopInvariantOffsets
+    : Pass<"tsparse-split-loop-invariant-offsets", "::mlir::LLVM::LLVMFuncOp"> {
+  let summary = "Split loads' addresses into a loop-invariant row and a column";
+  let description = [{
+    Rewrites `llvm.getelementptr %p[%x * %s + %y]` feeding loads inside a
+    loop as `llvm.getelementptr (llvm.getelementptr %p[%x * %s])[%y]` when
+    `%p` and `%x * %s` are the same on every iteration, `%y` is not, and the
+    sum has `nsw` and `nuw` (so sign-extending the sum equals adding the
+    extended terms). A memref access lowered with a 32-bit index (as by
+    `tsparse-convert-kernels-to-nvvm`) has that form; LLVM does not
+    distribute the extension of its index to the pointer's width, so each
+    access would otherwise recompute its whole 64-bit address (a widening
+    multiply and a 64-bit add in PTX). Split, the row's pointer is hoisted
+    and each access adds the column. Loops are found in the function's
+    control-flow graph (run it after the lowering to LLVM).
+  }];
+}
+
 def TSparseCheckKernelIndices
     : Pass<"tsparse-check-kernel-indices", "func::FuncOp"> {
   let summary = "Check on the host that kernel operands fit 32-bit indices";
