@@ -95,8 +95,9 @@ def basic_blocks(statements, is_instruction, label_of, branch_target,
         target = branch_target(last)
         if target in index_of:
             successors.append(index_of[target])
-        ends = (target and is_unconditional(last)) or re.search(
-            r"\b(ret|exit|EXIT|RET)\b", last)
+        # A predicated exit (`@!P0 EXIT`) falls through when not taken.
+        ends = is_unconditional(last) and (target or re.search(
+            r"\b(ret|exit|EXIT|RET)\b", last))
         if not ends and b + 1 < len(blocks):
             successors.append(b + 1)
         result.append((body, successors))
@@ -131,7 +132,12 @@ def main_loop(blocks, is_mma):
         for header in successors:
             if header not in dominators[latch]:
                 continue
-            loop, stack = {header, latch}, [latch]
+            # The blocks reaching the latch without passing the header (a
+            # block branching to itself is a whole loop).
+            loop, stack = {header}, []
+            if latch != header:
+                loop.add(latch)
+                stack.append(latch)
             while stack:
                 for p in predecessors[stack.pop()]:
                     if p not in loop:
