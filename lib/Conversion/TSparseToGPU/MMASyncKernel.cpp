@@ -90,8 +90,14 @@ void PipelineKernelBuilder::forEachThreadChunk(int64_t total,
 
 Value PipelineKernelBuilder::takesVectorCopies() {
   Value vector = isFullTile();
+  // A gathered A is then read without bounds on M (loadRowMajorAStage), so
+  // the M tile must lie inside A; a last, partial M tile takes the
+  // element-wise way.
   if (!config.aKMajor && !config.copiesRowMajorAChunks())
-    return vector;
+    return arith::AndIOp::create(
+        b, loc, vector,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                              add(m0, blockRows), numRows));
   // Chunks of A start 16-byte aligned if A's rows do and the chunk's first
   // element is at a multiple of 8: the gathered runs of a row-major A start
   // there, and so does a K-major A's block (a multiple of blockRows, unless
@@ -284,6 +290,9 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 /// Gathers this thread's part of stage `stage` of a row-major A into
 /// registers: lane kk takes kept row kk of the stage for two chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
+/// The full stages of an M tile inside A (vector copies) load every element
+/// as it is: no clamped rows and no zeroing, which also lets each row's
+/// address stay out of the loop.
 SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   Value kk = rem(threadId, stageRows);
   Value row = add(stageStart(stage), kk);
@@ -293,8 +302,17 @@ SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   SmallVector<Value> loaded;
   for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
+    Value chunkRow = add(m0, mul(chunk, kChunk));
+    if (fullStage && vectorCopies) {
+      SmallVector<Value> elements;
+      for (int64_t e = 0; e < kChunk; ++e)
+        elements.push_back(loadA(add(chunkRow, e), k));
+      loaded.push_back(vector::FromElementsOp::create(
+          b, loc, VectorType::get({kChunk}, config.elementType), elements));
+      continue;
+    }
     loaded.push_back(gatherChunk([&](int64_t e) {
-      Value m = add(m0, add(mul(chunk, kChunk), e));
+      Value m = add(chunkRow, e);
       Value inside = ult(m, numRows);
       if (!fullStage)
         inside = arith::AndIOp::create(b, loc, ult(row, endRow), inside);

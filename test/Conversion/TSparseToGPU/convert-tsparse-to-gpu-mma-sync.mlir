@@ -17,12 +17,17 @@
 // With vector copies the main loop runs in two parts: the steady part,
 // whose iterations issue stages that have all their rows (the item's full
 // stages less the ones in flight), copies B's rows without a branch and
-// without a zero-filled size; the rest checks that the stage exists and
-// zero-fills rows past the item.
+// without a zero-filled size, and (the vector way being taken only by M
+// tiles inside A) gathers A's elements without clamping or zeroing them;
+// the rest checks that the stage exists and zero-fills rows past the item.
 // STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3
 // STEADY: %[[PART:.*]]:10 = scf.for %{{.*}} = %c0 to %[[STEADY:.*]] step %c1
 // STEADY-NOT: scf.if
 // STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// STEADY-NOT: arith.select
+// STEADY-NOT: arith.minui
+// STEADY: memref.load %{{.*}} : memref<?x?xf16>
+// STEADY-NOT: arith.select
 // STEADY: nvgpu.mma.sync
 // STEADY: scf.yield
 // STEADY: scf.for %{{.*}} = %[[STEADY]] to %{{.*}} step %c1 iter_args(%{{.*}} = %[[PART]]#0,
