@@ -13,7 +13,6 @@
 #include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
 #include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
-#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
@@ -240,39 +239,26 @@ void tsparse::buildGPUPipeline(OpPassManager &pm,
   targetOptions.features = getGPUFeatures(options);
   targetOptions.optLevel = 3;
   pm.addPass(createGpuNVVMAttachTarget(targetOptions));
-  // 32-bit index arithmetic in the kernels, their parameters unchanged;
-  // not with wgmma, whose kernels ptxas then serializes (every wgmma
-  // waiting for the previous one: "wgmma.mma_async instructions are
-  // serialized due to non wgmma instructions defining accumulator
-  // registers"), so they keep upstream's 64-bit lowering.
-  bool narrowIndices = options.mma != MmaFlavor::WGMMA;
+  // 32-bit index arithmetic in the kernels, their parameters unchanged.
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createSCFToControlFlowPass());
-  if (!narrowIndices)
-    kernels.addPass(createConvertNVGPUToNVVMPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass());
   // Math left after the approximations (fma, sqrt, floor, ...) as LLVM
   // intrinsics, which NVPTX selects, rather than libdevice calls: the
   // binary links no libdevice.
   kernels.addPass(createTSparseMathToLLVMIntrinsics());
-  if (narrowIndices) {
-    kernels.addPass(createTSparseConvertKernelsToNVVM());
-    kernels.addNestedPass<LLVM::LLVMFuncOp>(
-        createTSparseSplitLoopInvariantOffsets());
-  } else {
-    ConvertGpuOpsToNVVMOpsOptions nvvmOptions;
-    nvvmOptions.useBarePtrCallConv = false;
-    kernels.addPass(createConvertGpuOpsToNVVMOps(nvvmOptions));
-  }
+  kernels.addPass(createTSparseConvertKernelsToNVVM());
+  kernels.addNestedPass<LLVM::LLVMFuncOp>(
+      createTSparseSplitLoopInvariantOffsets());
   kernels.addPass(createReconcileUnrealizedCastsPass());
 
   // Host: gpu-to-llvm lowers only asynchronous copies and allocations.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
-  // With 32-bit indices, the host checks each launch's operands (after the
-  // async region pass, which would end the stream at a check).
-  if (narrowIndices)
-    pm.addNestedPass<func::FuncOp>(createTSparseCheckKernelIndices());
+  // The host checks that each launch's operands fit the kernels' 32-bit
+  // indices (after the async region pass, which would end the stream at a
+  // check).
+  pm.addNestedPass<func::FuncOp>(createTSparseCheckKernelIndices());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Runtime packing, which stays on the host, copies kept row segments as
   // masked vector transfers.

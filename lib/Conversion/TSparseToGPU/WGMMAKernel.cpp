@@ -284,8 +284,18 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
           llvm::append_range(results, gatherKMajorRows(add(next, 1)));
         scf::YieldOp::create(b, loc, results);
       });
-  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+  // Every wgmma completes before the accumulator leaves this way of copying.
+  // The two ways wait in opposite orders so that LLVM does not sink the
+  // waits below the join of the ways, where the copies into the joined
+  // accumulator registers would run with a wgmma group pending, which makes
+  // ptxas serialize every wgmma of the kernel.
+  if (vectorCopies) {
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+  } else {
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  }
   return loop.getResult(0);
 }
 
