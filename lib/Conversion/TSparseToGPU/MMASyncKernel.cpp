@@ -544,6 +544,21 @@ Value PipelineKernelBuilder::countSteadyStages() {
       arith::SubIOp::create(b, loc, full, ahead), constant(0));
 }
 
+scf::ForOp PipelineKernelBuilder::emitSteadyAndTailLoops(
+    Value numStages, ValueRange init,
+    function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
+    function_ref<void()> betweenLoops) {
+  if (!vectorCopies)
+    return emitLoop(constant(0), numStages, init, /*steady=*/false);
+  Value steadyStages = countSteadyStages();
+  scf::ForOp steady =
+      emitLoop(constant(0), steadyStages, init, /*steady=*/true);
+  if (betweenLoops)
+    betweenLoops();
+  return emitLoop(steadyStages, numStages, steady.getResults(),
+                  /*steady=*/false);
+}
+
 SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   Value numStages = itemStages = countStages();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
@@ -618,15 +633,7 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
           scf::YieldOp::create(b, loc, next);
         });
   };
-  ValueRange results = init;
-  Value start = constant(0);
-  scf::ForOp loop;
-  if (vectorCopies) {
-    start = countSteadyStages();
-    loop = emitLoop(constant(0), start, init, /*steady=*/true);
-    results = loop.getResults();
-  }
-  loop = emitLoop(start, numStages, results, /*steady=*/false);
+  scf::ForOp loop = emitSteadyAndTailLoops(numStages, init, emitLoop);
   nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
   return SmallVector<Value>(loop.getResults().take_front(numAccs));
 }

@@ -14,6 +14,8 @@
 
 #include "KernelBuilder.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 namespace mlir {
 namespace tsparse {
 
@@ -90,11 +92,19 @@ private:
   /// Issues stage `stage`, which has all its rows, unconditionally.
   SmallVector<Value> issueFullStage(Value stage, Value buffer,
                                     ValueRange kMajorRows);
-  /// Stages the mma.sync pipeline copies ahead of the one it multiplies.
-  int64_t getStagesAhead() const { return config.numStages - 1; }
-  /// The iterations of the mma.sync main loop whose copies are of full
-  /// stages.
+  /// Stages the pipeline copies ahead of the one it multiplies: one fewer
+  /// for wgmma, whose previous stage's group is still in flight.
+  int64_t getStagesAhead() const { return config.numStages - (wgmma ? 2 : 1); }
+  /// The iterations of the main loop whose copies are of full stages.
   Value countSteadyStages();
+  /// Emits the main loop over `numStages` iterations from `init` as
+  /// `emitLoop(lower, upper, init, steady)`: with vector copies, first over
+  /// the steady iterations, then `betweenLoops()` (if any), then over the
+  /// rest. Returns the last loop.
+  scf::ForOp emitSteadyAndTailLoops(
+      Value numStages, ValueRange init,
+      function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
+      function_ref<void()> betweenLoops = nullptr);
   /// countStages() of the pipeline being emitted.
   Value itemStages;
   /// Whether the stage being issued is a full one: its copies need neither

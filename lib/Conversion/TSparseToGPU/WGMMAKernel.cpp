@@ -19,7 +19,9 @@
 // a stage numStages - 2 ahead are issued into the buffer whose wgmma the
 // previous iteration retired, and the stage's four wgmma are issued as one
 // group, leaving it in flight while the next stage is prepared
-// (wgmma.wait_group 1).
+// (wgmma.wait_group 1). As in the mma.sync kernel, iterations whose stage
+// ahead is full run in a first loop without checks; the groups in flight
+// retire before the accumulator passes to the second loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -207,7 +209,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     createBBarriers();
   else
     bBarriers = bTensorMap = Value();
-  int64_t ahead = config.numStages - 2;
+  int64_t ahead = getStagesAhead();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   auto commit = [&] {
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
@@ -240,50 +242,64 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     numPrefetched = rows.size();
     init.append(rows);
   }
-  auto loop = scf::ForOp::create(
-      b, loc, constant(0), itemStages, constant(1), init,
-      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-        Value acc = iterArgs[0];
-        Value readBuffer = iterArgs[1];
-        Value writeBuffer = iterArgs[2];
-        Value phase = bBarriers ? iterArgs[3] : Value();
-        ValueRange rows = iterArgs.take_back(numPrefetched);
-        // Stage `stage` has landed, is visible to wgmma, and every
-        // warpgroup has retired the wgmma that read the buffer the next
-        // copies overwrite.
-        nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                         b.getI32IntegerAttr(ahead - 1));
-        NVVM::FenceProxyOp::create(
-            b, loc, NVVM::ProxyKind::async_shared,
-            NVVM::SharedSpaceAttr::get(b.getContext(),
-                                       NVVM::SharedSpace::shared_cta));
-        if (bBarriers)
-          nvgpu::MBarrierTryWaitParityOp::create(
-              b, loc, bBarriers,
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
-                                    constant(0)),
-              constant(kMBarrierWaitTicks), readBuffer);
-        gpu::BarrierOp::create(b, loc);
-        Value next = add(stage, ahead);
-        issueIfPresent(next, writeBuffer, rows);
-        commit();
-        SmallVector<Value> results = {multiplyStageWarpgroup(readBuffer, acc)};
-        // The previous stage's group is done: its buffer may be refilled
-        // after the next barrier.
-        NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-        Value nextRead = nextBuffer(readBuffer);
-        results.push_back(nextRead);
-        results.push_back(nextBuffer(writeBuffer));
-        if (bBarriers)
-          results.push_back(arith::SelectOp::create(
-              b, loc,
-              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
-                                    constant(0)),
-              arith::SubIOp::create(b, loc, constant(1), phase), phase));
-        if (config.aKMajor)
-          llvm::append_range(results, gatherKMajorRows(add(next, 1)));
-        scf::YieldOp::create(b, loc, results);
-      });
+  // As in emitPipeline, iterations whose stage ahead is full issue it
+  // without a branch, clamped rows or zero-fill; a second loop runs the rest.
+  auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
+    return scf::ForOp::create(
+        b, loc, lower, upper, constant(1), init,
+        [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+          Value acc = iterArgs[0];
+          Value readBuffer = iterArgs[1];
+          Value writeBuffer = iterArgs[2];
+          Value phase = bBarriers ? iterArgs[3] : Value();
+          ValueRange rows = iterArgs.take_back(numPrefetched);
+          // Stage `stage` has landed, is visible to wgmma, and every
+          // warpgroup has retired the wgmma that read the buffer the next
+          // copies overwrite.
+          nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                           b.getI32IntegerAttr(ahead - 1));
+          NVVM::FenceProxyOp::create(
+              b, loc, NVVM::ProxyKind::async_shared,
+              NVVM::SharedSpaceAttr::get(b.getContext(),
+                                         NVVM::SharedSpace::shared_cta));
+          if (bBarriers)
+            nvgpu::MBarrierTryWaitParityOp::create(
+                b, loc, bBarriers,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
+                                      constant(0)),
+                constant(kMBarrierWaitTicks), readBuffer);
+          gpu::BarrierOp::create(b, loc);
+          Value next = add(stage, ahead);
+          if (steady)
+            issueFullStage(next, writeBuffer, rows);
+          else
+            issueIfPresent(next, writeBuffer, rows);
+          commit();
+          SmallVector<Value> results = {
+              multiplyStageWarpgroup(readBuffer, acc)};
+          // The previous stage's group is done: its buffer may be refilled
+          // after the next barrier.
+          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+          Value nextRead = nextBuffer(readBuffer);
+          results.push_back(nextRead);
+          results.push_back(nextBuffer(writeBuffer));
+          if (bBarriers)
+            results.push_back(arith::SelectOp::create(
+                b, loc,
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      nextRead, constant(0)),
+                arith::SubIOp::create(b, loc, constant(1), phase), phase));
+          if (config.aKMajor)
+            llvm::append_range(results, gatherKMajorRows(add(next, 1)));
+          scf::YieldOp::create(b, loc, results);
+        });
+  };
+  // The accumulator passes to the second loop with no group in flight: a
+  // register copy of it while a group is pending would make ptxas serialize
+  // every wgmma of the kernel.
+  scf::ForOp loop = emitSteadyAndTailLoops(itemStages, init, emitLoop, [&] {
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+  });
   // Every wgmma completes before the accumulator leaves this way of copying.
   // The two ways wait in opposite orders so that LLVM does not sink the
   // waits below the join of the ways, where the copies into the joined

@@ -19,9 +19,11 @@
 // units, per k16) and issues
 // the stage's four k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte
 // swizzle, stride 1024 bytes, leading 8192) as one group and waits until
-// one group is left in flight. The accumulator is retired before the
-// epilogue. Items with a narrower last tile or unaligned A copy B by
-// cp.async instead (the kernel's second way).
+// one group is left in flight. As with mma.sync, the iterations whose
+// stage ahead is full run in a first loop that issues it without checks;
+// every group retires before the accumulator passes to the second loop,
+// and again before the epilogue. Items with a narrower last tile or
+// unaligned A copy B by cp.async instead (the kernel's second way).
 // CHECK-LABEL: func.func @matmul_tw1d
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 // CHECK: %[[ROWS:.*]] = memref.reinterpret_cast %{{.*}} to offset: [0], sizes: [4, 64], strides: [64, 1] : memref<?xf16> to memref<4x64xf16, strided<[64, 1]>>
@@ -64,6 +66,11 @@
 // CHECK-COUNT-2: arith.addi %{{.*}}, %c384_i64 : i64
 // CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
+// CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK:     scf.yield
+// CHECK:   nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK:   scf.for
+// CHECK:     scf.if
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK:     scf.yield
 // CHECK:   nvvm.wgmma.wait.group.sync.aligned 0
