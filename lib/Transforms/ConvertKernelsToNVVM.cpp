@@ -76,15 +76,24 @@ static void configureKernelTypeConverter(LLVMTypeConverter &converter) {
   addNVGPUTypeConversions(converter);
 }
 
-/// Returns the LLVM parameter types convert-gpu-to-nvvm gives each kernel
-/// with 64-bit indices, by kernel name; fails on kernels whose parameters
-/// cannot be narrowed to `indexBitwidth`.
-static FailureOr<llvm::StringMap<SmallVector<Type>>>
+namespace {
+/// A kernel's LLVM parameters as convert-gpu-to-nvvm gives them with 64-bit
+/// indices.
+struct KernelParameters {
+  SmallVector<Type> types;
+  /// The aligned pointers of memref arguments marked `llvm.readonly`.
+  SmallVector<unsigned> readOnlyAlignedPointers;
+};
+} // namespace
+
+/// Returns the parameters of each kernel by name; fails on kernels whose
+/// parameters cannot be narrowed to `indexBitwidth`.
+static FailureOr<llvm::StringMap<KernelParameters>>
 getWideKernelParameters(gpu::GPUModuleOp module, unsigned indexBitwidth) {
   LLVMTypeConverter wide(module.getContext(),
                          getKernelLoweringOptions(module, 64));
   configureKernelTypeConverter(wide);
-  llvm::StringMap<SmallVector<Type>> parameters;
+  llvm::StringMap<KernelParameters> parameters;
   for (auto func : module.getOps<gpu::GPUFuncOp>()) {
     if (!func.isKernel())
       continue;
@@ -102,7 +111,14 @@ getWideKernelParameters(gpu::GPUModuleOp module, unsigned indexBitwidth) {
             /*useBarePtrCallConv=*/false, conversion));
     if (!llvmType)
       return func.emitOpError("has arguments the LLVM lowering cannot type");
-    parameters[func.getName()] = llvm::to_vector(llvmType.getParams());
+    KernelParameters &kernel = parameters[func.getName()];
+    kernel.types = llvm::to_vector(llvmType.getParams());
+    // A memref's descriptor starts with its allocated and aligned pointers.
+    for (unsigned i = 0, e = type.getNumInputs(); i < e; ++i)
+      if (isa<MemRefType>(type.getInput(i)) &&
+          func.getArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName()))
+        kernel.readOnlyAlignedPointers.push_back(
+            conversion.getInputMapping(i)->inputNo + 1);
   }
   return parameters;
 }
@@ -150,7 +166,7 @@ struct TSparseConvertKernelsToNVVM
       module.emitError("index-bitwidth must be 32 or 64");
       return signalPassFailure();
     }
-    FailureOr<llvm::StringMap<SmallVector<Type>>> wideParameters =
+    FailureOr<llvm::StringMap<KernelParameters>> wideParameters =
         getWideKernelParameters(module, indexBitwidth);
     if (failed(wideParameters))
       return signalPassFailure();
@@ -197,9 +213,16 @@ struct TSparseConvertKernelsToNVVM
 
     for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
       auto it = wideParameters->find(func.getName());
-      if (it != wideParameters->end() &&
-          failed(widenParameters(func, it->second)))
+      if (it == wideParameters->end())
+        continue;
+      if (failed(widenParameters(func, it->second.types)))
         return signalPassFailure();
+      // Upstream drops `llvm.noalias` on memrefs passed as descriptors (the
+      // allocated and aligned pointers alias each other); the kernel reads
+      // only through the aligned one, which alone is marked.
+      for (unsigned i : it->second.readOnlyAlignedPointers)
+        func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
+                        UnitAttr::get(context));
     }
   }
 };

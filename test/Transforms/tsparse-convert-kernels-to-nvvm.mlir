@@ -54,6 +54,24 @@ gpu.module @kernels {
 
 // -----
 
+// A read-only memref argument: both pointers of its descriptor are read-only
+// (as in convert-gpu-to-nvvm), and the aligned one, through which the kernel
+// reads, is also `noalias`, so that NVPTX may use the read-only data path.
+// CHECK-LABEL: llvm.func @read_only(
+// CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64)
+// WIDE-LABEL: llvm.func @read_only(
+// WIDE-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr,
+gpu.module @read_only {
+  gpu.func @read_only(%in: memref<?xf32> {llvm.readonly}, %out: memref<?xf32>) kernel {
+    %t = gpu.thread_id x
+    %v = memref.load %in[%t] : memref<?xf32>
+    memref.store %v, %out[%t] : memref<?xf32>
+    gpu.return
+  }
+}
+
+// -----
+
 // Device functions other than kernels take 32-bit indices as they are.
 // CHECK-LABEL: llvm.func @helper(%{{.*}}: i32) -> i32
 // CHECK-NOT: llvm.trunc

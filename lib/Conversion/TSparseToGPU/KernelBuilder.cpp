@@ -10,6 +10,7 @@
 #include "tsparse/Dialect/TSparse/IR/TSparseOps.h"
 #include "tsparse/Dialect/TSparse/Transforms/Epilogue.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -444,6 +445,13 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
+  // The operands before C are only read, and nothing the kernel writes
+  // overlaps them: `tsparse-convert-kernels-to-nvvm` also marks their
+  // pointers `noalias`, so that the backend reads them through the
+  // read-only data path.
+  for (unsigned i = 0; i < static_cast<unsigned>(KernelArg::C); ++i)
+    func.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
+                    b.getUnitAttr());
   b.setInsertionPointToStart(&func.getBody().front());
   switch (config.flavor) {
   case MmaFlavor::WMMA:

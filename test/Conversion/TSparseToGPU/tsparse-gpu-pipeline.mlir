@@ -19,7 +19,9 @@
 
 // CHECK-PTX: .target sm_90
 // CHECK-PTX: .visible .entry tsparse_wmma_f16_g128_u1_c_m64(
-// CHECK-PTX-DAG: ld.global.v4.b32
+// B's packed values are read-only and noalias: read through the
+// non-coherent (read-only) path.
+// CHECK-PTX-DAG: ld.global.nc.v4.b32
 // CHECK-PTX-DAG: atom.global.add.f32
 // CHECK-PTX-DAG: wmma.mma.sync.aligned.row.row.m16n16k16.f32.f32
 // CHECK-PTX-DAG: wmma.store.d.sync.aligned.row.m16n16k16
