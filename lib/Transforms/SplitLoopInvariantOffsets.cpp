@@ -26,28 +26,44 @@ namespace tsparse {
 
 using namespace mlir;
 
-/// Whether `value` is the same on every iteration of `loop`: defined
+namespace {
+/// Whether values are the same on every iteration of a loop: defined
 /// outside it, or computed inside only from such values by operations
-/// without effects (which LLVM hoists).
-static bool isLoopInvariant(Value value, CFGLoop *loop) {
-  if (!loop->contains(value.getParentBlock()))
-    return true;
-  Operation *op = value.getDefiningOp();
-  return op && op->getNumRegions() == 0 && isMemoryEffectFree(op) &&
-         llvm::all_of(op->getOperands(), [&](Value operand) {
-           return isLoopInvariant(operand, loop);
-         });
-}
+/// without effects (which LLVM hoists). Answers are cached: address
+/// expressions share most of their operands.
+class LoopInvariance {
+public:
+  explicit LoopInvariance(CFGLoop *loop) : loop(loop) {}
+
+  bool isInvariant(Value value) {
+    if (!loop->contains(value.getParentBlock()))
+      return true;
+    auto [it, inserted] = known.try_emplace(value, false);
+    if (!inserted)
+      return it->second;
+    Operation *op = value.getDefiningOp();
+    bool invariant = op && op->getNumRegions() == 0 && isMemoryEffectFree(op) &&
+                     llvm::all_of(op->getOperands(), [&](Value operand) {
+                       return isInvariant(operand);
+                     });
+    known[value] = invariant;
+    return invariant;
+  }
+
+private:
+  CFGLoop *loop;
+  DenseMap<Value, bool> known;
+};
+} // namespace
 
 /// Splits `gep` as `gep(gep(p, x), y)` if it loads `p[x * s + y]` (or
 /// `p[y + x * s]`) in a loop where p and x * s are invariant and y is not,
 /// and the sum wraps neither way, so that the extension of the index
 /// distributes over it.
-static void splitInvariantOffset(LLVM::GEPOp gep, CFGLoop *loop) {
+static void splitInvariantOffset(LLVM::GEPOp gep, LoopInvariance &loop) {
   if (!llvm::all_of(gep->getUsers(), llvm::IsaPred<LLVM::LoadOp>) ||
       gep.getRawConstantIndices().size() != 1 ||
-      gep.getDynamicIndices().size() != 1 ||
-      !isLoopInvariant(gep.getBase(), loop))
+      gep.getDynamicIndices().size() != 1 || !loop.isInvariant(gep.getBase()))
     return;
   auto sum = gep.getDynamicIndices()[0].getDefiningOp<LLVM::AddOp>();
   if (!sum || !bitEnumContainsAll(sum.getOverflowFlags(),
@@ -60,8 +76,8 @@ static void splitInvariantOffset(LLVM::GEPOp gep, CFGLoop *loop) {
   // Products only: splitting off any invariant term costs a 64-bit
   // register per term, which pays for rows of a 2-D access but not for the
   // offsets of 1-D ones.
-  if (!invariant.getDefiningOp<LLVM::MulOp>() ||
-      !isLoopInvariant(invariant, loop) || isLoopInvariant(variant, loop))
+  if (!invariant.getDefiningOp<LLVM::MulOp>() || !loop.isInvariant(invariant) ||
+      loop.isInvariant(variant))
     return;
   OpBuilder b(gep);
   Value row = LLVM::GEPOp::create(b, gep.getLoc(), gep.getType(),
@@ -84,9 +100,11 @@ struct TSparseSplitLoopInvariantOffsets
     CFGLoopInfo loops(dominance.getDomTree(&body));
     SmallVector<LLVM::GEPOp> geps;
     func.walk([&](LLVM::GEPOp gep) { geps.push_back(gep); });
+    DenseMap<CFGLoop *, LoopInvariance> invariance;
     for (LLVM::GEPOp gep : geps)
       if (CFGLoop *loop = loops.getLoopFor(gep->getBlock()))
-        splitInvariantOffset(gep, loop);
+        splitInvariantOffset(gep,
+                             invariance.try_emplace(loop, loop).first->second);
   }
 };
 } // namespace
