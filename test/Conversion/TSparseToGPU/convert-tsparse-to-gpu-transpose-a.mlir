@@ -1,7 +1,7 @@
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --split-input-file | FileCheck %s --check-prefix=AUTO
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=wmma" --split-input-file | FileCheck %s --check-prefix=AUTO
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=never" --split-input-file | FileCheck %s --check-prefix=NEVER
-// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=always" --split-input-file | FileCheck %s --check-prefix=ALWAYS
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --split-input-file | FileCheck %s --check-prefix=CHECK-AUTO
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=wmma" --split-input-file | FileCheck %s --check-prefix=CHECK-AUTO
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=never" --split-input-file | FileCheck %s --check-prefix=CHECK-NEVER
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=always" --split-input-file | FileCheck %s --check-prefix=CHECK-ALWAYS
 
 // transpose-a=auto transposes a row-major A on the device when that and
 // the K-major reads of its kept rows move fewer bytes than the gather,
@@ -12,14 +12,14 @@
 // Eight column tiles each keep one row of every sector: the gather reads
 // 8 x 256 elements per row of A, the transposition and the K-major reads
 // 1024 + 8 x 16.
-// AUTO-LABEL: func.func @scattered_over_every_sector
-// AUTO: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
-// AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{.*}}_ak_
-// NEVER-LABEL: func.func @scattered_over_every_sector
-// NEVER-NOT: tsparse_transpose_f16
-// NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
-// ALWAYS-LABEL: func.func @scattered_over_every_sector
-// ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
+// CHECK-AUTO-LABEL: func.func @scattered_over_every_sector
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{.*}}_ak_
+// CHECK-NEVER-LABEL: func.func @scattered_over_every_sector
+// CHECK-NEVER-NOT: tsparse_transpose_f16
+// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK-ALWAYS-LABEL: func.func @scattered_over_every_sector
+// CHECK-ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 func.func @scattered_over_every_sector(%a: tensor<?x256xf16>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 16, 32, 48, 64, 80, 96, 112, 128]> : tensor<9xi32>,
@@ -35,14 +35,14 @@ func.func @scattered_over_every_sector(%a: tensor<?x256xf16>, %c: tensor<?x256xf
 // The same number of kept rows, every other row of the first two sectors:
 // the gather reads 8 x 32 elements per row of A, less than the
 // transposition alone. A is gathered as it is, unless transpose-a=always.
-// AUTO-LABEL: func.func @scattered_over_two_sectors
-// AUTO-NOT: tsparse_transpose_f16
-// AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_m
-// AUTO-NOT: tsparse_transpose_f16
-// NEVER-LABEL: func.func @scattered_over_two_sectors
-// NEVER-NOT: tsparse_transpose_f16
-// ALWAYS-LABEL: func.func @scattered_over_two_sectors
-// ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
+// CHECK-AUTO-LABEL: func.func @scattered_over_two_sectors
+// CHECK-AUTO-NOT: tsparse_transpose_f16
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_m
+// CHECK-AUTO-NOT: tsparse_transpose_f16
+// CHECK-NEVER-LABEL: func.func @scattered_over_two_sectors
+// CHECK-NEVER-NOT: tsparse_transpose_f16
+// CHECK-ALWAYS-LABEL: func.func @scattered_over_two_sectors
+// CHECK-ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 func.func @scattered_over_two_sectors(%a: tensor<?x256xf16>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %w = tsparse.constant {
     tile_ptr = dense<[0, 16, 32, 48, 64, 80, 96, 112, 128]> : tensor<9xi32>,
@@ -57,10 +57,16 @@ func.func @scattered_over_two_sectors(%a: tensor<?x256xf16>, %c: tensor<?x256xf3
 
 // A matrix known only at run time: its kept rows are unknown, so auto
 // gathers A.
-// AUTO-LABEL: func.func @runtime_matrix
-// AUTO-NOT: tsparse_transpose_f16
-// ALWAYS-LABEL: func.func @runtime_matrix
-// ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
+// CHECK-AUTO-LABEL: func.func @runtime_matrix
+// CHECK-AUTO-NOT: tsparse_transpose_f16
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_m
+// CHECK-AUTO-NOT: tsparse_transpose_f16
+// CHECK-NEVER-LABEL: func.func @runtime_matrix
+// CHECK-NEVER-NOT: tsparse_transpose_f16
+// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK-NEVER-NOT: tsparse_transpose_f16
+// CHECK-ALWAYS-LABEL: func.func @runtime_matrix
+// CHECK-ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 func.func @runtime_matrix(%a: tensor<?x256xf16>, %w: tensor<256x256xf16>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %p = tsparse.pack %w : tensor<256x256xf16> -> !tsparse.matrix<256x256xf16, #tsparse.layout<tile_n = 32>>
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x256xf16, #tsparse.layout<tile_n = 32>> -> tensor<?x256xf32>
