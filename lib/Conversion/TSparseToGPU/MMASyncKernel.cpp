@@ -120,7 +120,8 @@ Value PipelineKernelBuilder::gatherChunk(
   SmallVector<Value> elements;
   for (int64_t e = 0; e < kChunk; ++e) {
     auto [inside, value] = element(e);
-    elements.push_back(arith::SelectOp::create(b, loc, inside, value, zero));
+    elements.push_back(
+        inside ? arith::SelectOp::create(b, loc, inside, value, zero) : value);
   }
   return vector::FromElementsOp::create(
       b, loc, VectorType::get({kChunk}, config.elementType), elements);
@@ -303,16 +304,10 @@ SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
     Value chunkRow = add(m0, mul(chunk, kChunk));
-    if (fullStage && vectorCopies) {
-      SmallVector<Value> elements;
-      for (int64_t e = 0; e < kChunk; ++e)
-        elements.push_back(loadA(add(chunkRow, e), k));
-      loaded.push_back(vector::FromElementsOp::create(
-          b, loc, VectorType::get({kChunk}, config.elementType), elements));
-      continue;
-    }
     loaded.push_back(gatherChunk([&](int64_t e) {
       Value m = add(chunkRow, e);
+      if (fullStage && vectorCopies)
+        return std::make_pair(Value(), loadA(m, k));
       Value inside = ult(m, numRows);
       if (!fullStage)
         inside = arith::AndIOp::create(b, loc, ult(row, endRow), inside);

@@ -68,7 +68,7 @@ private:
   /// K-major A, 16-byte aligned chunks of A.
   Value takesVectorCopies();
   /// Returns the 8 elements `element(e)` gives as (inside, value) as a
-  /// vector, zero where not inside.
+  /// vector, zero where not inside (a null `inside`: always inside).
   Value gatherChunk(function_ref<std::pair<Value, Value>(int64_t)> element);
   void copyBStage(Value stage, Value buffer);
   /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
