@@ -81,8 +81,8 @@ namespace {
 /// indices.
 struct KernelParameters {
   SmallVector<Type> types;
-  /// The aligned pointers of memref arguments marked `llvm.readonly`.
-  SmallVector<unsigned> readOnlyAlignedPointers;
+  /// The aligned pointers of memref arguments marked `llvm.noalias`.
+  SmallVector<unsigned> noAliasAlignedPointers;
 };
 } // namespace
 
@@ -116,8 +116,8 @@ getWideKernelParameters(gpu::GPUModuleOp module, unsigned indexBitwidth) {
     // A memref's descriptor starts with its allocated and aligned pointers.
     for (unsigned i = 0, e = type.getNumInputs(); i < e; ++i)
       if (isa<MemRefType>(type.getInput(i)) &&
-          func.getArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName()))
-        kernel.readOnlyAlignedPointers.push_back(
+          func.getArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName()))
+        kernel.noAliasAlignedPointers.push_back(
             conversion.getInputMapping(i)->inputNo + 1);
   }
   return parameters;
@@ -170,6 +170,14 @@ struct TSparseConvertKernelsToNVVM
         getWideKernelParameters(module, indexBitwidth);
     if (failed(wideParameters))
       return signalPassFailure();
+    // Upstream's lowering drops `llvm.noalias` on a memref passed as a
+    // descriptor, with a warning (its allocated and aligned pointers alias
+    // each other); it is put back on the aligned pointer below.
+    for (auto func : module.getOps<gpu::GPUFuncOp>())
+      if (func.isKernel())
+        for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+          if (isa<MemRefType>(func.getArgument(i).getType()))
+            func.removeArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName());
 
     // In-dialect rewrites first, as convert-gpu-to-nvvm does.
     {
@@ -217,10 +225,8 @@ struct TSparseConvertKernelsToNVVM
         continue;
       if (failed(widenParameters(func, it->second.types)))
         return signalPassFailure();
-      // Upstream drops `llvm.noalias` on memrefs passed as descriptors (the
-      // allocated and aligned pointers alias each other); the kernel reads
-      // only through the aligned one, which alone is marked.
-      for (unsigned i : it->second.readOnlyAlignedPointers)
+      // Memory is accessed through the aligned pointer only.
+      for (unsigned i : it->second.noAliasAlignedPointers)
         func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
                         UnitAttr::get(context));
     }

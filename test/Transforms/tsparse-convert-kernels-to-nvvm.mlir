@@ -54,18 +54,22 @@ gpu.module @kernels {
 
 // -----
 
-// A read-only memref argument: both pointers of its descriptor are read-only
-// (as in convert-gpu-to-nvvm), and the aligned one, through which the kernel
-// reads, is also `noalias`, so that NVPTX may use the read-only data path.
+// Memref arguments marked `noalias` and `readonly`, and `readonly` only:
+// both pointers of a descriptor keep `readonly` (as in convert-gpu-to-nvvm);
+// `noalias`, which upstream drops on descriptors, goes on the aligned
+// pointer, through which the kernel reads, so that NVPTX may use the
+// read-only data path. `readonly` alone does not imply it.
 // CHECK-LABEL: llvm.func @read_only(
-// CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64)
+// CHECK-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64)
 // WIDE-LABEL: llvm.func @read_only(
-// WIDE-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr,
+// WIDE-SAME: %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.noalias, llvm.readonly}, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: !llvm.ptr {llvm.readonly}, %{{.*}}: !llvm.ptr {llvm.readonly},
 gpu.module @read_only {
-  gpu.func @read_only(%in: memref<?xf32> {llvm.readonly}, %out: memref<?xf32>) kernel {
+  gpu.func @read_only(%in: memref<?xf32> {llvm.noalias, llvm.readonly}, %other: memref<?xf32> {llvm.readonly}, %out: memref<?xf32>) kernel {
     %t = gpu.thread_id x
     %v = memref.load %in[%t] : memref<?xf32>
-    memref.store %v, %out[%t] : memref<?xf32>
+    %w = memref.load %other[%t] : memref<?xf32>
+    %s = arith.addf %v, %w : f32
+    memref.store %s, %out[%t] : memref<?xf32>
     gpu.return
   }
 }

@@ -140,6 +140,9 @@ def TSparseConvertKernelsToNVVM
     entry, so host code and launches are those of `convert-gpu-to-nvvm`.
     Every such value must fit the narrower type; the GPU pipeline checks
     that on the host before each launch (`tsparse-check-kernel-indices`).
+    A memref argument marked `llvm.noalias` keeps it on the aligned pointer
+    of its descriptor, through which the kernel accesses memory (upstream
+    drops it on descriptors, whose two pointers alias each other).
   }];
   let options = [
     Option<"indexBitwidth", "index-bitwidth", "unsigned", /*default=*/"32",

@@ -446,12 +446,15 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
   // The operands before C are only read, and nothing the kernel writes
-  // overlaps them: `tsparse-convert-kernels-to-nvvm` also marks their
-  // pointers `noalias`, so that the backend reads them through the
-  // read-only data path.
-  for (unsigned i = 0; i < static_cast<unsigned>(KernelArg::C); ++i)
+  // overlaps them, so that the backend may read them through the read-only
+  // data path. (Epilogue operands are not marked: a residual may share C's
+  // buffer.)
+  for (unsigned i = 0; i < static_cast<unsigned>(KernelArg::C); ++i) {
+    func.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
+                    b.getUnitAttr());
     func.setArgAttr(i, LLVM::LLVMDialect::getReadonlyAttrName(),
                     b.getUnitAttr());
+  }
   b.setInsertionPointToStart(&func.getBody().front());
   switch (config.flavor) {
   case MmaFlavor::WMMA:

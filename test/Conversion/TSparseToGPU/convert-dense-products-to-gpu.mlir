@@ -18,7 +18,7 @@
 //
 // The kernel reads neither row_ids nor tile_ptr (arguments 2 and 3): its
 // work item is the column tile of the list and the M tile of a batch.
-// CHECK: gpu.func @tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3(%[[KA:.*]]: memref<?x?xf16> {llvm.readonly}, %[[KB:.*]]: memref<?xf16> {llvm.readonly}, %[[ROWIDS:.*]]: memref<?xi32> {llvm.readonly}, %[[TILEPTR:.*]]: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %[[TILES:.*]]: memref<?xi32> {llvm.readonly}, %[[ROWS:.*]]: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %[[BATCHROWS:.*]]: index)
+// CHECK: gpu.func @tsparse_mma_sync_f16_g128_u1_dense_z_m128_s3(%[[KA:.*]]: memref<?x?xf16> {llvm.noalias, llvm.readonly}, %[[KB:.*]]: memref<?xf16> {llvm.noalias, llvm.readonly}, %[[ROWIDS:.*]]: memref<?xi32> {llvm.noalias, llvm.readonly}, %[[TILEPTR:.*]]: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %[[TILES:.*]]: memref<?xi32> {llvm.noalias, llvm.readonly}, %[[ROWS:.*]]: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index, %{{.*}}: index, %{{.*}}: index, %[[BATCHROWS:.*]]: index)
 // CHECK-NOT: memref.load %[[ROWIDS]]
 // CHECK-NOT: memref.load %[[TILEPTR]]
 // CHECK: memref.load %[[TILES]]

@@ -20,10 +20,9 @@
 // without a zero-filled size, and (the vector way being taken only by M
 // tiles inside A) gathers A's elements without clamping or zeroing them;
 // the rest checks that the stage exists and zero-fills rows past the item.
-// The operands before C are read-only (their pointers become `noalias` in
-// the lowering to NVVM); C is not.
+// The operands before C are read-only and `noalias`; C is neither.
 // STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3
-// STEADY-SAME: (%{{.*}}: memref<?x?xf16> {llvm.readonly}, %{{.*}}: memref<?xf16> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index,
+// STEADY-SAME: (%{{.*}}: memref<?x?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index,
 // STEADY: %[[PART:.*]]:10 = scf.for %{{.*}} = %c0 to %[[STEADY:.*]] step %c1
 // STEADY-NOT: scf.if
 // STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
