@@ -32,6 +32,14 @@ compile_kernels() { # <input> <name> <pipeline options> [chip]
 compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
+# The mma.sync kernels that gather a row-major A are specialized on K: one
+# more set per K that gpu_bench runs them with.
+for input in kernels-mma-sync:kernels kernels-bf16:kernels-bf16; do
+  name=${input%%:*}-k
+  python3 scripts/specialize-k.py "bench/gpu/${input#*:}.mlir" 256 \
+    512 768 1024 4096 > "$out/$name.mlir"
+  compile_kernels "$out/$name.mlir" "$name" "mma=mma-sync"
+done
 compile_kernels bench/gpu/kernels-transpose.mlir kernels-transpose \
   "mma=mma-sync transpose-a=always"
 # wgmma exists on sm_90a only (Hopper), whatever the chip above.
@@ -94,7 +102,8 @@ if [ -x "$ptxas" ]; then
     > "$out/layer-tw2d-75.ptx"
   rm "$out/layer-tw2d-75.mlir"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
-    "$out"/kernels-{wmma,mma-sync,bf16,transpose}.ptx > "$out/kernel-report.md"
+    "$out"/kernels-{wmma,mma-sync,bf16,transpose,mma-sync-k,bf16-k}.ptx \
+    > "$out/kernel-report.md"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch sm_90a \
     --filter '^tsparse_wgmma' "$out/kernels-wgmma.ptx" | tail -n +3 \
     >> "$out/kernel-report.md"

@@ -110,9 +110,12 @@ struct Variant {
   bool f16Out = false;
 
   int blockRows() const { return flavour == Flavour::WMMA ? 64 : 128; }
-  /// As KernelConfig::getMMASyncWarpRows: warps of 64 rows when A is copied
-  /// by cp.async (K-major, or row-major with kept rows in runs of 8).
-  bool copiesA() const { return aKMajor || layout.unitK % 8 == 0; }
+  /// As KernelConfig::gathersRowMajorA: the mma.sync kernel gathers a
+  /// row-major A whose kept rows are not in runs of 8 through registers,
+  /// and is then specialized on K (its name ends in `_k<K>`).
+  bool gathersA() const {
+    return flavour == Flavour::MMASync && !aKMajor && layout.unitK % 8 != 0;
+  }
   /// As KernelConfig::loadsBByTMA: the kernel takes B's tensor map last.
   bool loadsBByTMA() const {
     return flavour == Flavour::WGMMA && layout.tileN % 64 == 0;
@@ -125,7 +128,7 @@ struct Variant {
     case Flavour::WMMA:
       return 128;
     case Flavour::MMASync:
-      return blockRows() / (copiesA() ? 64 : 32) * 2 * 32;
+      return blockRows() / 64 * 2 * 32;
     case Flavour::WGMMA:
       return blockRows() / 64 * 128;
     }
@@ -141,13 +144,15 @@ struct Variant {
     int bBlocks = (layout.tileN + 63) / 64;
     return 1024 + stages() * (blockRows() * 64 + bBlocks * 64 * 64) * 2;
   }
-  std::string kernel() const {
+  /// The kernel's name for products of depth `k`.
+  std::string kernel(int k) const {
     const char *prefix[] = {"tsparse_wmma_", "tsparse_mma_sync_",
                             "tsparse_wgmma_"};
     return std::string(prefix[int(flavour)]) + (bf16 ? "bf16" : "f16") + "_g" +
            std::to_string(layout.tileN) + "_u" + std::to_string(layout.unitK) +
            (layout.compacted() ? "_c" : "") + (aKMajor ? "_ak" : "") +
-           (cTransposed ? "_ct" : "") + (f16Out ? "_outf16" : "") + "_m" +
+           (cTransposed ? "_ct" : "") + (f16Out ? "_outf16" : "") +
+           (gathersA() ? "_k" + std::to_string(k) : "") + "_m" +
            std::to_string(blockRows()) +
            (flavour == Flavour::WMMA ? "" : "_s" + std::to_string(stages()));
   }
@@ -609,8 +614,8 @@ int main(int argc, char **argv) {
   };
   // The kernel of `variant`, or null if no loaded PTX has it (each flavour
   // can be run on its own, so that a fault in one keeps the other's results).
-  auto kernelFor = [&](const Variant &variant) {
-    return functionNamed(variant.kernel());
+  auto kernelFor = [&](const Variant &variant, int k) {
+    return functionNamed(variant.kernel(k));
   };
   cublasHandle_t handle;
   CHECK_CUBLAS(cublasCreate(&handle));
@@ -669,15 +674,15 @@ int main(int argc, char **argv) {
   // Only the variants of the loaded PTX.
   cases.erase(
       std::remove_if(cases.begin(), cases.end(),
-                     [&](const Case &c) { return !kernelFor(c.variant); }),
+                     [&](const Case &c) { return !kernelFor(c.variant, c.k); }),
       cases.end());
   std::printf("correctness: %zu cases against cuBLAS (tolerance %.0e)\n",
               cases.size(), kTolerance);
   for (const Case &c : cases) {
     std::vector<float> w = randomWeights(c.k, c.n, c.m * 31 + c.n);
     prunePattern(w, c.k, c.n, c.variant.layout, c.sparsity);
-    double error = compare(kernelFor(c.variant), c.variant, handle, w, c.m, c.k,
-                           c.n, c.k * 7 + c.n);
+    double error = compare(kernelFor(c.variant, c.k), c.variant, handle, w, c.m,
+                           c.k, c.n, c.k * 7 + c.n);
     worst = std::max(worst, error);
     bool ok = error <= kTolerance;
     failures += !ok;
@@ -685,12 +690,13 @@ int main(int argc, char **argv) {
                  "{\"kind\": \"check\", \"kernel\": \"%s\", \"pattern\": "
                  "\"%s\", \"m\": %d, \"k\": %d, \"n\": %d, \"sparsity\": "
                  "%.2f, \"rel_error\": %.3g, \"ok\": %s}\n",
-                 c.variant.kernel().c_str(), name(c.variant.layout.pattern),
+                 c.variant.kernel(c.k).c_str(), name(c.variant.layout.pattern),
                  c.m, c.k, c.n, c.sparsity, error, ok ? "true" : "false");
     std::fflush(json);
     if (!ok)
       std::printf("MISMATCH %s %dx%dx%d s=%.2f rel error %.3g\n",
-                  c.variant.kernel().c_str(), c.m, c.k, c.n, c.sparsity, error);
+                  c.variant.kernel(c.k).c_str(), c.m, c.k, c.n, c.sparsity,
+                  error);
   }
   std::printf("correctness: %d of %zu mismatched, worst relative error "
               "%.3g\n\n",
@@ -730,7 +736,7 @@ int main(int argc, char **argv) {
         float *c = upload(std::vector<float>(size_t(m) * n, 0.0f));
         // Milliseconds of `variant`, or -1 if its kernel is not loaded.
         auto timeVariant = [&](const Variant &variant) {
-          CUfunction kernel = kernelFor(variant);
+          CUfunction kernel = kernelFor(variant, k);
           if (!kernel)
             return -1.0;
           return timeMs(
@@ -740,7 +746,7 @@ int main(int argc, char **argv) {
         // `variant`; -1 if either kernel is not loaded.
         CUfunction transposeKernel = functionNamed("tsparse_transpose_f16");
         auto timeTransposed = [&](const Variant &variant) {
-          CUfunction kMajorKernel = kernelFor(variant);
+          CUfunction kMajorKernel = kernelFor(variant, k);
           if (!transposeKernel || !kMajorKernel)
             return -1.0;
           uint16_t *transposed = upload(std::vector<uint16_t>(size_t(m) * k));

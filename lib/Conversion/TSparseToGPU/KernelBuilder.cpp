@@ -335,12 +335,15 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
     body(/*exclusive=*/true);
     return;
   }
+  // The item is its whole tile: it starts at the tile's first row and
+  // ends at its last (the split size covers all kept rows); splitRows is a
+  // kernel argument, so no value of the work item's stays live until here.
   Value wholeTile = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, firstRow,
                             constant(0)),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, endRow,
-                            keptRows));
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, keptRows,
+                            splitRows));
   scf::IfOp::create(
       b, loc, wholeTile,
       [&](OpBuilder &, Location) {
@@ -370,6 +373,8 @@ static std::string getKernelName(const KernelConfig &config) {
      << (config.cStartsAtZero ? "_z" : "");
   if (!config.accType.isF32())
     os << "_out" << config.accType;
+  if (!ShapedType::isDynamic(config.getKernelARowLength()))
+    os << "_k" << config.getKernelARowLength();
   os << "_m" << config.blockRows;
   if (config.flavor != MmaFlavor::WMMA)
     os << "_s" << config.numStages;
@@ -398,7 +403,9 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   auto setType = [&](KernelArg which, Type type) {
     argTypes[static_cast<unsigned>(which)] = type;
   };
-  setType(KernelArg::A, dynamic2D(config.elementType));
+  setType(KernelArg::A,
+          MemRefType::get({ShapedType::kDynamic, config.getKernelARowLength()},
+                          config.elementType));
   setType(KernelArg::Values, dynamic1D(config.elementType));
   for (KernelArg array :
        {KernelArg::RowIds, KernelArg::TilePtr, KernelArg::ColIds,

@@ -83,6 +83,7 @@ KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
   config.layout = matrixType.getLayout();
   config.elementType = matrixType.getElementType();
   config.accType = accType;
+  config.k = matrixType.getNumRows();
   config.blockRows = options.blockRows;
   config.numStages = options.numStages;
   return config;

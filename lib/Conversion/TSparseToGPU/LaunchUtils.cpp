@@ -85,11 +85,17 @@ void tsparse::launchUnlessEmpty(OpBuilder &b, Location loc,
   if (dynamicSharedMemoryBytes)
     dynamicSharedMemory =
         arith::ConstantIntOp::create(b, loc, dynamicSharedMemoryBytes, 32);
+  // Buffers are cast to the kernel's types, which may know more of their
+  // sizes (KernelConfig::getKernelARowLength).
+  SmallVector<Value> args(operands);
+  for (auto [arg, type] : llvm::zip(args, kernel.getArgumentTypes()))
+    if (arg.getType() != type)
+      arg = memref::CastOp::create(b, loc, type, arg);
   gpu::LaunchFuncOp::create(
       b, loc, kernel, gpu::KernelDim3{numBlocks, one, one},
       gpu::KernelDim3{arith::ConstantIndexOp::create(b, loc, numThreads), one,
                       one},
-      dynamicSharedMemory, operands);
+      dynamicSharedMemory, args);
 }
 
 /// The tensor map of B (getBTensorMapType) for the kernel `operands`, as

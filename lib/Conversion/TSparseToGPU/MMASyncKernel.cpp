@@ -1,26 +1,28 @@
 //===- MMASyncKernel.cpp - Fused tile-sparse mma.sync kernel --------------===//
 //
 // One thread block per work item (an M tile and a run of kept rows of one
-// column tile), warps two across the block's C tile, each holding
-// (warp rows / 16) x (tile_n / 16) accumulators of m16n8: 64 warp rows when
-// A is copied by cp.async, 32 when it is gathered through registers. Kept
-// rows stream through a multi-stage pipeline of 32-row stages in workgroup
-// memory: cp.async copies the packed rows of B `numStages - 1` stages
-// ahead, and A's part of the stage: a K-major A's gathered rows (contiguous
-// in memory, their row_ids read an iteration earlier), or a row-major A's
-// 16-byte chunks along K when its gathered rows come in runs of 8
-// (KernelConfig::copiesRowMajorAChunks). Any other row-major A is gathered
-// through registers, its loads issued before the mma of the current stage
-// and stored after it. B and a gathered A are staged K-major and read by
-// ldmatrix.trans, a chunked A M-major and read by ldmatrix as is; 16-byte
-// chunks are XOR-swizzled by row so that the eight rows an ldmatrix phase
-// reads fall into distinct banks. The main loop is emitted once per way of
-// copying (16-byte cp.async, or element by element for a narrow last tile
-// or unaligned rows), chosen once per item, and carries the ring buffers it
-// reads and writes, so that it has neither a branch on the copies nor a
-// division. When the item is its whole tile, the accumulators go to C
-// through shared memory (StagedEpilogue.cpp); otherwise they are added to C
-// atomically from registers.
+// column tile), warps two across the block's C tile, each holding 64 rows
+// x tile_n / 2 columns as (64 / 16) x (tile_n / 16) accumulators of
+// m16n8. Kept rows stream through a multi-stage pipeline of 32-row stages
+// in workgroup memory: cp.async copies the packed rows of B `numStages - 1`
+// stages ahead, and A's part of the stage: a K-major A's gathered rows
+// (contiguous in memory, their row_ids read an iteration earlier), or a
+// row-major A's 16-byte chunks along K when its gathered rows come in runs
+// of 8 (KernelConfig::copiesRowMajorAChunks). Any other row-major A is
+// gathered through registers (the kernel is specialized on its static row
+// length, so that a lane's eight rows are at constant offsets), its loads
+// issued before the mma of the current stage and stored after it. B and a
+// gathered A are staged K-major and read by ldmatrix.trans, a chunked A
+// M-major and read by ldmatrix as is; 16-byte chunks are XOR-swizzled by
+// row so that the eight rows an ldmatrix phase reads fall into distinct
+// banks. The main loop is emitted once per way of copying (16-byte
+// cp.async, or element by element for a narrow last tile, a partial last M
+// tile or unaligned rows), chosen once per item, and carries the ring
+// buffers it reads and writes, so that it has neither a branch on the
+// copies nor a division; its steady part is unrolled by the number of
+// buffers, which makes them constants. When the item is its whole tile,
+// the accumulators go to C through shared memory (StagedEpilogue.cpp);
+// otherwise they are added to C atomically from registers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,7 +46,7 @@ PipelineKernelBuilder::PipelineKernelBuilder(OpBuilder &b, Location loc,
     : KernelBuilder(b, loc, func, config),
       wgmma(config.flavor == MmaFlavor::WGMMA),
       stageRows(config.getStageRows()),
-      fragmentsM(wgmma ? 1 : config.getMMASyncWarpRows() / kMmaM),
+      fragmentsM(wgmma ? 1 : KernelConfig::kMMASyncWarpRows / kMmaM),
       fragmentsN(layout.getTileN() / (wgmma ? 1 : 2) / kMmaN) {
   SmallVector<Type> types = getWorkgroupTypes(config);
   SmallVector<Value> buffers = getWorkgroupBuffers(func, types);
@@ -289,29 +291,38 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 }
 
 /// Gathers this thread's part of stage `stage` of a row-major A into
-/// registers: lane kk takes kept row kk of the stage for two chunks of
+/// registers: lane kk takes kept row kk of the stage for its warp's chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
-/// The full stages of an M tile inside A (vector copies) load every element
-/// as it is: no clamped rows and no zeroing, which also lets each row's
-/// address stay out of the loop.
+/// The M tile of the vector way lies inside A (takesVectorCopies), so its
+/// chunks load every element as it is, at constant offsets from the
+/// chunk's first one when A's rows have a static length; a lane past the
+/// run of a partial stage reads the last kept row instead and zeroes its
+/// chunks whole.
 SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
   Value kk = rem(threadId, stageRows);
   Value row = add(stageStart(stage), kk);
   Value k =
       gatheredK(fullStage ? row : arith::MinUIOp::create(b, loc, row, lastRow));
+  Value rowInside = fullStage ? Value() : ult(row, endRow);
   int64_t numWarps = numThreads / 32;
   SmallVector<Value> loaded;
   for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
     Value chunkRow = add(m0, mul(chunk, kChunk));
+    if (vectorCopies) {
+      Value vector = gatherChunk([&](int64_t e) {
+        return std::make_pair(Value(), loadA(add(chunkRow, e), k));
+      });
+      if (rowInside)
+        vector = arith::SelectOp::create(
+            b, loc, rowInside, vector,
+            arith::ConstantOp::create(b, loc, b.getZeroAttr(vector.getType())));
+      loaded.push_back(vector);
+      continue;
+    }
     loaded.push_back(gatherChunk([&](int64_t e) {
       Value m = add(chunkRow, e);
-      if (fullStage && vectorCopies)
-        return std::make_pair(Value(), loadA(m, k));
-      Value inside = ult(m, numRows);
-      if (!fullStage)
-        inside = arith::AndIOp::create(b, loc, ult(row, endRow), inside);
-      return std::make_pair(inside,
+      return std::make_pair(rowInside,
                             loadA(arith::MinUIOp::create(b, loc, m, lastM), k));
     }));
   }
@@ -342,7 +353,11 @@ SmallVector<Value> PipelineKernelBuilder::issueStage(Value stage, Value buffer,
     copyRowMajorAChunksStage(stage, buffer);
     return {};
   }
-  return loadRowMajorAStage(stage);
+  SmallVector<Value> loaded = loadRowMajorAStage(stage);
+  if (holdsGatheredA())
+    return loaded;
+  storeRowMajorAStage(buffer, loaded);
+  return {};
 }
 
 /// One m16n8k16 product; bf16 goes through NVVM directly, as nvgpu.mma.sync
@@ -501,7 +516,7 @@ SmallVector<Value>
 PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
                                       ValueRange kMajorRows) {
   SmallVector<Type> types;
-  if (!config.aKMajor && !config.copiesRowMajorAChunks())
+  if (holdsGatheredA())
     types.assign(blockRows / kChunk / (numThreads / 32),
                  VectorType::get({kChunk}, config.elementType));
   auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, itemStages),
@@ -529,23 +544,24 @@ PipelineKernelBuilder::issueFullStage(Value stage, Value buffer,
   return loaded;
 }
 
-Value PipelineKernelBuilder::countSteadyStages() {
+Value PipelineKernelBuilder::countSteadyStages(int64_t multiple) {
   // Stages s with s + ahead < the full stages of the item.
   Value full = div(arith::SubIOp::create(b, loc, endRow, firstRow), stageRows);
   Value ahead = constant(getStagesAhead());
-  return arith::SelectOp::create(
+  Value steady = arith::SelectOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, full, ahead),
       arith::SubIOp::create(b, loc, full, ahead), constant(0));
+  return multiple == 1 ? steady : mul(div(steady, multiple), multiple);
 }
 
 scf::ForOp PipelineKernelBuilder::emitSteadyAndTailLoops(
     Value numStages, ValueRange init,
     function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
-    function_ref<void()> betweenLoops) {
+    int64_t steadyMultiple, function_ref<void()> betweenLoops) {
   if (!vectorCopies)
     return emitLoop(constant(0), numStages, init, /*steady=*/false);
-  Value steadyStages = countSteadyStages();
+  Value steadyStages = countSteadyStages(steadyMultiple);
   scf::ForOp steady =
       emitLoop(constant(0), steadyStages, init, /*steady=*/true);
   if (betweenLoops)
@@ -594,41 +610,65 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
     init.append(rows);
   }
   int64_t numAccs = fragmentsM * fragmentsN;
-  // Iteration `stage` issues stage `stage + numStages - 1`. While that one
-  // is full (the steady state, all but the last iterations when the
-  // copies are vector ones), it is issued without a branch and its copies
-  // neither clamp rows nor zero-fill; a second loop runs the rest.
+  // Iteration `stage` issues stage `stage + numStages - 1` into
+  // `writeBuffer` and multiplies stage `stage` from `readBuffer`; returns
+  // the accumulators and the prefetched rows of the next iteration.
+  auto emitIteration = [&](Value stage, ValueRange accs, Value readBuffer,
+                           Value writeBuffer, ValueRange rows, bool steady) {
+    // Stage `stage` has landed and every warp is done with the buffer the
+    // next copies overwrite.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                     b.getI32IntegerAttr(config.numStages - 2));
+    gpu::BarrierOp::create(b, loc);
+    Value ahead = add(stage, getStagesAhead());
+    SmallVector<Value> loaded = steady
+                                    ? issueFullStage(ahead, writeBuffer, rows)
+                                    : issueIfPresent(ahead, writeBuffer, rows);
+    commit();
+    SmallVector<Value> nextRows;
+    if (config.aKMajor)
+      nextRows = gatherKMajorRows(add(ahead, 1));
+    SmallVector<Value> next = multiplyStage(readBuffer, accs);
+    if (!loaded.empty())
+      storeRowMajorAStage(writeBuffer, loaded);
+    next.append(nextRows);
+    return next;
+  };
+  // While the stage issued is full (the steady state, all but the last
+  // iterations when the copies are vector ones), it is issued without a
+  // branch and its copies neither clamp rows nor zero-fill; that loop is
+  // unrolled by the number of buffers, so that every buffer is a constant
+  // (no offsets to carry and add). A second loop runs the rest.
   auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
+    int64_t unroll = steady ? config.numStages : 1;
     return scf::ForOp::create(
-        b, loc, lower, upper, constant(1), init,
+        b, loc, lower, upper, constant(unroll), init,
         [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-          ValueRange accs = iterArgs.take_front(numAccs);
+          SmallVector<Value> accs(iterArgs.take_front(numAccs));
           Value readBuffer = iterArgs[numAccs];
           Value writeBuffer = iterArgs[numAccs + 1];
-          ValueRange rows = iterArgs.take_back(numPrefetched);
-          // Stage `stage` has landed and every warp is done with the buffer
-          // the next copies overwrite.
-          nvgpu::DeviceAsyncWaitOp::create(
-              b, loc, group, b.getI32IntegerAttr(config.numStages - 2));
-          gpu::BarrierOp::create(b, loc);
-          Value ahead = add(stage, getStagesAhead());
-          SmallVector<Value> loaded =
-              steady ? issueFullStage(ahead, writeBuffer, rows)
-                     : issueIfPresent(ahead, writeBuffer, rows);
-          commit();
-          SmallVector<Value> nextRows;
-          if (config.aKMajor)
-            nextRows = gatherKMajorRows(add(ahead, 1));
-          SmallVector<Value> next = multiplyStage(readBuffer, accs);
-          if (!loaded.empty())
-            storeRowMajorAStage(writeBuffer, loaded);
-          next.push_back(nextBuffer(readBuffer));
-          next.push_back(nextBuffer(writeBuffer));
-          next.append(nextRows);
-          scf::YieldOp::create(b, loc, next);
+          SmallVector<Value> rows(iterArgs.take_back(numPrefetched));
+          for (int64_t u = 0; u < unroll; ++u) {
+            if (steady) {
+              readBuffer = constant(u);
+              writeBuffer = constant((u + getStagesAhead()) % config.numStages);
+            }
+            SmallVector<Value> next = emitIteration(
+                add(stage, u), accs, readBuffer, writeBuffer, rows, steady);
+            accs.assign(next.begin(), next.begin() + numAccs);
+            rows.assign(next.begin() + numAccs, next.end());
+          }
+          // An iteration of the steady loop goes round the buffers once.
+          SmallVector<Value> yielded(accs);
+          yielded.push_back(steady ? constant(0) : nextBuffer(readBuffer));
+          yielded.push_back(steady ? constant(getStagesAhead())
+                                   : nextBuffer(writeBuffer));
+          yielded.append(rows);
+          scf::YieldOp::create(b, loc, yielded);
         });
   };
-  scf::ForOp loop = emitSteadyAndTailLoops(numStages, init, emitLoop);
+  scf::ForOp loop = emitSteadyAndTailLoops(numStages, init, emitLoop,
+                                           /*steadyMultiple=*/config.numStages);
   nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
   return SmallVector<Value>(loop.getResults().take_front(numAccs));
 }
@@ -645,7 +685,7 @@ void PipelineKernelBuilder::build() {
       warpRow = mul(warp, kMmaM);
       warpCol = constant(0);
     } else {
-      warpRow = mul(div(warp, 2), config.getMMASyncWarpRows());
+      warpRow = mul(div(warp, 2), KernelConfig::kMMASyncWarpRows);
       warpCol = mul(rem(warp, 2), tileN / 2);
     }
     // One pipeline per way of copying, chosen once per item.

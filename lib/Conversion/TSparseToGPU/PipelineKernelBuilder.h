@@ -77,6 +77,13 @@ private:
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   void copyRowMajorAChunksStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage);
+  /// Whether a stage's gathered row-major A is held in registers across the
+  /// mma of the previous stage and stored after it (the vector way, which
+  /// hides the loads' latency that way), rather than stored as loaded (the
+  /// element-wise way, whose clamped addresses need more registers).
+  bool holdsGatheredA() const {
+    return vectorCopies && !config.aKMajor && !config.copiesRowMajorAChunks();
+  }
   void storeRowMajorAStage(Value buffer, ValueRange loaded);
   /// Issues the copies of stage `stage` into `buffer`; returns the registers
   /// of a row-major A still to be stored.
@@ -95,16 +102,17 @@ private:
   /// Stages the pipeline copies ahead of the one it multiplies: one fewer
   /// for wgmma, whose previous stage's group is still in flight.
   int64_t getStagesAhead() const { return config.numStages - (wgmma ? 2 : 1); }
-  /// The iterations of the main loop whose copies are of full stages.
-  Value countSteadyStages();
+  /// The iterations of the main loop whose copies are of full stages,
+  /// rounded down to a multiple of `multiple`.
+  Value countSteadyStages(int64_t multiple);
   /// Emits the main loop over `numStages` iterations from `init` as
   /// `emitLoop(lower, upper, init, steady)`: with vector copies, first over
-  /// the steady iterations, then `betweenLoops()` (if any), then over the
-  /// rest. Returns the last loop.
+  /// the steady iterations (a multiple of `steadyMultiple` of them), then
+  /// `betweenLoops()` (if any), then over the rest. Returns the last loop.
   scf::ForOp emitSteadyAndTailLoops(
       Value numStages, ValueRange init,
       function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
-      function_ref<void()> betweenLoops = nullptr);
+      int64_t steadyMultiple, function_ref<void()> betweenLoops = nullptr);
   /// countStages() of the pipeline being emitted.
   Value itemStages;
   /// Whether the stage being issued is a full one: its copies need neither

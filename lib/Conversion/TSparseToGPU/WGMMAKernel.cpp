@@ -297,9 +297,11 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   // The accumulator passes to the second loop with no group in flight: a
   // register copy of it while a group is pending would make ptxas serialize
   // every wgmma of the kernel.
-  scf::ForOp loop = emitSteadyAndTailLoops(itemStages, init, emitLoop, [&] {
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-  });
+  scf::ForOp loop =
+      emitSteadyAndTailLoops(itemStages, init, emitLoop,
+                             /*steadyMultiple=*/1, [&] {
+                               NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+                             });
   // Every wgmma completes before the accumulator leaves this way of copying.
   // The two ways wait in opposite orders so that LLVM does not sink the
   // waits below the join of the ways, where the copies into the joined

@@ -7,16 +7,16 @@
 // second product reads it as a K-major A: no transposition is left.
 // CHECK-LABEL: func.func @ffn
 // CHECK-NOT: linalg.transpose
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_ct_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_ct_k64_m128_s3
 // CHECK: linalg.generic {indexing_maps = [#[[ID:.*]], #[[ROW:.*]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<128x?xf32>, tensor<128xf32>) outs(%{{.*}} : tensor<128x?xf16>)
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_ak_m128_s3
 // CHECK-NOT: linalg.transpose
 // CHECK-ROW-MAJOR-LABEL: func.func @ffn
-// CHECK-ROW-MAJOR: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_m128_s3
+// CHECK-ROW-MAJOR: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_k64_m128_s3
 // CHECK-ROW-MAJOR: linalg.generic
 // CHECK-ROW-MAJOR-SAME: outs(%{{.*}} : tensor<?x128xf16>)
-// CHECK-ROW-MAJOR: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3
+// CHECK-ROW-MAJOR: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k128_m128_s3
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 func.func @ffn(%x: tensor<?x64xf16>, %w1_dense: tensor<64x128xf16>,
@@ -48,9 +48,9 @@ func.func @ffn(%x: tensor<?x64xf16>, %w1_dense: tensor<64x128xf16>,
 // A payload that reads the loop indices would change meaning with its loops
 // swapped: the chain stays row-major.
 // CHECK-LABEL: func.func @index_dependent
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_k64_m128_s3
 // CHECK: linalg.index 1
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k128_m128_s3
 func.func @index_dependent(%x: tensor<?x64xf16>, %w1_dense: tensor<64x128xf16>,
                            %w2_dense: tensor<128x64xf16>, %c1: tensor<?x128xf32>,
                            %c2: tensor<?x64xf32>, %ea: tensor<?x128xf16>) -> tensor<?x64xf32> {

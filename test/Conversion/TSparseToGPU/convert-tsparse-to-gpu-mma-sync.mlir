@@ -3,12 +3,14 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=always" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s --check-prefix=STEADY
 
-// The mma-sync flavour: one launch of 8 warps over a 128-row M tile. The
-// prologue puts stages 0 and 1 in flight (cp.async of the packed rows of B,
-// 16 bytes each, one group per stage); a row-major A is gathered through
-// registers. Every iteration waits for its stage (at most one younger group
-// pending), synchronizes, issues the stage two ahead, then runs two k-steps
-// of ldmatrix.trans + m16n8k16 mma.sync (2 x 4 accumulators per warp for
+// The mma-sync flavour: one launch of 4 warps over a 128-row M tile, each
+// warp a 64 x 32 tile of C. The prologue puts stages 0 and 1 in flight
+// (cp.async of the packed rows of B, 16 bytes each, one group per stage); a
+// row-major A with scattered kept rows is gathered through registers, and
+// the kernel is specialized on its row length K (64: `_k64`, memref<?x64>).
+// Every iteration waits for its stage (at most one younger group pending),
+// synchronizes, issues the stage two ahead, then runs two k-steps of
+// ldmatrix.trans + m16n8k16 mma.sync (4 x 4 accumulators per warp for
 // tile_n = 64), and stores the gathered A of the stage ahead after the
 // mma. The stages are views of one buffer of bytes. When the item is its
 // whole tile, the accumulators go through a view of the same bytes (rows
@@ -16,36 +18,65 @@
 // otherwise they are added atomically.
 // With vector copies the main loop runs in two parts: the steady part,
 // whose iterations issue stages that have all their rows (the item's full
-// stages less the ones in flight), copies B's rows without a branch and
-// without a zero-filled size, and (the vector way being taken only by M
-// tiles inside A) gathers A's elements without clamping or zeroing them;
-// the rest checks that the stage exists and zero-fills rows past the item.
+// stages less the ones in flight, rounded down to a multiple of the three
+// buffers), is unrolled by the buffers, so that each is a constant; it
+// copies B's rows without a branch and without a zero-filled size, and
+// (the vector way being taken only by M tiles inside A) gathers A's
+// elements without clamping or zeroing them. The rest checks that the
+// stage exists and zero-fills rows past the item. The element-wise way
+// (last M tile, narrow tile) stores its gathered A as it loads it.
 // The operands before C are read-only and `noalias`; C is neither.
-// STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3
-// STEADY-SAME: (%{{.*}}: memref<?x?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index,
-// STEADY: %[[PART:.*]]:10 = scf.for %{{.*}} = %c0 to %[[STEADY:.*]] step %c1
+// STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3
+// STEADY-SAME: (%{{.*}}: memref<?x64xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index,
+// STEADY: nvgpu.device_async_create_group
+// STEADY: nvgpu.device_async_create_group
+// STEADY: %[[FULL:.*]] = arith.divui %{{.*}}, %c32
+// STEADY: %[[LESS:.*]] = arith.subi %[[FULL]], %c2
+// STEADY: %[[AHEAD:.*]] = arith.select %{{.*}}, %[[LESS]], %c0
+// STEADY: %[[ROUNDS:.*]] = arith.divui %[[AHEAD]], %c3
+// STEADY: %[[STEADY:.*]] = arith.muli %[[ROUNDS]], %c3 overflow<nsw>
+// STEADY: %[[PART:.*]]:16 = scf.for %{{.*}} = %c0 to %[[STEADY]] step %c3
 // STEADY-NOT: scf.if
-// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
+// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c2, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // STEADY-NOT: arith.select
 // STEADY-NOT: arith.minui
-// STEADY: memref.load %{{.*}} : memref<?x?xf16>
+// STEADY: memref.load %{{.*}} : memref<?x64xf16>
 // STEADY-NOT: arith.select
+// STEADY: nvgpu.ldmatrix %{{.*}}[%c0, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>
 // STEADY: nvgpu.mma.sync
+// STEADY: vector.store %{{.*}}, %{{.*}}[%c2, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8 {bypassL1}
+// STEADY: nvgpu.ldmatrix %{{.*}}[%c1, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>
+// STEADY: vector.store %{{.*}}, %{{.*}}[%c0, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c1, %{{.*}}, %{{.*}}], 8 {bypassL1}
+// STEADY: nvgpu.ldmatrix %{{.*}}[%c2, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>
+// STEADY: vector.store %{{.*}}, %{{.*}}[%c1, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// STEADY-NOT: nvgpu.mma.sync
 // STEADY: scf.yield
 // STEADY: scf.for %{{.*}} = %[[STEADY]] to %{{.*}} step %c1 iter_args(%{{.*}} = %[[PART]]#0,
 // STEADY: scf.if
 // STEADY: %[[SIZE:.*]] = arith.select %{{.*}}, %c8, %c0 : index
 // STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}], 8, %[[SIZE]] {bypassL1}
+// STEADY: scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// STEADY: scf.if
+// STEADY: memref.load %{{.*}} : memref<?x64xf16>
+// STEADY: vector.store %{{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
+// STEADY: nvgpu.device_async_create_group
+// STEADY-NOT: vector.store
+// STEADY: nvgpu.mma.sync
+// STEADY-NOT: vector.store
+// STEADY: scf.yield
 
 // CHECK-LABEL: func.func @matmul_tw1d_static_schedule
 // CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c256, %c1, %c1)
+// CHECK: %[[A:.*]] = memref.cast %{{.*}} : memref<?x?xf16> to memref<?x64xf16>
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1) args(%[[A]] : memref<?x64xf16>
 // CHECK-NOT: gpu.launch_func
-// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_m128_s3({{.*}}) workgroup(%[[WG:.*]] : memref<36864xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3({{.*}}) workgroup(%[[WG:.*]] : memref<36864xi8, #gpu.address_space<workgroup>>) kernel
 // CHECK:   memref.view %[[WG]][%c0{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x128xf16, #gpu.address_space<workgroup>>
 // CHECK:   memref.view %[[WG]][%c24576{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
-// CHECK:   memref.load %{{.*}} : memref<?x?xf16>
+// CHECK:   memref.load %{{.*}} : memref<?x64xf16>
 // CHECK:   vector.store %{{.*}}, %{{.*}}[%c0, %{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK:   %[[GROUP0:.*]] = nvgpu.device_async_create_group
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c1, %{{.*}}, %{{.*}}], 8
@@ -55,9 +86,10 @@
 // CHECK:     gpu.barrier
 // CHECK:     nvgpu.device_async_copy
 // CHECK:     nvgpu.device_async_create_group
-// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x128xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// CHECK-COUNT-2: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x64xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK-COUNT-4: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x128xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x64xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// CHECK: nvgpu.ldmatrix %{{.*}} {numTiles = 4 : i32, transpose = true} : memref<3x32x64xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
 // CHECK-COUNT-8: nvgpu.mma.sync
 // CHECK:     vector.store {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
 // CHECK:     scf.yield
@@ -65,7 +97,7 @@
 // CHECK:   scf.if
 // CHECK:     %[[STAGED:.*]] = memref.view %[[WG]][%c0{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<128x72xf32, #gpu.address_space<workgroup>>
 // CHECK:     gpu.barrier
-// CHECK-COUNT-16: vector.store %{{.*}}, %[[STAGED]][%{{.*}}, %{{.*}}] {alignment = 8 : i64} : memref<128x72xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK-COUNT-32: vector.store %{{.*}}, %[[STAGED]][%{{.*}}, %{{.*}}] {alignment = 8 : i64} : memref<128x72xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // CHECK:     gpu.barrier
 // CHECK:     vector.load %[[STAGED]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<128x72xf32, #gpu.address_space<workgroup>>, vector<4xf32>
 // CHECK:     vector.load %{{.*}} {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
@@ -73,8 +105,8 @@
 // CHECK:   } else {
 // CHECK:     memref.atomic_rmw addf
 // CHECK-S4-LABEL: func.func @matmul_tw1d_static_schedule
-// CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1)
-// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u1_m64_s4({{.*}}) workgroup({{.*}} : memref<32768xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK-S4: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m64_s4 blocks in (%{{.*}}, %c1, %c1) threads in (%c64, %c1, %c1)
+// CHECK-S4: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m64_s4({{.*}}) workgroup({{.*}} : memref<32768xi8, #gpu.address_space<workgroup>>) kernel
 // CHECK-S4-COUNT-2: memref.view {{.*}} to memref<4x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK-S4-COUNT-3: nvgpu.device_async_create_group
 // CHECK-S4: scf.for
@@ -171,10 +203,10 @@ func.func @matmul_k_major_transposed_bf16(%at: tensor<64x?xbf16>, %w: tensor<64x
 // the host only when the result is.
 // CHECK-LABEL: func.func @matmul_result_used_directly
 // CHECK-NOT: linalg.transpose
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_k64_m128_s3
 // CHECK-LABEL: func.func @matmul_general_c_transposed
 // CHECK: linalg.transpose ins(%{{.*}} : tensor<4x32xf32>) outs(%{{.*}} : tensor<32x4xf32>) permutation = [1, 0]
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_ct_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_ct_k64_m128_s3
 func.func @matmul_result_used_directly(%a: tensor<4x64xf16>, %b_dense: tensor<64x32xf16>, %c: tensor<4x32xf32>) -> (tensor<4x32xf32>, tensor<32x4xf32>) {
   %b = tsparse.pack %b_dense : tensor<64x32xf16> -> !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>>
   %r = tsparse.matmul %a, %b, %c : tensor<4x64xf16>, !tsparse.matrix<64x32xf16, #tsparse.layout<tile_n = 32>> -> tensor<4x32xf32>
@@ -196,9 +228,9 @@ func.func @matmul_general_c_transposed(%a: tensor<4x64xf16>, %b_dense: tensor<64
 // rounded once per update: plainly after an f32 sum, or by an f16 atomic
 // add of the rounded partial product.
 // CHECK-LABEL: func.func @matmul_f16_accumulator
-// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_outf16_m128_s3
+// CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_outf16_k64_m128_s3
 // CHECK-SAME: memref<?x?xf16>, %{{.*}} : index, %{{.*}} : index, %{{.*}} : index)
-// CHECK: gpu.func @tsparse_mma_sync_f16_g32_u1_outf16_m128_s3
+// CHECK: gpu.func @tsparse_mma_sync_f16_g32_u1_outf16_k64_m128_s3
 // CHECK:   scf.for
 // CHECK:     nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // CHECK:   memref.load %{{.*}} : memref<?x?xf16>

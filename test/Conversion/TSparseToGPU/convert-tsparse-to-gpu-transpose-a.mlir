@@ -17,7 +17,7 @@
 // CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{.*}}_ak_
 // CHECK-NEVER-LABEL: func.func @scattered_over_every_sector
 // CHECK-NEVER-NOT: tsparse_transpose_f16
-// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_k256_m128_s3
 // CHECK-ALWAYS-LABEL: func.func @scattered_over_every_sector
 // CHECK-ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16
 func.func @scattered_over_every_sector(%a: tensor<?x256xf16>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
@@ -37,7 +37,7 @@ func.func @scattered_over_every_sector(%a: tensor<?x256xf16>, %c: tensor<?x256xf
 // transposition alone. A is gathered as it is, unless transpose-a=always.
 // CHECK-AUTO-LABEL: func.func @scattered_over_two_sectors
 // CHECK-AUTO-NOT: tsparse_transpose_f16
-// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_m
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_{{(k256_)?}}m
 // CHECK-AUTO-NOT: tsparse_transpose_f16
 // CHECK-NEVER-LABEL: func.func @scattered_over_two_sectors
 // CHECK-NEVER-NOT: tsparse_transpose_f16
@@ -59,11 +59,11 @@ func.func @scattered_over_two_sectors(%a: tensor<?x256xf16>, %c: tensor<?x256xf3
 // gathers A.
 // CHECK-AUTO-LABEL: func.func @runtime_matrix
 // CHECK-AUTO-NOT: tsparse_transpose_f16
-// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_m
+// CHECK-AUTO: gpu.launch_func @tsparse_kernels::@tsparse_{{[a-z_]*}}_f16_g32_u1_{{(k256_)?}}m
 // CHECK-AUTO-NOT: tsparse_transpose_f16
 // CHECK-NEVER-LABEL: func.func @runtime_matrix
 // CHECK-NEVER-NOT: tsparse_transpose_f16
-// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_m128_s3
+// CHECK-NEVER: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g32_u1_k256_m128_s3
 // CHECK-NEVER-NOT: tsparse_transpose_f16
 // CHECK-ALWAYS-LABEL: func.func @runtime_matrix
 // CHECK-ALWAYS: gpu.launch_func @tsparse_kernels::@tsparse_transpose_f16

@@ -17,12 +17,12 @@
 // CHECK-TA: .entry tsparse_transpose_f16(
 
 // CHECK-HOST-LABEL: llvm.func @matmul_tw2d
-// CHECK-HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_c_m128_s3
+// CHECK-HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_mma_sync_f16_g128_u1_c_k256_m128_s3
 // CHECK-HOST-LABEL: llvm.func @matmul_k_major_bf16
 // CHECK-HOST: gpu.launch_func <%{{.*}} : !llvm.ptr> @tsparse_kernels::@tsparse_mma_sync_bf16_g64_u1_ak_m128_s3
 // CHECK-HOST: gpu.binary @tsparse_kernels
 
-// CHECK-PTX-DAG: .entry tsparse_mma_sync_f16_g128_u1_c_m
+// CHECK-PTX-DAG: .entry tsparse_mma_sync_f16_g128_u1_c_k256_m
 // CHECK-PTX-DAG: .entry tsparse_mma_sync_bf16_g64_u1_ak_m
 // CHECK-PTX-DAG: cp.async.cg.shared.global [{{.*}}], [{{.*}}], 16, {{.*}};
 // CHECK-PTX-DAG: cp.async.commit_group;
@@ -31,8 +31,8 @@
 // CHECK-PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32
 // CHECK-PTX-DAG: atom.global.add.f32
 // CHECK-PTX-DAG: mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32
-// CHECK-PTX-DAG: .entry tsparse_mma_sync_f16_g64_u1_outf16_m
-// CHECK-PTX-DAG: .entry tsparse_mma_sync_bf16_g64_u1_outbf16_m
+// CHECK-PTX-DAG: .entry tsparse_mma_sync_f16_g64_u1_outf16_k256_m
+// CHECK-PTX-DAG: .entry tsparse_mma_sync_bf16_g64_u1_outbf16_k256_m
 func.func @matmul_tw2d(%a: tensor<?x256xf16>, %w: tensor<256x384xf16>, %c: tensor<?x384xf32>) -> tensor<?x384xf32> {
   %p = tsparse.pack %w : tensor<256x384xf16> -> !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>>
   %r = tsparse.matmul %a, %p, %c : tensor<?x256xf16>, !tsparse.matrix<256x384xf16, #tsparse.layout<tile_n = 128, columns = compacted>> -> tensor<?x384xf32>

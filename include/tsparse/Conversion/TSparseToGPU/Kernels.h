@@ -50,6 +50,8 @@ struct KernelConfig {
   /// too): the kernel stores its results without reading C, and the host
   /// need not fill it.
   bool cStartsAtZero = false;
+  /// K, the rows of B (dynamic if not known at compile time).
+  int64_t k = ShapedType::kDynamic;
   /// Rows of A per thread block: 64 for WMMA, 64 or 128 for mma.sync and
   /// wgmma.
   int64_t blockRows = 64;
@@ -90,14 +92,22 @@ struct KernelConfig {
   /// transposes any other A on the device first.
   bool hasWGMMACopyableA() const { return aKMajor || copiesRowMajorAChunks(); }
 
-  /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
-  /// columns in two: 64 x 64 warp tiles for 128-column tiles (as CUTLASS)
-  /// when A is copied by cp.async, 32 rows for a row-major A gathered
-  /// through registers, which needs the registers the larger tile would
-  /// take.
-  int64_t getMMASyncWarpRows() const {
-    return aKMajor || copiesRowMajorAChunks() ? 64 : 32;
+  /// Whether the mma.sync kernel gathers a row-major A through registers:
+  /// its gathered elements are not contiguous along K.
+  bool gathersRowMajorA() const {
+    return flavor == MmaFlavor::MMASync && !aKMajor && !copiesRowMajorAChunks();
   }
+  /// A's row length as the kernel declares it: K, static when the kernel
+  /// gathers a row-major A and the matrix's K is static (the elements of a
+  /// chunk of rows are then at constant offsets from one address), dynamic
+  /// otherwise.
+  int64_t getKernelARowLength() const {
+    return gathersRowMajorA() ? k : ShapedType::kDynamic;
+  }
+
+  /// Rows of C per warp of the mma.sync kernel, whose warps split a tile's
+  /// columns in two: 64 x 64 warp tiles for 128-column tiles, as CUTLASS.
+  static constexpr int64_t kMMASyncWarpRows = 64;
 
   /// Rows of C per warpgroup of the wgmma kernel (m64 by the whole tile).
   static constexpr int64_t kWarpgroupRows = 64;
@@ -117,7 +127,7 @@ struct KernelConfig {
     case MmaFlavor::WMMA:
       return 128;
     case MmaFlavor::MMASync:
-      return blockRows / getMMASyncWarpRows() * 2 * 32;
+      return blockRows / kMMASyncWarpRows * 2 * 32;
     case MmaFlavor::WGMMA:
       return blockRows / kWarpgroupRows * 128;
     }
