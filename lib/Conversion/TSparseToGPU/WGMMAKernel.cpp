@@ -20,8 +20,9 @@
 // previous iteration retired, and the stage's four wgmma are issued as one
 // group, leaving it in flight while the next stage is prepared
 // (wgmma.wait_group 1). As in the mma.sync kernel, iterations whose stage
-// ahead is full run in a first loop without checks; the groups in flight
-// retire before the accumulator passes to the second loop.
+// ahead is full run in a first loop without checks, unrolled by the number
+// of buffers so that each is a constant; the groups in flight retire
+// before the accumulator passes to the second loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -242,55 +243,78 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     numPrefetched = rows.size();
     init.append(rows);
   }
+  // Iteration `stage`: stage `stage` is read from `readBuffer`, stage
+  // `stage + ahead` copied into `writeBuffer`; returns the accumulator and
+  // the prefetched rows of the next iteration.
+  auto emitIteration = [&](Value stage, Value acc, Value readBuffer,
+                           Value writeBuffer, Value phase, ValueRange rows,
+                           bool steady) {
+    // Stage `stage` has landed, is visible to wgmma, and every warpgroup
+    // has retired the wgmma that read the buffer the next copies overwrite.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
+                                     b.getI32IntegerAttr(ahead - 1));
+    NVVM::FenceProxyOp::create(
+        b, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(b.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    if (bBarriers)
+      nvgpu::MBarrierTryWaitParityOp::create(
+          b, loc, bBarriers,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
+                                constant(0)),
+          constant(kMBarrierWaitTicks), readBuffer);
+    gpu::BarrierOp::create(b, loc);
+    Value next = add(stage, ahead);
+    if (steady)
+      issueFullStage(next, writeBuffer, rows);
+    else
+      issueIfPresent(next, writeBuffer, rows);
+    commit();
+    SmallVector<Value> results = {multiplyStageWarpgroup(readBuffer, acc)};
+    // The previous stage's group is done: its buffer may be refilled after
+    // the next barrier.
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+    if (config.aKMajor)
+      llvm::append_range(results, gatherKMajorRows(add(next, 1)));
+    return results;
+  };
   // As in emitPipeline, iterations whose stage ahead is full issue it
-  // without a branch, clamped rows or zero-fill; a second loop runs the rest.
+  // without a branch, clamped rows or zero-fill, unrolled by the number of
+  // buffers so that each is a constant; a second loop runs the rest. The
+  // read buffer's mbarrier phase flips each time the ring wraps: once per
+  // iteration of the unrolled loop.
   auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
+    int64_t unroll = steady ? config.numStages : 1;
     return scf::ForOp::create(
-        b, loc, lower, upper, constant(1), init,
+        b, loc, lower, upper, constant(unroll), init,
         [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
           Value acc = iterArgs[0];
           Value readBuffer = iterArgs[1];
           Value writeBuffer = iterArgs[2];
           Value phase = bBarriers ? iterArgs[3] : Value();
-          ValueRange rows = iterArgs.take_back(numPrefetched);
-          // Stage `stage` has landed, is visible to wgmma, and every
-          // warpgroup has retired the wgmma that read the buffer the next
-          // copies overwrite.
-          nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
-                                           b.getI32IntegerAttr(ahead - 1));
-          NVVM::FenceProxyOp::create(
-              b, loc, NVVM::ProxyKind::async_shared,
-              NVVM::SharedSpaceAttr::get(b.getContext(),
-                                         NVVM::SharedSpace::shared_cta));
-          if (bBarriers)
-            nvgpu::MBarrierTryWaitParityOp::create(
-                b, loc, bBarriers,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
-                                      constant(0)),
-                constant(kMBarrierWaitTicks), readBuffer);
-          gpu::BarrierOp::create(b, loc);
-          Value next = add(stage, ahead);
-          if (steady)
-            issueFullStage(next, writeBuffer, rows);
-          else
-            issueIfPresent(next, writeBuffer, rows);
-          commit();
-          SmallVector<Value> results = {
-              multiplyStageWarpgroup(readBuffer, acc)};
-          // The previous stage's group is done: its buffer may be refilled
-          // after the next barrier.
-          NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-          Value nextRead = nextBuffer(readBuffer);
-          results.push_back(nextRead);
-          results.push_back(nextBuffer(writeBuffer));
+          SmallVector<Value> rows(iterArgs.take_back(numPrefetched));
+          for (int64_t u = 0; u < unroll; ++u) {
+            if (steady) {
+              readBuffer = constant(u);
+              writeBuffer = constant((u + ahead) % config.numStages);
+            }
+            SmallVector<Value> next =
+                emitIteration(add(stage, u), acc, readBuffer, writeBuffer,
+                              phase, rows, steady);
+            acc = next.front();
+            rows.assign(next.begin() + 1, next.end());
+          }
+          Value nextRead = steady ? constant(0) : nextBuffer(readBuffer);
+          SmallVector<Value> results = {acc, nextRead,
+                                        steady ? constant(ahead)
+                                               : nextBuffer(writeBuffer)};
           if (bBarriers)
             results.push_back(arith::SelectOp::create(
                 b, loc,
                 arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                       nextRead, constant(0)),
                 arith::SubIOp::create(b, loc, constant(1), phase), phase));
-          if (config.aKMajor)
-            llvm::append_range(results, gatherKMajorRows(add(next, 1)));
+          results.append(rows);
           scf::YieldOp::create(b, loc, results);
         });
   };
@@ -299,7 +323,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   // every wgmma of the kernel.
   scf::ForOp loop =
       emitSteadyAndTailLoops(itemStages, init, emitLoop,
-                             /*steadyMultiple=*/1, [&] {
+                             /*steadyMultiple=*/config.numStages, [&] {
                                NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
                              });
   // Every wgmma completes before the accumulator leaves this way of copying.

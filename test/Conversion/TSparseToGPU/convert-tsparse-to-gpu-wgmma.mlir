@@ -20,7 +20,9 @@
 // the stage's four k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte
 // swizzle, stride 1024 bytes, leading 8192) as one group and waits until
 // one group is left in flight. As with mma.sync, the iterations whose
-// stage ahead is full run in a first loop that issues it without checks;
+// stage ahead is full run in a first loop that issues it without checks,
+// unrolled by the 4 buffers (iteration u waits on mbarrier u and loads
+// buffer (u + 2) % 4);
 // every group retires before the accumulator passes to the second loop,
 // and again before the epilogue. Items with a narrower last tile or
 // unaligned A copy B by cp.async instead (the kernel's second way).
@@ -48,12 +50,14 @@
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_create_group
 // CHECK:   %[[GROUP:.*]] = nvgpu.device_async_create_group
-// CHECK:   scf.for {{.*}} -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index{{.*}})
+// CHECK:   %[[ROUNDS:.*]] = arith.divui %{{.*}}, %c4 : index
+// CHECK:   %[[STEADY:.*]] = arith.muli %[[ROUNDS]], %c4 overflow<nsw> : index
+// CHECK:   scf.for %{{.*}} = %c0 to %[[STEADY]] step %c4 iter_args({{.*}}) -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index, index)
 // CHECK:     nvgpu.device_async_wait %[[GROUP]] {numGroups = 1 : i32}
 // CHECK:     nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
-// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%{{.*}}], %{{.*}}, %c10000000
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c0], %{{.*}}, %c10000000
 // CHECK:     gpu.barrier
-// CHECK:     nvgpu.tma.async.load
+// CHECK:     nvgpu.tma.async.load %{{.*}}[%c0, %{{.*}}], %[[BARRIERS]][%c2] to
 // CHECK:     nvgpu.device_async_copy
 // CHECK:     nvgpu.device_async_create_group
 // CHECK:     arith.ori %{{.*}}, %c4611686293338849280_i64 : i64
@@ -67,6 +71,14 @@
 // CHECK:     nvvm.wgmma.mma_async {{.*}}, <m = 64, n = 64, k = 16>
 // CHECK:     nvvm.wgmma.commit.group.sync.aligned
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c1]
+// CHECK:     nvgpu.tma.async.load %{{.*}}[%c0, %{{.*}}], %[[BARRIERS]][%c3] to
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c2]
+// CHECK:     nvgpu.tma.async.load %{{.*}}[%c0, %{{.*}}], %[[BARRIERS]][%c0] to
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c3]
+// CHECK:     nvgpu.tma.async.load %{{.*}}[%c0, %{{.*}}], %[[BARRIERS]][%c1] to
+// CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity
 // CHECK:     scf.yield
 // CHECK:   nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK:   scf.for
