@@ -544,30 +544,61 @@ PipelineKernelBuilder::issueFullStage(Value stage, Value buffer,
   return loaded;
 }
 
-Value PipelineKernelBuilder::countSteadyStages(int64_t multiple) {
+Value PipelineKernelBuilder::countSteadyStages() {
   // Stages s with s + ahead < the full stages of the item.
   Value full = div(arith::SubIOp::create(b, loc, endRow, firstRow), stageRows);
   Value ahead = constant(getStagesAhead());
-  Value steady = arith::SelectOp::create(
+  return arith::SelectOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, full, ahead),
       arith::SubIOp::create(b, loc, full, ahead), constant(0));
-  return multiple == 1 ? steady : mul(div(steady, multiple), multiple);
 }
 
-scf::ForOp PipelineKernelBuilder::emitSteadyAndTailLoops(
-    Value numStages, ValueRange init,
-    function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
-    int64_t steadyMultiple, function_ref<void()> betweenLoops) {
+SmallVector<Value> PipelineKernelBuilder::emitMainLoop(
+    Value numStages, ValueRange init, IterationEmitter emitIteration,
+    bool peelSteadyRemainder, function_ref<void()> betweenLoops) {
+  auto emitTailLoop = [&](Value lower, ValueRange state) {
+    auto loop = scf::ForOp::create(
+        b, loc, lower, numStages, constant(1), state,
+        [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+          scf::YieldOp::create(b, loc,
+                               emitIteration(stage, iterArgs, std::nullopt));
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
   if (!vectorCopies)
-    return emitLoop(constant(0), numStages, init, /*steady=*/false);
-  Value steadyStages = countSteadyStages(steadyMultiple);
-  scf::ForOp steady =
-      emitLoop(constant(0), steadyStages, init, /*steady=*/true);
+    return emitTailLoop(constant(0), init);
+  int64_t ring = config.numStages;
+  Value steadyStages = countSteadyStages();
+  Value rounds = mul(div(steadyStages, ring), ring);
+  if (!peelSteadyRemainder)
+    steadyStages = rounds;
+  auto steady = scf::ForOp::create(
+      b, loc, constant(0), rounds, constant(ring), init,
+      [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
+        SmallVector<Value> state(iterArgs);
+        for (int64_t u = 0; u < ring; ++u)
+          state = emitIteration(add(stage, u), state, u);
+        scf::YieldOp::create(b, loc, state);
+      });
+  SmallVector<Value> state(steady.getResults());
+  // The steady iterations past the last round, each under a uniform branch
+  // (or in the tail loop).
+  for (int64_t u = 0; peelSteadyRemainder && u + 1 < ring; ++u) {
+    Value stage = add(rounds, u);
+    auto ifOp = scf::IfOp::create(b, loc, ValueRange(state).getTypes(),
+                                  ult(stage, steadyStages),
+                                  /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    scf::YieldOp::create(b, loc, emitIteration(stage, state, u));
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(b, loc, state);
+    state.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+  }
   if (betweenLoops)
     betweenLoops();
-  return emitLoop(steadyStages, numStages, steady.getResults(),
-                  /*steady=*/false);
+  return emitTailLoop(steadyStages, state);
 }
 
 SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
@@ -610,67 +641,51 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
     init.append(rows);
   }
   int64_t numAccs = fragmentsM * fragmentsN;
-  // Iteration `stage` issues stage `stage + numStages - 1` into
-  // `writeBuffer` and multiplies stage `stage` from `readBuffer`; returns
-  // the accumulators and the prefetched rows of the next iteration.
-  auto emitIteration = [&](Value stage, ValueRange accs, Value readBuffer,
-                           Value writeBuffer, ValueRange rows, bool steady) {
+  int64_t ahead = getStagesAhead();
+  // Iteration `stage` issues stage `stage + numStages - 1` and multiplies
+  // stage `stage`; its state is the accumulators, the buffers it reads and
+  // writes and the prefetched rows. A steady iteration (position `u` in
+  // the ring of buffers) issues a full stage without a branch and without
+  // clamping rows or zero-filling, and its buffers are constants.
+  auto emitIteration = [&](Value stage, ValueRange state,
+                           std::optional<int64_t> u) {
+    bool steady = u.has_value();
+    ValueRange accs = state.take_front(numAccs);
+    Value readBuffer = steady ? constant(*u) : state[numAccs];
+    Value writeBuffer =
+        steady ? constant((*u + ahead) % config.numStages) : state[numAccs + 1];
+    ValueRange rows = state.take_back(numPrefetched);
     // Stage `stage` has landed and every warp is done with the buffer the
     // next copies overwrite.
     nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
                                      b.getI32IntegerAttr(config.numStages - 2));
     gpu::BarrierOp::create(b, loc);
-    Value ahead = add(stage, getStagesAhead());
+    Value issued = add(stage, ahead);
     SmallVector<Value> loaded = steady
-                                    ? issueFullStage(ahead, writeBuffer, rows)
-                                    : issueIfPresent(ahead, writeBuffer, rows);
+                                    ? issueFullStage(issued, writeBuffer, rows)
+                                    : issueIfPresent(issued, writeBuffer, rows);
     commit();
     SmallVector<Value> nextRows;
     if (config.aKMajor)
-      nextRows = gatherKMajorRows(add(ahead, 1));
+      nextRows = gatherKMajorRows(add(issued, 1));
     SmallVector<Value> next = multiplyStage(readBuffer, accs);
     if (!loaded.empty())
       storeRowMajorAStage(writeBuffer, loaded);
+    next.push_back(steady ? constant((*u + 1) % config.numStages)
+                          : nextBuffer(readBuffer));
+    next.push_back(steady ? constant((*u + 1 + ahead) % config.numStages)
+                          : nextBuffer(writeBuffer));
     next.append(nextRows);
     return next;
   };
-  // While the stage issued is full (the steady state, all but the last
-  // iterations when the copies are vector ones), it is issued without a
-  // branch and its copies neither clamp rows nor zero-fill; that loop is
-  // unrolled by the number of buffers, so that every buffer is a constant
-  // (no offsets to carry and add). A second loop runs the rest.
-  auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
-    int64_t unroll = steady ? config.numStages : 1;
-    return scf::ForOp::create(
-        b, loc, lower, upper, constant(unroll), init,
-        [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-          SmallVector<Value> accs(iterArgs.take_front(numAccs));
-          Value readBuffer = iterArgs[numAccs];
-          Value writeBuffer = iterArgs[numAccs + 1];
-          SmallVector<Value> rows(iterArgs.take_back(numPrefetched));
-          for (int64_t u = 0; u < unroll; ++u) {
-            if (steady) {
-              readBuffer = constant(u);
-              writeBuffer = constant((u + getStagesAhead()) % config.numStages);
-            }
-            SmallVector<Value> next = emitIteration(
-                add(stage, u), accs, readBuffer, writeBuffer, rows, steady);
-            accs.assign(next.begin(), next.begin() + numAccs);
-            rows.assign(next.begin() + numAccs, next.end());
-          }
-          // An iteration of the steady loop goes round the buffers once.
-          SmallVector<Value> yielded(accs);
-          yielded.push_back(steady ? constant(0) : nextBuffer(readBuffer));
-          yielded.push_back(steady ? constant(getStagesAhead())
-                                   : nextBuffer(writeBuffer));
-          yielded.append(rows);
-          scf::YieldOp::create(b, loc, yielded);
-        });
-  };
-  scf::ForOp loop = emitSteadyAndTailLoops(numStages, init, emitLoop,
-                                           /*steadyMultiple=*/config.numStages);
+  // A register gather holds its loads across the peeled iterations'
+  // branches, which makes ptxas spill: its remainder runs in the tail loop.
+  SmallVector<Value> state =
+      emitMainLoop(numStages, init, emitIteration,
+                   /*peelSteadyRemainder=*/!config.gathersRowMajorA());
   nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-  return SmallVector<Value>(loop.getResults().take_front(numAccs));
+  state.resize(numAccs);
+  return state;
 }
 
 void PipelineKernelBuilder::build() {

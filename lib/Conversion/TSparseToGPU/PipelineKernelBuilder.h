@@ -102,17 +102,24 @@ private:
   /// Stages the pipeline copies ahead of the one it multiplies: one fewer
   /// for wgmma, whose previous stage's group is still in flight.
   int64_t getStagesAhead() const { return config.numStages - (wgmma ? 2 : 1); }
-  /// The iterations of the main loop whose copies are of full stages,
-  /// rounded down to a multiple of `multiple`.
-  Value countSteadyStages(int64_t multiple);
-  /// Emits the main loop over `numStages` iterations from `init` as
-  /// `emitLoop(lower, upper, init, steady)`: with vector copies, first over
-  /// the steady iterations (a multiple of `steadyMultiple` of them), then
-  /// `betweenLoops()` (if any), then over the rest. Returns the last loop.
-  scf::ForOp emitSteadyAndTailLoops(
-      Value numStages, ValueRange init,
-      function_ref<scf::ForOp(Value, Value, ValueRange, bool)> emitLoop,
-      int64_t steadyMultiple, function_ref<void()> betweenLoops = nullptr);
+  /// The iterations of the main loop whose copies are of full stages.
+  Value countSteadyStages();
+  /// `emitIteration(stage, state, u)` emits iteration `stage` of a main
+  /// loop and returns the state of the next one; `u`, for a steady
+  /// iteration, is its position in the ring of buffers, which makes them
+  /// constants.
+  using IterationEmitter = function_ref<SmallVector<Value>(
+      Value, ValueRange, std::optional<int64_t>)>;
+  /// Emits the main loop over `numStages` iterations from state `init` and
+  /// returns the final state. With vector copies, the steady iterations
+  /// run first: a loop unrolled by the number of buffers, then, with
+  /// `peelSteadyRemainder`, the ones past its last round, each under a
+  /// uniform branch; then `betweenLoops()` (if any), and a loop over the
+  /// rest.
+  SmallVector<Value> emitMainLoop(Value numStages, ValueRange init,
+                                  IterationEmitter emitIteration,
+                                  bool peelSteadyRemainder,
+                                  function_ref<void()> betweenLoops = nullptr);
   /// countStages() of the pipeline being emitted.
   Value itemStages;
   /// Whether the stage being issued is a full one: its copies need neither

@@ -243,12 +243,20 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     numPrefetched = rows.size();
     init.append(rows);
   }
-  // Iteration `stage`: stage `stage` is read from `readBuffer`, stage
-  // `stage + ahead` copied into `writeBuffer`; returns the accumulator and
-  // the prefetched rows of the next iteration.
-  auto emitIteration = [&](Value stage, Value acc, Value readBuffer,
-                           Value writeBuffer, Value phase, ValueRange rows,
-                           bool steady) {
+  // Iteration `stage` reads stage `stage` and copies stage `stage + ahead`;
+  // its state is the accumulator, the buffers it reads and writes, the
+  // read buffer's mbarrier phase and the prefetched rows. A steady
+  // iteration (position `u` in the ring) issues a full stage without
+  // checks, and its buffers are constants.
+  auto emitIteration = [&](Value stage, ValueRange state,
+                           std::optional<int64_t> u) {
+    bool steady = u.has_value();
+    Value acc = state[0];
+    Value readBuffer = steady ? constant(*u) : state[1];
+    Value writeBuffer =
+        steady ? constant((*u + ahead) % config.numStages) : state[2];
+    Value phase = bBarriers ? state[3] : Value();
+    ValueRange rows = state.take_back(numPrefetched);
     // Stage `stage` has landed, is visible to wgmma, and every warpgroup
     // has retired the wgmma that read the buffer the next copies overwrite.
     nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
@@ -274,58 +282,37 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     // The previous stage's group is done: its buffer may be refilled after
     // the next barrier.
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+    // The phase flips each time the ring of buffers wraps.
+    if (steady) {
+      int64_t nextRead = (*u + 1) % config.numStages;
+      results.push_back(constant(nextRead));
+      results.push_back(constant((*u + 1 + ahead) % config.numStages));
+      if (bBarriers)
+        results.push_back(
+            nextRead == 0 ? arith::SubIOp::create(b, loc, constant(1), phase)
+                          : phase);
+    } else {
+      Value nextRead = nextBuffer(readBuffer);
+      results.push_back(nextRead);
+      results.push_back(nextBuffer(writeBuffer));
+      if (bBarriers)
+        results.push_back(arith::SelectOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
+                                  constant(0)),
+            arith::SubIOp::create(b, loc, constant(1), phase), phase));
+    }
     if (config.aKMajor)
       llvm::append_range(results, gatherKMajorRows(add(next, 1)));
     return results;
   };
-  // As in emitPipeline, iterations whose stage ahead is full issue it
-  // without a branch, clamped rows or zero-fill, unrolled by the number of
-  // buffers so that each is a constant; a second loop runs the rest. The
-  // read buffer's mbarrier phase flips each time the ring wraps: once per
-  // iteration of the unrolled loop.
-  auto emitLoop = [&](Value lower, Value upper, ValueRange init, bool steady) {
-    int64_t unroll = steady ? config.numStages : 1;
-    return scf::ForOp::create(
-        b, loc, lower, upper, constant(unroll), init,
-        [&](OpBuilder &, Location, Value stage, ValueRange iterArgs) {
-          Value acc = iterArgs[0];
-          Value readBuffer = iterArgs[1];
-          Value writeBuffer = iterArgs[2];
-          Value phase = bBarriers ? iterArgs[3] : Value();
-          SmallVector<Value> rows(iterArgs.take_back(numPrefetched));
-          for (int64_t u = 0; u < unroll; ++u) {
-            if (steady) {
-              readBuffer = constant(u);
-              writeBuffer = constant((u + ahead) % config.numStages);
-            }
-            SmallVector<Value> next =
-                emitIteration(add(stage, u), acc, readBuffer, writeBuffer,
-                              phase, rows, steady);
-            acc = next.front();
-            rows.assign(next.begin() + 1, next.end());
-          }
-          Value nextRead = steady ? constant(0) : nextBuffer(readBuffer);
-          SmallVector<Value> results = {acc, nextRead,
-                                        steady ? constant(ahead)
-                                               : nextBuffer(writeBuffer)};
-          if (bBarriers)
-            results.push_back(arith::SelectOp::create(
-                b, loc,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                      nextRead, constant(0)),
-                arith::SubIOp::create(b, loc, constant(1), phase), phase));
-          results.append(rows);
-          scf::YieldOp::create(b, loc, results);
-        });
-  };
   // The accumulator passes to the second loop with no group in flight: a
   // register copy of it while a group is pending would make ptxas serialize
   // every wgmma of the kernel.
-  scf::ForOp loop =
-      emitSteadyAndTailLoops(itemStages, init, emitLoop,
-                             /*steadyMultiple=*/config.numStages, [&] {
-                               NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-                             });
+  SmallVector<Value> state =
+      emitMainLoop(itemStages, init, emitIteration,
+                   /*peelSteadyRemainder=*/true,
+                   [&] { NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0); });
   // Every wgmma completes before the accumulator leaves this way of copying.
   // The two ways wait in opposite orders so that LLVM does not sink the
   // waits below the join of the ways, where the copies into the joined
@@ -338,7 +325,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
   }
-  return loop.getResult(0);
+  return state.front();
 }
 
 /// Register 4 i + 2 h + e of the accumulator is row 16 (warp % 4) + lane /

@@ -19,7 +19,9 @@
 // With vector copies the main loop runs in two parts: the steady part,
 // whose iterations issue stages that have all their rows (the item's full
 // stages less the ones in flight, rounded down to a multiple of the three
-// buffers), is unrolled by the buffers, so that each is a constant; it
+// buffers: a register gather runs the others in the tail loop, where other
+// kernels peel them), is unrolled by the buffers, so that each is a
+// constant; it
 // copies B's rows without a branch and without a zero-filled size, and
 // (the vector way being taken only by M tiles inside A) gathers A's
 // elements without clamping or zeroing them. The rest checks that the

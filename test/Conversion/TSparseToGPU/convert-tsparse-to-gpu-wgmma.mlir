@@ -22,7 +22,8 @@
 // one group is left in flight. As with mma.sync, the iterations whose
 // stage ahead is full run in a first loop that issues it without checks,
 // unrolled by the 4 buffers (iteration u waits on mbarrier u and loads
-// buffer (u + 2) % 4);
+// buffer (u + 2) % 4), the iterations past its last round peeled, each
+// under a uniform branch;
 // every group retires before the accumulator passes to the second loop,
 // and again before the epilogue. Items with a narrower last tile or
 // unaligned A copy B by cp.async instead (the kernel's second way).
@@ -50,7 +51,7 @@
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_create_group
 // CHECK:   %[[GROUP:.*]] = nvgpu.device_async_create_group
-// CHECK:   %[[ROUNDS:.*]] = arith.divui %{{.*}}, %c4 : index
+// CHECK:   %[[ROUNDS:.*]] = arith.divui %[[FULL:.*]], %c4 : index
 // CHECK:   %[[STEADY:.*]] = arith.muli %[[ROUNDS]], %c4 overflow<nsw> : index
 // CHECK:   scf.for %{{.*}} = %c0 to %[[STEADY]] step %c4 iter_args({{.*}}) -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index, index)
 // CHECK:     nvgpu.device_async_wait %[[GROUP]] {numGroups = 1 : i32}
@@ -80,8 +81,17 @@
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK-NOT: nvgpu.mbarrier.try_wait.parity
 // CHECK:     scf.yield
+// CHECK:   scf.if %{{.*}} -> (!llvm.struct<(f32, {{.*}})>, index, index, index, index)
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c0]
+// CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK:   } else {
+// CHECK:   scf.if
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c1]
+// CHECK:   scf.if
+// CHECK:     nvgpu.mbarrier.try_wait.parity %[[BARRIERS]][%c2]
+// CHECK-NOT: scf.for
 // CHECK:   nvvm.wgmma.wait.group.sync.aligned 0
-// CHECK:   scf.for
+// CHECK:   scf.for %{{.*}} = %[[FULL]] to
 // CHECK:     scf.if
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK:     scf.yield
