@@ -77,10 +77,11 @@ private:
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   void copyRowMajorAChunksStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage);
-  /// Whether a stage's gathered row-major A is held in registers across the
-  /// mma of the previous stage and stored after it (the vector way, which
-  /// hides the loads' latency that way), rather than stored as loaded (the
-  /// element-wise way, whose clamped addresses need more registers).
+  /// Whether the gathered row-major A of the stage an iteration issues is
+  /// held in registers across the iteration's mma and stored after it (the
+  /// vector way, which hides the loads' latency that way), rather than
+  /// stored as loaded (the element-wise way, whose clamped addresses need
+  /// more registers).
   bool holdsGatheredA() const {
     return vectorCopies && !config.aKMajor && !config.copiesRowMajorAChunks();
   }
