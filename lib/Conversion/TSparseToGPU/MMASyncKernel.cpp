@@ -678,8 +678,9 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
     next.append(nextRows);
     return next;
   };
-  // A register gather holds its loads across the peeled iterations'
-  // branches, which makes ptxas spill: its remainder runs in the tail loop.
+  // With the peeled iterations, ptxas spills in the kernels that gather A
+  // through registers (at 255 registers, even when those iterations store
+  // their loads at once): their remainder runs in the tail loop.
   SmallVector<Value> state =
       emitMainLoop(numStages, init, emitIteration,
                    /*peelSteadyRemainder=*/!config.gathersRowMajorA());
