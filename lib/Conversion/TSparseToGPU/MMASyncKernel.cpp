@@ -188,6 +188,17 @@ static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
   return chunks / config.getNumThreads();
 }
 
+SmallVector<Value> PipelineKernelBuilder::prefetchRows(Value stage) {
+  if (config.aKMajor)
+    return gatherKMajorRows(stage);
+  if (!config.gathersRowMajorA())
+    return {};
+  // The stage's kept row of this lane, clamped into the run (the last
+  // stage may be partial).
+  Value row = add(stageStart(stage), rem(threadId, stageRows));
+  return {gatheredK(arith::MinUIOp::create(b, loc, row, lastRow))};
+}
+
 SmallVector<Value> PipelineKernelBuilder::gatherKMajorRows(Value stage) {
   Value start = stageStart(stage);
   int64_t rowChunks = blockRows / kChunk;
@@ -291,18 +302,17 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 }
 
 /// Gathers this thread's part of stage `stage` of a row-major A into
-/// registers: lane kk takes kept row kk of the stage for its warp's chunks of
+/// registers, `k` being its gathered column (prefetchRows): lane kk takes
+/// kept row kk of the stage for its warp's chunks of
 /// eight rows of A, so that a warp reads 32 gathered elements of one row.
 /// The M tile of the vector way lies inside A (takesVectorCopies), so its
 /// chunks load every element as it is, at constant offsets from the
 /// chunk's first one when A's rows have a static length; a lane past the
 /// run of a partial stage reads the last kept row instead and zeroes its
 /// chunks whole.
-SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage) {
-  Value kk = rem(threadId, stageRows);
-  Value row = add(stageStart(stage), kk);
-  Value k =
-      gatheredK(fullStage ? row : arith::MinUIOp::create(b, loc, row, lastRow));
+SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage,
+                                                             Value k) {
+  Value row = add(stageStart(stage), rem(threadId, stageRows));
   Value rowInside = fullStage ? Value() : ult(row, endRow);
   int64_t numWarps = numThreads / 32;
   SmallVector<Value> loaded;
@@ -343,17 +353,17 @@ void PipelineKernelBuilder::storeRowMajorAStage(Value buffer,
 }
 
 SmallVector<Value> PipelineKernelBuilder::issueStage(Value stage, Value buffer,
-                                                     ValueRange kMajorRows) {
+                                                     ValueRange rows) {
   copyBStage(stage, buffer);
   if (config.aKMajor) {
-    copyKMajorAStage(stage, buffer, kMajorRows);
+    copyKMajorAStage(stage, buffer, rows);
     return {};
   }
   if (config.copiesRowMajorAChunks()) {
     copyRowMajorAChunksStage(stage, buffer);
     return {};
   }
-  SmallVector<Value> loaded = loadRowMajorAStage(stage);
+  SmallVector<Value> loaded = loadRowMajorAStage(stage, rows.front());
   if (holdsGatheredA())
     return loaded;
   storeRowMajorAStage(buffer, loaded);
@@ -512,9 +522,9 @@ Value PipelineKernelBuilder::countStages() {
       constant(stageRows));
 }
 
-SmallVector<Value>
-PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
-                                      ValueRange kMajorRows) {
+SmallVector<Value> PipelineKernelBuilder::issueIfPresent(Value stage,
+                                                         Value buffer,
+                                                         ValueRange rows) {
   SmallVector<Type> types;
   if (holdsGatheredA())
     types.assign(blockRows / kChunk / (numThreads / 32),
@@ -523,7 +533,7 @@ PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
                                 /*withElseRegion=*/!types.empty());
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
-  SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
+  SmallVector<Value> loaded = issueStage(stage, buffer, rows);
   if (!types.empty()) {
     scf::YieldOp::create(b, loc, loaded);
     b.setInsertionPointToStart(ifOp.elseBlock());
@@ -535,11 +545,11 @@ PipelineKernelBuilder::issueIfPresent(Value stage, Value buffer,
   return SmallVector<Value>(ifOp.getResults());
 }
 
-SmallVector<Value>
-PipelineKernelBuilder::issueFullStage(Value stage, Value buffer,
-                                      ValueRange kMajorRows) {
+SmallVector<Value> PipelineKernelBuilder::issueFullStage(Value stage,
+                                                         Value buffer,
+                                                         ValueRange rows) {
   fullStage = true;
-  SmallVector<Value> loaded = issueStage(stage, buffer, kMajorRows);
+  SmallVector<Value> loaded = issueStage(stage, buffer, rows);
   fullStage = false;
   return loaded;
 }
@@ -615,9 +625,7 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   // and keeps only numGroups.
   Value group;
   for (int64_t s = 0; s < getStagesAhead(); ++s) {
-    SmallVector<Value> rows;
-    if (config.aKMajor)
-      rows = gatherKMajorRows(constant(s));
+    SmallVector<Value> rows = prefetchRows(constant(s));
     SmallVector<Value> loaded = issueIfPresent(constant(s), constant(s), rows);
     if (!loaded.empty())
       storeRowMajorAStage(constant(s), loaded);
@@ -631,15 +639,13 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
   // computed from the stage (no division).
   init.push_back(constant(0));
   init.push_back(constant(getStagesAhead()));
-  // The row_ids of a K-major A's stage are read an iteration before its
-  // copies are issued, so that the copies do not wait for them: the read
-  // overlaps the mma of the iteration in between.
-  int64_t numPrefetched = 0;
-  if (config.aKMajor) {
-    SmallVector<Value> rows = gatherKMajorRows(constant(getStagesAhead()));
-    numPrefetched = rows.size();
-    init.append(rows);
-  }
+  // The row_ids of a stage's A (a K-major A's rows, a register gather's
+  // column) are read an iteration before its copies or loads are issued, so
+  // that these do not wait for them: the read overlaps the mma of the
+  // iteration in between.
+  SmallVector<Value> prefetched = prefetchRows(constant(getStagesAhead()));
+  int64_t numPrefetched = prefetched.size();
+  init.append(prefetched);
   int64_t numAccs = fragmentsM * fragmentsN;
   int64_t ahead = getStagesAhead();
   // Iteration `stage` issues stage `stage + numStages - 1` and multiplies
@@ -665,9 +671,7 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
                                     ? issueFullStage(issued, writeBuffer, rows)
                                     : issueIfPresent(issued, writeBuffer, rows);
     commit();
-    SmallVector<Value> nextRows;
-    if (config.aKMajor)
-      nextRows = gatherKMajorRows(add(issued, 1));
+    SmallVector<Value> nextRows = prefetchRows(add(issued, 1));
     SmallVector<Value> next = multiplyStage(readBuffer, accs);
     if (!loaded.empty())
       storeRowMajorAStage(writeBuffer, loaded);

@@ -74,9 +74,14 @@ private:
   /// Rows of a K-major A (k) that this thread's chunks of stage `stage`
   /// gather, read from row_ids one stage ahead of their copies.
   SmallVector<Value> gatherKMajorRows(Value stage);
+  /// What this thread's part of stage `stage` of A reads from row_ids,
+  /// which the main loop reads an iteration ahead: a K-major A's rows
+  /// (gatherKMajorRows), the one gathered column of a register gather
+  /// (clamped into the run), nothing otherwise.
+  SmallVector<Value> prefetchRows(Value stage);
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   void copyRowMajorAChunksStage(Value stage, Value buffer);
-  SmallVector<Value> loadRowMajorAStage(Value stage);
+  SmallVector<Value> loadRowMajorAStage(Value stage, Value k);
   /// Whether the gathered row-major A of the stage an iteration issues is
   /// held in registers across the iteration's mma and stored after it (the
   /// vector way, which hides the loads' latency that way), rather than
@@ -86,20 +91,18 @@ private:
     return vectorCopies && !config.aKMajor && !config.copiesRowMajorAChunks();
   }
   void storeRowMajorAStage(Value buffer, ValueRange loaded);
-  /// Issues the copies of stage `stage` into `buffer`; returns the registers
-  /// of a row-major A still to be stored.
-  SmallVector<Value> issueStage(Value stage, Value buffer,
-                                ValueRange kMajorRows);
+  /// Issues the copies of stage `stage` into `buffer`, `rows` being its
+  /// prefetchRows; returns the registers of a row-major A still to be
+  /// stored.
+  SmallVector<Value> issueStage(Value stage, Value buffer, ValueRange rows);
   /// Issues stage `stage` into `buffer` if the item has it (a uniform
   /// branch that spares the copies and loads of the last iterations);
   /// returns the registers of a row-major A (zero past the run).
-  SmallVector<Value> issueIfPresent(Value stage, Value buffer,
-                                    ValueRange kMajorRows);
+  SmallVector<Value> issueIfPresent(Value stage, Value buffer, ValueRange rows);
   /// The number of stages of the item.
   Value countStages();
   /// Issues stage `stage`, which has all its rows, unconditionally.
-  SmallVector<Value> issueFullStage(Value stage, Value buffer,
-                                    ValueRange kMajorRows);
+  SmallVector<Value> issueFullStage(Value stage, Value buffer, ValueRange rows);
   /// Stages the pipeline copies ahead of the one it multiplies: one fewer
   /// for wgmma, whose previous stage's group is still in flight.
   int64_t getStagesAhead() const { return config.numStages - (wgmma ? 2 : 1); }

@@ -9,7 +9,9 @@
 // row-major A with scattered kept rows is gathered through registers, and
 // the kernel is specialized on its row length K (64: `_k64`, memref<?x64>).
 // Every iteration waits for its stage (at most one younger group pending),
-// synchronizes, issues the stage two ahead, then runs two k-steps of
+// synchronizes, issues the stage two ahead (its gathered column k read from
+// row_ids an iteration earlier, carried through the loop), reads the next
+// stage's k, then runs two k-steps of
 // ldmatrix.trans + m16n8k16 mma.sync (4 x 4 accumulators per warp for
 // tile_n = 64), and stores the gathered A of the stage ahead after the
 // mma. The stages are views of one buffer of bytes. When the item is its
@@ -37,13 +39,15 @@
 // STEADY: %[[AHEAD:.*]] = arith.select %{{.*}}, %[[LESS]], %c0
 // STEADY: %[[ROUNDS:.*]] = arith.divui %[[AHEAD]], %c3
 // STEADY: %[[STEADY:.*]] = arith.muli %[[ROUNDS]], %c3 overflow<nsw>
-// STEADY: %[[PART:.*]]:16 = scf.for %{{.*}} = %c0 to %[[STEADY]] step %c3
+// STEADY: %[[PART:.*]]:17 = scf.for %{{.*}} = %c0 to %[[STEADY]] step %c3 iter_args({{.*}}, %[[K:.*]] = %{{.*}}) ->
 // STEADY-NOT: scf.if
 // STEADY: nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c2, %{{.*}}, %{{.*}}], 8 {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // STEADY-NOT: arith.select
 // STEADY-NOT: arith.minui
-// STEADY: memref.load %{{.*}} : memref<?x64xf16>
+// STEADY: memref.load %{{.*}}[%{{.*}}, %[[K]]] : memref<?x64xf16>
 // STEADY-NOT: arith.select
+// STEADY: memref.load %{{.*}} : memref<?xi32>
+// STEADY-NOT: memref.load
 // STEADY: nvgpu.ldmatrix %{{.*}}[%c0, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>
 // STEADY: nvgpu.mma.sync
 // STEADY: vector.store %{{.*}}, %{{.*}}[%c2, %{{.*}}, %{{.*}}] {{.*}} : memref<3x32x128xf16, #gpu.address_space<workgroup>>, vector<8xf16>
