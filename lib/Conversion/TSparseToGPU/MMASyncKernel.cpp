@@ -64,6 +64,22 @@ Value PipelineKernelBuilder::nextBuffer(Value buffer) {
       constant(0), next);
 }
 
+std::pair<Value, Value>
+PipelineKernelBuilder::getRingBuffers(std::optional<int64_t> u, Value read,
+                                      Value write) {
+  if (!u)
+    return {read, write};
+  return {constant(*u), constant((*u + getStagesAhead()) % config.numStages)};
+}
+
+std::pair<Value, Value>
+PipelineKernelBuilder::getNextRingBuffers(std::optional<int64_t> u, Value read,
+                                          Value write) {
+  if (!u)
+    return {nextBuffer(read), nextBuffer(write)};
+  return getRingBuffers((*u + 1) % config.numStages, read, write);
+}
+
 SmallVector<Value> PipelineKernelBuilder::stagedChunk(Value buffer, Value kk,
                                                       Value chunk,
                                                       int64_t rowElements) {
@@ -193,10 +209,9 @@ SmallVector<Value> PipelineKernelBuilder::prefetchRows(Value stage) {
     return gatherKMajorRows(stage);
   if (!config.gathersRowMajorA())
     return {};
-  // The stage's kept row of this lane, clamped into the run (the last
-  // stage may be partial).
-  Value row = add(stageStart(stage), rem(threadId, stageRows));
-  return {gatheredK(arith::MinUIOp::create(b, loc, row, lastRow))};
+  // Clamped into the run: the last stage may be partial.
+  return {gatheredK(
+      arith::MinUIOp::create(b, loc, getGatheredRow(stage), lastRow))};
 }
 
 SmallVector<Value> PipelineKernelBuilder::gatherKMajorRows(Value stage) {
@@ -312,11 +327,10 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 /// chunks whole.
 SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage,
                                                              Value k) {
-  Value row = add(stageStart(stage), rem(threadId, stageRows));
-  Value rowInside = fullStage ? Value() : ult(row, endRow);
+  Value rowInside = fullStage ? Value() : ult(getGatheredRow(stage), endRow);
   int64_t numWarps = numThreads / 32;
   SmallVector<Value> loaded;
-  for (int64_t t = 0; t * numWarps * kChunk < blockRows; ++t) {
+  for (int64_t t = 0; t < getGatheredChunksPerThread(); ++t) {
     Value chunk = add(div(threadId, 32), t * numWarps);
     Value chunkRow = add(m0, mul(chunk, kChunk));
     if (vectorCopies) {
@@ -527,7 +541,7 @@ SmallVector<Value> PipelineKernelBuilder::issueIfPresent(Value stage,
                                                          ValueRange rows) {
   SmallVector<Type> types;
   if (holdsGatheredA())
-    types.assign(blockRows / kChunk / (numThreads / 32),
+    types.assign(getGatheredChunksPerThread(),
                  VectorType::get({kChunk}, config.elementType));
   auto ifOp = scf::IfOp::create(b, loc, types, ult(stage, itemStages),
                                 /*withElseRegion=*/!types.empty());
@@ -657,9 +671,8 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
                            std::optional<int64_t> u) {
     bool steady = u.has_value();
     ValueRange accs = state.take_front(numAccs);
-    Value readBuffer = steady ? constant(*u) : state[numAccs];
-    Value writeBuffer =
-        steady ? constant((*u + ahead) % config.numStages) : state[numAccs + 1];
+    auto [readBuffer, writeBuffer] =
+        getRingBuffers(u, state[numAccs], state[numAccs + 1]);
     ValueRange rows = state.take_back(numPrefetched);
     // Stage `stage` has landed and every warp is done with the buffer the
     // next copies overwrite.
@@ -675,10 +688,10 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
     SmallVector<Value> next = multiplyStage(readBuffer, accs);
     if (!loaded.empty())
       storeRowMajorAStage(writeBuffer, loaded);
-    next.push_back(steady ? constant((*u + 1) % config.numStages)
-                          : nextBuffer(readBuffer));
-    next.push_back(steady ? constant((*u + 1 + ahead) % config.numStages)
-                          : nextBuffer(writeBuffer));
+    auto [nextRead, nextWrite] =
+        getNextRingBuffers(u, state[numAccs], state[numAccs + 1]);
+    next.push_back(nextRead);
+    next.push_back(nextWrite);
     next.append(nextRows);
     return next;
   };

@@ -54,6 +54,14 @@ private:
   Value stageStart(Value stage) { return add(firstRow, mul(stage, stageRows)); }
   /// The ring buffer after `buffer`.
   Value nextBuffer(Value buffer);
+  /// The buffers a main-loop iteration reads and writes: for a steady
+  /// iteration at ring position `u`, constants (buffer u, and the one
+  /// getStagesAhead() on); otherwise `read` and `write` as carried.
+  std::pair<Value, Value> getRingBuffers(std::optional<int64_t> u, Value read,
+                                         Value write);
+  /// The buffers of the iteration after that one.
+  std::pair<Value, Value> getNextRingBuffers(std::optional<int64_t> u,
+                                             Value read, Value write);
 
   /// Indices of the first element of chunk `chunk` (8 elements) of staged
   /// row `kk` of an operand staged MN-major, `rowElements` per kept row: B
@@ -82,6 +90,14 @@ private:
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   void copyRowMajorAChunksStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage, Value k);
+  /// Chunks of eight rows of A a thread gathers per stage.
+  int64_t getGatheredChunksPerThread() const {
+    return blockRows / kChunk / (numThreads / 32);
+  }
+  /// The kept row of stage `stage` this lane gathers from A.
+  Value getGatheredRow(Value stage) {
+    return add(stageStart(stage), rem(threadId, stageRows));
+  }
   /// Whether the gathered row-major A of the stage an iteration issues is
   /// held in registers across the iteration's mma and stored after it (the
   /// vector way, which hides the loads' latency that way), rather than

@@ -220,10 +220,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   // the group token).
   Value group;
   for (int64_t s = 0; s < ahead; ++s) {
-    SmallVector<Value> rows;
-    if (config.aKMajor)
-      rows = gatherKMajorRows(constant(s));
-    issueIfPresent(constant(s), constant(s), rows);
+    issueIfPresent(constant(s), constant(s), prefetchRows(constant(s)));
     group = commit();
   }
 
@@ -237,12 +234,9 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   // time the ring of buffers wraps.
   if (bBarriers)
     init.push_back(constant(0));
-  int64_t numPrefetched = 0;
-  if (config.aKMajor) {
-    SmallVector<Value> rows = gatherKMajorRows(constant(ahead));
-    numPrefetched = rows.size();
-    init.append(rows);
-  }
+  SmallVector<Value> prefetched = prefetchRows(constant(ahead));
+  int64_t numPrefetched = prefetched.size();
+  init.append(prefetched);
   // Iteration `stage` reads stage `stage` and copies stage `stage + ahead`;
   // its state is the accumulator, the buffers it reads and writes, the
   // read buffer's mbarrier phase and the prefetched rows. A steady
@@ -252,9 +246,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
                            std::optional<int64_t> u) {
     bool steady = u.has_value();
     Value acc = state[0];
-    Value readBuffer = steady ? constant(*u) : state[1];
-    Value writeBuffer =
-        steady ? constant((*u + ahead) % config.numStages) : state[2];
+    auto [readBuffer, writeBuffer] = getRingBuffers(u, state[1], state[2]);
     Value phase = bBarriers ? state[3] : Value();
     ValueRange rows = state.take_back(numPrefetched);
     // Stage `stage` has landed, is visible to wgmma, and every warpgroup
@@ -282,28 +274,18 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     // The previous stage's group is done: its buffer may be refilled after
     // the next barrier.
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-    // The phase flips each time the ring of buffers wraps.
-    if (steady) {
-      int64_t nextRead = (*u + 1) % config.numStages;
-      results.push_back(constant(nextRead));
-      results.push_back(constant((*u + 1 + ahead) % config.numStages));
-      if (bBarriers)
-        results.push_back(
-            nextRead == 0 ? arith::SubIOp::create(b, loc, constant(1), phase)
-                          : phase);
-    } else {
-      Value nextRead = nextBuffer(readBuffer);
-      results.push_back(nextRead);
-      results.push_back(nextBuffer(writeBuffer));
-      if (bBarriers)
-        results.push_back(arith::SelectOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
-                                  constant(0)),
-            arith::SubIOp::create(b, loc, constant(1), phase), phase));
-    }
-    if (config.aKMajor)
-      llvm::append_range(results, gatherKMajorRows(add(next, 1)));
+    auto [nextRead, nextWrite] = getNextRingBuffers(u, state[1], state[2]);
+    results.push_back(nextRead);
+    results.push_back(nextWrite);
+    // The phase flips each time the ring of buffers wraps (a constant
+    // condition in a steady iteration, which folds).
+    if (bBarriers)
+      results.push_back(arith::SelectOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
+                                constant(0)),
+          arith::SubIOp::create(b, loc, constant(1), phase), phase));
+    llvm::append_range(results, prefetchRows(add(next, 1)));
     return results;
   };
   // The accumulator passes to the second loop with no group in flight: a
