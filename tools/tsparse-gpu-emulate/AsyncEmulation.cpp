@@ -41,10 +41,9 @@ BlockEmulator::getActiveWarpgroups(Operation *op, const Mask &mask) {
 
 LogicalResult BlockEmulator::checkRetired(Operation *op, const Lanes &lanes,
                                           const Mask &mask) {
-  if (lanes.wgmmaGroup < 0)
-    return success();
   for (int64_t t = 0; t < numThreads; t += kWarpgroupThreads)
-    if (mask[t] && lanes.wgmmaGroup > wgmmaRetired[t / kWarpgroupThreads])
+    if (int64_t group = lanes.wgmmaGroups[t / kWarpgroupThreads];
+        group && mask[t] && group > wgmmaRetired[t / kWarpgroupThreads])
       return op->emitError()
              << "reads the accumulators of a wgmma of warpgroup "
              << t / kWarpgroupThreads << " that no wgmma.wait_group retired";
@@ -143,8 +142,7 @@ BlockEmulator::readWgmmaOperand(Operation *op, uint64_t descriptor, bool kMajor,
   Scalar value;
   if (failed(read(op, *buffer, index, warpgroup * kWarpgroupThreads, value)))
     return failure();
-  shadow.asyncReader = warpgroup;
-  shadow.asyncReadGroup = wgmmaCommitted[warpgroup] + 1;
+  shadow.asyncReadGroups[warpgroup] = wgmmaCommitted[warpgroup] + 1;
   return value.f;
 }
 
@@ -167,6 +165,24 @@ void BlockEmulator::completePhaseIfDone(MBarrier &barrier) {
     return;
   ++barrier.completed;
   barrier.pending = barrier.count;
+  barrier.released = std::move(barrier.releasing);
+  barrier.releasing.clear();
+}
+
+LogicalResult BlockEmulator::arrive(Operation *op, MBarrier &barrier,
+                                    int64_t thread) {
+  if (barrier.pending == 0)
+    return op->emitError("arrives on an mbarrier whose phase has all its "
+                         "arrivals");
+  if (!knows.empty()) {
+    barrier.releasing.resize(numThreads, -1);
+    for (int64_t t = 0; t < numThreads; ++t)
+      barrier.releasing[t] = std::max(barrier.releasing[t], knows[thread][t]);
+    barrier.releasing[thread] = clock;
+  }
+  --barrier.pending;
+  completePhaseIfDone(barrier);
+  return success();
 }
 
 LogicalResult BlockEmulator::runTmaLoad(nvgpu::TmaAsyncLoadOp op,
@@ -261,14 +277,19 @@ BlockEmulator::runMBarrierArriveExpectTx(nvgpu::MBarrierArriveExpectTxOp op,
   return forEachBarrierThread(
       op, mask, op.getPredicate(), op.getBarriers(), op.getMbarId(),
       [&](int64_t t, MBarrier &barrier) -> LogicalResult {
-        if (barrier.pending == 0)
-          return op.emitError("arrives on an mbarrier whose phase has all its "
-                              "arrivals");
+        // The bytes are expected before the arrival may complete the phase.
         barrier.tx += get(op.getTxcount()).lane(t)->i;
-        --barrier.pending;
-        completePhaseIfDone(barrier);
-        return success();
+        return arrive(op, barrier, t);
       });
+}
+
+LogicalResult BlockEmulator::runMBarrierArrive(nvgpu::MBarrierArriveOp op,
+                                               const Mask &mask) {
+  // The token (the phase arrived on) is not read by the kernels run here.
+  define(op.getToken());
+  return forEachBarrierThread(
+      op, mask, /*predicate=*/Value(), op.getBarriers(), op.getMbarId(),
+      [&](int64_t t, MBarrier &barrier) { return arrive(op, barrier, t); });
 }
 
 LogicalResult BlockEmulator::runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
@@ -310,6 +331,10 @@ LogicalResult BlockEmulator::runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                  << " waits on an mbarrier phase that nothing completes ("
                  << barrier.pending << " arrivals and " << barrier.tx
                  << " bytes missing)";
+        // What the phase's arrivals knew is ordered before what follows.
+        if (!knows.empty())
+          for (auto [known, released] : llvm::zip(knows[t], barrier.released))
+            known = std::max(known, released);
         return success();
       });
 }
@@ -383,7 +408,8 @@ LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,
       }
     }
   }
-  result.wgmmaGroup = wgmmaCommitted[warpgroups->front()] + 1;
+  for (int64_t warpgroup : *warpgroups)
+    result.wgmmaGroups[warpgroup] = wgmmaCommitted[warpgroup] + 1;
   values[op.getResult()] = std::move(result);
   return success();
 }

@@ -47,9 +47,9 @@ struct ValueHash {
 struct Lanes {
   int64_t width = 1;
   std::vector<Scalar> data;
-  /// For a wgmma result: the wgmma group (of every warpgroup that issued
-  /// it) it belongs to; it may be read once that group is retired.
-  int64_t wgmmaGroup = -1;
+  /// For a wgmma result: per warpgroup, the wgmma group its lanes belong
+  /// to (0: none); they may be read once that group is retired.
+  std::array<int64_t, kMaxWarpgroups> wgmmaGroups = {};
   Scalar *lane(int64_t thread) { return data.data() + thread * width; }
 };
 
@@ -102,6 +102,17 @@ private:
       llvm::report_fatal_error("tsparse-gpu-emulate: a memref is read before "
                                "the emulator defined it");
     return *buffer;
+  }
+  /// Gives `target` the wgmma groups of `source` for the warpgroups of
+  /// `mask`, whose lanes it takes from `source`.
+  void takeWgmmaGroups(Lanes &target, const Lanes &source, const Mask &mask) {
+    for (int64_t first = 0; first < numThreads; first += kWarpgroupThreads) {
+      auto begin = mask.begin() + first;
+      auto end = mask.begin() + std::min(first + kWarpgroupThreads, numThreads);
+      if (std::find(begin, end, 1) != end)
+        target.wgmmaGroups[first / kWarpgroupThreads] =
+            source.wgmmaGroups[first / kWarpgroupThreads];
+    }
   }
   /// Gives `to` the lanes, or the buffer, of `from`.
   void carry(Value from, Value to) {
@@ -227,6 +238,22 @@ private:
   /// a wgmma.fence came since the last commit.
   std::vector<int64_t> wgmmaCommitted, wgmmaRetired;
   std::vector<char> wgmmaFenced;
+  /// Per warpgroup and wgmma group: the op count and barrier interval of
+  /// the wgmma.wait_group that retired it (-1 while in flight).
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> wgmmaRetirements;
+  /// In a kernel that creates mbarriers: per thread, the op count of the
+  /// last op of each thread ordered before it through them (-1: none); the
+  /// race checks accept an access that follows the other one this way.
+  /// Empty otherwise.
+  std::vector<std::vector<int64_t>> knows;
+  /// Whether `thread`'s op at op count `opClock` is ordered before the
+  /// current op of `later`: the same thread, or through an mbarrier.
+  bool orderedBefore(int64_t thread, int64_t opClock, int64_t later) const {
+    return thread == later ||
+           (thread >= 0 && !knows.empty() && knows[later][thread] >= opClock);
+  }
+  /// Records that `thread` reads `shadow`'s element now (with mbarriers).
+  void noteReader(Shadow &shadow, int64_t thread);
   SmallVectorImpl<KernelLaunch> *launches = nullptr;
   MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
@@ -262,12 +289,15 @@ private:
     Scalar value;
   };
   /// An mbarrier: arrivals per phase and still pending, bytes of
-  /// transactions still expected, phases completed, loads in flight.
+  /// transactions still expected, phases completed, loads in flight; what
+  /// the arrivals of the current phase knew (`knows`, with each arrival),
+  /// and what the last completed phase releases to the threads that wait.
   struct MBarrier {
     bool initialized = false;
     int64_t count = 0, pending = 0, tx = 0, completed = 0;
     std::vector<PendingTma> inFlight;
     int64_t inFlightBytes = 0;
+    std::vector<int64_t> releasing, released;
   };
   /// The mbarrier groups of the block (an mbarrier group value is an index).
   std::vector<std::vector<MBarrier>> mbarrierGroups;
@@ -275,6 +305,9 @@ private:
                                     int64_t thread);
   /// Completes the barrier's phase if its arrivals and bytes are all in.
   void completePhaseIfDone(MBarrier &barrier);
+  /// One arrival of `thread` on the barrier's current phase, which releases
+  /// what the thread knows to the threads that wait on the phase.
+  LogicalResult arrive(Operation *op, MBarrier &barrier, int64_t thread);
   LogicalResult runTmaLoad(nvgpu::TmaAsyncLoadOp op, const Mask &mask);
   /// Runs `fn` on the mbarrier `id` of `group` for each thread of `mask`
   /// (and of `predicate`, when given).
@@ -285,6 +318,7 @@ private:
   LogicalResult runMBarrierInit(nvgpu::MBarrierInitOp op, const Mask &mask);
   LogicalResult runMBarrierArriveExpectTx(nvgpu::MBarrierArriveExpectTxOp op,
                                           const Mask &mask);
+  LogicalResult runMBarrierArrive(nvgpu::MBarrierArriveOp op, const Mask &mask);
   LogicalResult runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                                 const Mask &mask);
 };

@@ -194,9 +194,21 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   dynamicShared = nullptr;
   proxyFenceClock.assign(numThreads, -1);
   int64_t numWarpgroups = numThreads / kWarpgroupThreads;
+  if (numWarpgroups > kMaxWarpgroups)
+    return function.emitError()
+           << "expected at most " << kMaxWarpgroups * kWarpgroupThreads
+           << " threads per block";
   wgmmaCommitted.assign(numWarpgroups, 0);
   wgmmaRetired.assign(numWarpgroups, 0);
   wgmmaFenced.assign(numWarpgroups, 0);
+  wgmmaRetirements.assign(numWarpgroups, {});
+  // Orders through mbarriers are tracked in kernels that create some.
+  knows.clear();
+  if (function
+          ->walk(
+              [](nvgpu::MBarrierCreateOp) { return WalkResult::interrupt(); })
+          .wasInterrupted())
+    knows.assign(numThreads, std::vector<int64_t>(numThreads, -1));
   epoch = 0;
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
@@ -274,11 +286,14 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
                              << " reads workgroup element " << index
                              << " that a TMA load in flight writes (no wait "
                                 "on its mbarrier)";
-    if (shadow.writeEpoch == epoch && shadow.writer != thread)
+    if (shadow.writeEpoch == epoch &&
+        !orderedBefore(shadow.writer, shadow.writeClock, thread))
       return op->emitError()
              << "thread " << thread << " of block " << blockId
              << " reads workgroup element " << index << " that thread "
              << shadow.writer << " wrote since the last barrier";
+    if (!knows.empty())
+      noteReader(shadow, thread);
     shadow.reader =
         shadow.readEpoch == epoch && shadow.reader != thread ? -2 : thread;
     shadow.readEpoch = epoch;
@@ -290,6 +305,18 @@ LogicalResult BlockEmulator::read(Operation *op, Buffer &view, int64_t index,
   }
   value = buffer.data[index];
   return success();
+}
+
+void BlockEmulator::noteReader(Shadow &shadow, int64_t thread) {
+  if (shadow.readEpoch != epoch)
+    shadow.readers.clear();
+  for (auto &[reader, readClock] : shadow.readers) {
+    if (reader == thread) {
+      readClock = clock;
+      return;
+    }
+  }
+  shadow.readers.emplace_back(thread, clock);
 }
 
 LogicalResult BlockEmulator::touchBytes(Operation *op, Buffer &buffer,
@@ -319,14 +346,29 @@ LogicalResult BlockEmulator::checkNoAsyncReader(Operation *op, Buffer &view,
   if (!buffer.workgroup)
     return success();
   const Shadow &shadow = buffer.shadow[index];
-  if (shadow.asyncReader >= 0 &&
-      shadow.asyncReadGroup > wgmmaRetired[shadow.asyncReader])
+  for (auto [warpgroup, group] : llvm::enumerate(shadow.asyncReadGroups)) {
+    if (group == 0)
+      continue;
+    if (group > wgmmaRetired[warpgroup])
+      return op->emitError() << "thread " << thread << " of block " << blockId
+                             << " writes workgroup element " << index
+                             << " that a wgmma of warpgroup " << warpgroup
+                             << " in flight reads (no wgmma.wait_group "
+                                "retired it)";
+    // The retirement is ordered before the write: by a barrier since, in
+    // the warpgroup's own program order, or through an mbarrier.
+    auto [retireClock, retireEpoch] = wgmmaRetirements[warpgroup][group - 1];
+    int64_t first = warpgroup * kWarpgroupThreads;
+    if (retireEpoch < epoch ||
+        thread / kWarpgroupThreads == int64_t(warpgroup) ||
+        orderedBefore(first, retireClock, thread))
+      continue;
     return op->emitError() << "thread " << thread << " of block " << blockId
                            << " writes workgroup element " << index
-                           << " that a wgmma of warpgroup "
-                           << shadow.asyncReader
-                           << " in flight reads (no wgmma.wait_group "
-                              "retired it)";
+                           << " that a wgmma of warpgroup " << warpgroup
+                           << " read, with nothing ordering its retirement "
+                              "before the write";
+  }
   return success();
 }
 
@@ -340,12 +382,17 @@ LogicalResult BlockEmulator::write(Operation *op, Buffer &view, int64_t index,
   if (buffer.workgroup) {
     if (failed(touchBytes(op, buffer, index, thread)))
       return failure();
-    if (shadow.writeEpoch == epoch && shadow.writer != thread)
+    if (shadow.writeEpoch == epoch &&
+        !orderedBefore(shadow.writer, shadow.writeClock, thread))
       return op->emitError()
              << "threads " << shadow.writer << " and " << thread << " of block "
              << blockId << " write workgroup element " << index
              << " between barriers";
-    if (shadow.readEpoch == epoch && shadow.reader != thread)
+    if (shadow.readEpoch == epoch && shadow.reader != thread &&
+        (knows.empty() ||
+         llvm::any_of(shadow.readers, [&](std::pair<int64_t, int64_t> read) {
+           return !orderedBefore(read.first, read.second, thread);
+         })))
       return op->emitError() << "thread " << thread << " of block " << blockId
                              << " writes workgroup element " << index
                              << " that other threads read since the last "
@@ -572,7 +619,7 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
         if (inner[t])
           std::copy(source.lane(t), source.lane(t) + lanes.width,
                     lanes.lane(t));
-      lanes.wgmmaGroup = std::max(lanes.wgmmaGroup, source.wgmmaGroup);
+      takeWgmmaGroups(lanes, source, inner);
     }
     for (auto [iterArg, lanes, buffer] :
          llvm::zip_equal(op.getRegionIterArgs(), updated, updatedBuffers)) {
@@ -617,7 +664,7 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
         if (branchMask[t])
           std::copy(source.lane(t), source.lane(t) + target.width,
                     target.lane(t));
-      target.wgmmaGroup = std::max(target.wgmmaGroup, source.wgmmaGroup);
+      takeWgmmaGroups(target, source, branchMask);
     }
   }
   return success();
@@ -1449,6 +1496,9 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
       .Case([&](nvgpu::MBarrierArriveExpectTxOp arrive) {
         return runMBarrierArriveExpectTx(arrive, mask);
       })
+      .Case([&](nvgpu::MBarrierArriveOp arrive) {
+        return runMBarrierArrive(arrive, mask);
+      })
       .Case([&](nvgpu::TmaAsyncLoadOp load) { return runTmaLoad(load, mask); })
       .Case([&](nvgpu::MBarrierTryWaitParityOp wait) {
         return runMBarrierWait(wait, mask);
@@ -1495,6 +1545,7 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         for (int64_t warpgroup : *warpgroups) {
           ++wgmmaCommitted[warpgroup];
           wgmmaFenced[warpgroup] = 0;
+          wgmmaRetirements[warpgroup].emplace_back(-1, -1);
         }
         return success();
       })
@@ -1503,10 +1554,14 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
             getActiveWarpgroups(op, mask);
         if (failed(warpgroups))
           return failure();
-        for (int64_t warpgroup : *warpgroups)
-          wgmmaRetired[warpgroup] =
+        for (int64_t warpgroup : *warpgroups) {
+          int64_t retired =
               std::max(wgmmaRetired[warpgroup],
                        wgmmaCommitted[warpgroup] - int64_t(wait.getGroup()));
+          for (int64_t g = wgmmaRetired[warpgroup]; g < retired; ++g)
+            wgmmaRetirements[warpgroup][g] = {clock, epoch};
+          wgmmaRetired[warpgroup] = retired;
+        }
         return success();
       })
       .Case([&](gpu::AllocOp alloc) -> LogicalResult {

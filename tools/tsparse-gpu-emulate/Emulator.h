@@ -20,8 +20,10 @@
 // bounds accesses, misaligned cp.async / ldmatrix addresses, partially
 // active collectives and divergent barriers are errors, and so are races:
 // two threads of a block touching a workgroup element between barriers
-// (one of them writing), reading an element while a cp.async to it is in
-// flight (copies land at the wait that retires their group), and two blocks
+// (one of them writing) unless an mbarrier orders them (the first arrived
+// on a phase the second then waited for), reading an element while a
+// cp.async to it is in flight (copies land at the wait that retires their
+// group), and two blocks
 // writing an element of global memory other than atomically. Workgroup
 // memory starts as NaN so that reading what was never written shows.
 //
@@ -33,6 +35,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
+#include <array>
 #include <vector>
 
 namespace mlir {
@@ -43,6 +46,9 @@ struct Scalar {
   int64_t i = 0;
   double f = 0.0;
 };
+
+/// Warpgroups of a block the emulator tracks (1024 threads).
+inline constexpr int64_t kMaxWarpgroups = 8;
 
 /// What the race checks remember of an element.
 struct Shadow {
@@ -57,9 +63,14 @@ struct Shadow {
   /// Op count at the last write (workgroup memory), which the writer's
   /// fence.proxy.async must follow before a wgmma reads the element.
   int64_t writeClock = -1;
-  /// Warpgroup and wgmma group of the last wgmma that read it (workgroup
-  /// memory): nothing may write it until that group is retired.
-  int64_t asyncReader = -1, asyncReadGroup = -1;
+  /// Per warpgroup, the wgmma group of its last wgmma that read it
+  /// (workgroup memory; 0: none): nothing may write it until that group is
+  /// retired, and the retirement is ordered before the write.
+  std::array<int32_t, kMaxWarpgroups> asyncReadGroups = {};
+  /// In a kernel that synchronizes through mbarriers: the threads that read
+  /// it in the barrier interval `readEpoch`, with the op count of their
+  /// last read, so that a write can be checked to follow each of them.
+  std::vector<std::pair<int64_t, int64_t>> readers;
   /// TMA loads in flight to it (workgroup memory), which land when a thread
   /// waits on their mbarrier: until then nothing may access it.
   int64_t tmaInFlight = 0;
