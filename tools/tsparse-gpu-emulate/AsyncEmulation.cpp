@@ -181,6 +181,7 @@ LogicalResult BlockEmulator::arrive(Operation *op, MBarrier &barrier,
     barrier.releasing[thread] = clock;
   }
   --barrier.pending;
+  ++arrivals;
   completePhaseIfDone(barrier);
   return success();
 }
@@ -294,49 +295,77 @@ LogicalResult BlockEmulator::runMBarrierArrive(nvgpu::MBarrierArriveOp op,
 
 LogicalResult BlockEmulator::runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                                              const Mask &mask) {
+  // The phase of parity p has completed once the barrier is in a phase of
+  // the other parity. A wait that finds it incomplete lets the other branch
+  // of a warp-specialized kernel run, if any, and tries again.
+  int64_t progress = -1;
+  while (true) {
+    int64_t waiting = -1;
+    MBarrier *incomplete = nullptr;
+    if (failed(forEachBarrierThread(
+            op, mask, /*predicate=*/Value(), op.getBarriers(), op.getMbarId(),
+            [&](int64_t t, MBarrier &barrier) -> LogicalResult {
+              if (failed(landTmaLoads(op, barrier)))
+                return failure();
+              int64_t parity = get(op.getPhaseParity()).lane(t)->i & 1;
+              if (barrier.completed % 2 == parity && !incomplete) {
+                waiting = t;
+                incomplete = &barrier;
+              }
+              return success();
+            })))
+      return failure();
+    if (!incomplete)
+      break;
+    if (failed(letOtherBranchRun(progress))) {
+      // The other branch failed, with its own diagnostic.
+      if (coroutines && coroutines->failed)
+        return failure();
+      return op.emitError()
+             << "thread " << waiting << " of block " << blockId
+             << " waits on an mbarrier phase that nothing completes ("
+             << incomplete->pending << " arrivals and " << incomplete->tx
+             << " bytes missing)";
+    }
+  }
+  // What the phase's arrivals knew is ordered before what follows.
   return forEachBarrierThread(
       op, mask, /*predicate=*/Value(), op.getBarriers(), op.getMbarId(),
       [&](int64_t t, MBarrier &barrier) -> LogicalResult {
-        // The loads land now, the latest they may.
-        for (PendingTma &pending : barrier.inFlight) {
-          Buffer &buffer = *pending.buffer;
-          Shadow &shadow = buffer.shadow[pending.index];
-          --shadow.tmaInFlight;
-          // Written by the async proxy, ordered by the wait, not by a thread.
-          shadow.writer = -1;
-          shadow.writeEpoch = -1;
-          shadow.writeClock = clock;
-          buffer.data[pending.index] = pending.value;
-          // This view now holds the bytes.
-          int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
-          for (int64_t byte = buffer.byteOffset + pending.index * elementBytes,
-                       end = byte + elementBytes;
-               byte < end; ++byte)
-            buffer.byteSource->byteUses[byte] = {epoch, &buffer};
-        }
-        barrier.inFlight.clear();
-        barrier.tx -= barrier.inFlightBytes;
-        barrier.inFlightBytes = 0;
-        if (barrier.tx < 0)
-          return op.emitError()
-                 << "TMA loads on an mbarrier complete " << -barrier.tx
-                 << " bytes more than arrive.expect_tx announced";
-        completePhaseIfDone(barrier);
-        // The phase of parity p has completed once the barrier is in a phase
-        // of the other parity.
-        int64_t parity = get(op.getPhaseParity()).lane(t)->i & 1;
-        if (barrier.completed % 2 == parity)
-          return op.emitError()
-                 << "thread " << t << " of block " << blockId
-                 << " waits on an mbarrier phase that nothing completes ("
-                 << barrier.pending << " arrivals and " << barrier.tx
-                 << " bytes missing)";
-        // What the phase's arrivals knew is ordered before what follows.
         if (!knows.empty())
           for (auto [known, released] : llvm::zip(knows[t], barrier.released))
             known = std::max(known, released);
         return success();
       });
+}
+
+LogicalResult BlockEmulator::landTmaLoads(Operation *op, MBarrier &barrier) {
+  // The loads land now, the latest they may.
+  for (PendingTma &pending : barrier.inFlight) {
+    Buffer &buffer = *pending.buffer;
+    Shadow &shadow = buffer.shadow[pending.index];
+    --shadow.tmaInFlight;
+    // Written by the async proxy, ordered by the wait, not by a thread.
+    shadow.writer = -1;
+    shadow.writeEpoch = -1;
+    shadow.writeClock = clock;
+    buffer.data[pending.index] = pending.value;
+    // This view now holds the bytes.
+    int64_t elementBytes = buffer.elementType.getIntOrFloatBitWidth() / 8;
+    for (int64_t byte = buffer.byteOffset + pending.index * elementBytes,
+                 end = byte + elementBytes;
+         byte < end; ++byte)
+      buffer.byteSource->byteUses[byte] = {epoch, &buffer};
+  }
+  barrier.inFlight.clear();
+  barrier.tx -= barrier.inFlightBytes;
+  barrier.inFlightBytes = 0;
+  if (barrier.tx < 0)
+    return op->emitError() << "TMA loads on an mbarrier complete "
+                           << -barrier.tx
+                           << " bytes more than arrive.expect_tx announced";
+  completePhaseIfDone(barrier);
+  return success();
 }
 
 LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,
@@ -412,4 +441,45 @@ LogicalResult BlockEmulator::runWgmma(NVVM::WgmmaMmaAsyncOp op,
     result.wgmmaGroups[warpgroup] = wgmmaCommitted[warpgroup] + 1;
   values[op.getResult()] = std::move(result);
   return success();
+}
+
+LogicalResult BlockEmulator::runSetMaxRegister(NVVM::SetMaxRegisterOp op,
+                                               const Mask &mask) {
+  FailureOr<SmallVector<int64_t>> warpgroups = getActiveWarpgroups(op, mask);
+  if (failed(warpgroups))
+    return failure();
+  int64_t count = op.getRegCount();
+  if (count < 24 || count > 256 || count % 8 != 0)
+    return op.emitError() << "setmaxnreg to " << count
+                          << " registers, not a multiple of 8 in [24, 256]";
+  bool increase = op.getAction() == NVVM::SetMaxRegisterAction::increase;
+  int64_t needed = 0;
+  for (int64_t warpgroup : *warpgroups) {
+    int64_t held = warpgroupRegisters[warpgroup];
+    if (increase ? count < held : count > held)
+      return op.emitError() << "setmaxnreg." << (increase ? "inc" : "dec")
+                            << " to " << count << " registers from " << held;
+    needed += (count - held) * kWarpgroupThreads;
+  }
+  // An increase waits until the pool holds the registers (another branch
+  // gives them back).
+  int64_t progress = -1;
+  while (needed > freeRegisters) {
+    if (failed(letOtherBranchRun(progress))) {
+      if (coroutines && coroutines->failed)
+        return failure();
+      return op.emitError()
+             << "setmaxnreg.inc to " << count << " registers waits for "
+             << needed << " registers that no warpgroup gives back ("
+             << freeRegisters << " free)";
+    }
+  }
+  freeRegisters -= needed;
+  for (int64_t warpgroup : *warpgroups)
+    warpgroupRegisters[warpgroup] = count;
+  if (needed >= 0)
+    return success();
+  // Registers given back go first to a branch that waits for them.
+  ++arrivals;
+  return wakeWaitingBranch();
 }

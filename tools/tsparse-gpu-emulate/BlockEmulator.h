@@ -18,7 +18,9 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -114,6 +116,14 @@ private:
             source.wgmmaGroups[first / kWarpgroupThreads];
     }
   }
+  /// Gives `target` the lanes of `source` for the threads of `mask`.
+  void takeLanes(Lanes &target, Lanes &source, const Mask &mask) {
+    for (int64_t t = 0; t < numThreads; ++t)
+      if (mask[t])
+        std::copy(source.lane(t), source.lane(t) + target.width,
+                  target.lane(t));
+    takeWgmmaGroups(target, source, mask);
+  }
   /// Gives `to` the lanes, or the buffer, of `from`.
   void carry(Value from, Value to) {
     if (isa<MemRefType>(from.getType()))
@@ -129,6 +139,28 @@ private:
   LogicalResult runOp(Operation *op, const Mask &mask);
   LogicalResult runFor(scf::ForOp op, const Mask &mask);
   LogicalResult runIf(scf::IfOp op, const Mask &mask);
+  /// Runs the branches of a divergent `scf.if` that waits on mbarriers
+  /// (warp-specialized roles, each in its own loop) as coroutines: a branch
+  /// runs until it waits on a phase that is not complete, then the other
+  /// one runs; both blocked without progress is a deadlock.
+  LogicalResult runBranchesConcurrently(scf::IfOp op, const Mask &thenMask,
+                                        const Mask &elseMask);
+  /// Gives the results of `op` the lanes `yielded` by the branch that the
+  /// threads of `branchMask` ran.
+  LogicalResult mergeBranchResults(scf::IfOp op, ArrayRef<Value> yielded,
+                                   const Mask &branchMask);
+  /// Whether `op`'s regions wait on an mbarrier (cached).
+  bool waitsOnMBarriers(scf::IfOp op);
+  /// Called by a branch whose wait cannot complete: lets the other branch
+  /// run, and returns failure if none can (a deadlock) or the other one
+  /// failed. `progress` is the number of arrivals when the wait last found
+  /// its phase incomplete.
+  LogicalResult letOtherBranchRun(int64_t &progress);
+  /// Lets the other branch run until it yields back, if it waits (for what
+  /// this branch just gave back).
+  LogicalResult wakeWaitingBranch();
+  /// Hands the turn to the other branch and waits for it to come back.
+  LogicalResult passTurn(std::unique_lock<std::mutex> &lock, bool waiting);
   LogicalResult runArith(Operation *op, const Mask &mask);
 
   /// Linear index of `indices` in `buffer` for `thread`, checking bounds;
@@ -299,6 +331,29 @@ private:
     int64_t inFlightBytes = 0;
     std::vector<int64_t> releasing, released;
   };
+  /// Arrivals on mbarriers and registers given back so far (the progress a
+  /// blocked branch waits for).
+  int64_t arrivals = 0;
+  /// Per warpgroup, its registers per thread (setmaxnreg), and the
+  /// registers of the block's pool no warpgroup holds.
+  std::vector<int64_t> warpgroupRegisters;
+  int64_t freeRegisters = 0;
+  LogicalResult runSetMaxRegister(NVVM::SetMaxRegisterOp op, const Mask &mask);
+  /// Two branches running as coroutines: which one may run, which ones
+  /// finished, and whether one failed. One OS thread per branch, only one
+  /// of which runs at a time.
+  struct Coroutines {
+    std::mutex mutex;
+    std::condition_variable turn;
+    int running = 0;
+    bool finished[2] = {false, false};
+    bool waiting[2] = {false, false};
+    bool failed = false;
+  };
+  /// The coroutines the current branch belongs to, and its side.
+  Coroutines *coroutines = nullptr;
+  int coroutineSide = 0;
+  DenseMap<Operation *, bool> waitingIfs;
   /// The mbarrier groups of the block (an mbarrier group value is an index).
   std::vector<std::vector<MBarrier>> mbarrierGroups;
   FailureOr<MBarrier *> getMBarrier(Operation *op, Value group, Value id,
@@ -321,6 +376,9 @@ private:
   LogicalResult runMBarrierArrive(nvgpu::MBarrierArriveOp op, const Mask &mask);
   LogicalResult runMBarrierWait(nvgpu::MBarrierTryWaitParityOp op,
                                 const Mask &mask);
+  /// Lands the TMA loads in flight on `barrier` and completes its phase if
+  /// they were what it waited for.
+  LogicalResult landTmaLoads(Operation *op, MBarrier &barrier);
 };
 
 } // namespace emulation

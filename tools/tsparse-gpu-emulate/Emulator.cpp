@@ -28,6 +28,7 @@
 #include <cstring>
 #include <limits>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 using namespace mlir;
@@ -202,6 +203,11 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   wgmmaRetired.assign(numWarpgroups, 0);
   wgmmaFenced.assign(numWarpgroups, 0);
   wgmmaRetirements.assign(numWarpgroups, {});
+  // Registers per thread at entry, as ptxas gives them to a block of these
+  // threads (one block per SM at least).
+  int64_t entryRegisters = std::min<int64_t>(65536 / numThreads / 8 * 8, 256);
+  warpgroupRegisters.assign(numWarpgroups, entryRegisters);
+  freeRegisters = 65536 - entryRegisters * numThreads;
   // Orders through mbarriers are tracked in kernels that create some.
   knows.clear();
   if (function
@@ -613,13 +619,7 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
         continue;
       }
       updatedBuffers.push_back(nullptr);
-      Lanes &lanes = updated.emplace_back(get(iterArg));
-      Lanes &source = get(next);
-      for (int64_t t = 0; t < numThreads; ++t)
-        if (inner[t])
-          std::copy(source.lane(t), source.lane(t) + lanes.width,
-                    lanes.lane(t));
-      takeWgmmaGroups(lanes, source, inner);
+      takeLanes(updated.emplace_back(get(iterArg)), get(next), inner);
     }
     for (auto [iterArg, lanes, buffer] :
          llvm::zip_equal(op.getRegionIterArgs(), updated, updatedBuffers)) {
@@ -635,6 +635,111 @@ LogicalResult BlockEmulator::runFor(scf::ForOp op, const Mask &mask) {
   return success();
 }
 
+bool BlockEmulator::waitsOnMBarriers(scf::IfOp op) {
+  auto [it, inserted] = waitingIfs.try_emplace(op, false);
+  if (inserted)
+    it->second = op->walk([](nvgpu::MBarrierTryWaitParityOp) {
+                     return WalkResult::interrupt();
+                   }).wasInterrupted();
+  return it->second;
+}
+
+LogicalResult BlockEmulator::letOtherBranchRun(int64_t &progress) {
+  if (!coroutines)
+    return failure();
+  Coroutines &co = *coroutines;
+  int side = coroutineSide;
+  std::unique_lock<std::mutex> lock(co.mutex);
+  // The other branch finished, or ran without arriving anywhere since this
+  // one last yielded to it: nothing will complete the phase.
+  if (co.finished[1 - side] || progress == arrivals)
+    return failure();
+  progress = arrivals;
+  return passTurn(lock, /*waiting=*/true);
+}
+
+LogicalResult BlockEmulator::wakeWaitingBranch() {
+  if (!coroutines)
+    return success();
+  std::unique_lock<std::mutex> lock(coroutines->mutex);
+  if (!coroutines->waiting[1 - coroutineSide])
+    return success();
+  return passTurn(lock, /*waiting=*/false);
+}
+
+LogicalResult BlockEmulator::passTurn(std::unique_lock<std::mutex> &lock,
+                                      bool waiting) {
+  Coroutines &co = *coroutines;
+  int side = coroutineSide;
+  co.waiting[side] = waiting;
+  co.running = 1 - side;
+  co.turn.notify_all();
+  co.turn.wait(lock, [&] { return co.running == side || co.failed; });
+  co.waiting[side] = false;
+  // The other branch set these for itself.
+  coroutines = &co;
+  coroutineSide = side;
+  return failure(co.failed);
+}
+
+LogicalResult BlockEmulator::runBranchesConcurrently(scf::IfOp op,
+                                                     const Mask &thenMask,
+                                                     const Mask &elseMask) {
+  Coroutines co;
+  Coroutines *outer = coroutines;
+  int outerSide = coroutineSide;
+  SmallVector<Value> yielded[2];
+  LogicalResult results[2] = {success(), success()};
+  auto runSide = [&](int side) {
+    {
+      std::unique_lock<std::mutex> lock(co.mutex);
+      co.turn.wait(lock, [&] { return co.running == side || co.failed; });
+      if (co.failed) {
+        co.finished[side] = true;
+        results[side] = failure();
+        co.turn.notify_all();
+        return;
+      }
+    }
+    coroutines = &co;
+    coroutineSide = side;
+    Region &region = side == 0 ? op.getThenRegion() : op.getElseRegion();
+    results[side] = runBlock(region.front(), side == 0 ? thenMask : elseMask,
+                             &yielded[side]);
+    std::unique_lock<std::mutex> lock(co.mutex);
+    co.finished[side] = true;
+    co.failed |= failed(results[side]);
+    co.running = 1 - side;
+    co.turn.notify_all();
+  };
+  std::thread elseThread(runSide, 1);
+  runSide(0);
+  elseThread.join();
+  coroutines = outer;
+  coroutineSide = outerSide;
+  if (failed(results[0]) || failed(results[1]))
+    return failure();
+  for (int side : {0, 1})
+    if (failed(mergeBranchResults(op, yielded[side],
+                                  side == 0 ? thenMask : elseMask)))
+      return failure();
+  return success();
+}
+
+LogicalResult BlockEmulator::mergeBranchResults(scf::IfOp op,
+                                                ArrayRef<Value> yielded,
+                                                const Mask &branchMask) {
+  for (auto [result, value] : llvm::zip_equal(op.getResults(), yielded)) {
+    // A buffer is the same for all threads (the host's one thread).
+    if (isa<MemRefType>(result.getType())) {
+      buffers[result] = &getBuffer(value);
+      continue;
+    }
+    takeLanes(get(result), get(value), branchMask);
+  }
+  return success();
+}
+
 LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
   Mask thenMask(numThreads, 0), elseMask(numThreads, 0);
   Lanes &cond = get(op.getCondition());
@@ -644,28 +749,20 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
   }
   for (Value result : op.getResults())
     define(result);
+  bool divergent = llvm::is_contained(thenMask, 1) &&
+                   llvm::is_contained(elseMask, 1) &&
+                   !op.getElseRegion().empty();
+  if (divergent && waitsOnMBarriers(op))
+    return runBranchesConcurrently(op, thenMask, elseMask);
   for (bool thenBranch : {true, false}) {
     const Mask &branchMask = thenBranch ? thenMask : elseMask;
     Region &region = thenBranch ? op.getThenRegion() : op.getElseRegion();
     if (region.empty() || llvm::find(branchMask, 1) == branchMask.end())
       continue;
     SmallVector<Value> yielded;
-    if (failed(runBlock(region.front(), branchMask, &yielded)))
+    if (failed(runBlock(region.front(), branchMask, &yielded)) ||
+        failed(mergeBranchResults(op, yielded, branchMask)))
       return failure();
-    for (auto [result, value] : llvm::zip_equal(op.getResults(), yielded)) {
-      // A buffer is the same for all threads (the host's one thread).
-      if (isa<MemRefType>(result.getType())) {
-        buffers[result] = &getBuffer(value);
-        continue;
-      }
-      Lanes &target = get(result);
-      Lanes &source = get(value);
-      for (int64_t t = 0; t < numThreads; ++t)
-        if (branchMask[t])
-          std::copy(source.lane(t), source.lane(t) + target.width,
-                    target.lane(t));
-      takeWgmmaGroups(target, source, branchMask);
-    }
   }
   return success();
 }
@@ -1537,6 +1634,9 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         return success();
       })
       .Case([&](NVVM::WgmmaMmaAsyncOp wgmma) { return runWgmma(wgmma, mask); })
+      .Case([&](NVVM::SetMaxRegisterOp set) {
+        return runSetMaxRegister(set, mask);
+      })
       .Case([&](NVVM::WgmmaGroupSyncAlignedOp) -> LogicalResult {
         FailureOr<SmallVector<int64_t>> warpgroups =
             getActiveWarpgroups(op, mask);
