@@ -130,7 +130,8 @@ struct Variant {
     case Flavour::MMASync:
       return blockRows() / 64 * 2 * 32;
     case Flavour::WGMMA:
-      return blockRows() / 64 * 128;
+      // Consumer warpgroups and the producer warpgroup.
+      return (blockRows() / 64 + 1) * 128;
     }
     return 0;
   }

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMTypes.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -452,6 +453,12 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   func.setKnownBlockSizeAttr(b.getDenseI32ArrayAttr(
       {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
+  // One block per SM at least: ptxas then knows the registers a thread has
+  // at entry (65536 over the block's threads), from which the wgmma
+  // kernel's warpgroups move registers to one another (setmaxnreg).
+  if (config.flavor == MmaFlavor::WGMMA)
+    func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                  b.getI32IntegerAttr(1));
   // The operands before C are only read, and nothing the kernel writes
   // overlaps them, so that the backend may read them through the read-only
   // data path. (Epilogue operands are not marked: a residual may share C's

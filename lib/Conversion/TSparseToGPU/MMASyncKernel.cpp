@@ -90,11 +90,12 @@ SmallVector<Value> PipelineKernelBuilder::stagedChunk(Value buffer, Value kk,
           swizzle(kk, rem(chunk, rowChunks), rowChunks)};
 }
 
-void PipelineKernelBuilder::forEachThreadChunk(int64_t total,
+void PipelineKernelBuilder::forEachThreadChunk(Value thread, int64_t threads,
+                                               int64_t total,
                                                function_ref<void(Value)> body) {
-  for (int64_t first = 0; first < total; first += numThreads) {
-    Value q = add(threadId, first);
-    if (first + numThreads <= total) {
+  for (int64_t first = 0; first < total; first += threads) {
+    Value q = add(thread, first);
+    if (first + threads <= total) {
       body(q);
       continue;
     }
@@ -150,14 +151,14 @@ Value PipelineKernelBuilder::gatherChunk(
 /// one element at a time otherwise (a narrower last tile, whose rows are
 /// `width` long, or unaligned rows of B in place).
 void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
-  if (vectorCopies && bBarriers) {
+  if (vectorCopies && bTensorMap) {
     loadBStageByTMA(stage, buffer);
     return;
   }
   Value start = stageStart(stage);
   int64_t rowChunks = tileN / kChunk;
   if (vectorCopies) {
-    forEachThreadChunk(stageRows * rowChunks, [&](Value q) {
+    forEachCopyChunk(stageRows * rowChunks, [&](Value q) {
       Value kk = div(q, rowChunks);
       Value chunk = rem(q, rowChunks);
       Value row = add(start, kk);
@@ -178,7 +179,7 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
   Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
-  forEachThreadChunk(stageRows * tileN, [&](Value q) {
+  forEachCopyChunk(stageRows * tileN, [&](Value q) {
     Value kk = div(q, tileN);
     Value j = rem(q, tileN);
     Value row = add(start, kk);
@@ -197,11 +198,11 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
 }
 
 /// Chunks of a K-major A per stage: its kept rows of blockRows / 8 chunks,
-/// which the threads of a block (blockRows / 64 x 2 warps) share evenly.
+/// which the copy threads share evenly.
 static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
   int64_t chunks = config.getStageRows() * config.blockRows / kChunk;
-  assert(chunks % config.getNumThreads() == 0 && "uneven K-major chunks");
-  return chunks / config.getNumThreads();
+  assert(chunks % config.getCopyThreads() == 0 && "uneven K-major chunks");
+  return chunks / config.getCopyThreads();
 }
 
 SmallVector<Value> PipelineKernelBuilder::prefetchRows(Value stage) {
@@ -219,7 +220,7 @@ SmallVector<Value> PipelineKernelBuilder::gatherKMajorRows(Value stage) {
   int64_t rowChunks = blockRows / kChunk;
   SmallVector<Value> rows;
   for (int64_t i = 0, e = getKMajorChunksPerThread(config); i < e; ++i) {
-    Value kk = div(add(threadId, i * numThreads), rowChunks);
+    Value kk = div(add(copyThread, i * copyThreads), rowChunks);
     rows.push_back(
         gatheredK(arith::MinUIOp::create(b, loc, add(start, kk), lastRow)));
   }
@@ -235,7 +236,7 @@ void PipelineKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
   int64_t rowChunks = blockRows / kChunk;
   for (auto [i, gathered] : llvm::enumerate(rows)) {
     Value k = gathered;
-    Value q = add(threadId, int64_t(i) * numThreads);
+    Value q = add(copyThread, int64_t(i) * copyThreads);
     Value kk = div(q, rowChunks);
     Value chunk = rem(q, rowChunks);
     Value row = add(start, kk);
@@ -279,7 +280,7 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
   int64_t rowChunks = stageRows / kChunk;
   // The last chunk that starts inside the run: reads stay in A and aligned.
   Value lastChunkRow = mul(div(lastRow, kChunk), kChunk);
-  forEachThreadChunk(blockRows * rowChunks, [&](Value q) {
+  forEachCopyChunk(blockRows * rowChunks, [&](Value q) {
     Value mRow = div(q, rowChunks);
     Value chunk = rem(q, rowChunks);
     Value row = add(start, mul(chunk, kChunk));
@@ -494,8 +495,21 @@ void PipelineKernelBuilder::addAccumulatorsToC(ValueRange accs) {
     if (exclusive)
       storeTileThroughSharedMemory(accs);
     else
-      addFragmentsAtomically(accs);
+      onMmaThreads([&] { addFragmentsAtomically(accs); });
   });
+}
+
+void PipelineKernelBuilder::onMmaThreads(function_ref<void()> body) {
+  if (!wgmma) {
+    body();
+    return;
+  }
+  auto ifOp =
+      scf::IfOp::create(b, loc, ult(threadId, constant(config.getMmaThreads())),
+                        /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
 }
 
 /// Element (h, e) of accumulator (fi, fj) is at row 16 fi + lane / 4 + 8 h
@@ -713,6 +727,12 @@ void PipelineKernelBuilder::build() {
     lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
     lane = rem(threadId, 32);
     Value warp = div(threadId, 32);
+    // The wgmma kernel's producer warpgroup (the last one) copies the
+    // stages; in the other kernels, every thread does.
+    copyThreads = config.getCopyThreads();
+    copyThread = wgmma ? arith::SubIOp::create(b, loc, threadId,
+                                               constant(config.getMmaThreads()))
+                       : threadId;
     if (wgmma) {
       // Warp w of a warpgroup holds rows 16 w .. 16 w + 15 of its m64.
       warpRow = mul(warp, kMmaM);

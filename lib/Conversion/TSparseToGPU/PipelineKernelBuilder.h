@@ -69,8 +69,18 @@ private:
   SmallVector<Value> stagedChunk(Value buffer, Value kk, Value chunk,
                                  int64_t rowElements);
 
-  /// Runs `body(q)` for this thread's indices q < `total`, numThreads apart.
-  void forEachThreadChunk(int64_t total, function_ref<void(Value)> body);
+  /// Runs `body(q)` for the indices q < `total` of thread `thread` of
+  /// `threads`, `threads` apart.
+  void forEachThreadChunk(Value thread, int64_t threads, int64_t total,
+                          function_ref<void(Value)> body);
+  /// The same for every thread of the block.
+  void forEachThreadChunk(int64_t total, function_ref<void(Value)> body) {
+    forEachThreadChunk(threadId, numThreads, total, body);
+  }
+  /// The same for the threads that copy the stages.
+  void forEachCopyChunk(int64_t total, function_ref<void(Value)> body) {
+    forEachThreadChunk(copyThread, copyThreads, total, body);
+  }
 
   /// Whether the item takes the vector copies: a full tile of B and, for a
   /// K-major A, 16-byte aligned chunks of A.
@@ -119,9 +129,8 @@ private:
   Value countStages();
   /// Issues stage `stage`, which has all its rows, unconditionally.
   SmallVector<Value> issueFullStage(Value stage, Value buffer, ValueRange rows);
-  /// Stages the pipeline copies ahead of the one it multiplies: one fewer
-  /// for wgmma, whose previous stage's group is still in flight.
-  int64_t getStagesAhead() const { return config.numStages - (wgmma ? 2 : 1); }
+  /// Stages the pipeline copies ahead of the one it multiplies.
+  int64_t getStagesAhead() const { return config.numStages - 1; }
   /// The iterations of the main loop whose copies are of full stages.
   Value countSteadyStages();
   /// `emitIteration(stage, state, u)` emits iteration `stage` of a main
@@ -166,14 +175,20 @@ private:
   /// The warpgroup accumulator as m16n8 fragments (fragmentsN of them, the
   /// warp's 16 rows).
   SmallVector<Value> splitAccumulator(Value acc);
-  /// Creates and initializes the mbarriers on which B's stages complete
-  /// (one per buffer, one arrival: the thread that issues the loads).
-  void createBBarriers();
-  /// Thread 0 loads stage `stage` of B into `buffer` by TMA, in boxes of
-  /// 64 columns, announcing their bytes on the buffer's mbarrier.
+  /// Creates and initializes the mbarriers of the stage buffers: `full`
+  /// ones, on which the producer announces a landed stage (each producer
+  /// thread, and B's TMA loads), and `empty` ones, on which the consumers
+  /// release a buffer whose wgmma retired (each consumer thread).
+  void createStageBarriers();
+  /// The first copy thread loads stage `stage` of B into `buffer` by TMA,
+  /// in boxes of 64 columns, announcing their bytes on the buffer's full
+  /// mbarrier.
   void loadBStageByTMA(Value stage, Value buffer);
-  /// Emits `body` for thread 0 only.
-  void onFirstThread(function_ref<void()> body);
+  /// Emits `body` for the first copy thread only.
+  void onFirstCopyThread(function_ref<void()> body);
+  /// Emits `body` for the threads that multiply only (all of them but in
+  /// the wgmma kernel, whose producer holds no accumulators).
+  void onMmaThreads(function_ref<void()> body);
 
   /// Adds the accumulators (m16n8 fragments) to C: through shared memory
   /// when the item owns its tile (StagedEpilogue.cpp), atomically otherwise.
@@ -206,9 +221,12 @@ private:
   /// has no branch.
   bool vectorCopies = true;
   Value aShared, bShared;
-  /// With B loaded by TMA (the wgmma pipeline's vector way): the mbarrier
-  /// group of B's buffers and the tensor map.
-  Value bBarriers, bTensorMap;
+  /// The wgmma pipeline's mbarrier groups (see createStageBarriers); with
+  /// B loaded by TMA (its vector way), B's tensor map.
+  Value fullBarriers, emptyBarriers, bTensorMap;
+  /// The thread among the copy threads (copyThreads of them).
+  Value copyThread;
+  int64_t copyThreads;
   /// Byte offset of bShared in the workgroup memory, after aShared.
   int64_t bSharedOffset = 0;
   Value lastRow, lastM;

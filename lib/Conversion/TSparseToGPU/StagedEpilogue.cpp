@@ -237,7 +237,7 @@ void PipelineKernelBuilder::storeTileThroughSharedMemory(ValueRange accs) {
   for (int64_t pass = 0; pass < blockRows / rowsPerPass; ++pass) {
     // The stages (or the previous pass) are no longer read.
     gpu::BarrierOp::create(b, loc);
-    stageFragments(staged, pass, rowsPerPass, accs);
+    onMmaThreads([&] { stageFragments(staged, pass, rowsPerPass, accs); });
     gpu::BarrierOp::create(b, loc);
     storeStagedRows(staged, pass, rowsPerPass, threadColumn);
   }

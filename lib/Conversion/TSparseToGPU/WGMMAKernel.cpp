@@ -1,28 +1,32 @@
 //===- WGMMAKernel.cpp - Fused tile-sparse Hopper wgmma kernel ------------===//
 //
-// The wgmma flavour of the pipelined kernel (sm_90a): one warpgroup of 128
-// threads per 64 rows of the block's C tile, each issuing
-// wgmma.mma_async m64n<tile_n>k16 on operands read straight from shared
-// memory through matrix descriptors, with its accumulator (tile_n / 2 f32
-// per thread) in registers. The stages are laid out in the canonical
-// layouts the descriptors name, 128-byte swizzled and aligned to the
-// swizzle's 1024-byte repeat, in stages of 64 kept rows: B's packed rows
-// MN-major in blocks of 64 columns, a K-major A's gathered rows MN-major in
-// blocks of 64 rows of A, a row-major A's chunks K-major (128-byte rows). A is
-// copied by cp.async as in the mma.sync kernel; B's full tiles of 64 or 128
-// columns by TMA (a tensor map the host creates, whose 128-byte swizzle is the
-// descriptor's), thread 0 announcing each stage's bytes on the buffer's
-// mbarrier (B of a narrower last tile, or next to an unaligned A, is copied by
-// cp.async). Per stage, every thread waits for its copies, makes them visible
-// to the asynchronous proxy that wgmma reads through (fence.proxy.async), waits
-// on the stage's mbarrier, and the block meets at a barrier; then the copies of
-// a stage numStages - 2 ahead are issued into the buffer whose wgmma the
-// previous iteration retired, and the stage's four wgmma are issued as one
-// group, leaving it in flight while the next stage is prepared
-// (wgmma.wait_group 1). As in the mma.sync kernel, iterations whose stage
-// ahead is full run in a first loop without checks, unrolled by the number
-// of buffers so that each is a constant; the groups in flight retire
-// before the accumulator passes to the second loop.
+// The wgmma flavour of the pipelined kernel (sm_90a), warp-specialized: one
+// consumer warpgroup of 128 threads per 64 rows of the block's C tile,
+// each issuing wgmma.mma_async m64n<tile_n>k16 on operands read straight
+// from shared memory through matrix descriptors, with its accumulator
+// (tile_n / 2 f32 per thread) in registers, and one producer warpgroup
+// that copies the stages. The stages are laid out in the canonical layouts
+// the descriptors name, 128-byte swizzled and aligned to the swizzle's
+// 1024-byte repeat, in stages of 64 kept rows: B's packed rows MN-major in
+// blocks of 64 columns, a K-major A's gathered rows MN-major in blocks of
+// 64 rows of A, a row-major A's chunks K-major (128-byte rows). The
+// producer copies A by cp.async as the mma.sync kernel does and B's full
+// tiles of 64 or 128 columns by TMA (a tensor map the host creates, whose
+// 128-byte swizzle is the descriptor's; B of a narrower last tile, or next
+// to an unaligned A, by cp.async). The roles run loops of their own and
+// meet only on two mbarriers per buffer: the producer waits on a buffer's
+// `empty` one, issues a stage numStages - 1 ahead into it, waits for the
+// copies of the next stage, makes them visible to the asynchronous proxy
+// that wgmma reads through (fence.proxy.async) and arrives on its `full`
+// one (its first thread also announces B's bytes there); the consumers wait
+// on `full`, issue the stage's four wgmma as one group, leave it in flight
+// while they wait for the next stage (wgmma.wait_group 1) and arrive on
+// the `empty` mbarrier of the stage before. A block of three warpgroups
+// moves registers between the roles with setmaxnreg. As in the mma.sync
+// kernel, iterations whose stage ahead is full run in a first loop without
+// checks, unrolled by the number of buffers so that each is a constant;
+// the groups in flight retire before the accumulator passes to the second
+// loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +73,20 @@ static constexpr int64_t kBlockBytes =
     kSwizzleRowElements * kWGMMAStageRows * 2;
 /// Bytes between groups of 8 rows of 128 bytes, in both stage layouts.
 static constexpr int64_t kGroupBytes = 8 * 128;
+/// Registers per thread of the consumer and producer warpgroups in their
+/// loops when a block of three warpgroups (168 registers each at entry)
+/// moves registers to the consumers, which hold the accumulators, from the
+/// producer, which holds addresses (setmaxnreg; 2 x 232 + 40 = 3 x 168).
+static constexpr int64_t kConsumerRegisters = 232;
+static constexpr int64_t kProducerRegisters = 40;
+/// The same for the element-wise way, whose producer needs more.
+static constexpr int64_t kElementWiseConsumerRegisters = 152;
+static constexpr int64_t kElementWiseProducerRegisters = 200;
+/// Registers of a thread at entry, which ptxas derives from the block's
+/// threads and one block per SM at least (nvvm.minctasm).
+static int64_t getEntryRegisters(int64_t numThreads) {
+  return std::min<int64_t>(65536 / numThreads / 8 * 8, 255);
+}
 /// The suspend-time hint of an mbarrier wait (its PTX loop retries).
 static constexpr int64_t kMBarrierWaitTicks = 10000000;
 
@@ -139,29 +157,41 @@ Value PipelineKernelBuilder::multiplyStageWarpgroup(Value buffer, Value acc) {
   return acc;
 }
 
-void PipelineKernelBuilder::createBBarriers() {
+void PipelineKernelBuilder::createStageBarriers() {
   auto workgroup = gpu::AddressSpaceAttr::get(
       b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
   auto groupType = nvgpu::MBarrierGroupType::get(b.getContext(), workgroup,
                                                  config.numStages);
-  bBarriers = nvgpu::MBarrierCreateOp::create(b, loc, groupType);
-  bTensorMap = UnrealizedConversionCastOp::create(
-                   b, loc, getBTensorMapType(config), bTensorMapPointer)
-                   .getResult(0);
-  onFirstThread([&] {
-    for (int64_t s = 0; s < config.numStages; ++s)
-      nvgpu::MBarrierInitOp::create(b, loc, bBarriers, constant(1), constant(s),
+  fullBarriers = nvgpu::MBarrierCreateOp::create(b, loc, groupType);
+  emptyBarriers = nvgpu::MBarrierCreateOp::create(b, loc, groupType);
+  bool tma = vectorCopies && config.loadsBByTMA();
+  bTensorMap = tma ? UnrealizedConversionCastOp::create(
+                         b, loc, getBTensorMapType(config), bTensorMapPointer)
+                         .getResult(0)
+                   : Value();
+  // A stage is full once every copy thread saw its copies land (and, with
+  // TMA, B's bytes are in: the first copy thread's arrive.expect_tx); a
+  // buffer is empty once every consumer thread retired its wgmma.
+  int64_t fullArrivals = copyThreads + (tma ? 1 : 0);
+  onFirstCopyThread([&] {
+    for (int64_t s = 0; s < config.numStages; ++s) {
+      nvgpu::MBarrierInitOp::create(b, loc, fullBarriers,
+                                    constant(fullArrivals), constant(s),
                                     /*predicate=*/Value());
+      nvgpu::MBarrierInitOp::create(b, loc, emptyBarriers,
+                                    constant(config.getMmaThreads()),
+                                    constant(s), /*predicate=*/Value());
+    }
   });
   // The initialized barriers are visible to the block.
   gpu::BarrierOp::create(b, loc);
 }
 
-void PipelineKernelBuilder::onFirstThread(function_ref<void()> body) {
+void PipelineKernelBuilder::onFirstCopyThread(function_ref<void()> body) {
   auto ifOp =
       scf::IfOp::create(b, loc,
                         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                              threadId, constant(0)),
+                                              copyThread, constant(0)),
                         /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
@@ -169,11 +199,11 @@ void PipelineKernelBuilder::onFirstThread(function_ref<void()> body) {
 }
 
 void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
-  onFirstThread([&] {
+  onFirstCopyThread([&] {
     int64_t elementBytes = config.elementType.getIntOrFloatBitWidth() / 8;
     nvgpu::MBarrierArriveExpectTxOp::create(
-        b, loc, bBarriers, constant(stageRows * tileN * elementBytes), buffer,
-        /*predicate=*/Value());
+        b, loc, fullBarriers, constant(stageRows * tileN * elementBytes),
+        buffer, /*predicate=*/Value());
     // A box of 64 kept rows by 64 columns (of one batch of a dense B).
     MemRefType viewType = getBTensorMapType(config).getTensor();
     // B's packed rows are tile_n-element rows of the values (from row p0 *
@@ -195,8 +225,8 @@ void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
         coordinates[0] = add(col0, coordinates[0]);
         coordinates.push_back(denseBatch);
       }
-      nvgpu::TmaAsyncLoadOp::create(b, loc, destination, bBarriers, bTensorMap,
-                                    coordinates, buffer,
+      nvgpu::TmaAsyncLoadOp::create(b, loc, destination, fullBarriers,
+                                    bTensorMap, coordinates, buffer,
                                     /*multicastMask=*/Value(),
                                     /*predicate=*/Value());
     }
@@ -206,108 +236,153 @@ void PipelineKernelBuilder::loadBStageByTMA(Value stage, Value buffer) {
 Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   assert(config.hasWGMMACopyableA() && "the conversion transposes such an A");
   itemStages = countStages();
-  if (vectorCopies && config.loadsBByTMA())
-    createBBarriers();
-  else
-    bBarriers = bTensorMap = Value();
+  createStageBarriers();
   int64_t ahead = getStagesAhead();
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(b.getContext());
   auto commit = [&] {
     return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, tokenType,
                                                    ValueRange{});
   };
-  // Prologue: the first numStages - 2 stages in flight (see emitPipeline on
-  // the group token).
-  Value group;
-  for (int64_t s = 0; s < ahead; ++s) {
-    issueIfPresent(constant(s), constant(s), prefetchRows(constant(s)));
-    group = commit();
-  }
-
-  SmallVector<Value> init = {
-      LLVM::ZeroOp::create(
-          b, loc,
-          LLVM::LLVMStructType::getLiteral(
-              b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type()))),
-      constant(0), constant(ahead)};
-  // The parity of the phase of the read buffer's mbarrier: it flips each
-  // time the ring of buffers wraps.
-  if (bBarriers)
-    init.push_back(constant(0));
-  SmallVector<Value> prefetched = prefetchRows(constant(ahead));
-  int64_t numPrefetched = prefetched.size();
-  init.append(prefetched);
-  // Iteration `stage` reads stage `stage` and copies stage `stage + ahead`;
-  // its state is the accumulator, the buffers it reads and writes, the
-  // read buffer's mbarrier phase and the prefetched rows. A steady
-  // iteration (position `u` in the ring) issues a full stage without
-  // checks, and its buffers are constants.
-  auto emitIteration = [&](Value stage, ValueRange state,
-                           std::optional<int64_t> u) {
-    bool steady = u.has_value();
-    Value acc = state[0];
-    auto [readBuffer, writeBuffer] = getRingBuffers(u, state[1], state[2]);
-    Value phase = bBarriers ? state[3] : Value();
-    ValueRange rows = state.take_back(numPrefetched);
-    // Stage `stage` has landed, is visible to wgmma, and every warpgroup
-    // has retired the wgmma that read the buffer the next copies overwrite.
+  auto waitOn = [&](Value barriers, Value parity, Value buffer) {
+    nvgpu::MBarrierTryWaitParityOp::create(
+        b, loc, barriers,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, parity,
+                              constant(0)),
+        constant(kMBarrierWaitTicks), buffer);
+  };
+  auto arriveOn = [&](Value barriers, Value buffer) {
+    nvgpu::MBarrierArriveOp::create(b, loc, barriers, buffer);
+  };
+  // The producer announces stage `stage` in `buffer` once its copies (all
+  // but the `ahead - 1` newer groups) have landed and are visible to the
+  // asynchronous proxy that wgmma reads through.
+  auto announceLanded = [&](Value group, Value buffer) {
     nvgpu::DeviceAsyncWaitOp::create(b, loc, group,
                                      b.getI32IntegerAttr(ahead - 1));
     NVVM::FenceProxyOp::create(
         b, loc, NVVM::ProxyKind::async_shared,
         NVVM::SharedSpaceAttr::get(b.getContext(),
                                    NVVM::SharedSpace::shared_cta));
-    if (bBarriers)
-      nvgpu::MBarrierTryWaitParityOp::create(
-          b, loc, bBarriers,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, phase,
-                                constant(0)),
-          constant(kMBarrierWaitTicks), readBuffer);
-    gpu::BarrierOp::create(b, loc);
-    Value next = add(stage, ahead);
-    if (steady)
-      issueFullStage(next, writeBuffer, rows);
-    else
-      issueIfPresent(next, writeBuffer, rows);
-    commit();
-    SmallVector<Value> results = {multiplyStageWarpgroup(readBuffer, acc)};
-    // The previous stage's group is done: its buffer may be refilled after
-    // the next barrier.
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
-    auto [nextRead, nextWrite] = getNextRingBuffers(u, state[1], state[2]);
-    results.push_back(nextRead);
-    results.push_back(nextWrite);
-    // The phase flips each time the ring of buffers wraps (a constant
-    // condition in a steady iteration, which folds).
-    if (bBarriers)
-      results.push_back(arith::SelectOp::create(
-          b, loc,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, nextRead,
-                                constant(0)),
-          arith::SubIOp::create(b, loc, constant(1), phase), phase));
-    llvm::append_range(results, prefetchRows(add(next, 1)));
-    return results;
+    arriveOn(fullBarriers, buffer);
   };
-  // The accumulator passes to the second loop with no group in flight: a
-  // register copy of it while a group is pending would make ptxas serialize
-  // every wgmma of the kernel.
-  SmallVector<Value> state =
-      emitMainLoop(itemStages, init, emitIteration,
-                   /*peelSteadyRemainder=*/true,
-                   [&] { NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0); });
-  // Every wgmma completes before the accumulator leaves this way of copying.
-  // The two ways wait in opposite orders so that LLVM does not sink the
-  // waits below the join of the ways, where the copies into the joined
-  // accumulator registers would run with a wgmma group pending, which makes
-  // ptxas serialize every wgmma of the kernel.
-  if (vectorCopies) {
+
+  auto flipOnWrap = [&](Value next, Value parity) -> Value {
+    return arith::SelectOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, next,
+                              constant(0)),
+        arith::SubIOp::create(b, loc, constant(1), parity), parity);
+  };
+  Type accType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type()));
+  Value zeroAcc = LLVM::ZeroOp::create(b, loc, accType);
+  // With three warpgroups or more, the roles move registers to the one
+  // that needs them: the consumers in the vector way, the producer in the
+  // element-wise way, which copies B one element at a time. With two
+  // warpgroups, every thread has enough.
+  int64_t entryRegisters = getEntryRegisters(numThreads);
+  int64_t consumerRegisters =
+      vectorCopies ? kConsumerRegisters : kElementWiseConsumerRegisters;
+  int64_t producerRegisters =
+      vectorCopies ? kProducerRegisters : kElementWiseProducerRegisters;
+  auto setMaxRegisters = [&](int64_t from, int64_t to) {
+    if (entryRegisters >= kConsumerRegisters)
+      return;
+    NVVM::SetMaxRegisterOp::create(b, loc, to,
+                                   to > from
+                                       ? NVVM::SetMaxRegisterAction::increase
+                                       : NVVM::SetMaxRegisterAction::decrease);
+  };
+  // Each role runs its own loop over the item's stages; they meet only on
+  // the mbarriers. The state of a loop: the buffers read and written (a
+  // steady iteration's are constants) and the parity of the phase it waits
+  // for, with the consumers' accumulator first.
+  auto role = scf::IfOp::create(b, loc, accType,
+                                ult(threadId, constant(config.getMmaThreads())),
+                                /*withElseRegion=*/true);
+  {
+    // Consumers: iteration `stage` waits for stage `stage` to be full,
+    // issues its wgmma as one group and, once the group before it retired,
+    // releases that group's buffer (the one the producer refills next).
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(role.thenBlock());
+    setMaxRegisters(entryRegisters, consumerRegisters);
+    SmallVector<Value> init = {zeroAcc, constant(0), constant(ahead),
+                               constant(0)};
+    auto emitIteration = [&](Value stage, ValueRange state,
+                             std::optional<int64_t> u) {
+      auto [readBuffer, writeBuffer] = getRingBuffers(u, state[1], state[2]);
+      auto [nextRead, nextWrite] = getNextRingBuffers(u, state[1], state[2]);
+      waitOn(fullBarriers, state[3], readBuffer);
+      Value acc = multiplyStageWarpgroup(readBuffer, state[0]);
+      NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 1);
+      auto release = scf::IfOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, stage,
+                                constant(0)),
+          /*withElseRegion=*/false);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(release.thenBlock());
+        arriveOn(emptyBarriers, writeBuffer);
+      }
+      return SmallVector<Value>{acc, nextRead, nextWrite,
+                                flipOnWrap(nextRead, state[3])};
+    };
+    // The accumulator passes to the second loop with no group in flight: a
+    // register copy of it while a group is pending would make ptxas
+    // serialize every wgmma of the kernel.
+    SmallVector<Value> state =
+        emitMainLoop(itemStages, init, emitIteration,
+                     /*peelSteadyRemainder=*/true,
+                     [&] { NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0); });
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-  } else {
-    nvgpu::DeviceAsyncWaitOp::create(b, loc, group, b.getI32IntegerAttr(0));
-    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, 0);
+    // Both roles leave with the registers they entered with: the code
+    // after them runs on every warp.
+    setMaxRegisters(consumerRegisters, entryRegisters);
+    scf::YieldOp::create(b, loc, state.front());
   }
-  return state.front();
+  {
+    // Producer: the first `ahead` stages in flight and the first announced;
+    // then iteration `stage` refills the buffer of stage `stage - 1` with
+    // stage `stage + ahead` once the consumers released it, and announces
+    // stage `stage + 1`. It reads a stage's row_ids as it issues its copies
+    // (it runs stages ahead of the consumers).
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(role.elseBlock());
+    setMaxRegisters(entryRegisters, producerRegisters);
+    Value group;
+    for (int64_t s = 0; s < ahead; ++s) {
+      issueIfPresent(constant(s), constant(s), prefetchRows(constant(s)));
+      group = commit();
+    }
+    announceLanded(group, constant(0));
+    // A buffer's first use waits on parity 1, which a fresh mbarrier counts
+    // as complete.
+    SmallVector<Value> init = {constant(0), constant(ahead), constant(1)};
+    auto emitIteration = [&](Value stage, ValueRange state,
+                             std::optional<int64_t> u) {
+      auto [readBuffer, writeBuffer] = getRingBuffers(u, state[0], state[1]);
+      auto [nextRead, nextWrite] = getNextRingBuffers(u, state[0], state[1]);
+      Value issued = add(stage, ahead);
+      waitOn(emptyBarriers, state[2], writeBuffer);
+      if (u)
+        issueFullStage(issued, writeBuffer, prefetchRows(issued));
+      else
+        issueIfPresent(issued, writeBuffer, prefetchRows(issued));
+      announceLanded(commit(), nextRead);
+      return SmallVector<Value>{nextRead, nextWrite,
+                                flipOnWrap(nextWrite, state[2])};
+    };
+    emitMainLoop(itemStages, init, emitIteration,
+                 /*peelSteadyRemainder=*/true);
+    // Its last groups (past the item's stages, empty) retire; the wait
+    // names a group of its own, as the lowering keeps only the count.
+    nvgpu::DeviceAsyncWaitOp::create(b, loc, commit(), b.getI32IntegerAttr(0));
+    setMaxRegisters(producerRegisters, entryRegisters);
+    scf::YieldOp::create(b, loc, zeroAcc);
+  }
+  return role.getResult(0);
 }
 
 /// Register 4 i + 2 h + e of the accumulator is row 16 (warp % 4) + lane /

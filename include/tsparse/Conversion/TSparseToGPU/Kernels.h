@@ -121,7 +121,8 @@ struct KernelConfig {
   }
 
   /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
-  /// for mma.sync, one warpgroup of 128 per 64 rows for wgmma.
+  /// for mma.sync; for wgmma, one consumer warpgroup of 128 per 64 rows and
+  /// the producer warp that copies the stages.
   int64_t getNumThreads() const {
     switch (flavor) {
     case MmaFlavor::WMMA:
@@ -129,10 +130,24 @@ struct KernelConfig {
     case MmaFlavor::MMASync:
       return blockRows / kMMASyncWarpRows * 2 * 32;
     case MmaFlavor::WGMMA:
-      return blockRows / kWarpgroupRows * 128;
+      return getMmaThreads() + kWarpgroupThreads;
     }
     llvm_unreachable("unknown flavour");
   }
+  /// Threads that multiply: the first ones of the block (the wgmma kernel's
+  /// consumer warpgroups), all of them in the other kernels.
+  int64_t getMmaThreads() const {
+    return flavor == MmaFlavor::WGMMA
+               ? blockRows / kWarpgroupRows * kWarpgroupThreads
+               : getNumThreads();
+  }
+  /// Threads that copy the stages: the last ones of the block (the wgmma
+  /// kernel's producer warp), all of them in the other kernels.
+  int64_t getCopyThreads() const {
+    return flavor == MmaFlavor::WGMMA ? kWarpgroupThreads : getNumThreads();
+  }
+  /// Threads of a warpgroup.
+  static constexpr int64_t kWarpgroupThreads = 128;
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
   /// Whether the kernel takes its workgroup memory as dynamic shared memory
