@@ -179,7 +179,7 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
   Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
-  forEachCopyChunk(stageRows * tileN, [&](Value q) {
+  auto copyElement = [&](Value q) {
     Value kk = div(q, tileN);
     Value j = rem(q, tileN);
     Value row = add(start, kk);
@@ -194,7 +194,19 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
     memref::StoreOp::create(
         b, loc, arith::SelectOp::create(b, loc, inside, value, zero), bShared,
         indices);
-  });
+  };
+  // The wgmma kernel's producer warpgroup copies 64 elements per thread in
+  // a loop: unrolled, their loads would all be in flight at once and spill.
+  if (wgmma) {
+    scf::ForOp::create(b, loc, copyThread, constant(stageRows * tileN),
+                       constant(copyThreads), ValueRange{},
+                       [&](OpBuilder &, Location, Value q, ValueRange) {
+                         copyElement(q);
+                         scf::YieldOp::create(b, loc);
+                       });
+    return;
+  }
+  forEachCopyChunk(stageRows * tileN, copyElement);
 }
 
 /// Chunks of a K-major A per stage: its kept rows of blockRows / 8 chunks,
