@@ -135,8 +135,9 @@ tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
                        << (wmma ? "64" : "64 or 128")
                        << " for mma=" << stringifyMmaFlavor(mma) << " but got "
                        << mTile;
-  // The wgmma pipeline keeps one group of wgmma in flight while it refills
-  // a third buffer; by default it copies two stages ahead, as mma.sync does.
+  // The wgmma consumers keep one stage's group in flight while they wait for
+  // the next stage, so two buffers are held while the producer fills a
+  // third; by default the producer runs three stages ahead.
   bool wgmma = mma == MmaFlavor::WGMMA;
   int64_t minStages = wgmma ? 3 : 2;
   options.numStages = stages ? stages : (wgmma ? 4 : 3);
