@@ -147,8 +147,8 @@ private:
                                         const Mask &elseMask);
   /// Gives the results of `op` the lanes `yielded` by the branch that the
   /// threads of `branchMask` ran.
-  LogicalResult mergeBranchResults(scf::IfOp op, ArrayRef<Value> yielded,
-                                   const Mask &branchMask);
+  void mergeBranchResults(scf::IfOp op, ArrayRef<Value> yielded,
+                          const Mask &branchMask);
   /// Whether `op`'s regions wait on an mbarrier (cached).
   bool waitsOnMBarriers(scf::IfOp op);
   /// Called by a branch whose wait cannot complete: lets the other branch

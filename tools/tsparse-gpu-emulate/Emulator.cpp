@@ -720,15 +720,12 @@ LogicalResult BlockEmulator::runBranchesConcurrently(scf::IfOp op,
   if (failed(results[0]) || failed(results[1]))
     return failure();
   for (int side : {0, 1})
-    if (failed(mergeBranchResults(op, yielded[side],
-                                  side == 0 ? thenMask : elseMask)))
-      return failure();
+    mergeBranchResults(op, yielded[side], side == 0 ? thenMask : elseMask);
   return success();
 }
 
-LogicalResult BlockEmulator::mergeBranchResults(scf::IfOp op,
-                                                ArrayRef<Value> yielded,
-                                                const Mask &branchMask) {
+void BlockEmulator::mergeBranchResults(scf::IfOp op, ArrayRef<Value> yielded,
+                                       const Mask &branchMask) {
   for (auto [result, value] : llvm::zip_equal(op.getResults(), yielded)) {
     // A buffer is the same for all threads (the host's one thread).
     if (isa<MemRefType>(result.getType())) {
@@ -737,7 +734,6 @@ LogicalResult BlockEmulator::mergeBranchResults(scf::IfOp op,
     }
     takeLanes(get(result), get(value), branchMask);
   }
-  return success();
 }
 
 LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
@@ -760,9 +756,9 @@ LogicalResult BlockEmulator::runIf(scf::IfOp op, const Mask &mask) {
     if (region.empty() || llvm::find(branchMask, 1) == branchMask.end())
       continue;
     SmallVector<Value> yielded;
-    if (failed(runBlock(region.front(), branchMask, &yielded)) ||
-        failed(mergeBranchResults(op, yielded, branchMask)))
+    if (failed(runBlock(region.front(), branchMask, &yielded)))
       return failure();
+    mergeBranchResults(op, yielded, branchMask);
   }
   return success();
 }

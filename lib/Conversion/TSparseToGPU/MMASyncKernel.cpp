@@ -516,9 +516,8 @@ void PipelineKernelBuilder::onMmaThreads(function_ref<void()> body) {
     body();
     return;
   }
-  auto ifOp =
-      scf::IfOp::create(b, loc, ult(threadId, constant(config.getMmaThreads())),
-                        /*withElseRegion=*/false);
+  auto ifOp = scf::IfOp::create(b, loc, isMmaThread(),
+                                /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
   body();

@@ -186,6 +186,11 @@ private:
   void loadBStageByTMA(Value stage, Value buffer);
   /// Emits `body` for the first copy thread only.
   void onFirstCopyThread(function_ref<void()> body);
+  /// Whether this thread multiplies: one of the wgmma kernel's consumer
+  /// warpgroups (the first threads), any thread of the other kernels.
+  Value isMmaThread() {
+    return ult(threadId, constant(config.getMmaThreads()));
+  }
   /// Emits `body` for the threads that multiply only (all of them but in
   /// the wgmma kernel, whose producer holds no accumulators).
   void onMmaThreads(function_ref<void()> body);

@@ -297,8 +297,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
   // the mbarriers. The state of a loop: the buffers read and written (a
   // steady iteration's are constants) and the parity of the phase it waits
   // for, with the consumers' accumulator first.
-  auto role = scf::IfOp::create(b, loc, accType,
-                                ult(threadId, constant(config.getMmaThreads())),
+  auto role = scf::IfOp::create(b, loc, accType, isMmaThread(),
                                 /*withElseRegion=*/true);
   {
     // Consumers: iteration `stage` waits for stage `stage` to be full,
@@ -362,7 +361,7 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
     SmallVector<Value> init = {constant(0), constant(ahead), constant(1)};
     auto emitIteration = [&](Value stage, ValueRange state,
                              std::optional<int64_t> u) {
-      auto [readBuffer, writeBuffer] = getRingBuffers(u, state[0], state[1]);
+      Value writeBuffer = getRingBuffers(u, state[0], state[1]).second;
       auto [nextRead, nextWrite] = getNextRingBuffers(u, state[0], state[1]);
       Value issued = add(stage, ahead);
       waitOn(emptyBarriers, state[2], writeBuffer);
