@@ -156,6 +156,18 @@ void KernelBuilder::buildWorkItem() {
   if (config.epilogue)
     keptRows = arith::SelectOp::create(b, loc, dropped, constant(0), keptRows);
   endRow = arith::MinUIOp::create(b, loc, keptRows, add(firstRow, splitRows));
+  if (!config.epilogue && !config.cStartsAtZero) {
+    // The item is its whole tile: it starts at the tile's first row and
+    // ends at its last (the split size covers all kept rows). Decided here,
+    // so that a predicate rather than keptRows stays live across the main
+    // loop, whose kernels are at 255 registers.
+    wholeTile = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, firstRow,
+                              constant(0)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, keptRows,
+                              splitRows));
+  }
   valuesOffset = mul(p0, layout.getUnitK() * tileN);
   // Packed tiles are as wide as their rows.
   bRowStride = width;
@@ -274,6 +286,10 @@ Value KernelBuilder::bIndex(Value row, Value j, bool fullTile) {
   return add(valuesOffset, add(mul(row, stride), j));
 }
 
+Value KernelBuilder::clampColumn(Value j) {
+  return arith::SelectOp::create(b, loc, ult(j, width), j, constant(0));
+}
+
 Value KernelBuilder::loadA(Value m, Value k) {
   if (config.aKMajor)
     return memref::LoadOp::create(b, loc, a, ValueRange{k, m});
@@ -336,15 +352,6 @@ void KernelBuilder::forEachWayToAddToC(function_ref<void(bool)> body) {
     body(/*exclusive=*/true);
     return;
   }
-  // The item is its whole tile: it starts at the tile's first row and
-  // ends at its last (the split size covers all kept rows); splitRows is a
-  // kernel argument, so no value of the work item's stays live until here.
-  Value wholeTile = arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, firstRow,
-                            constant(0)),
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, keptRows,
-                            splitRows));
   scf::IfOp::create(
       b, loc, wholeTile,
       [&](OpBuilder &, Location) {

@@ -94,6 +94,10 @@ protected:
   Value loadA(Value m, Value k);
   /// Original column of tiled column `col`.
   Value originalColumn(Value col);
+  /// Column `j` of the item's tile if it is inside (below width), else 0
+  /// (every tile has a column 0): a safe address for a masked access that
+  /// keeps no `width - 1` live next to width.
+  Value clampColumn(Value j);
   /// C's element at `indices` as `type`, or zero when C starts at zero
   /// (nothing is read).
   Value loadC(ValueRange indices, Type type);
@@ -127,6 +131,9 @@ protected:
   // The block's work item.
   Value threadId, numRows, m0, col0, width, p0, firstRow, endRow, keptRows,
       valuesOffset;
+  // Whether the item is its tile's only one (split K otherwise); set for the
+  // kernels that may split (forEachWayToAddToC).
+  Value wholeTile;
   // Elements between consecutive rows of the item's block of B.
   Value bRowStride;
   // With wgmma: the shared-window address of the first workgroup buffer,

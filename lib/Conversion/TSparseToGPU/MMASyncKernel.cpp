@@ -178,16 +178,15 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
   }
   Value zero =
       arith::ConstantOp::create(b, loc, b.getZeroAttr(config.elementType));
-  Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
   auto copyElement = [&](Value q) {
     Value kk = div(q, tileN);
     Value j = rem(q, tileN);
     Value row = add(start, kk);
     Value inside =
         arith::AndIOp::create(b, loc, ult(row, endRow), ult(j, width));
-    Value source = bIndex(arith::MinUIOp::create(b, loc, row, lastRow),
-                          arith::MinUIOp::create(b, loc, j, lastColumn),
-                          /*fullTile=*/false);
+    Value source =
+        bIndex(arith::MinUIOp::create(b, loc, row, lastRow), clampColumn(j),
+               /*fullTile=*/false);
     Value value = memref::LoadOp::create(b, loc, values, source);
     SmallVector<Value> indices = stagedChunk(buffer, kk, div(j, kChunk), tileN);
     indices.back() = add(indices.back(), rem(j, kChunk));
@@ -533,12 +532,10 @@ void PipelineKernelBuilder::addFragmentsAtomically(ValueRange accs) {
   // inside are used).
   SmallVector<Value> originalColumns;
   if (layout.isCompacted()) {
-    Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
     for (int64_t fj = 0; fj < fragmentsN; ++fj)
       for (int64_t e = 0; e < 2; ++e) {
         Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
-        originalColumns.push_back(originalColumn(
-            add(col0, arith::MinUIOp::create(b, loc, j, lastColumn))));
+        originalColumns.push_back(originalColumn(add(col0, clampColumn(j))));
       }
   }
   for (int64_t fi = 0; fi < fragmentsM; ++fi)

@@ -135,7 +135,6 @@ void PipelineKernelBuilder::storeStagedRows(Value staged, int64_t pass,
                                             int64_t rowsPerPass,
                                             Value threadColumn) {
   Value passM0 = add(m0, pass * rowsPerPass);
-  Value lastColumn = arith::SubIOp::create(b, loc, width, constant(1));
   auto vectorType = VectorType::get({kStoreElements}, b.getF32Type());
   bool alongM = config.cTransposed;
   // Staged element (r, j) of the pass: row r, tile column j.
@@ -189,8 +188,7 @@ void PipelineKernelBuilder::storeStagedRows(Value staged, int64_t pass,
         cast<vector::LoadOp>(loadStaged(r, j, vectorType).getDefiningOp());
     piece.setAlignment(16);
     Value m = add(passM0, r);
-    Value n = originalColumn(
-        add(col0, arith::MinUIOp::create(b, loc, j, lastColumn)));
+    Value n = originalColumn(add(col0, clampColumn(j)));
     // The piece's last row or column is inside C.
     Value whole =
         alongM ? arith::AndIOp::create(b, loc, ult(j, width),
@@ -230,10 +228,7 @@ void PipelineKernelBuilder::storeTileThroughSharedMemory(ValueRange accs) {
   // original column is read once.
   Value threadColumn;
   if (layout.isCompacted() && !config.cTransposed && numThreads % tileN == 0)
-    threadColumn = originalColumn(
-        add(col0, arith::MinUIOp::create(
-                      b, loc, rem(threadId, tileN),
-                      arith::SubIOp::create(b, loc, width, constant(1)))));
+    threadColumn = originalColumn(add(col0, clampColumn(rem(threadId, tileN))));
   for (int64_t pass = 0; pass < blockRows / rowsPerPass; ++pass) {
     // The stages (or the previous pass) are no longer read.
     gpu::BarrierOp::create(b, loc);
