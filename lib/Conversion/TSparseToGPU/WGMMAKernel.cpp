@@ -76,9 +76,11 @@ static constexpr int64_t kGroupBytes = 8 * 128;
 /// Registers per thread of the consumer and producer warpgroups in their
 /// loops when a block of three warpgroups (168 registers each at entry)
 /// moves registers to the consumers, which hold the accumulators, from the
-/// producer, which holds addresses (setmaxnreg; 2 x 232 + 40 = 3 x 168).
-static constexpr int64_t kConsumerRegisters = 232;
-static constexpr int64_t kProducerRegisters = 40;
+/// producer, which holds addresses (setmaxnreg; 2 x 200 + 104 = 3 x 168).
+/// A consumer needs about 150 (its 64 accumulators and the descriptors);
+/// with 40, the producer of a K-major A copied by kept-row blocks spilled.
+static constexpr int64_t kConsumerRegisters = 200;
+static constexpr int64_t kProducerRegisters = 104;
 /// The same for the element-wise way, whose producer needs more.
 static constexpr int64_t kElementWiseConsumerRegisters = 152;
 static constexpr int64_t kElementWiseProducerRegisters = 200;

@@ -12,8 +12,8 @@
 // are views from the aligned address. Each buffer has a `full` mbarrier
 // (128 producer arrivals and the first producer thread's arrive.expect_tx
 // of B's bytes) and an `empty` one (256 consumer arrivals). The roles run
-// their own loops and meet only on the mbarriers, the consumers with 232
-// registers and the producer with 40 (setmaxnreg, back to 168 after).
+// their own loops and meet only on the mbarriers, the consumers with 200
+// registers and the producer with 104 (setmaxnreg, back to 168 after).
 // Consumers: wait for the stage's full mbarrier, build its descriptors once
 // (advancing them 16 rows, 128 in 16-byte units, per k16), issue its four
 // k16 wgmma (A M-major: `col`, B K x N: `row`; 128-byte swizzle, stride
@@ -53,7 +53,7 @@
 // CHECK:   gpu.barrier
 // CHECK:   %[[CONSUMER:.*]] = arith.cmpi ult, %thread_id_x, %c256
 // CHECK:   scf.if %[[CONSUMER]] -> (!llvm.struct<(f32, {{.*}})>) {
-// CHECK:     nvvm.setmaxregister  increase 232
+// CHECK:     nvvm.setmaxregister  increase 200
 // CHECK:     %[[ROUNDS:.*]] = arith.divui %[[STEADYFULL:.*]], %c4 : index
 // CHECK:     %[[STEADY:.*]] = arith.muli %[[ROUNDS]], %c4 overflow<nsw> : index
 // CHECK:     scf.for %{{.*}} = %c0 to %[[STEADY]] step %c4 iter_args({{.*}}) -> (!llvm.struct<(f32, {{.*}})>, index)
@@ -87,7 +87,7 @@
 // CHECK:     nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK:     nvvm.setmaxregister  decrease 168
 // CHECK:   } else {
-// CHECK:     nvvm.setmaxregister  decrease 40
+// CHECK:     nvvm.setmaxregister  decrease 104
 // CHECK:     nvgpu.mbarrier.arrive.expect_tx %[[FULL]][%c0], %c8192
 // CHECK:     nvgpu.tma.async.load %[[TMAP]][%c0, %{{.*}}], %[[FULL]][%c0] to %{{.*}} : {{.*}} -> memref<64x64xf16, #gpu.address_space<workgroup>>
 // CHECK:     nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?x?xf16> to memref<4x2x64x64xf16, #gpu.address_space<workgroup>>
