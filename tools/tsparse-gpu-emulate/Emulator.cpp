@@ -1244,6 +1244,12 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
           lanes.lane(t)->i = idOp.getDimension() == gpu::Dimension::x ? t : 0;
         return success();
       })
+      .Case([&](gpu::LaneIdOp idOp) {
+        Lanes &lanes = define(idOp.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i = t % 32;
+        return success();
+      })
       .Case([&](gpu::BlockIdOp idOp) {
         Lanes &lanes = define(idOp.getResult());
         for (int64_t t = 0; t < numThreads; ++t)

@@ -733,7 +733,9 @@ void PipelineKernelBuilder::build() {
   ifItemHasRows([&] {
     lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
     lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
-    lane = rem(threadId, 32);
+    // %laneid, which ptxas reads again where it is needed instead of
+    // holding threadId % 32 across the main loop.
+    lane = gpu::LaneIdOp::create(b, loc, /*upperBound=*/nullptr);
     Value warp = div(threadId, 32);
     // The wgmma kernel's producer warpgroup (the last one) copies the
     // stages; in the other kernels, every thread does.
