@@ -32,6 +32,10 @@ compile_kernels() { # <input> <name> <pipeline options> [chip]
 compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
+# Persistent blocks: the kernels that copy A by cp.async walk the work list
+# (`_p`); gpu_bench launches two per SM.
+compile_kernels bench/gpu/kernels.mlir kernels-mma-sync-p \
+  "mma=mma-sync persistent-blocks=264"
 # The mma.sync kernels that gather a row-major A are specialized on K: one
 # more set per K that gpu_bench runs them with.
 for input in kernels-mma-sync:kernels kernels-bf16:kernels-bf16; do
@@ -104,6 +108,9 @@ if [ -x "$ptxas" ]; then
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
     "$out"/kernels-{wmma,mma-sync,bf16,transpose,mma-sync-k,bf16-k}.ptx \
     > "$out/kernel-report.md"
+  python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
+    --filter '_p$' "$out/kernels-mma-sync-p.ptx" | tail -n +3 \
+    >> "$out/kernel-report.md"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch sm_90a \
     --filter '^tsparse_wgmma' "$out/kernels-wgmma.ptx" | tail -n +3 \
     >> "$out/kernel-report.md"

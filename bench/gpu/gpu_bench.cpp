@@ -108,6 +108,9 @@ struct Variant {
   bool cTransposed = false;
   /// C is f16 (f32 otherwise).
   bool f16Out = false;
+  /// A kernel compiled with persistent-blocks (`_p`): the launch has at
+  /// most this many blocks, which walk the work list.
+  int persistentBlocks = 0;
 
   int blockRows() const { return flavour == Flavour::WMMA ? 64 : 128; }
   /// As KernelConfig::gathersRowMajorA: the mma.sync kernel gathers a
@@ -155,7 +158,8 @@ struct Variant {
            (cTransposed ? "_ct" : "") + (f16Out ? "_outf16" : "") +
            (gathersA() ? "_k" + std::to_string(k) : "") + "_m" +
            std::to_string(blockRows()) +
-           (flavour == Flavour::WMMA ? "" : "_s" + std::to_string(stages()));
+           (flavour == Flavour::WMMA ? "" : "_s" + std::to_string(stages())) +
+           (persistentBlocks ? "_p" : "");
   }
 };
 /// Kept rows per work item (split-K) and the number of blocks below which
@@ -367,6 +371,8 @@ struct DeviceMatrix {
     if (int bytes = variant.sharedBytes())
       CHECK_CU(cuFuncSetAttribute(
           kernel, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes));
+    if (variant.persistentBlocks)
+      numBlocks = std::min(numBlocks, variant.persistentBlocks);
     CHECK_CU(cuLaunchKernel(kernel, numBlocks, 1, 1, variant.threads(), 1, 1,
                             variant.sharedBytes(), nullptr, args.finish(),
                             nullptr));
@@ -670,6 +676,16 @@ int main(int argc, char **argv) {
   addCases({kTW2D, Flavour::MMASync, /*bf16=*/true}, kShortSweep);
   addCases({kTW2D, Flavour::MMASync, true, /*aKMajor=*/true}, kShortSweep);
   addCases({kBW, Flavour::MMASync, true}, kShortSweep);
+  // Persistent blocks, as many as two per SM (a 255-register block of 128
+  // threads leaves room for two); only kernels that copy A by cp.async have
+  // a persistent build (KernelConfig::persistentBlocks).
+  const int persistentBlocks = 2 * prop.multiProcessorCount;
+  addCases({kTW2D, Flavour::MMASync, false, /*aKMajor=*/true, false, false,
+            persistentBlocks},
+           kShortSweep);
+  addCases(
+      {kBW, Flavour::MMASync, false, false, false, false, persistentBlocks},
+      kShortSweep);
   int failures = 0;
   double worst = 0.0;
   // Only the variants of the loaded PTX.
@@ -706,15 +722,21 @@ int main(int argc, char **argv) {
   // 2. Benchmark: TW-2D, tiles of 128, f16, against cuBLAS dense: WMMA and
   // mma.sync on a row-major A, mma.sync and wgmma on a K-major A, and the
   // device transposition of a row-major A followed by the K-major kernel
-  // (what the compiler emits for wgmma, and for mma.sync with transpose-a).
+  // (what the compiler emits for wgmma, and for mma.sync with transpose-a),
+  // and the K-major mma.sync kernel with persistent blocks, alone and after
+  // the transposition.
   std::printf(
       "| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
       "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-      "wgmma K-major A ms | transpose + wgmma ms | best speedup | ideal |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "wgmma K-major A ms | transpose + wgmma ms | mma.sync K-major A "
+      "persistent ms | transpose + mma.sync persistent ms | best speedup | "
+      "ideal |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   const Variant wmma{kTW2D}, mmaSync{kTW2D, Flavour::MMASync},
       mmaSyncKMajor{kTW2D, Flavour::MMASync, false, true},
-      wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true};
+      wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true},
+      mmaSyncKMajorPersistent{kTW2D, Flavour::MMASync, false, true, false,
+                              false, persistentBlocks};
   for (std::pair<int, int> shape :
        {std::pair{1024, 4096}, std::pair{4096, 1024}, std::pair{4096, 4096}}) {
     int k = shape.first, n = shape.second;
@@ -764,10 +786,14 @@ int main(int argc, char **argv) {
           return ms;
         };
         // A is constant, so the K-major runs read the same values.
-        double times[] = {
-            timeVariant(wmma),          timeVariant(mmaSync),
-            timeVariant(mmaSyncKMajor), timeTransposed(mmaSyncKMajor),
-            timeVariant(wgmmaKMajor),   timeTransposed(wgmmaKMajor)};
+        double times[] = {timeVariant(wmma),
+                          timeVariant(mmaSync),
+                          timeVariant(mmaSyncKMajor),
+                          timeTransposed(mmaSyncKMajor),
+                          timeVariant(wgmmaKMajor),
+                          timeTransposed(wgmmaKMajor),
+                          timeVariant(mmaSyncKMajorPersistent),
+                          timeTransposed(mmaSyncKMajorPersistent)};
         double denseMs = timeMs(
             [&] { cublasProduct(handle, da.device, dw.device, c, m, k, n); });
         // cuSPARSE, checked against cuBLAS's result (left in c).
@@ -794,8 +820,10 @@ int main(int argc, char **argv) {
                                "tsparse_mma_sync_kmajor_ms",
                                "tsparse_mma_sync_transpose_a_ms",
                                "tsparse_wgmma_kmajor_ms",
-                               "tsparse_wgmma_transpose_a_ms"};
-        for (int i = 0; i < 6; ++i) {
+                               "tsparse_wgmma_transpose_a_ms",
+                               "tsparse_mma_sync_kmajor_persistent_ms",
+                               "tsparse_mma_sync_transpose_a_persistent_ms"};
+        for (int i = 0; i < 8; ++i) {
           char cell[64];
           if (times[i] < 0) {
             cells += " n/a |";

@@ -42,12 +42,16 @@ def main():
                  max(r["rel_error"] for r in checks)))
     keys = ("tsparse_wmma_ms", "tsparse_mma_sync_ms",
             "tsparse_mma_sync_kmajor_ms", "tsparse_mma_sync_transpose_a_ms",
-            "tsparse_wgmma_kmajor_ms", "tsparse_wgmma_transpose_a_ms")
+            "tsparse_wgmma_kmajor_ms", "tsparse_wgmma_transpose_a_ms",
+            "tsparse_mma_sync_kmajor_persistent_ms",
+            "tsparse_mma_sync_transpose_a_persistent_ms")
     print("| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
           "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-          "wgmma K-major A ms | transpose + wgmma ms | best vs cuBLAS | "
+          "wgmma K-major A ms | transpose + wgmma ms | mma.sync K-major A "
+          "persistent ms | transpose + mma.sync persistent ms | best vs cuBLAS | "
           "PyTorch BSR ms | best vs BSR | PyTorch 2:4 ms (50 %) | ideal |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+          "---|---|")
     for r in bench:
         t = torch.get((r["k"], r["n"], r["m"], r["sparsity"]), {})
         bsr = t.get("torch_bsr_ms")

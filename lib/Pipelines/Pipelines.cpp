@@ -186,6 +186,7 @@ void tsparse::buildGPUKernelsAndHostPipeline(
   convertOptions.splitBlocks = options.splitBlocks == -1
                                    ? getDefaultSplitBlocks(options.chip)
                                    : options.splitBlocks;
+  convertOptions.persistentBlocks = options.persistentBlocks;
   convertOptions.featureMajor = options.featureMajor;
   convertOptions.transposeA = options.transposeA;
   pm.addPass(createConvertTSparseToGPU(convertOptions));

@@ -76,7 +76,9 @@ public:
     return emulator;
   }
 
-  LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId);
+  /// Runs block `blockId` of a grid of `numBlocks`.
+  LogicalResult run(ArrayRef<KernelArgument> arguments, int64_t blockId,
+                    int64_t numBlocks = 1);
 
   /// The buffers of the values a host function returned.
   FailureOr<SmallVector<Buffer>> getReturnedBuffers();
@@ -289,6 +291,7 @@ private:
   SmallVectorImpl<KernelLaunch> *launches = nullptr;
   MemoryStats *launchStats = nullptr;
   int64_t blockId = 0;
+  int64_t numBlocks = 1;
   /// Whether this runs a host function, which must not touch device memory.
   bool host = false;
   /// What a host function allocated, and what it returned.

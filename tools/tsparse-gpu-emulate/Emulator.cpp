@@ -185,8 +185,9 @@ LogicalResult BlockEmulator::checkAligned(Operation *op, Buffer &buffer,
 }
 
 LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
-                                 int64_t block) {
+                                 int64_t block, int64_t gridBlocks) {
   blockId = block;
+  numBlocks = gridBlocks;
   values.clear();
   buffers.clear();
   workgroupBuffers.clear();
@@ -1244,6 +1245,13 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
           lanes.lane(t)->i = idOp.getDimension() == gpu::Dimension::x ? t : 0;
         return success();
       })
+      .Case([&](gpu::GridDimOp dimOp) {
+        Lanes &lanes = define(dimOp.getResult());
+        for (int64_t t = 0; t < numThreads; ++t)
+          lanes.lane(t)->i =
+              dimOp.getDimension() == gpu::Dimension::x ? numBlocks : 1;
+        return success();
+      })
       .Case([&](gpu::LaneIdOp idOp) {
         Lanes &lanes = define(idOp.getResult());
         for (int64_t t = 0; t < numThreads; ++t)
@@ -1992,7 +2000,7 @@ LogicalResult tsparse::emulateKernel(gpu::GPUFuncOp kernel,
   forgetAccesses();
   BlockEmulator emulator(kernel, numThreads, stats, dynamicSharedBytes);
   for (int64_t block = 0; block < numBlocks; ++block)
-    if (failed(emulator.run(arguments, block)))
+    if (failed(emulator.run(arguments, block, numBlocks)))
       return failure();
   forgetAccesses();
   return success();

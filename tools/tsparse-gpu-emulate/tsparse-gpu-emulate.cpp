@@ -113,6 +113,11 @@ static cl::opt<int64_t> splitBlocks(
     cl::desc("Run the split work list when the whole one has fewer blocks "
              "than this (0 never splits), as convert-tsparse-to-gpu does"),
     cl::cat(emulatorCategory));
+static cl::opt<int64_t> persistentBlocks(
+    "persistent-blocks", cl::init(0),
+    cl::desc("Launch at most this many blocks, each walking the work list, "
+             "as convert-tsparse-to-gpu does"),
+    cl::cat(emulatorCategory));
 static cl::opt<bool>
     runtimeSchedule("runtime-schedule",
                     cl::desc("Visit every tile whole, as for a runtime matrix"),
@@ -446,6 +451,7 @@ static LogicalResult runGPUPipeline(MLIRContext &context, ModuleOp module,
   options.stages = stages;
   options.splitRows = splitRows;
   options.splitBlocks = splitBlocks;
+  options.persistentBlocks = persistentBlocks;
   options.transposeA = transposeA;
   options.featureMajor = featureMajor;
   options.computeType = inputType;

@@ -138,6 +138,11 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
                      "picks two per SM of the chip (216 for sm_80, 264 "
                      "otherwise)"),
       llvm::cl::init(-1)};
+  PassOptions::Option<int64_t> persistentBlocks{
+      *this, "persistent-blocks",
+      llvm::cl::desc("Launch at most this many blocks per product, each "
+                     "walking the work list; 0 launches one per work block"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> splitRows{
       *this, "split-rows",
       llvm::cl::desc("Kept rows per work item of a compile-time matrix"),

@@ -106,6 +106,7 @@ tsparse::getDenseProductKernelConfig(const KernelOptions &options,
   config.accType = accType;
   config.blockRows = options.blockRows;
   config.numStages = options.numStages;
+  config.persistentBlocks = options.persistentBlocks;
   config.denseB = true;
   return config;
 }

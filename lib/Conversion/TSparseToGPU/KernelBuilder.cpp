@@ -116,13 +116,33 @@ Value KernelBuilder::loadIndex(Value memref, Value index) {
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), value);
 }
 
-void KernelBuilder::buildWorkItem() {
-  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+void KernelBuilder::forEachWorkBlock(function_ref<void()> body) {
   threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  if (!config.persistentBlocks) {
+    workBlock = blockId;
+    body();
+    return;
+  }
+  // Longest items first, so that striding over them balances the blocks.
+  Value numWorkBlocks =
+      mul(memref::DimOp::create(b, loc, workTiles, 0).getResult(), numMTiles);
+  Value gridBlocks = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
+  auto loop = scf::ForOp::create(b, loc, blockId, numWorkBlocks, gridBlocks);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  workBlock = loop.getInductionVar();
+  body();
+  // The next work block's copies overwrite the workgroup memory that the
+  // last warps may still read.
+  gpu::BarrierOp::create(b, loc);
+}
+
+void KernelBuilder::buildWorkItem() {
   // Consecutive blocks share a work item's rows of B; items come longest
   // tile first.
-  Value work = arith::DivUIOp::create(b, loc, blockId, numMTiles);
-  Value mTile = arith::RemUIOp::create(b, loc, blockId, numMTiles);
+  Value work = arith::DivUIOp::create(b, loc, workBlock, numMTiles);
+  Value mTile = arith::RemUIOp::create(b, loc, workBlock, numMTiles);
   Value tile = loadIndex(workTiles, work);
   firstRow = loadIndex(workRows, work);
   if (config.denseB) {
@@ -386,6 +406,8 @@ static std::string getKernelName(const KernelConfig &config) {
   os << "_m" << config.blockRows;
   if (config.flavor != MmaFlavor::WMMA)
     os << "_s" << config.numStages;
+  if (config.persistentBlocks)
+    os << "_p";
   if (config.epilogue)
     os << "_e" << config.epilogueKey;
   return name;

@@ -64,7 +64,12 @@ protected:
   SmallVector<Value> getWorkgroupBuffers(gpu::GPUFuncOp func,
                                          ArrayRef<Type> types);
 
-  /// Decodes the work item of this block into the per-block values below.
+  /// Emits `body` for the work block of this block (workBlock), or, with
+  /// persistent blocks, for each of those it walks: b, b + grid, ..., each
+  /// followed by a block barrier.
+  void forEachWorkBlock(function_ref<void()> body);
+  /// Decodes work block workBlock (an M tile of a work item) into the
+  /// per-block values below.
   void buildWorkItem();
   /// The part of buildWorkItem for a dense B: M tile `mTile` of the stacked
   /// batches and column tile `tile`.
@@ -128,6 +133,8 @@ protected:
   SmallVector<Value> epilogueOperands;
   // Whether the item is a group of dropped columns (with an epilogue).
   Value dropped;
+  // The work block being emitted (forEachWorkBlock).
+  Value workBlock;
   // The block's work item.
   Value threadId, numRows, m0, col0, width, p0, firstRow, endRow, keptRows,
       valuesOffset;

@@ -86,6 +86,7 @@ KernelConfig tsparse::getKernelConfig(const KernelOptions &options,
   config.k = matrixType.getNumRows();
   config.blockRows = options.blockRows;
   config.numStages = options.numStages;
+  config.persistentBlocks = options.persistentBlocks;
   return config;
 }
 
@@ -125,7 +126,7 @@ LogicalResult
 tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
                             MmaFlavor mma, int64_t mTile, int64_t stages,
                             int64_t splitRows, int64_t splitBlocks,
-                            KernelOptions &options) {
+                            int64_t persistentBlocks, KernelOptions &options) {
   options.flavor = mma;
   bool wmma = options.flavor == MmaFlavor::WMMA;
   options.blockRows = mTile ? mTile : (wmma ? 64 : 128);
@@ -153,5 +154,13 @@ tsparse::parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expected split-blocks to be non-negative but got "
                        << splitBlocks;
   options.splitBlocks = splitBlocks;
+  if (persistentBlocks < 0)
+    return emitError() << "expected persistent-blocks to be non-negative but "
+                          "got "
+                       << persistentBlocks;
+  // The wgmma kernel initializes its mbarriers once per work item.
+  if (persistentBlocks && wgmma)
+    return emitError() << "persistent-blocks is not supported with mma=wgmma";
+  options.persistentBlocks = persistentBlocks;
   return success();
 }

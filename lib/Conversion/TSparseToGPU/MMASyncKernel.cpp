@@ -729,51 +729,55 @@ SmallVector<Value> PipelineKernelBuilder::emitPipeline() {
 }
 
 void PipelineKernelBuilder::build() {
-  buildWorkItem();
-  ifItemHasRows([&] {
-    lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
-    lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
-    // %laneid, which ptxas reads again where it is needed instead of
-    // holding threadId % 32 across the main loop.
-    lane = gpu::LaneIdOp::create(b, loc, /*upperBound=*/nullptr);
-    Value warp = div(threadId, 32);
-    // The wgmma kernel's producer warpgroup (the last one) copies the
-    // stages; in the other kernels, every thread does.
-    copyThreads = config.getCopyThreads();
-    copyThread = wgmma ? arith::SubIOp::create(b, loc, threadId,
+  forEachWorkBlock([&] {
+    buildWorkItem();
+    ifItemHasRows([&] {
+      lastRow = arith::SubIOp::create(b, loc, endRow, constant(1));
+      lastM = arith::SubIOp::create(b, loc, numRows, constant(1));
+      // %laneid, which ptxas reads again where it is needed instead of
+      // holding threadId % 32 across the main loop.
+      lane = gpu::LaneIdOp::create(b, loc, /*upperBound=*/nullptr);
+      Value warp = div(threadId, 32);
+      // The wgmma kernel's producer warpgroup (the last one) copies the
+      // stages; in the other kernels, every thread does.
+      copyThreads = config.getCopyThreads();
+      copyThread = wgmma
+                       ? arith::SubIOp::create(b, loc, threadId,
                                                constant(config.getMmaThreads()))
                        : threadId;
-    if (wgmma) {
-      // Warp w of a warpgroup holds rows 16 w .. 16 w + 15 of its m64.
-      warpRow = mul(warp, kMmaM);
-      warpCol = constant(0);
-    } else {
-      warpRow = mul(div(warp, 2), KernelConfig::kMMASyncWarpRows);
-      warpCol = mul(rem(warp, 2), tileN / 2);
-    }
-    // One pipeline per way of copying, chosen once per item.
-    SmallVector<Type> accTypes;
-    if (wgmma)
-      accTypes.push_back(LLVM::LLVMStructType::getLiteral(
-          b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type())));
-    else
-      accTypes.assign(fragmentsM * fragmentsN,
-                      VectorType::get({2, 2}, b.getF32Type()));
-    auto ways = scf::IfOp::create(b, loc, accTypes, takesVectorCopies(),
-                                  /*withElseRegion=*/true);
-    for (bool vector : {true, false}) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(vector ? ways.thenBlock() : ways.elseBlock());
-      vectorCopies = vector;
+      if (wgmma) {
+        // Warp w of a warpgroup holds rows 16 w .. 16 w + 15 of its m64.
+        warpRow = mul(warp, kMmaM);
+        warpCol = constant(0);
+      } else {
+        warpRow = mul(div(warp, 2), KernelConfig::kMMASyncWarpRows);
+        warpCol = mul(rem(warp, 2), tileN / 2);
+      }
+      // One pipeline per way of copying, chosen once per item.
+      SmallVector<Type> accTypes;
       if (wgmma)
-        scf::YieldOp::create(b, loc, emitWarpgroupPipeline());
+        accTypes.push_back(LLVM::LLVMStructType::getLiteral(
+            b.getContext(), SmallVector<Type>(tileN / 2, b.getF32Type())));
       else
-        scf::YieldOp::create(b, loc, emitPipeline());
-    }
-    if (wgmma)
-      addAccumulatorsToC(splitAccumulator(ways.getResult(0)));
-    else
-      addAccumulatorsToC(ways.getResults());
+        accTypes.assign(fragmentsM * fragmentsN,
+                        VectorType::get({2, 2}, b.getF32Type()));
+      auto ways = scf::IfOp::create(b, loc, accTypes, takesVectorCopies(),
+                                    /*withElseRegion=*/true);
+      for (bool vector : {true, false}) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(vector ? ways.thenBlock()
+                                          : ways.elseBlock());
+        vectorCopies = vector;
+        if (wgmma)
+          scf::YieldOp::create(b, loc, emitWarpgroupPipeline());
+        else
+          scf::YieldOp::create(b, loc, emitPipeline());
+      }
+      if (wgmma)
+        addAccumulatorsToC(splitAccumulator(ways.getResult(0)));
+      else
+        addAccumulatorsToC(ways.getResults());
+    });
   });
   gpu::ReturnOp::create(b, loc);
 }

@@ -49,7 +49,7 @@ struct ConvertTSparseToGPUPass
     KernelOptions options;
     if (failed(parseKernelOptions(
             [&] { return mlir::emitError(module.getLoc()); }, mma, mTile,
-            stages, splitRows, splitBlocks, options)))
+            stages, splitRows, splitBlocks, persistentBlocks, options)))
       return signalPassFailure();
     options.transposeA = transposeA;
     // Pack constant operands first, so that their products get static

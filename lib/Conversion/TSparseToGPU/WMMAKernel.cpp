@@ -268,46 +268,48 @@ SmallVector<Value> WMMAKernelBuilder::multiply(ValueRange accs,
 
 void WMMAKernelBuilder::build() {
   MLIRContext *ctx = b.getContext();
-  buildWorkItem();
-  ifItemHasRows([&] {
-    Value warp = div(threadId, 32);
-    warpRow = mul(div(warp, 2), blockRows / 2);
-    warpCol = mul(rem(warp, 2), tileN / 2);
-    auto cType =
-        gpu::MMAMatrixType::get({kFragment, kFragment}, b.getF32Type(), "COp");
-    int64_t fragmentsN = tileN / 2 / kFragment;
-    Value zero = gpu::SubgroupMmaConstantMatrixOp::create(
-        b, loc, cType,
-        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
-    SmallVector<Value> accs(2 * fragmentsN, zero);
+  forEachWorkBlock([&] {
+    buildWorkItem();
+    ifItemHasRows([&] {
+      Value warp = div(threadId, 32);
+      warpRow = mul(div(warp, 2), blockRows / 2);
+      warpCol = mul(rem(warp, 2), tileN / 2);
+      auto cType = gpu::MMAMatrixType::get({kFragment, kFragment},
+                                           b.getF32Type(), "COp");
+      int64_t fragmentsN = tileN / 2 / kFragment;
+      Value zero = gpu::SubgroupMmaConstantMatrixOp::create(
+          b, loc, cType,
+          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f)));
+      SmallVector<Value> accs(2 * fragmentsN, zero);
 
-    // Only this item's kept rows of the tile, 32 at a time; full tiles (all
-    // but a narrower last one) prefetch with vector loads.
-    Value numStages = arith::CeilDivUIOp::create(
-        b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
-        constant(kStageRows));
-    auto stages = scf::IfOp::create(
-        b, loc, isFullTile(),
-        [&](OpBuilder &, Location) {
-          scf::YieldOp::create(b, loc,
-                               emitStages(numStages, accs, /*fullTile=*/true));
-        },
-        [&](OpBuilder &, Location) {
-          scf::YieldOp::create(b, loc,
-                               emitStages(numStages, accs, /*fullTile=*/false));
-        });
+      // Only this item's kept rows of the tile, 32 at a time; full tiles (all
+      // but a narrower last one) prefetch with vector loads.
+      Value numStages = arith::CeilDivUIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, endRow, firstRow),
+          constant(kStageRows));
+      auto stages = scf::IfOp::create(
+          b, loc, isFullTile(),
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(
+                b, loc, emitStages(numStages, accs, /*fullTile=*/true));
+          },
+          [&](OpBuilder &, Location) {
+            scf::YieldOp::create(
+                b, loc, emitStages(numStages, accs, /*fullTile=*/false));
+          });
 
-    IntegerAttr cLeading =
-        IntegerAttr::get(IndexType::get(ctx), tileN + kSkewC);
-    for (int64_t fj = 0; fj < fragmentsN; ++fj)
-      for (int64_t fi = 0; fi < 2; ++fi)
-        gpu::SubgroupMmaStoreMatrixOp::create(
-            b, loc, stages.getResult(fj * 2 + fi), cShared,
-            ValueRange{add(warpRow, fi * kFragment),
-                       add(warpCol, fj * kFragment)},
-            cLeading, UnitAttr());
-    gpu::BarrierOp::create(b, loc);
-    accumulateIntoC();
+      IntegerAttr cLeading =
+          IntegerAttr::get(IndexType::get(ctx), tileN + kSkewC);
+      for (int64_t fj = 0; fj < fragmentsN; ++fj)
+        for (int64_t fi = 0; fi < 2; ++fi)
+          gpu::SubgroupMmaStoreMatrixOp::create(
+              b, loc, stages.getResult(fj * 2 + fi), cShared,
+              ValueRange{add(warpRow, fi * kFragment),
+                         add(warpCol, fj * kFragment)},
+              cLeading, UnitAttr());
+      gpu::BarrierOp::create(b, loc);
+      accumulateIntoC();
+    });
   });
   gpu::ReturnOp::create(b, loc);
 }

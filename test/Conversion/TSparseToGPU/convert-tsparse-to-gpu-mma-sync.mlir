@@ -2,6 +2,7 @@
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync m-tile=64 stages=4" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-S4
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync transpose-a=always" --canonicalize --split-input-file | FileCheck %s --check-prefix=CHECK-TA
 // RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync" --canonicalize --split-input-file | FileCheck %s --check-prefix=STEADY
+// RUN: tsparse-opt %s --convert-tsparse-to-gpu="mma=mma-sync persistent-blocks=264" --canonicalize --split-input-file | FileCheck %s --check-prefix=PERSISTENT
 
 // The mma-sync flavour: one launch of 4 warps over a 128-row M tile, each
 // warp a 64 x 32 tile of C. The prologue puts stages 0 and 1 in flight
@@ -30,6 +31,29 @@
 // stage exists and zero-fills rows past the item. The element-wise way
 // (last M tile, narrow tile) stores its gathered A as it loads it.
 // The operands before C are read-only and `noalias`; C is neither.
+// With persistent-blocks, the launch has at most that many blocks (`_p`
+// kernels), and block b walks work blocks b, b + grid, ... (M tiles of the
+// longest-first work items), with a block barrier before the next one's
+// copies reuse the workgroup memory. A kernel that gathers A through
+// registers (this first one) keeps one block per work block; the second
+// one copies A's chunks by cp.async.
+// PERSISTENT: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m128_s3 blocks
+// PERSISTENT-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3(
+// PERSISTENT-NOT: gpu.grid_dim
+// PERSISTENT: %[[BLOCKS:.*]] = arith.minui %{{.*}}, %c264 : index
+// PERSISTENT: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3_p blocks in (%[[BLOCKS]], %c1, %c1)
+// PERSISTENT-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3_p
+// PERSISTENT: %[[BLOCK:.*]] = gpu.block_id x
+// PERSISTENT: %[[ITEMS:.*]] = memref.dim %arg5, %c0
+// PERSISTENT: %[[WORK:.*]] = arith.muli %[[ITEMS]], %arg9
+// PERSISTENT: %[[GRID:.*]] = gpu.grid_dim x
+// PERSISTENT: scf.for %[[W:.*]] = %[[BLOCK]] to %[[WORK]] step %[[GRID]] {
+// PERSISTENT-NEXT: arith.divui %[[W]], %arg9
+// PERSISTENT-NEXT: arith.remui %[[W]], %arg9
+// PERSISTENT: memref.atomic_rmw
+// PERSISTENT: gpu.barrier
+// PERSISTENT-NEXT: }
+// PERSISTENT-NEXT: gpu.return
 // STEADY-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3
 // STEADY-SAME: (%{{.*}}: memref<?x64xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xf16> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?xi32> {llvm.noalias, llvm.readonly}, %{{.*}}: memref<?x?xf32>, %{{.*}}: index,
 // STEADY: nvgpu.device_async_create_group

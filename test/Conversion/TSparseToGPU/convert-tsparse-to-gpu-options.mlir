@@ -8,6 +8,8 @@
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma stages=8" 2>&1 | FileCheck %s --check-prefix=CHECK-WGMMA-SMEM
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-rows=100" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT
 // RUN: not tsparse-opt %s --convert-tsparse-to-gpu="split-blocks=-1" 2>&1 | FileCheck %s --check-prefix=CHECK-SPLIT-BLOCKS
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="persistent-blocks=-2" 2>&1 | FileCheck %s --check-prefix=CHECK-PERSISTENT
+// RUN: not tsparse-opt %s --convert-tsparse-to-gpu="mma=wgmma persistent-blocks=264" 2>&1 | FileCheck %s --check-prefix=CHECK-PERSISTENT-WGMMA
 
 // CHECK-MMA: expected one of 'wmma', 'mma-sync', 'wgmma' but got 'tensor-cores'
 // CHECK-WMMA-M: expected m-tile to be 64 for mma=wmma but got 128
@@ -20,6 +22,8 @@
 // CHECK-WGMMA-SMEM: cannot be lowered to the GPU: its kernel would need 263168 bytes of workgroup memory, more than 232448 (use fewer stages or a smaller m-tile)
 // CHECK-SPLIT: expected split-rows to be a positive multiple of 32 but got 100
 // CHECK-SPLIT-BLOCKS: expected split-blocks to be non-negative but got -1
+// CHECK-PERSISTENT: expected persistent-blocks to be non-negative but got -2
+// CHECK-PERSISTENT-WGMMA: persistent-blocks is not supported with mma=wgmma
 
 // Seven stages of a 128 x 128 block need 112 KB of workgroup memory, more
 // than the 96 KB of dynamic shared memory every sm_80+ chip allows.

@@ -57,6 +57,11 @@ struct KernelConfig {
   int64_t blockRows = 64;
   /// Shared-memory stages of the mma.sync and wgmma pipelines.
   int64_t numStages = 3;
+  /// Persistent blocks: the launch has at most this many blocks, each of
+  /// which walks the work list (block b takes work blocks b, b + grid, ...);
+  /// 0 launches one block per work block. Not for a kernel that gathers a
+  /// row-major A through registers (launchProductKernel).
+  int64_t persistentBlocks = 0;
   /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
   /// stores whole tiles (null: none), and a key of that epilogue for the
   /// kernel's name. Such a kernel takes EpilogueArg after KernelArg, then
@@ -246,14 +251,17 @@ struct KernelOptions {
   int64_t splitBlocks = 264;
   /// When a row-major A is transposed on the device and read K-major.
   TransposeA transposeA = TransposeA::Auto;
+  /// KernelConfig::persistentBlocks.
+  int64_t persistentBlocks = 0;
 };
 
 /// Checks the values of the pass options `mma`, `m-tile`, `stages`,
-/// `split-rows` and `split-blocks` against each other and puts them into
-/// `options`, or emits why they are invalid.
+/// `split-rows`, `split-blocks` and `persistent-blocks` against each other
+/// and puts them into `options`, or emits why they are invalid.
 LogicalResult parseKernelOptions(function_ref<InFlightDiagnostic()> emitError,
                                  MmaFlavor mma, int64_t mTile, int64_t stages,
                                  int64_t splitRows, int64_t splitBlocks,
+                                 int64_t persistentBlocks,
                                  KernelOptions &options);
 
 /// Returns the configuration of the kernel that `options` give a product of
