@@ -138,6 +138,10 @@ private:
   /// operands of its terminator.
   LogicalResult runBlock(Block &block, const Mask &mask,
                          SmallVectorImpl<Value> *yielded);
+  /// Defines `op`'s index result as `valueOfThread(t)` in each thread t
+  /// (thread, block and lane ids, the grid's size).
+  LogicalResult defineIndex(Operation *op,
+                            function_ref<int64_t(int64_t)> valueOfThread);
   LogicalResult runOp(Operation *op, const Mask &mask);
   LogicalResult runFor(scf::ForOp op, const Mask &mask);
   LogicalResult runIf(scf::IfOp op, const Mask &mask);

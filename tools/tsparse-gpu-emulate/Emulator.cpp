@@ -1231,6 +1231,15 @@ void BlockEmulator::runMmaM16N8K16(const Mask &mask,
   }
 }
 
+LogicalResult
+BlockEmulator::defineIndex(Operation *op,
+                           function_ref<int64_t(int64_t)> valueOfThread) {
+  Lanes &lanes = define(op->getResult(0));
+  for (int64_t t = 0; t < numThreads; ++t)
+    lanes.lane(t)->i = valueOfThread(t);
+  return success();
+}
+
 LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
   ++clock;
   if (isa_and_nonnull<arith::ArithDialect, math::MathDialect>(op->getDialect()))
@@ -1240,30 +1249,19 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
       .Case([&](scf::ForOp forOp) { return runFor(forOp, mask); })
       .Case([&](scf::IfOp ifOp) { return runIf(ifOp, mask); })
       .Case([&](gpu::ThreadIdOp idOp) {
-        Lanes &lanes = define(idOp.getResult());
-        for (int64_t t = 0; t < numThreads; ++t)
-          lanes.lane(t)->i = idOp.getDimension() == gpu::Dimension::x ? t : 0;
-        return success();
+        bool x = idOp.getDimension() == gpu::Dimension::x;
+        return defineIndex(idOp, [&](int64_t t) { return x ? t : 0; });
       })
       .Case([&](gpu::GridDimOp dimOp) {
-        Lanes &lanes = define(dimOp.getResult());
-        for (int64_t t = 0; t < numThreads; ++t)
-          lanes.lane(t)->i =
-              dimOp.getDimension() == gpu::Dimension::x ? numBlocks : 1;
-        return success();
+        bool x = dimOp.getDimension() == gpu::Dimension::x;
+        return defineIndex(dimOp, [&](int64_t) { return x ? numBlocks : 1; });
       })
       .Case([&](gpu::LaneIdOp idOp) {
-        Lanes &lanes = define(idOp.getResult());
-        for (int64_t t = 0; t < numThreads; ++t)
-          lanes.lane(t)->i = t % 32;
-        return success();
+        return defineIndex(idOp, [](int64_t t) { return t % 32; });
       })
       .Case([&](gpu::BlockIdOp idOp) {
-        Lanes &lanes = define(idOp.getResult());
-        for (int64_t t = 0; t < numThreads; ++t)
-          lanes.lane(t)->i =
-              idOp.getDimension() == gpu::Dimension::x ? blockId : 0;
-        return success();
+        bool x = idOp.getDimension() == gpu::Dimension::x;
+        return defineIndex(idOp, [&](int64_t) { return x ? blockId : 0; });
       })
       .Case([&](gpu::BarrierOp barrier) -> LogicalResult {
         if (llvm::find(mask, 0) != mask.end())
