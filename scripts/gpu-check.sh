@@ -15,7 +15,7 @@
 #      against PyTorch f16 on the same GPU and checks their outputs,
 # and writes the results under $OUT (default: ./gpu-out).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 out=${OUT:-$PWD/gpu-out}
 prep=${PREP:-build/gpu-check}
