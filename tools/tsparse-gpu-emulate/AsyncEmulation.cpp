@@ -264,7 +264,13 @@ LogicalResult BlockEmulator::runMBarrierInit(nvgpu::MBarrierInitOp op,
                                              const Mask &mask) {
   return forEachBarrierThread(
       op, mask, op.getPredicate(), op.getBarriers(), op.getMbarId(),
-      [&](int64_t t, MBarrier &barrier) {
+      [&](int64_t t, MBarrier &barrier) -> LogicalResult {
+        // PTX: an mbarrier object is invalidated (mbarrier.inval) before
+        // its memory is initialized again.
+        if (barrier.initialized)
+          return op.emitError()
+                 << "thread " << t
+                 << " initializes an mbarrier that is already initialized";
         barrier = MBarrier();
         barrier.initialized = true;
         barrier.count = barrier.pending = get(op.getCount()).lane(t)->i;

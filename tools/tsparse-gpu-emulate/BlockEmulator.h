@@ -361,8 +361,11 @@ private:
   Coroutines *coroutines = nullptr;
   int coroutineSide = 0;
   DenseMap<Operation *, bool> waitingIfs;
-  /// The mbarrier groups of the block (an mbarrier group value is an index).
+  /// The mbarrier groups of the block (an mbarrier group value is an index),
+  /// one per `nvgpu.mbarrier.create`: a static allocation of workgroup
+  /// memory, the same group each time the op runs.
   std::vector<std::vector<MBarrier>> mbarrierGroups;
+  DenseMap<Operation *, int64_t> mbarrierGroupOf;
   FailureOr<MBarrier *> getMBarrier(Operation *op, Value group, Value id,
                                     int64_t thread);
   /// Completes the barrier's phase if its arrivals and bytes are all in.

@@ -220,6 +220,7 @@ LogicalResult BlockEmulator::run(ArrayRef<KernelArgument> arguments,
   openCopies.assign(numThreads, {});
   copyGroups.assign(numThreads, {});
   mbarrierGroups.clear();
+  mbarrierGroupOf.clear();
   kernelTensorMaps.clear();
   Block &entry = function.getFunctionBody().front();
   // A kernel's entry block also holds the workgroup attributions.
@@ -1588,12 +1589,13 @@ LogicalResult BlockEmulator::runOp(Operation *op, const Mask &mask) {
         return success();
       })
       .Case([&](nvgpu::MBarrierCreateOp create) {
-        auto type = create.getBarriers().getType();
-        Lanes &lanes = define(create.getBarriers());
-        for (int64_t t = 0; t < numThreads; ++t)
-          lanes.lane(t)->i = mbarrierGroups.size();
-        mbarrierGroups.emplace_back(type.getNumBarriers());
-        return success();
+        auto [it, created] =
+            mbarrierGroupOf.try_emplace(create, mbarrierGroups.size());
+        int64_t group = it->second;
+        if (created)
+          mbarrierGroups.emplace_back(
+              create.getBarriers().getType().getNumBarriers());
+        return defineIndex(create, [&](int64_t) { return group; });
       })
       .Case([&](nvgpu::MBarrierInitOp init) {
         return runMBarrierInit(init, mask);
