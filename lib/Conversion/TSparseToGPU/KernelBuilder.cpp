@@ -119,7 +119,7 @@ Value KernelBuilder::loadIndex(Value memref, Value index) {
 void KernelBuilder::forEachWorkBlock(function_ref<void()> body) {
   threadId = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  if (!config.persistentBlocks) {
+  if (!config.isPersistent()) {
     workBlock = blockId;
     body();
     return;
@@ -406,7 +406,7 @@ static std::string getKernelName(const KernelConfig &config) {
   os << "_m" << config.blockRows;
   if (config.flavor != MmaFlavor::WMMA)
     os << "_s" << config.numStages;
-  if (config.persistentBlocks)
+  if (config.isPersistent())
     os << "_p";
   if (config.epilogue)
     os << "_e" << config.epilogueKey;

@@ -103,6 +103,11 @@ protected:
   /// (every tile has a column 0): a safe address for a masked access that
   /// keeps no `width - 1` live next to width.
   Value clampColumn(Value j);
+  /// Original column of the item's tile column `j`, clamped into the tile
+  /// (clampColumn), for an access masked by `j < width`.
+  Value clampedOriginalColumn(Value j) {
+    return originalColumn(add(col0, clampColumn(j)));
+  }
   /// C's element at `indices` as `type`, or zero when C starts at zero
   /// (nothing is read).
   Value loadC(ValueRange indices, Type type);

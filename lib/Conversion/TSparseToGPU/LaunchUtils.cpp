@@ -174,20 +174,14 @@ void tsparse::launchProductKernel(OpBuilder &b, Location loc,
                                   const KernelConfig &config, Value numBlocks,
                                   ValueRange operands) {
   SmallVector<Value> arguments(operands);
-  KernelConfig launched = config;
-  // The kernel that gathers a row-major A through registers is at 255
-  // registers: the work loop's state spills inside its main loop, so it
-  // keeps one block per work block.
-  if (config.gathersRowMajorA())
-    launched.persistentBlocks = 0;
-  if (launched.persistentBlocks)
+  if (config.isPersistent())
     numBlocks = arith::MinUIOp::create(
         b, loc, numBlocks,
-        arith::ConstantIndexOp::create(b, loc, launched.persistentBlocks));
+        arith::ConstantIndexOp::create(b, loc, config.persistentBlocks));
   if (config.loadsBByTMA())
     arguments.push_back(createBTensorMap(b, loc, config, operands));
   launchUnlessEmpty(
-      b, loc, getOrCreateKernel(b, module, launched), numBlocks,
+      b, loc, getOrCreateKernel(b, module, config), numBlocks,
       config.getNumThreads(), arguments,
       config.usesDynamicSharedMemory() ? config.getSharedMemoryBytes() : 0);
 }

@@ -535,7 +535,7 @@ void PipelineKernelBuilder::addFragmentsAtomically(ValueRange accs) {
     for (int64_t fj = 0; fj < fragmentsN; ++fj)
       for (int64_t e = 0; e < 2; ++e) {
         Value j = add(warpCol, add(pairColumn, fj * kMmaN + e));
-        originalColumns.push_back(originalColumn(add(col0, clampColumn(j))));
+        originalColumns.push_back(clampedOriginalColumn(j));
       }
   }
   for (int64_t fi = 0; fi < fragmentsM; ++fi)

@@ -188,7 +188,7 @@ void PipelineKernelBuilder::storeStagedRows(Value staged, int64_t pass,
         cast<vector::LoadOp>(loadStaged(r, j, vectorType).getDefiningOp());
     piece.setAlignment(16);
     Value m = add(passM0, r);
-    Value n = originalColumn(add(col0, clampColumn(j)));
+    Value n = clampedOriginalColumn(j);
     // The piece's last row or column is inside C.
     Value whole =
         alongM ? arith::AndIOp::create(b, loc, ult(j, width),
@@ -228,7 +228,7 @@ void PipelineKernelBuilder::storeTileThroughSharedMemory(ValueRange accs) {
   // original column is read once.
   Value threadColumn;
   if (layout.isCompacted() && !config.cTransposed && numThreads % tileN == 0)
-    threadColumn = originalColumn(add(col0, clampColumn(rem(threadId, tileN))));
+    threadColumn = clampedOriginalColumn(rem(threadId, tileN));
   for (int64_t pass = 0; pass < blockRows / rowsPerPass; ++pass) {
     // The stages (or the previous pass) are no longer read.
     gpu::BarrierOp::create(b, loc);

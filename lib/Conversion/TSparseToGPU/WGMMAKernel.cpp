@@ -287,8 +287,10 @@ Value PipelineKernelBuilder::emitWarpgroupPipeline() {
       vectorCopies ? kConsumerRegisters : kElementWiseConsumerRegisters;
   int64_t producerRegisters =
       vectorCopies ? kProducerRegisters : kElementWiseProducerRegisters;
+  bool movesRegisters =
+      entryRegisters < std::max(consumerRegisters, producerRegisters);
   auto setMaxRegisters = [&](int64_t from, int64_t to) {
-    if (entryRegisters >= kConsumerRegisters)
+    if (!movesRegisters)
       return;
     NVVM::SetMaxRegisterOp::create(b, loc, to,
                                    to > from

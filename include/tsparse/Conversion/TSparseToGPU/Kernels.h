@@ -57,10 +57,8 @@ struct KernelConfig {
   int64_t blockRows = 64;
   /// Shared-memory stages of the mma.sync and wgmma pipelines.
   int64_t numStages = 3;
-  /// Persistent blocks: the launch has at most this many blocks, each of
-  /// which walks the work list (block b takes work blocks b, b + grid, ...);
-  /// 0 launches one block per work block. Not for a kernel that gathers a
-  /// row-major A through registers (launchProductKernel).
+  /// Persistent blocks asked for (`persistent-blocks`; 0: none), which the
+  /// kernels that take them (isPersistent) launch at most.
   int64_t persistentBlocks = 0;
   /// The `tsparse.matmul` whose epilogue the kernel applies to C as it
   /// stores whole tiles (null: none), and a key of that epilogue for the
@@ -127,7 +125,7 @@ struct KernelConfig {
 
   /// Threads per block: 2 x 2 warps for WMMA, (blockRows / warp rows) x 2
   /// for mma.sync; for wgmma, one consumer warpgroup of 128 per 64 rows and
-  /// the producer warp that copies the stages.
+  /// the producer warpgroup that copies the stages.
   int64_t getNumThreads() const {
     switch (flavor) {
     case MmaFlavor::WMMA:
@@ -147,12 +145,18 @@ struct KernelConfig {
                : getNumThreads();
   }
   /// Threads that copy the stages: the last ones of the block (the wgmma
-  /// kernel's producer warp), all of them in the other kernels.
+  /// kernel's producer warpgroup), all of them in the other kernels.
   int64_t getCopyThreads() const {
     return flavor == MmaFlavor::WGMMA ? kWarpgroupThreads : getNumThreads();
   }
   /// Threads of a warpgroup.
   static constexpr int64_t kWarpgroupThreads = 128;
+  /// Whether the kernel has persistent blocks: at most persistentBlocks of
+  /// them, each walking the work list (block b takes work blocks b,
+  /// b + grid, ...). A kernel that gathers a row-major A through registers
+  /// is at 255 registers, where the work loop's state spills inside its
+  /// main loop: it keeps one block per work block.
+  bool isPersistent() const { return persistentBlocks && !gathersRowMajorA(); }
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
   /// Whether the kernel takes its workgroup memory as dynamic shared memory
