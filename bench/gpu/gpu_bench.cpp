@@ -678,7 +678,7 @@ int main(int argc, char **argv) {
   addCases({kBW, Flavour::MMASync, true}, kShortSweep);
   // Persistent blocks, as many as two per SM (a 255-register block of 128
   // threads leaves room for two); only kernels that copy A by cp.async have
-  // a persistent build (KernelConfig::persistentBlocks).
+  // a persistent build (KernelConfig::isPersistent).
   const int persistentBlocks = 2 * prop.multiProcessorCount;
   addCases({kTW2D, Flavour::MMASync, false, /*aKMajor=*/true, false, false,
             persistentBlocks},
@@ -823,7 +823,8 @@ int main(int argc, char **argv) {
                                "tsparse_wgmma_transpose_a_ms",
                                "tsparse_mma_sync_kmajor_persistent_ms",
                                "tsparse_mma_sync_transpose_a_persistent_ms"};
-        for (int i = 0; i < 8; ++i) {
+        static_assert(std::size(names) == std::size(times));
+        for (size_t i = 0; i < std::size(times); ++i) {
           char cell[64];
           if (times[i] < 0) {
             cells += " n/a |";
