@@ -341,10 +341,12 @@ SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage,
                                                              Value k) {
   Value rowInside = fullStage ? Value() : ult(getGatheredRow(stage), endRow);
   int64_t numWarps = numThreads / 32;
+  // A thread's chunks lie numWarps chunks apart: constant offsets from its
+  // first, which its loads then share one address with.
+  Value firstChunkRow = add(m0, mul(div(threadId, 32), kChunk));
   SmallVector<Value> loaded;
   for (int64_t t = 0; t < getGatheredChunksPerThread(); ++t) {
-    Value chunk = add(div(threadId, 32), t * numWarps);
-    Value chunkRow = add(m0, mul(chunk, kChunk));
+    Value chunkRow = add(firstChunkRow, t * numWarps * kChunk);
     if (vectorCopies) {
       Value vector = gatherChunk([&](int64_t e) {
         return std::make_pair(Value(), loadA(add(chunkRow, e), k));
