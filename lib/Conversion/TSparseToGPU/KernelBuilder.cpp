@@ -484,8 +484,15 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
       {static_cast<int32_t>(config.getNumThreads()), 1, 1}));
   // One block per SM at least: ptxas then knows the registers a thread has
   // at entry (65536 over the block's threads), from which the wgmma
-  // kernel's warpgroups move registers to one another (setmaxnreg).
-  if (config.flavor == MmaFlavor::WGMMA)
+  // kernel's warpgroups move registers to one another (setmaxnreg). An
+  // mma.sync kernel of 64-column tiles (half the accumulators of 128) is
+  // otherwise given about 128 registers, for three blocks per SM, and
+  // recomputes its loop-invariant shared addresses in the main loop (2.4 to
+  // 4.3 other SASS instructions per mma.sync instead of 1.96 to 2.61); the
+  // 128-column ones take all 255 anyway, and their main loops spilled with
+  // the hint.
+  if (config.flavor == MmaFlavor::WGMMA ||
+      (config.flavor == MmaFlavor::MMASync && config.layout.getTileN() < 128))
     func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                   b.getI32IntegerAttr(1));
   // The operands before C are only read, and nothing the kernel writes

@@ -194,18 +194,16 @@ void PipelineKernelBuilder::copyBStage(Value stage, Value buffer) {
         b, loc, arith::SelectOp::create(b, loc, inside, value, zero), bShared,
         indices);
   };
-  // The wgmma kernel's producer warpgroup copies 64 elements per thread in
-  // a loop: unrolled, their loads would all be in flight at once and spill.
-  if (wgmma) {
-    scf::ForOp::create(b, loc, copyThread, constant(stageRows * tileN),
-                       constant(copyThreads), ValueRange{},
-                       [&](OpBuilder &, Location, Value q, ValueRange) {
-                         copyElement(q);
-                         scf::YieldOp::create(b, loc);
-                       });
-    return;
-  }
-  forEachCopyChunk(stageRows * tileN, copyElement);
+  // A thread's elements (32 to 64) are copied by a loop: unrolled, their
+  // loads would all be in flight at once, the kernel's peak of registers,
+  // which made ptxas spill (values held across the vector way's main loop,
+  // or the wgmma producer's).
+  scf::ForOp::create(b, loc, copyThread, constant(stageRows * tileN),
+                     constant(copyThreads), ValueRange{},
+                     [&](OpBuilder &, Location, Value q, ValueRange) {
+                       copyElement(q);
+                       scf::YieldOp::create(b, loc);
+                     });
 }
 
 /// Chunks of a K-major A per stage: its kept rows of blockRows / 8 chunks,
@@ -217,8 +215,9 @@ static int64_t getKMajorChunksPerThread(const KernelConfig &config) {
 }
 
 SmallVector<Value> PipelineKernelBuilder::prefetchRows(Value stage) {
+  // The element-wise way reads a K-major A's rows as it copies them.
   if (config.aKMajor)
-    return gatherKMajorRows(stage);
+    return vectorCopies ? gatherKMajorRows(stage) : SmallVector<Value>();
   if (!config.gathersRowMajorA())
     return {};
   // Clamped into the run: the last stage may be partial.
@@ -238,45 +237,64 @@ SmallVector<Value> PipelineKernelBuilder::gatherKMajorRows(Value stage) {
   return rows;
 }
 
+/// The element-wise way of copying stage `stage` of a K-major A into
+/// `buffer` (a partial tile): one chunk per iteration of a loop that reads
+/// the chunk's row itself. Unrolled, the loads of all the thread's chunks
+/// would be in flight at once, the kernel's peak of registers.
+void PipelineKernelBuilder::copyKMajorAStageByElements(Value stage,
+                                                       Value buffer) {
+  Value start = stageStart(stage);
+  int64_t rowChunks = blockRows / kChunk;
+  auto loop =
+      scf::ForOp::create(b, loc, copyThread, constant(stageRows * rowChunks),
+                         constant(copyThreads));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value q = loop.getInductionVar();
+  Value kk = div(q, rowChunks);
+  Value chunk = rem(q, rowChunks);
+  Value row = add(start, kk);
+  Value k = gatheredK(arith::MinUIOp::create(b, loc, row, lastRow));
+  Value m = add(m0, mul(chunk, kChunk));
+  Value vector = gatherChunk([&](int64_t e) {
+    Value me = add(m, e);
+    Value inside =
+        arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
+    return std::make_pair(inside,
+                          loadA(arith::MinUIOp::create(b, loc, me, lastM), k));
+  });
+  vector::StoreOp::create(b, loc, vector, aShared,
+                          stagedChunk(buffer, kk, chunk, blockRows))
+      .setAlignment(16);
+}
+
 /// Copies the gathered rows `rows` (gatherKMajorRows) of a K-major A for
-/// stage `stage` into `buffer`: each kept row is blockRows contiguous
-/// elements of A. cp.async with vector copies, element by element otherwise.
+/// stage `stage` into `buffer` by cp.async: each kept row is blockRows
+/// contiguous elements of A.
 void PipelineKernelBuilder::copyKMajorAStage(Value stage, Value buffer,
                                              ValueRange rows) {
   Value start = stageStart(stage);
   int64_t rowChunks = blockRows / kChunk;
-  for (auto [i, gathered] : llvm::enumerate(rows)) {
-    Value k = gathered;
+  for (auto [i, k] : llvm::enumerate(rows)) {
     Value q = add(copyThread, int64_t(i) * copyThreads);
     Value kk = div(q, rowChunks);
     Value chunk = rem(q, rowChunks);
     Value row = add(start, kk);
     Value m = add(m0, mul(chunk, kChunk));
-    SmallVector<Value> staged = stagedChunk(buffer, kk, chunk, blockRows);
-    if (vectorCopies) {
-      // Elements of the chunk inside A; none past the run.
-      Value mInside = ult(m, numRows);
-      Value available = arith::MinUIOp::create(
-          b, loc, arith::SubIOp::create(b, loc, numRows, m), constant(kChunk));
-      Value inside =
-          fullStage ? mInside
-                    : arith::AndIOp::create(b, loc, ult(row, endRow), mInside);
-      Value sourceElements =
-          arith::SelectOp::create(b, loc, inside, available, constant(0));
-      Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
-      nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, aShared, staged, a, ValueRange{k, readM},
-          b.getIndexAttr(kChunk), sourceElements, b.getUnitAttr());
-      continue;
-    }
-    Value vector = gatherChunk([&](int64_t e) {
-      Value me = add(m, e);
-      Value inside =
-          arith::AndIOp::create(b, loc, ult(row, endRow), ult(me, numRows));
-      return std::make_pair(
-          inside, loadA(arith::MinUIOp::create(b, loc, me, lastM), k));
-    });
-    vector::StoreOp::create(b, loc, vector, aShared, staged).setAlignment(16);
+    // Elements of the chunk inside A; none past the run.
+    Value mInside = ult(m, numRows);
+    Value available = arith::MinUIOp::create(
+        b, loc, arith::SubIOp::create(b, loc, numRows, m), constant(kChunk));
+    Value inside =
+        fullStage ? mInside
+                  : arith::AndIOp::create(b, loc, ult(row, endRow), mInside);
+    Value sourceElements =
+        arith::SelectOp::create(b, loc, inside, available, constant(0));
+    Value readM = arith::SelectOp::create(b, loc, mInside, m, constant(0));
+    nvgpu::DeviceAsyncCopyOp::create(
+        b, loc, aShared, stagedChunk(buffer, kk, chunk, blockRows), a,
+        ValueRange{k, readM}, b.getIndexAttr(kChunk), sourceElements,
+        b.getUnitAttr());
   }
 }
 
@@ -329,11 +347,11 @@ void PipelineKernelBuilder::copyRowMajorAChunksStage(Value stage,
 }
 
 /// Gathers this thread's part of stage `stage` of a row-major A into
-/// registers, `k` being its gathered column (prefetchRows): lane kk takes
-/// kept row kk of the stage for its warp's chunks of
-/// eight rows of A, so that a warp reads 32 gathered elements of one row.
-/// The M tile of the vector way lies inside A (takesVectorCopies), so its
-/// chunks load every element as it is, at constant offsets from the
+/// registers (the vector way), `k` being its gathered column
+/// (prefetchRows): lane kk takes kept row kk of the stage for its warp's
+/// chunks of eight rows of A, so that a warp reads 32 gathered elements of
+/// one row. The M tile of the vector way lies inside A (takesVectorCopies),
+/// so its chunks load every element as it is, at constant offsets from the
 /// chunk's first one when A's rows have a static length; a lane past the
 /// run of a partial stage reads the last kept row instead and zeroes its
 /// chunks whole.
@@ -347,54 +365,76 @@ SmallVector<Value> PipelineKernelBuilder::loadRowMajorAStage(Value stage,
   SmallVector<Value> loaded;
   for (int64_t t = 0; t < getGatheredChunksPerThread(); ++t) {
     Value chunkRow = add(firstChunkRow, t * numWarps * kChunk);
-    if (vectorCopies) {
-      Value vector = gatherChunk([&](int64_t e) {
-        return std::make_pair(Value(), loadA(add(chunkRow, e), k));
-      });
-      if (rowInside)
-        vector = arith::SelectOp::create(
-            b, loc, rowInside, vector,
-            arith::ConstantOp::create(b, loc, b.getZeroAttr(vector.getType())));
-      loaded.push_back(vector);
-      continue;
-    }
-    loaded.push_back(gatherChunk([&](int64_t e) {
-      Value m = add(chunkRow, e);
-      return std::make_pair(rowInside,
-                            loadA(arith::MinUIOp::create(b, loc, m, lastM), k));
-    }));
+    Value vector = gatherChunk([&](int64_t e) {
+      return std::make_pair(Value(), loadA(add(chunkRow, e), k));
+    });
+    if (rowInside)
+      vector = arith::SelectOp::create(
+          b, loc, rowInside, vector,
+          arith::ConstantOp::create(b, loc, b.getZeroAttr(vector.getType())));
+    loaded.push_back(vector);
   }
   return loaded;
 }
 
+void PipelineKernelBuilder::storeGatheredChunk(Value buffer, Value chunk,
+                                               Value vector) {
+  Value kk = rem(threadId, stageRows);
+  vector::StoreOp::create(
+      b, loc, vector, aShared,
+      ValueRange{buffer, kk, swizzle(kk, chunk, blockRows / kChunk)})
+      .setAlignment(16);
+}
+
 void PipelineKernelBuilder::storeRowMajorAStage(Value buffer,
                                                 ValueRange loaded) {
-  Value kk = rem(threadId, stageRows);
   int64_t numWarps = numThreads / 32;
-  for (auto [t, vector] : llvm::enumerate(loaded)) {
-    Value chunk = add(div(threadId, 32), t * numWarps);
-    vector::StoreOp::create(
-        b, loc, vector, aShared,
-        ValueRange{buffer, kk, swizzle(kk, chunk, blockRows / kChunk)})
-        .setAlignment(16);
-  }
+  for (auto [t, vector] : llvm::enumerate(loaded))
+    storeGatheredChunk(buffer, add(div(threadId, 32), int64_t(t) * numWarps),
+                       vector);
+}
+
+/// The element-wise way of gathering stage `stage` of a row-major A (a
+/// partial M tile, or a narrow last tile): the chunks of loadRowMajorAStage,
+/// each element's row clamped into A, stored one chunk at a time by a loop
+/// over them. Unrolled, the loads of all the chunks would be in flight at
+/// once: the kernel's peak of registers, which made ptxas spill values held
+/// across the vector way's main loop.
+void PipelineKernelBuilder::gatherRowMajorAStageByElements(Value stage,
+                                                           Value buffer,
+                                                           Value k) {
+  Value rowInside = fullStage ? Value() : ult(getGatheredRow(stage), endRow);
+  auto loop = scf::ForOp::create(b, loc, div(threadId, 32),
+                                 constant(blockRows / kChunk),
+                                 constant(numThreads / 32));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value chunk = loop.getInductionVar();
+  Value chunkRow = add(m0, mul(chunk, kChunk));
+  Value vector = gatherChunk([&](int64_t e) {
+    Value m = arith::MinUIOp::create(b, loc, add(chunkRow, e), lastM);
+    return std::make_pair(rowInside, loadA(m, k));
+  });
+  storeGatheredChunk(buffer, chunk, vector);
 }
 
 SmallVector<Value> PipelineKernelBuilder::issueStage(Value stage, Value buffer,
                                                      ValueRange rows) {
   copyBStage(stage, buffer);
   if (config.aKMajor) {
-    copyKMajorAStage(stage, buffer, rows);
+    if (vectorCopies)
+      copyKMajorAStage(stage, buffer, rows);
+    else
+      copyKMajorAStageByElements(stage, buffer);
     return {};
   }
   if (config.copiesRowMajorAChunks()) {
     copyRowMajorAChunksStage(stage, buffer);
     return {};
   }
-  SmallVector<Value> loaded = loadRowMajorAStage(stage, rows.front());
   if (holdsGatheredA())
-    return loaded;
-  storeRowMajorAStage(buffer, loaded);
+    return loadRowMajorAStage(stage, rows.front());
+  gatherRowMajorAStageByElements(stage, buffer, rows.front());
   return {};
 }
 

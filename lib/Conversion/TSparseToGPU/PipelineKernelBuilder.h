@@ -98,8 +98,10 @@ private:
   /// (clamped into the run), nothing otherwise.
   SmallVector<Value> prefetchRows(Value stage);
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
+  void copyKMajorAStageByElements(Value stage, Value buffer);
   void copyRowMajorAChunksStage(Value stage, Value buffer);
   SmallVector<Value> loadRowMajorAStage(Value stage, Value k);
+  void gatherRowMajorAStageByElements(Value stage, Value buffer, Value k);
   /// Chunks of eight rows of A a thread gathers per stage.
   int64_t getGatheredChunksPerThread() const {
     return blockRows / kChunk / (numThreads / 32);
@@ -117,6 +119,9 @@ private:
     return vectorCopies && !config.aKMajor && !config.copiesRowMajorAChunks();
   }
   void storeRowMajorAStage(Value buffer, ValueRange loaded);
+  /// Stores gathered chunk `chunk` (eight rows of A) of this lane's kept row
+  /// into `buffer`.
+  void storeGatheredChunk(Value buffer, Value chunk, Value vector);
   /// Issues the copies of stage `stage` into `buffer`, `rows` being its
   /// prefetchRows; returns the registers of a row-major A still to be
   /// stored.

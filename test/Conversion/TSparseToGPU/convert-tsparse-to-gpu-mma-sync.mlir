@@ -102,7 +102,7 @@
 // CHECK: %[[A:.*]] = memref.cast %{{.*}} : memref<?x?xf16> to memref<?x64xf16>
 // CHECK: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m128_s3 blocks in (%{{.*}}, %c1, %c1) threads in (%c128, %c1, %c1) args(%[[A]] : memref<?x64xf16>
 // CHECK-NOT: gpu.launch_func
-// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3({{.*}}) workgroup(%[[WG:.*]] : memref<36864xi8, #gpu.address_space<workgroup>>) kernel
+// CHECK: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3({{.*}}) workgroup(%[[WG:.*]] : memref<36864xi8, #gpu.address_space<workgroup>>) kernel attributes {{{.*}}nvvm.minctasm = 1 : i32}
 // CHECK:   memref.view %[[WG]][%c0{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x128xf16, #gpu.address_space<workgroup>>
 // CHECK:   memref.view %[[WG]][%c24576{{[_0-9]*}}][] : memref<36864xi8, #gpu.address_space<workgroup>> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
 // CHECK:   nvgpu.device_async_copy %{{.*}}[%{{.*}}], %{{.*}}[%c0, %{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<?xf16> to memref<3x32x64xf16, #gpu.address_space<workgroup>>
