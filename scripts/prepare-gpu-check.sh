@@ -32,8 +32,8 @@ compile_kernels() { # <input> <name> <pipeline options> [chip]
 compile_kernels bench/gpu/kernels.mlir kernels-wmma "mma=wmma"
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync "mma=mma-sync"
 compile_kernels bench/gpu/kernels-bf16.mlir kernels-bf16 "mma=mma-sync"
-# Persistent blocks: the kernels that copy A by cp.async walk the work list
-# (`_p`); gpu_bench launches two per SM.
+# Persistent blocks: the kernels walk the work list (`_p`); gpu_bench times
+# the K-major ones with two blocks per SM.
 compile_kernels bench/gpu/kernels.mlir kernels-mma-sync-p \
   "mma=mma-sync persistent-blocks=264"
 # The mma.sync kernels that gather a row-major A are specialized on K: one

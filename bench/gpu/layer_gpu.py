@@ -39,8 +39,8 @@ LAYERS = {
     # which the transposition transpose-a=auto chooses is timed.
     "tw2d-75-gather": ["--prune", "tw2d", "--sparsity", "0.75"],
     "tw2d-90": ["--prune", "tw2d", "--sparsity", "0.90"],
-    # The 75 % layer with persistent-blocks=264 (its K-major and dense
-    # products walk the work list with two blocks per SM).
+    # The 75 % layer with persistent-blocks=264 (all its products walk the
+    # work list with two blocks per SM).
     "tw2d-75-persistent": ["--prune", "tw2d", "--sparsity", "0.75"],
     # The 75 % layer's products on wgmma (sm_90a: Hopper only).
     "tw2d-75-wgmma": ["--prune", "tw2d", "--sparsity", "0.75"],

@@ -106,9 +106,7 @@ def ConvertTSparseToGPU : Pass<"convert-tsparse-to-gpu", "ModuleOp"> {
            /*default=*/"0",
            "Launch at most this many blocks per product, each walking the "
            "work list (e.g. 264: two per SM of an H100/H200; not with "
-           "wgmma, nor for the mma-sync kernels that gather a row-major A "
-           "through registers); 0 launches one block per (M tile, work "
-           "item)">,
+           "wgmma); 0 launches one block per (M tile, work item)">,
     Option<"featureMajor", "feature-major", "bool", /*default=*/"false",
            "Keep the activations between consecutive products feature-major "
            "(N x M), read as K-major A">,

@@ -34,12 +34,13 @@
 // With persistent-blocks, the launch has at most that many blocks (`_p`
 // kernels), and block b walks work blocks b, b + grid, ... (M tiles of the
 // longest-first work items), with a block barrier before the next one's
-// copies reuse the workgroup memory. A kernel that gathers A through
-// registers (this first one) keeps one block per work block; the second
-// one copies A's chunks by cp.async.
-// PERSISTENT: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m128_s3 blocks
-// PERSISTENT-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3(
-// PERSISTENT-NOT: gpu.grid_dim
+// copies reuse the workgroup memory: the first kernel gathers A through
+// registers, the second copies A's chunks by cp.async.
+// PERSISTENT: %[[GATHER_BLOCKS:.*]] = arith.minui %{{.*}}, %c264 : index
+// PERSISTENT: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u1_k64_m128_s3_p blocks in (%[[GATHER_BLOCKS]], %c1, %c1)
+// PERSISTENT-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u1_k64_m128_s3_p(
+// PERSISTENT: %[[GATHER_GRID:.*]] = gpu.grid_dim x
+// PERSISTENT: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[GATHER_GRID]] {
 // PERSISTENT: %[[BLOCKS:.*]] = arith.minui %{{.*}}, %c264 : index
 // PERSISTENT: gpu.launch_func @tsparse_kernels::@tsparse_mma_sync_f16_g64_u16_m128_s3_p blocks in (%[[BLOCKS]], %c1, %c1)
 // PERSISTENT-LABEL: gpu.func @tsparse_mma_sync_f16_g64_u16_m128_s3_p

@@ -153,10 +153,8 @@ struct KernelConfig {
   static constexpr int64_t kWarpgroupThreads = 128;
   /// Whether the kernel has persistent blocks: at most persistentBlocks of
   /// them, each walking the work list (block b takes work blocks b,
-  /// b + grid, ...). A kernel that gathers a row-major A through registers
-  /// is at 255 registers, where the work loop's state spills inside its
-  /// main loop: it keeps one block per work block.
-  bool isPersistent() const { return persistentBlocks && !gathersRowMajorA(); }
+  /// b + grid, ...).
+  bool isPersistent() const { return persistentBlocks != 0; }
   /// Bytes of workgroup memory the kernel uses.
   int64_t getSharedMemoryBytes() const;
   /// Whether the kernel takes its workgroup memory as dynamic shared memory
