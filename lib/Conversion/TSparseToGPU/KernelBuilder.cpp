@@ -489,8 +489,8 @@ gpu::GPUFuncOp tsparse::getOrCreateKernel(OpBuilder &b, gpu::GPUModuleOp module,
   // otherwise given about 128 registers, for three blocks per SM, and
   // recomputes its loop-invariant shared addresses in the main loop (2.4 to
   // 4.3 other SASS instructions per mma.sync instead of 1.96 to 2.61); the
-  // 128-column ones take all 255 anyway, and their main loops spilled with
-  // the hint.
+  // 128-column ones take 246 to 255 anyway, and their K-major main loops
+  // spilled with the hint.
   if (config.flavor == MmaFlavor::WGMMA ||
       (config.flavor == MmaFlavor::MMASync && config.layout.getTileN() < 128))
     func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),

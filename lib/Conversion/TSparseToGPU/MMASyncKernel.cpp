@@ -16,13 +16,14 @@
 // M-major and read by ldmatrix as is; 16-byte chunks are XOR-swizzled by
 // row so that the eight rows an ldmatrix phase reads fall into distinct
 // banks. The main loop is emitted once per way of copying (16-byte
-// cp.async, or element by element for a narrow last tile, a partial last M
-// tile or unaligned rows), chosen once per item, and carries the ring
-// buffers it reads and writes, so that it has neither a branch on the
-// copies nor a division; its steady part is unrolled by the number of
-// buffers, which makes them constants. When the item is its whole tile,
-// the accumulators go to C through shared memory (StagedEpilogue.cpp);
-// otherwise they are added to C atomically from registers.
+// cp.async, or element by element, in loops, for a narrow last tile, a
+// partial last M tile or unaligned rows), chosen once per item, and
+// carries the ring buffers it reads and writes, so that it has neither a
+// branch on the copies nor a division; its steady part is unrolled by the
+// number of buffers, which makes them constants. When the item is its
+// whole tile, the accumulators go to C through shared memory
+// (StagedEpilogue.cpp); otherwise they are added to C atomically from
+// registers.
 //
 //===----------------------------------------------------------------------===//
 

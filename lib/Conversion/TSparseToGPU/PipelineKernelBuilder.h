@@ -93,9 +93,10 @@ private:
   /// gather, read from row_ids one stage ahead of their copies.
   SmallVector<Value> gatherKMajorRows(Value stage);
   /// What this thread's part of stage `stage` of A reads from row_ids,
-  /// which the main loop reads an iteration ahead: a K-major A's rows
-  /// (gatherKMajorRows), the one gathered column of a register gather
-  /// (clamped into the run), nothing otherwise.
+  /// which the main loop reads an iteration ahead: a K-major A's rows in
+  /// the vector way (gatherKMajorRows; the element-wise way reads them as
+  /// it copies), the one gathered column of a register gather (clamped
+  /// into the run), nothing otherwise.
   SmallVector<Value> prefetchRows(Value stage);
   void copyKMajorAStage(Value stage, Value buffer, ValueRange rows);
   void copyKMajorAStageByElements(Value stage, Value buffer);
