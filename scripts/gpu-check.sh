@@ -59,7 +59,7 @@ for flavour in wmma mma-sync wgmma; do
   # The transposition kernel feeds the K-major kernels of both pipelines.
   [ "$flavour" != wmma ] && ptx="$ptx $prep/kernels-transpose.ptx"
   [ "$flavour" = mma-sync ] &&
-    ptx="$ptx $prep/kernels-bf16.ptx $prep/kernels-mma-sync-k.ptx $prep/kernels-bf16-k.ptx $prep/kernels-mma-sync-p.ptx"
+    ptx="$ptx $prep/kernels-bf16.ptx $prep/kernels-mma-sync-k.ptx $prep/kernels-bf16-k.ptx $prep/kernels-mma-sync-p.ptx $prep/kernels-mma-sync-k-p.ptx"
   # shellcheck disable=SC2086
   "$work/gpu_bench" "$work/weights" "$out/tsparse-$flavour.json" $ptx |
     tee "$out/tsparse-$flavour.md" || status=1

@@ -44,6 +44,11 @@ for input in kernels-mma-sync:kernels kernels-bf16:kernels-bf16; do
     512 768 1024 4096 > "$out/$name.mlir"
   compile_kernels "$out/$name.mlir" "$name" "mma=mma-sync"
 done
+# The f16 set again with persistent blocks (K = 256 is in kernels-mma-sync-p).
+python3 scripts/specialize-k.py bench/gpu/kernels.mlir 256 512 768 1024 4096 \
+  > "$out/kernels-mma-sync-k-p.mlir"
+compile_kernels "$out/kernels-mma-sync-k-p.mlir" kernels-mma-sync-k-p \
+  "mma=mma-sync persistent-blocks=264"
 compile_kernels bench/gpu/kernels-transpose.mlir kernels-transpose \
   "mma=mma-sync transpose-a=always"
 # wgmma exists on sm_90a only (Hopper), whatever the chip above.
@@ -111,7 +116,7 @@ if [ -x "$ptxas" ]; then
     "$out"/kernels-{wmma,mma-sync,bf16,transpose,mma-sync-k,bf16-k}.ptx \
     > "$out/kernel-report.md"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch "$chip" \
-    --filter '_p$' "$out/kernels-mma-sync-p.ptx" | tail -n +3 \
+    --filter '_p$' "$out"/kernels-mma-sync{,-k}-p.ptx | tail -n +3 \
     >> "$out/kernel-report.md"
   python3 bench/gpu/kernel_report.py --ptxas "$ptxas" --arch sm_90a \
     --filter '^tsparse_wgmma' "$out/kernels-wgmma.ptx" | tail -n +3 \

@@ -677,9 +677,11 @@ int main(int argc, char **argv) {
   addCases({kTW2D, Flavour::MMASync, true, /*aKMajor=*/true}, kShortSweep);
   addCases({kBW, Flavour::MMASync, true}, kShortSweep);
   // Persistent blocks, as many as two per SM (a 255-register block of 128
-  // threads leaves room for two); only kernels that copy A by cp.async have
-  // a persistent build (KernelConfig::isPersistent).
+  // threads leaves room for two): a gathered and a K-major A, B in blocks.
   const int persistentBlocks = 2 * prop.multiProcessorCount;
+  addCases({kTW2D, Flavour::MMASync, false, false, false, false,
+            persistentBlocks},
+           kShortSweep);
   addCases({kTW2D, Flavour::MMASync, false, /*aKMajor=*/true, false, false,
             persistentBlocks},
            kShortSweep);
@@ -723,18 +725,20 @@ int main(int argc, char **argv) {
   // mma.sync on a row-major A, mma.sync and wgmma on a K-major A, and the
   // device transposition of a row-major A followed by the K-major kernel
   // (what the compiler emits for wgmma, and for mma.sync with transpose-a),
-  // and the K-major mma.sync kernel with persistent blocks, alone and after
-  // the transposition.
+  // and the mma.sync kernels with persistent blocks: the gather, the
+  // K-major one alone and after the transposition.
   std::printf(
       "| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
       "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-      "wgmma K-major A ms | transpose + wgmma ms | mma.sync K-major A "
-      "persistent ms | transpose + mma.sync persistent ms | best speedup | "
-      "ideal |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "wgmma K-major A ms | transpose + wgmma ms | mma.sync persistent ms | "
+      "mma.sync K-major A persistent ms | transpose + mma.sync persistent ms "
+      "| best speedup | ideal |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   const Variant wmma{kTW2D}, mmaSync{kTW2D, Flavour::MMASync},
       mmaSyncKMajor{kTW2D, Flavour::MMASync, false, true},
       wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true},
+      mmaSyncPersistent{kTW2D, Flavour::MMASync, false, false, false, false,
+                        persistentBlocks},
       mmaSyncKMajorPersistent{kTW2D, Flavour::MMASync, false, true, false,
                               false, persistentBlocks};
   for (std::pair<int, int> shape :
@@ -792,6 +796,7 @@ int main(int argc, char **argv) {
                           timeTransposed(mmaSyncKMajor),
                           timeVariant(wgmmaKMajor),
                           timeTransposed(wgmmaKMajor),
+                          timeVariant(mmaSyncPersistent),
                           timeVariant(mmaSyncKMajorPersistent),
                           timeTransposed(mmaSyncKMajorPersistent)};
         double denseMs = timeMs(
@@ -821,6 +826,7 @@ int main(int argc, char **argv) {
                                "tsparse_mma_sync_transpose_a_ms",
                                "tsparse_wgmma_kmajor_ms",
                                "tsparse_wgmma_transpose_a_ms",
+                               "tsparse_mma_sync_persistent_ms",
                                "tsparse_mma_sync_kmajor_persistent_ms",
                                "tsparse_mma_sync_transpose_a_persistent_ms"};
         static_assert(std::size(names) == std::size(times));

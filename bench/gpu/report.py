@@ -43,15 +43,17 @@ def main():
     keys = ("tsparse_wmma_ms", "tsparse_mma_sync_ms",
             "tsparse_mma_sync_kmajor_ms", "tsparse_mma_sync_transpose_a_ms",
             "tsparse_wgmma_kmajor_ms", "tsparse_wgmma_transpose_a_ms",
+            "tsparse_mma_sync_persistent_ms",
             "tsparse_mma_sync_kmajor_persistent_ms",
             "tsparse_mma_sync_transpose_a_persistent_ms")
     print("| layer (K x N) | M | sparsity | cuBLAS ms | cuSPARSE ms | WMMA ms | "
           "mma.sync ms | mma.sync K-major A ms | transpose + mma.sync ms | "
-          "wgmma K-major A ms | transpose + wgmma ms | mma.sync K-major A "
-          "persistent ms | transpose + mma.sync persistent ms | best vs cuBLAS | "
-          "PyTorch BSR ms | best vs BSR | PyTorch 2:4 ms (50 %) | ideal |")
+          "wgmma K-major A ms | transpose + wgmma ms | mma.sync persistent ms | "
+          "mma.sync K-major A persistent ms | transpose + mma.sync persistent "
+          "ms | best vs cuBLAS | PyTorch BSR ms | best vs BSR | "
+          "PyTorch 2:4 ms (50 %) | ideal |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-          "---|---|")
+          "---|---|---|")
     for r in bench:
         t = torch.get((r["k"], r["n"], r["m"], r["sparsity"]), {})
         bsr = t.get("torch_bsr_ms")
