@@ -679,12 +679,13 @@ int main(int argc, char **argv) {
   // Persistent blocks, as many as two per SM (a 255-register block of 128
   // threads leaves room for two): a gathered and a K-major A, B in blocks.
   const int persistentBlocks = 2 * prop.multiProcessorCount;
-  addCases({kTW2D, Flavour::MMASync, false, false, false, false,
-            persistentBlocks},
-           kShortSweep);
-  addCases({kTW2D, Flavour::MMASync, false, /*aKMajor=*/true, false, false,
-            persistentBlocks},
-           kShortSweep);
+  const Variant mmaSyncPersistent{kTW2D, Flavour::MMASync, false, false, false,
+                                  false, persistentBlocks};
+  const Variant mmaSyncKMajorPersistent{
+      kTW2D, Flavour::MMASync, false, /*aKMajor=*/true, false,
+      false, persistentBlocks};
+  addCases(mmaSyncPersistent, kShortSweep);
+  addCases(mmaSyncKMajorPersistent, kShortSweep);
   addCases(
       {kBW, Flavour::MMASync, false, false, false, false, persistentBlocks},
       kShortSweep);
@@ -736,11 +737,7 @@ int main(int argc, char **argv) {
       "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   const Variant wmma{kTW2D}, mmaSync{kTW2D, Flavour::MMASync},
       mmaSyncKMajor{kTW2D, Flavour::MMASync, false, true},
-      wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true},
-      mmaSyncPersistent{kTW2D, Flavour::MMASync, false, false, false, false,
-                        persistentBlocks},
-      mmaSyncKMajorPersistent{kTW2D, Flavour::MMASync, false, true, false,
-                              false, persistentBlocks};
+      wgmmaKMajor{kTW2D, Flavour::WGMMA, false, true};
   for (std::pair<int, int> shape :
        {std::pair{1024, 4096}, std::pair{4096, 1024}, std::pair{4096, 4096}}) {
     int k = shape.first, n = shape.second;
